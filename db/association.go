@@ -1,0 +1,153 @@
+package db
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bastide47/bastide/db/model"
+)
+
+const assocCols = `id, slug, name, description, website, email, commune_insee, private_key_pem, public_key_pem, manually_approves_followers, created_at`
+
+func scanAssociation(row interface{ Scan(...any) error }) (*model.Association, error) {
+	var a model.Association
+	var manual int
+	var created string
+	if err := row.Scan(&a.ID, &a.Slug, &a.Name, &a.Description, &a.Website, &a.Email, &a.CommuneINSEE,
+		&a.PrivateKeyPEM, &a.PublicKeyPEM, &manual, &created); err != nil {
+		return nil, mapErr(err)
+	}
+	a.ManuallyApprovesFollowers = manual == 1
+	a.CreatedAt = parseTime(created)
+	return &a, nil
+}
+
+// CreateAssociation stores a new association; ErrConflict if the slug is taken.
+func (s *Store) CreateAssociation(ctx context.Context, a *model.Association) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	a.CreatedAt = now()
+	res, err := s.w.ExecContext(ctx, `INSERT INTO associations (slug, name, description, website, email, commune_insee,
+		private_key_pem, public_key_pem, manually_approves_followers, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.Slug, a.Name, a.Description, a.Website, a.Email, a.CommuneINSEE, a.PrivateKeyPEM, a.PublicKeyPEM,
+		b2i(a.ManuallyApprovesFollowers), fmtTime(a.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("db: create association %s: %w", a.Slug, mapErr(err))
+	}
+	a.ID, _ = res.LastInsertId()
+	return nil
+}
+
+// UpdateAssociation saves every field but the slug and the creation time.
+func (s *Store) UpdateAssociation(ctx context.Context, a *model.Association) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	res, err := s.w.ExecContext(ctx, `UPDATE associations SET name = ?, description = ?, website = ?, email = ?,
+		commune_insee = ?, private_key_pem = ?, public_key_pem = ?, manually_approves_followers = ? WHERE id = ?`,
+		a.Name, a.Description, a.Website, a.Email, a.CommuneINSEE, a.PrivateKeyPEM, a.PublicKeyPEM,
+		b2i(a.ManuallyApprovesFollowers), a.ID)
+	if err != nil {
+		return fmt.Errorf("db: update association %s: %w", a.Slug, mapErr(err))
+	}
+	return affectedOne(res, "db: update association "+a.Slug)
+}
+
+// GetAssociation returns an association by id.
+func (s *Store) GetAssociation(ctx context.Context, id int64) (*model.Association, error) {
+	a, err := scanAssociation(s.r.QueryRowContext(ctx, "SELECT "+assocCols+" FROM associations WHERE id = ?", id))
+	if err != nil {
+		return nil, fmt.Errorf("db: get association %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// GetAssociationBySlug returns an association by slug.
+func (s *Store) GetAssociationBySlug(ctx context.Context, slug string) (*model.Association, error) {
+	a, err := scanAssociation(s.r.QueryRowContext(ctx, "SELECT "+assocCols+" FROM associations WHERE slug = ?", slug))
+	if err != nil {
+		return nil, fmt.Errorf("db: get association %q: %w", slug, err)
+	}
+	return a, nil
+}
+
+// ListAssociations returns every association, by name.
+func (s *Store) ListAssociations(ctx context.Context) ([]*model.Association, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT "+assocCols+" FROM associations ORDER BY name COLLATE NOCASE, slug")
+	if err != nil {
+		return nil, fmt.Errorf("db: list associations: %w", err)
+	}
+	defer rows.Close()
+	var out []*model.Association
+	for rows.Next() {
+		a, err := scanAssociation(rows)
+		if err != nil {
+			return nil, fmt.Errorf("db: list associations: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// SetMembership adds a user to an association or changes their role.
+func (s *Store) SetMembership(ctx context.Context, m *model.Membership) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	_, err := s.w.ExecContext(ctx, `INSERT INTO memberships (user_id, association_id, role) VALUES (?, ?, ?)
+		ON CONFLICT (user_id, association_id) DO UPDATE SET role = excluded.role`, m.UserID, m.AssociationID, string(m.Role))
+	if err != nil {
+		return fmt.Errorf("db: set membership: %w", mapErr(err))
+	}
+	return nil
+}
+
+// RemoveMembership takes a user out of an association.
+func (s *Store) RemoveMembership(ctx context.Context, userID, associationID int64) error {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM memberships WHERE user_id = ? AND association_id = ?`, userID, associationID)
+	if err != nil {
+		return fmt.Errorf("db: remove membership: %w", err)
+	}
+	return affectedOne(res, "db: remove membership")
+}
+
+// GetRole returns the user's role in the association, ErrNotFound if the
+// user is not a member.
+func (s *Store) GetRole(ctx context.Context, userID, associationID int64) (model.Role, error) {
+	var role string
+	err := s.r.QueryRowContext(ctx, `SELECT role FROM memberships WHERE user_id = ? AND association_id = ?`, userID, associationID).Scan(&role)
+	if err != nil {
+		return "", fmt.Errorf("db: get role: %w", mapErr(err))
+	}
+	return model.Role(role), nil
+}
+
+// ListMemberships returns the user's memberships.
+func (s *Store) ListMemberships(ctx context.Context, userID int64) ([]model.Membership, error) {
+	return s.listMemberships(ctx, `SELECT user_id, association_id, role FROM memberships WHERE user_id = ? ORDER BY association_id`, userID)
+}
+
+// ListMembers returns the memberships of an association.
+func (s *Store) ListMembers(ctx context.Context, associationID int64) ([]model.Membership, error) {
+	return s.listMemberships(ctx, `SELECT user_id, association_id, role FROM memberships WHERE association_id = ? ORDER BY user_id`, associationID)
+}
+
+func (s *Store) listMemberships(ctx context.Context, q string, arg int64) ([]model.Membership, error) {
+	rows, err := s.r.QueryContext(ctx, q, arg)
+	if err != nil {
+		return nil, fmt.Errorf("db: list memberships: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Membership
+	for rows.Next() {
+		var m model.Membership
+		var role string
+		if err := rows.Scan(&m.UserID, &m.AssociationID, &role); err != nil {
+			return nil, fmt.Errorf("db: list memberships: %w", err)
+		}
+		m.Role = model.Role(role)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}

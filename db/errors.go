@@ -1,0 +1,38 @@
+package db
+
+import (
+	"database/sql"
+	"errors"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
+)
+
+// Sentinel errors. Callers test them with errors.Is and map them to their
+// protocol's status at the edge.
+var (
+	// ErrNotFound: the row asked for does not exist.
+	ErrNotFound = errors.New("db: not found")
+	// ErrConflict: a unique key is already taken (a slug, a username, a UID
+	// already used by another object of the calendar).
+	ErrConflict = errors.New("db: conflict")
+	// ErrPrecondition: an If-Match / If-None-Match condition does not hold.
+	ErrPrecondition = errors.New("db: precondition failed")
+)
+
+// mapErr turns driver errors into the package sentinels, keeping the
+// original text for logs.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		if se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey {
+			return errors.Join(ErrConflict, err)
+		}
+	}
+	return err
+}

@@ -1,0 +1,513 @@
+package db
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/bastide47/bastide/db/model"
+)
+
+// Put is one event write with its preconditions.
+type Put struct {
+	Event *model.Event
+	// IfMatch, when set, requires the stored object to exist with this ETag
+	// ("*" accepts any existing object).
+	IfMatch string
+	// IfNoneMatch requires that no object exists at the href yet.
+	IfNoneMatch bool
+	// ByUID writes over the object of the calendar that has the same UID,
+	// whatever its href (imports and remote events are idempotent by UID).
+	ByUID bool
+}
+
+// PutResult tells what a Put did.
+type PutResult struct {
+	Created bool
+	// Unchanged is true when the stored object was already identical: no
+	// change was logged.
+	Unchanged bool
+	// Seq is the change log sequence of the write (0 when unchanged).
+	Seq int64
+	// Err is the error of this write, in PutEvents.
+	Err error
+}
+
+// UIDConflictError says that the UID is already used by another object of
+// the calendar. It matches ErrConflict.
+type UIDConflictError struct {
+	UID  string
+	Href string
+}
+
+func (e *UIDConflictError) Error() string {
+	return fmt.Sprintf("db: UID %q is already used by %s in this calendar", e.UID, e.Href)
+}
+
+// Is makes errors.Is(err, ErrConflict) true.
+func (e *UIDConflictError) Is(target error) bool { return target == ErrConflict }
+
+// ETagOf returns the strong entity tag of an object's text.
+func ETagOf(data string) string {
+	sum := sha256.Sum256([]byte(data))
+	return `"` + hex.EncodeToString(sum[:16]) + `"`
+}
+
+// NewUUID returns a random version 4 UUID.
+func NewUUID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on supported systems
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// PutEvent writes one event with its occurrences, and logs the change, in
+// one transaction. On success the event's ID, UUID, ETag and timestamps are set.
+func (s *Store) PutEvent(ctx context.Context, p Put) (PutResult, error) {
+	var res PutResult
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		res, err = putEventTx(ctx, tx, p)
+		return err
+	})
+	return res, err
+}
+
+// PutEvents writes a batch in one transaction (imports): each write is
+// checked and applied on its own, so a bad one is reported in its result
+// and does not stop the others.
+func (s *Store) PutEvents(ctx context.Context, puts []Put) ([]PutResult, error) {
+	out := make([]PutResult, len(puts))
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		for i, p := range puts {
+			if _, err := tx.ExecContext(ctx, "SAVEPOINT put"); err != nil {
+				return fmt.Errorf("db: put events: %w", err)
+			}
+			r, err := putEventTx(ctx, tx, p)
+			if err != nil {
+				r.Err = err
+				if _, err := tx.ExecContext(ctx, "ROLLBACK TO put"); err != nil {
+					return fmt.Errorf("db: put events: %w", err)
+				}
+			}
+			if _, err := tx.ExecContext(ctx, "RELEASE put"); err != nil {
+				return fmt.Errorf("db: put events: %w", err)
+			}
+			out[i] = r
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+type storedHead struct {
+	id                    int64
+	href, uid, uuid, etag string
+	created               string
+	calendarID            int64
+}
+
+func putEventTx(ctx context.Context, tx *sql.Tx, p Put) (PutResult, error) {
+	e := p.Event
+	if e.Origin == "" {
+		e.Origin = model.OriginLocal
+	}
+	if e.Moderation == "" {
+		e.Moderation = model.ModerationApproved
+	}
+	if err := e.Validate(); err != nil {
+		return PutResult{}, err
+	}
+	cal, err := scanCalendar(tx.QueryRowContext(ctx, "SELECT "+calCols+" FROM calendars c WHERE c.id = ?", e.CalendarID))
+	if err != nil {
+		return PutResult{}, fmt.Errorf("db: put event: calendar %d: %w", e.CalendarID, err)
+	}
+	if !cal.SupportsComponent(e.Component) {
+		return PutResult{}, &model.ValidationError{Field: "component",
+			Msg: fmt.Sprintf("calendar %q does not accept %s (it accepts %s)", cal.Slug, e.Component, strings.Join(cal.Components, ", "))}
+	}
+
+	var cur *storedHead
+	if p.ByUID {
+		cur, err = head(ctx, tx, "calendar_id = ? AND uid = ?", e.CalendarID, e.UID)
+		if err == nil {
+			e.Href = cur.href
+		}
+	} else {
+		cur, err = head(ctx, tx, "calendar_id = ? AND href = ?", e.CalendarID, e.Href)
+	}
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return PutResult{}, fmt.Errorf("db: put event %s: %w", e.Href, err)
+	}
+	if p.IfNoneMatch && cur != nil {
+		return PutResult{}, fmt.Errorf("db: put event %s: it exists already: %w", e.Href, ErrPrecondition)
+	}
+	if p.IfMatch != "" {
+		if cur == nil {
+			return PutResult{}, fmt.Errorf("db: put event %s: it does not exist: %w", e.Href, ErrPrecondition)
+		}
+		if p.IfMatch != "*" && p.IfMatch != cur.etag {
+			return PutResult{}, fmt.Errorf("db: put event %s: ETag %s is not the current one: %w", e.Href, p.IfMatch, ErrPrecondition)
+		}
+	}
+	if other, err := head(ctx, tx, "calendar_id = ? AND uid = ?", e.CalendarID, e.UID); err == nil {
+		if cur == nil || other.id != cur.id {
+			return PutResult{}, &UIDConflictError{UID: e.UID, Href: other.href}
+		}
+	} else if !errors.Is(err, ErrNotFound) {
+		return PutResult{}, fmt.Errorf("db: put event %s: %w", e.Href, err)
+	}
+	if e.APID != "" {
+		if other, err := head(ctx, tx, "ap_id = ?", e.APID); err == nil && (cur == nil || other.id != cur.id) {
+			return PutResult{}, fmt.Errorf("db: put event: ActivityPub id %s is already stored in calendar %d: %w", e.APID, other.calendarID, ErrConflict)
+		}
+	}
+
+	etag := ETagOf(e.Data)
+	t := now()
+	if cur != nil && cur.etag == etag {
+		if err := fillStored(ctx, tx, e, cur.id); err != nil {
+			return PutResult{}, err
+		}
+		return PutResult{Unchanged: true}, nil
+	}
+	e.ETag = etag
+	e.Updated = t
+	created := cur == nil
+	if created {
+		if e.UUID == "" {
+			e.UUID = NewUUID()
+		}
+		e.Created = t
+	} else {
+		e.ID, e.UUID, e.Created = cur.id, cur.uuid, parseTime(cur.created)
+	}
+	args := []any{e.CalendarID, e.UUID, e.Href, e.UID, e.ETag, e.Data, e.Component, e.Summary, e.Description,
+		e.Location, fmtTime(e.Start), fmtTime(e.End), b2i(e.AllDay), b2i(e.Floating), e.TZID, b2i(e.Recurring),
+		e.RRule, e.Status, e.Class, strings.Join(e.Categories, ","), e.URL, nullID(e.PlaceID), e.CommuneINSEE,
+		e.Lat, e.Lon, b2i(e.HasGeo), e.Origin, e.APID, e.Moderation, e.Sequence, b2i(e.InstancesCapped),
+		fmtTime(e.Created), fmtTime(e.Updated)}
+	if created {
+		r, err := tx.ExecContext(ctx, `INSERT INTO events (calendar_id, uuid, href, uid, etag, data, component, summary,
+			description, location, start_utc, end_utc, all_day, floating, tzid, recurring, rrule, status, class,
+			categories, url, place_id, commune_insee, lat, lon, has_geo, origin, ap_id, moderation, sequence,
+			instances_capped, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+		if err != nil {
+			return PutResult{}, fmt.Errorf("db: put event %s: %w", e.Href, mapErr(err))
+		}
+		e.ID, _ = r.LastInsertId()
+	} else {
+		_, err := tx.ExecContext(ctx, `UPDATE events SET calendar_id = ?, uuid = ?, href = ?, uid = ?, etag = ?, data = ?,
+			component = ?, summary = ?, description = ?, location = ?, start_utc = ?, end_utc = ?, all_day = ?,
+			floating = ?, tzid = ?, recurring = ?, rrule = ?, status = ?, class = ?, categories = ?, url = ?,
+			place_id = ?, commune_insee = ?, lat = ?, lon = ?, has_geo = ?, origin = ?, ap_id = ?, moderation = ?,
+			sequence = ?, instances_capped = ?, created_at = ?, updated_at = ? WHERE id = ?`, append(args, e.ID)...)
+		if err != nil {
+			return PutResult{}, fmt.Errorf("db: put event %s: %w", e.Href, mapErr(err))
+		}
+		for _, q := range []string{`DELETE FROM event_instances WHERE event_id = ?`, `DELETE FROM event_categories WHERE event_id = ?`,
+			`DELETE FROM events_fts WHERE rowid = ?`} {
+			if _, err := tx.ExecContext(ctx, q, e.ID); err != nil {
+				return PutResult{}, fmt.Errorf("db: put event %s: %w", e.Href, err)
+			}
+		}
+	}
+	if err := writeIndexes(ctx, tx, e); err != nil {
+		return PutResult{}, fmt.Errorf("db: put event %s: %w", e.Href, err)
+	}
+	seq, err := logChange(ctx, tx, e.CalendarID, e.ID, e.Href, e.UID, e.UUID, model.ChangePut, t)
+	if err != nil {
+		return PutResult{}, err
+	}
+	return PutResult{Created: created, Seq: seq}, nil
+}
+
+func writeIndexes(ctx context.Context, tx *sql.Tx, e *model.Event) error {
+	if len(e.Instances) > 0 {
+		st, err := tx.PrepareContext(ctx, `INSERT INTO event_instances (event_id, start_utc, end_utc, recurrence_id, override, status) VALUES (?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		var longest time.Duration
+		for _, in := range e.Instances {
+			if _, err := st.ExecContext(ctx, e.ID, fmtTime(in.Start), fmtTime(in.End), fmtTime(in.RecurrenceID), b2i(in.Override), in.Status); err != nil {
+				return err
+			}
+			if d := in.End.Sub(in.Start); d > longest {
+				longest = d
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('instance_max_seconds', ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE CAST(excluded.value AS INTEGER) > CAST(meta.value AS INTEGER)`,
+			fmt.Sprint(int64(longest/time.Second))); err != nil {
+			return err
+		}
+	}
+	seen := map[string]bool{}
+	for _, c := range e.Categories {
+		k := strings.ToLower(strings.TrimSpace(c))
+		if k == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		if _, err := tx.ExecContext(ctx, `INSERT INTO event_categories (event_id, category) VALUES (?, ?)`, e.ID, strings.TrimSpace(c)); err != nil {
+			return err
+		}
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO events_fts (rowid, summary, description, location, categories) VALUES (?, ?, ?, ?, ?)`,
+		e.ID, e.Summary, e.Description, e.Location, strings.Join(e.Categories, " "))
+	return err
+}
+
+func logChange(ctx context.Context, tx *sql.Tx, calID, eventID int64, href, uid, uuid string, kind model.ChangeKind, t time.Time) (int64, error) {
+	r, err := tx.ExecContext(ctx, `INSERT INTO changes (calendar_id, event_id, href, uid, uuid, kind, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		calID, eventID, href, uid, uuid, string(kind), fmtTime(t))
+	if err != nil {
+		return 0, fmt.Errorf("db: log change of %s: %w", href, err)
+	}
+	seq, _ := r.LastInsertId()
+	if _, err := tx.ExecContext(ctx, `UPDATE calendars SET seq = ? WHERE id = ?`, seq, calID); err != nil {
+		return 0, fmt.Errorf("db: log change of %s: %w", href, err)
+	}
+	return seq, nil
+}
+
+func head(ctx context.Context, tx *sql.Tx, where string, args ...any) (*storedHead, error) {
+	var h storedHead
+	err := tx.QueryRowContext(ctx, `SELECT id, href, uid, uuid, etag, created_at, calendar_id FROM events WHERE `+where, args...).
+		Scan(&h.id, &h.href, &h.uid, &h.uuid, &h.etag, &h.created, &h.calendarID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return &h, nil
+}
+
+func fillStored(ctx context.Context, tx *sql.Tx, e *model.Event, id int64) error {
+	st, err := scanEvent(tx.QueryRowContext(ctx, "SELECT "+eventCols+" FROM events e WHERE e.id = ?", id), true)
+	if err != nil {
+		return fmt.Errorf("db: put event: %w", err)
+	}
+	e.ID, e.UUID, e.ETag, e.Created, e.Updated = st.ID, st.UUID, st.ETag, st.Created, st.Updated
+	return nil
+}
+
+// DeleteEvent removes the object at href; ifMatch, when set, must be its
+// current ETag ("*" for any). The deletion is logged and the event's public
+// id is kept as a tombstone.
+func (s *Store) DeleteEvent(ctx context.Context, calendarID int64, href, ifMatch string) (int64, error) {
+	var seq int64
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		cal, err := scanCalendar(tx.QueryRowContext(ctx, "SELECT "+calCols+" FROM calendars c WHERE c.id = ?", calendarID))
+		if err != nil {
+			return fmt.Errorf("db: delete event: calendar %d: %w", calendarID, err)
+		}
+		var id int64
+		var uid, uuid, etag, apID, origin string
+		err = tx.QueryRowContext(ctx, `SELECT id, uid, uuid, etag, ap_id, origin FROM events WHERE calendar_id = ? AND href = ?`,
+			calendarID, href).Scan(&id, &uid, &uuid, &etag, &apID, &origin)
+		if err != nil {
+			return fmt.Errorf("db: delete event %s: %w", href, mapErr(err))
+		}
+		if ifMatch != "" && ifMatch != "*" && ifMatch != etag {
+			return fmt.Errorf("db: delete event %s: ETag %s is not the current one: %w", href, ifMatch, ErrPrecondition)
+		}
+		if err := deleteEventTx(ctx, tx, cal, id, href, uid, uuid, apID, origin); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT seq FROM calendars WHERE id = ?`, calendarID).Scan(&seq)
+	})
+	return seq, err
+}
+
+func deleteEventTx(ctx context.Context, tx *sql.Tx, cal *model.Calendar, id int64, href, uid, uuid, apID, origin string) error {
+	for _, q := range []string{`DELETE FROM events WHERE id = ?`, `DELETE FROM events_fts WHERE rowid = ?`} {
+		if _, err := tx.ExecContext(ctx, q, id); err != nil {
+			return fmt.Errorf("db: delete event %s: %w", href, err)
+		}
+	}
+	t := now()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO tombstones (uuid, ap_id, calendar_id, association_id, public, origin, deleted_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING`,
+		uuid, apID, cal.ID, cal.AssociationID, b2i(cal.Public), origin, fmtTime(t)); err != nil {
+		return fmt.Errorf("db: delete event %s: %w", href, err)
+	}
+	_, err := logChange(ctx, tx, cal.ID, id, href, uid, uuid, model.ChangeDelete, t)
+	return err
+}
+
+const eventCols = `e.id, e.calendar_id, e.uuid, e.href, e.uid, e.etag, e.component, e.summary, e.description, e.location,
+	e.start_utc, e.end_utc, e.all_day, e.floating, e.tzid, e.recurring, e.rrule, e.status, e.class, e.categories,
+	e.url, ifnull(e.place_id, 0), e.commune_insee, e.lat, e.lon, e.has_geo, e.origin, e.ap_id, e.moderation,
+	e.sequence, e.instances_capped, e.created_at, e.updated_at, `
+
+func scanEvent(row interface{ Scan(...any) error }, withData bool, extra ...any) (*model.Event, error) {
+	var e model.Event
+	var start, end, cats, created, updated string
+	var allDay, floating, recurring, hasGeo, capped int
+	var data sql.NullString
+	dest := []any{&e.ID, &e.CalendarID, &e.UUID, &e.Href, &e.UID, &e.ETag, &e.Component, &e.Summary,
+		&e.Description, &e.Location, &start, &end, &allDay, &floating, &e.TZID, &recurring, &e.RRule, &e.Status,
+		&e.Class, &cats, &e.URL, &e.PlaceID, &e.CommuneINSEE, &e.Lat, &e.Lon, &hasGeo, &e.Origin, &e.APID,
+		&e.Moderation, &e.Sequence, &capped, &created, &updated, &data}
+	if err := row.Scan(append(dest, extra...)...); err != nil {
+		return nil, mapErr(err)
+	}
+	e.Start, e.End = parseTime(start), parseTime(end)
+	e.AllDay, e.Floating, e.Recurring, e.HasGeo, e.InstancesCapped = allDay == 1, floating == 1, recurring == 1, hasGeo == 1, capped == 1
+	if cats != "" {
+		e.Categories = strings.Split(cats, ",")
+	}
+	e.Created, e.Updated = parseTime(created), parseTime(updated)
+	if withData {
+		e.Data = data.String
+	}
+	return &e, nil
+}
+
+func dataCol(withData bool) string {
+	if withData {
+		return "e.data"
+	}
+	return "NULL"
+}
+
+func (s *Store) getEvent(ctx context.Context, what string, withData bool, where string, args ...any) (*model.Event, error) {
+	e, err := scanEvent(s.r.QueryRowContext(ctx, "SELECT "+eventCols+dataCol(withData)+" FROM events e WHERE "+where, args...), withData)
+	if err != nil {
+		return nil, fmt.Errorf("db: get event %s: %w", what, err)
+	}
+	return e, nil
+}
+
+// GetEvent returns an event, with its text, by id.
+func (s *Store) GetEvent(ctx context.Context, id int64) (*model.Event, error) {
+	return s.getEvent(ctx, fmt.Sprint(id), true, "e.id = ?", id)
+}
+
+// GetEventByHref returns the object at href in a calendar, with its text.
+func (s *Store) GetEventByHref(ctx context.Context, calendarID int64, href string) (*model.Event, error) {
+	return s.getEvent(ctx, href, true, "e.calendar_id = ? AND e.href = ?", calendarID, href)
+}
+
+// GetEventByUID returns the object with this UID in a calendar, with its text.
+func (s *Store) GetEventByUID(ctx context.Context, calendarID int64, uid string) (*model.Event, error) {
+	return s.getEvent(ctx, uid, true, "e.calendar_id = ? AND e.uid = ?", calendarID, uid)
+}
+
+// GetEventByUUID returns an event by its public id, with its text.
+func (s *Store) GetEventByUUID(ctx context.Context, uuid string) (*model.Event, error) {
+	return s.getEvent(ctx, uuid, true, "e.uuid = ?", uuid)
+}
+
+// GetEventByAPID returns a remote event by its ActivityPub id, with its text.
+func (s *Store) GetEventByAPID(ctx context.Context, apID string) (*model.Event, error) {
+	return s.getEvent(ctx, apID, true, "e.ap_id = ?", apID)
+}
+
+// ListEvents returns the objects of a calendar by href; withData adds their text.
+func (s *Store) ListEvents(ctx context.Context, calendarID int64, withData bool) ([]*model.Event, error) {
+	return s.listEvents(ctx, withData, "e.calendar_id = ? ORDER BY e.href", calendarID)
+}
+
+// GetEventsByHrefs returns the objects of a calendar found at the given
+// hrefs (missing ones are simply absent), with their text.
+func (s *Store) GetEventsByHrefs(ctx context.Context, calendarID int64, hrefs []string) ([]*model.Event, error) {
+	if len(hrefs) == 0 {
+		return nil, nil
+	}
+	args := []any{calendarID}
+	for _, h := range hrefs {
+		args = append(args, h)
+	}
+	return s.listEvents(ctx, true, "e.calendar_id = ? AND e.href IN ("+placeholders(len(hrefs))+") ORDER BY e.href", args...)
+}
+
+// ListCappedEvents returns the objects of a calendar whose expansion was
+// cut by the horizon or the instance cap: a query beyond the stored
+// occurrences must expand them again.
+func (s *Store) ListCappedEvents(ctx context.Context, calendarID int64) ([]*model.Event, error) {
+	return s.listEvents(ctx, true, "e.calendar_id = ? AND e.instances_capped = 1", calendarID)
+}
+
+func (s *Store) listEvents(ctx context.Context, withData bool, where string, args ...any) ([]*model.Event, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT "+eventCols+dataCol(withData)+" FROM events e WHERE "+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("db: list events: %w", err)
+	}
+	defer rows.Close()
+	var out []*model.Event
+	for rows.Next() {
+		e, err := scanEvent(rows, withData)
+		if err != nil {
+			return nil, fmt.Errorf("db: list events: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// GetInstances returns the stored occurrences of an event, by start.
+func (s *Store) GetInstances(ctx context.Context, eventID int64) ([]model.Instance, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT start_utc, end_utc, recurrence_id, override, status FROM event_instances
+		WHERE event_id = ? ORDER BY start_utc`, eventID)
+	if err != nil {
+		return nil, fmt.Errorf("db: get instances of %d: %w", eventID, err)
+	}
+	defer rows.Close()
+	var out []model.Instance
+	for rows.Next() {
+		var in model.Instance
+		var st, en, rid string
+		var ov int
+		if err := rows.Scan(&st, &en, &rid, &ov, &in.Status); err != nil {
+			return nil, fmt.Errorf("db: get instances of %d: %w", eventID, err)
+		}
+		in.EventID, in.Start, in.End, in.RecurrenceID, in.Override = eventID, parseTime(st), parseTime(en), parseTime(rid), ov == 1
+		out = append(out, in)
+	}
+	return out, rows.Err()
+}
+
+// Tombstone is what remains of a deleted event.
+type Tombstone struct {
+	UUID          string
+	APID          string
+	CalendarID    int64
+	AssociationID int64
+	Public        bool
+	Origin        string
+	DeletedAt     time.Time
+}
+
+// GetTombstone returns the tombstone of a deleted event by its public id.
+func (s *Store) GetTombstone(ctx context.Context, uuid string) (*Tombstone, error) {
+	var t Tombstone
+	var pub int
+	var at string
+	err := s.r.QueryRowContext(ctx, `SELECT uuid, ap_id, calendar_id, association_id, public, origin, deleted_at FROM tombstones WHERE uuid = ?`, uuid).
+		Scan(&t.UUID, &t.APID, &t.CalendarID, &t.AssociationID, &pub, &t.Origin, &at)
+	if err != nil {
+		return nil, fmt.Errorf("db: get tombstone %s: %w", uuid, mapErr(err))
+	}
+	t.Public, t.DeletedAt = pub == 1, parseTime(at)
+	return &t, nil
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}

@@ -1,0 +1,238 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/bastide47/bastide/db/model"
+)
+
+// InstanceQuery selects occurrences that overlap [From, To). Zero filter
+// fields match everything.
+type InstanceQuery struct {
+	From, To       time.Time
+	CalendarIDs    []int64
+	AssociationIDs []int64
+	Categories     []string
+	Communes       []string
+	// Text is a free-text search over summary, description, location and
+	// categories, accents folded; every word must match (as a prefix).
+	Text string
+	// Public restricts to what the public agenda shows: public calendars,
+	// approved events, not PRIVATE or CONFIDENTIAL.
+	Public bool
+	// IncludeCancelled keeps cancelled occurrences and events.
+	IncludeCancelled bool
+	// After continues a previous page: occurrences strictly after it.
+	After *InstanceCursor
+	// Limit bounds the page; 0 means 100, and it is capped at 5000.
+	Limit int
+}
+
+// InstanceCursor is a position in the (start, event id) order.
+type InstanceCursor struct {
+	Start   time.Time
+	EventID int64
+}
+
+// String encodes the cursor for a URL.
+func (c InstanceCursor) String() string {
+	return strconv.FormatInt(c.Start.Unix(), 36) + "." + strconv.FormatInt(c.EventID, 36)
+}
+
+// ParseInstanceCursor decodes a cursor made by String.
+func ParseInstanceCursor(s string) (*InstanceCursor, error) {
+	a, b, ok := strings.Cut(s, ".")
+	if !ok {
+		return nil, fmt.Errorf("db: bad page cursor %q", s)
+	}
+	sec, err1 := strconv.ParseInt(a, 36, 64)
+	id, err2 := strconv.ParseInt(b, 36, 64)
+	if err1 != nil || err2 != nil || id < 0 {
+		return nil, fmt.Errorf("db: bad page cursor %q", s)
+	}
+	return &InstanceCursor{Start: time.Unix(sec, 0).UTC(), EventID: id}, nil
+}
+
+// InstanceRow is one occurrence with its event (without the iCalendar
+// text) and the event's association.
+type InstanceRow struct {
+	Instance        model.Instance
+	Event           *model.Event
+	AssociationID   int64
+	AssociationSlug string
+	AssociationName string
+}
+
+// MaxInstancePage bounds InstanceQuery.Limit.
+const MaxInstancePage = 5000
+
+// ListInstances returns occurrences overlapping [From, To) in (start, event)
+// order, one page at a time.
+func (s *Store) ListInstances(ctx context.Context, q InstanceQuery) ([]InstanceRow, error) {
+	if q.To.Before(q.From) || q.To.Equal(q.From) {
+		return nil, &model.ValidationError{Field: "to", Msg: "the end of the range must be after its start"}
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	if limit > MaxInstancePage {
+		limit = MaxInstancePage
+	}
+	longest, err := s.longestInstance(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var sb strings.Builder
+	args := make([]any, 0, 16)
+	sb.WriteString("SELECT i.start_utc, i.end_utc, i.recurrence_id, i.override, i.status, " + eventCols +
+		`NULL, ifnull(a.id, 0), ifnull(a.slug, ''), ifnull(a.name, '')
+		FROM event_instances i
+		JOIN events e ON e.id = i.event_id
+		JOIN calendars c ON c.id = e.calendar_id
+		LEFT JOIN associations a ON a.id = c.association_id
+		WHERE i.start_utc >= ? AND i.start_utc < ? AND (i.end_utc > ? OR (i.end_utc = i.start_utc AND i.start_utc >= ?))`)
+	// An occurrence that overlaps From started at most `longest` before it;
+	// this lower bound keeps the scan on the start index.
+	lower := q.From.Add(-longest)
+	if q.After != nil && q.After.Start.After(lower) {
+		lower = q.After.Start
+	}
+	args = append(args, fmtTime(lower), fmtTime(q.To), fmtTime(q.From), fmtTime(q.From))
+	if q.After != nil {
+		sb.WriteString(" AND (i.start_utc > ? OR (i.start_utc = ? AND i.event_id > ?))")
+		args = append(args, fmtTime(q.After.Start), fmtTime(q.After.Start), q.After.EventID)
+	}
+	inInts(&sb, &args, "e.calendar_id", q.CalendarIDs)
+	inInts(&sb, &args, "c.association_id", q.AssociationIDs)
+	if len(q.Communes) > 0 {
+		sb.WriteString(" AND e.commune_insee IN (" + placeholders(len(q.Communes)) + ")")
+		for _, c := range q.Communes {
+			args = append(args, c)
+		}
+	}
+	if len(q.Categories) > 0 {
+		sb.WriteString(" AND e.id IN (SELECT event_id FROM event_categories WHERE category IN (" + placeholders(len(q.Categories)) + "))")
+		for _, c := range q.Categories {
+			args = append(args, c)
+		}
+	}
+	if m := FTSQuery(q.Text); m != "" {
+		sb.WriteString(" AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
+		args = append(args, m)
+	}
+	if q.Public {
+		sb.WriteString(" AND c.public = 1 AND e.moderation = 'approved' AND e.class NOT IN ('PRIVATE', 'CONFIDENTIAL')")
+	}
+	if !q.IncludeCancelled {
+		sb.WriteString(" AND i.status <> 'CANCELLED' AND e.status <> 'CANCELLED'")
+	}
+	sb.WriteString(" ORDER BY i.start_utc, i.event_id LIMIT ?")
+	args = append(args, limit)
+
+	rows, err := s.r.QueryContext(ctx, sb.String(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("db: list instances: %w", err)
+	}
+	defer rows.Close()
+	out := make([]InstanceRow, 0, min(limit, 256))
+	for rows.Next() {
+		var r InstanceRow
+		var st, en, rid string
+		var ov int
+		ev, err := scanEventAfter(rows, []any{&st, &en, &rid, &ov, &r.Instance.Status},
+			&r.AssociationID, &r.AssociationSlug, &r.AssociationName)
+		if err != nil {
+			return nil, fmt.Errorf("db: list instances: %w", err)
+		}
+		r.Event = ev
+		r.Instance.EventID, r.Instance.Start, r.Instance.End = ev.ID, parseTime(st), parseTime(en)
+		r.Instance.RecurrenceID, r.Instance.Override = parseTime(rid), ov == 1
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// scanEventAfter scans leading columns into before, then an event, then extra.
+func scanEventAfter(row interface{ Scan(...any) error }, before []any, extra ...any) (*model.Event, error) {
+	return scanEvent(prefixScanner{row, before}, false, extra...)
+}
+
+type prefixScanner struct {
+	row    interface{ Scan(...any) error }
+	before []any
+}
+
+func (p prefixScanner) Scan(dest ...any) error {
+	return p.row.Scan(append(append([]any{}, p.before...), dest...)...)
+}
+
+func inInts(sb *strings.Builder, args *[]any, col string, ids []int64) {
+	if len(ids) == 0 {
+		return
+	}
+	sb.WriteString(" AND " + col + " IN (" + placeholders(len(ids)) + ")")
+	for _, id := range ids {
+		*args = append(*args, id)
+	}
+}
+
+func (s *Store) longestInstance(ctx context.Context) (time.Duration, error) {
+	v, err := s.GetMeta(ctx, "instance_max_seconds")
+	if err != nil {
+		if err == ErrNotFound {
+			return 0, nil
+		}
+		return 0, err
+	}
+	n, _ := strconv.ParseInt(v, 10, 64)
+	return time.Duration(n) * time.Second, nil
+}
+
+// EventIDsInRange returns the ids of a calendar's events with a stored
+// occurrence overlapping [from, to), cancelled occurrences excluded.
+func (s *Store) EventIDsInRange(ctx context.Context, calendarID int64, from, to time.Time) (map[int64]bool, error) {
+	longest, err := s.longestInstance(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT i.event_id FROM event_instances i JOIN events e ON e.id = i.event_id
+		WHERE e.calendar_id = ? AND i.start_utc >= ? AND i.start_utc < ? AND (i.end_utc > ? OR (i.end_utc = i.start_utc AND i.start_utc >= ?))
+		AND i.status <> 'CANCELLED'`,
+		calendarID, fmtTime(from.Add(-longest)), fmtTime(to), fmtTime(from), fmtTime(from))
+	if err != nil {
+		return nil, fmt.Errorf("db: events in range: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("db: events in range: %w", err)
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
+// FTSQuery turns what a person typed into an FTS5 query: every word must
+// appear, as a prefix; punctuation and FTS operators are ignored.
+func FTSQuery(text string) string {
+	words := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(words) > 16 {
+		words = words[:16]
+	}
+	parts := make([]string, 0, len(words))
+	for _, w := range words {
+		if len(w) > 64 {
+			w = w[:64]
+		}
+		parts = append(parts, `"`+w+`"*`)
+	}
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,268 @@
+// Package db is Bastide's store: the SQLite schema, its migrations, the
+// queries every part needs, and the change log that every event write feeds.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
+)
+
+// Every connection option lives here.
+//
+// synchronous=FULL: in WAL mode mattn's build defaults to NORMAL, which may
+// lose the last commits on power loss. Bastide acknowledges writes to
+// calendar apps and to remote servers that never retry (Mobilizon), so an
+// acknowledged write must survive an OS crash too; BenchmarkEventWrite shows
+// what this costs on the machine at hand (a few hundred microseconds per
+// commit on an ordinary SSD). Batches (imports) amortise it in one
+// transaction.
+//
+// _txlock=immediate: a write transaction takes the write lock at BEGIN, so
+// two writers never deadlock on a lock upgrade; busy_timeout makes a second
+// process (backup, CLI while serve runs) wait instead of failing.
+const dsnOptions = "_foreign_keys=1" +
+	"&_busy_timeout=10000" +
+	"&_journal_mode=WAL" +
+	"&_synchronous=FULL" +
+	"&_txlock=immediate" +
+	"&_cache_size=-16000"
+
+// readOptions are the options of the read-only pool.
+const readOptions = "_foreign_keys=1&_busy_timeout=10000&_query_only=1&_cache_size=-16000"
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Store is the database. It holds one writing connection, so that writes
+// are serialised inside the process, and a pool of reading connections that
+// WAL lets run beside it.
+type Store struct {
+	w    *sql.DB
+	r    *sql.DB
+	path string
+}
+
+// Path returns the file the store lives in.
+func (s *Store) Path() string { return s.path }
+
+// Open opens (creating it if needed) the database file at path and applies
+// pending migrations. A database written by a newer Bastide is refused.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("db: open: empty path")
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("db: open: create data directory: %w", err)
+		}
+	}
+	u := "file:" + (&url.URL{Path: path}).EscapedPath()
+	w, err := sql.Open("sqlite3", u+"?"+dsnOptions)
+	if err != nil {
+		return nil, fmt.Errorf("db: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("db: open %s: %w", path, err)
+	}
+	if err := checkFTS5(ctx, w); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := migrate(ctx, w); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite3", u+"?"+readOptions)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("db: open %s: %w", path, err)
+	}
+	n := runtime.GOMAXPROCS(0) * 2
+	if n < 4 {
+		n = 4
+	}
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	return &Store{w: w, r: r, path: path}, nil
+}
+
+// Close closes every connection.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+func checkFTS5(ctx context.Context, w *sql.DB) error {
+	var ok int
+	err := w.QueryRowContext(ctx, "SELECT sqlite_compileoption_used('ENABLE_FTS5')").Scan(&ok)
+	if err != nil {
+		return fmt.Errorf("db: check SQLite options: %w", err)
+	}
+	if ok != 1 {
+		return errors.New("db: this binary was built without SQLite full-text search (FTS5); build it with `go build -tags sqlite_fts5` (the Makefile does)")
+	}
+	return nil
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func loadMigrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		name := e.Name()
+		num, _, ok := strings.Cut(name, "_")
+		if !ok || !strings.HasSuffix(name, ".sql") {
+			return nil, fmt.Errorf("db: migration %q: name must be NNNN_what.sql", name)
+		}
+		v, err := strconv.Atoi(num)
+		if err != nil {
+			return nil, fmt.Errorf("db: migration %q: %w", name, err)
+		}
+		text, err := migrationFS.ReadFile("migrations/" + name)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: name, sql: string(text)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("db: migration %q: expected version %d", m.name, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// SchemaVersion is the schema version this binary writes.
+func SchemaVersion() int {
+	ms, err := loadMigrations()
+	if err != nil {
+		panic(err) // a bad embedded migration is a programmer error
+	}
+	return len(ms)
+}
+
+// ErrTooNew is returned by Open for a database written by a newer Bastide.
+var ErrTooNew = errors.New("db: the database was written by a newer version of Bastide")
+
+func migrate(ctx context.Context, w *sql.DB) error {
+	ms, err := loadMigrations()
+	if err != nil {
+		return err
+	}
+	var current int
+	if err := w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
+		return fmt.Errorf("db: read schema version: %w", err)
+	}
+	if current > len(ms) {
+		return fmt.Errorf("%w (schema version %d, this binary knows up to %d): upgrade Bastide, or restore a backup taken with this version", ErrTooNew, current, len(ms))
+	}
+	if current == len(ms) {
+		return nil
+	}
+	tx, err := w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("db: migrate: %w", err)
+	}
+	defer tx.Rollback()
+	for _, m := range ms[current:] {
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("db: migration %s: %w", m.name, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(ms))); err != nil {
+		return fmt.Errorf("db: migrate: set version: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("db: migrate: %w", err)
+	}
+	return nil
+}
+
+// Tx runs fn in one write transaction: committed if fn returns nil, rolled
+// back otherwise. Other packages use it to make several writes atomic.
+func (s *Store) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("db: begin: %w", mapErr(err))
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("db: commit: %w", mapErr(err))
+	}
+	return nil
+}
+
+// Writer gives packages with tables of their own (federation's queue,
+// CalDAV's properties) the serialised writing connection. Use Tx for
+// anything that writes more than one row.
+func (s *Store) Writer() *sql.DB { return s.w }
+
+// Reader gives the read-only connection pool.
+func (s *Store) Reader() *sql.DB { return s.r }
+
+// Backup writes a consistent copy of the database to dest while others keep
+// reading and writing. dest must not exist yet.
+func (s *Store) Backup(ctx context.Context, dest string) error {
+	if _, err := os.Stat(dest); err == nil {
+		return fmt.Errorf("db: backup: %s already exists; choose a new file name", dest)
+	}
+	if dir := filepath.Dir(dest); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return fmt.Errorf("db: backup: %w", err)
+		}
+	}
+	// VACUUM INTO reads one snapshot of the database, so the copy is
+	// consistent while serve goes on writing. The read pool is query-only,
+	// which forbids VACUUM: use a connection of its own.
+	c, err := sql.Open("sqlite3", "file:"+(&url.URL{Path: s.path}).EscapedPath()+"?_busy_timeout=10000")
+	if err != nil {
+		return fmt.Errorf("db: backup: %w", err)
+	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
+		return fmt.Errorf("db: backup to %s: %w", dest, err)
+	}
+	return nil
+}
+
+// IntegrityCheck runs SQLite's integrity check and returns its verdict
+// ("ok" when all is well).
+func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
+	var res string
+	if err := s.r.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
+		return "", fmt.Errorf("db: integrity check: %w", err)
+	}
+	return res, nil
+}
+
+// driverName is registered by mattn; kept here so the import is used even
+// when no sqlite3 symbol is referenced elsewhere.
+var _ = sqlite3.SQLiteDriver{}

@@ -1,0 +1,181 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/bastide47/bastide/db/model"
+)
+
+func now() time.Time { return time.Now().UTC().Truncate(time.Second) }
+
+func parseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(model.TimeLayout, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return model.FormatTime(t)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+const userCols = "id, username, display_name, email, password_hash, admin, created_at"
+
+func scanUser(row interface{ Scan(...any) error }) (*model.User, error) {
+	var u model.User
+	var admin int
+	var created string
+	if err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Email, &u.PasswordHash, &admin, &created); err != nil {
+		return nil, mapErr(err)
+	}
+	u.Admin = admin == 1
+	u.CreatedAt = parseTime(created)
+	return &u, nil
+}
+
+// CreateUser stores a new user; ErrConflict if the username is taken.
+func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	u.CreatedAt = now()
+	res, err := s.w.ExecContext(ctx, `INSERT INTO users (username, display_name, email, password_hash, admin, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, u.Username, u.DisplayName, u.Email, u.PasswordHash, b2i(u.Admin), fmtTime(u.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("db: create user %s: %w", u.Username, mapErr(err))
+	}
+	u.ID, _ = res.LastInsertId()
+	return nil
+}
+
+// GetUser returns a user by id.
+func (s *Store) GetUser(ctx context.Context, id int64) (*model.User, error) {
+	u, err := scanUser(s.r.QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE id = ?", id))
+	if err != nil {
+		return nil, fmt.Errorf("db: get user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// GetUserByUsername returns a user by login name.
+func (s *Store) GetUserByUsername(ctx context.Context, username string) (*model.User, error) {
+	u, err := scanUser(s.r.QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE username = ?", username))
+	if err != nil {
+		return nil, fmt.Errorf("db: get user %q: %w", username, err)
+	}
+	return u, nil
+}
+
+// ListUsers returns every user, by username.
+func (s *Store) ListUsers(ctx context.Context) ([]*model.User, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT "+userCols+" FROM users ORDER BY username")
+	if err != nil {
+		return nil, fmt.Errorf("db: list users: %w", err)
+	}
+	defer rows.Close()
+	var out []*model.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("db: list users: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// UpdateUser saves a user's display name, e-mail, admin flag and password hash.
+func (s *Store) UpdateUser(ctx context.Context, u *model.User) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	res, err := s.w.ExecContext(ctx, `UPDATE users SET display_name = ?, email = ?, password_hash = ?, admin = ? WHERE id = ?`,
+		u.DisplayName, u.Email, u.PasswordHash, b2i(u.Admin), u.ID)
+	if err != nil {
+		return fmt.Errorf("db: update user %s: %w", u.Username, mapErr(err))
+	}
+	return affectedOne(res, "db: update user "+u.Username)
+}
+
+func affectedOne(res sql.Result, op string) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("%s: %w", op, ErrNotFound)
+	}
+	return nil
+}
+
+// AddAppPassword stores a hashed per-device password; ErrConflict if the
+// user already has one with that name.
+func (s *Store) AddAppPassword(ctx context.Context, p *model.AppPassword) error {
+	if p.Name == "" || len(p.Name) > model.MaxNameLen {
+		return &model.ValidationError{Field: "name", Msg: "a device name of 1 to 200 characters is required"}
+	}
+	p.CreatedAt = now()
+	res, err := s.w.ExecContext(ctx, `INSERT INTO app_passwords (user_id, name, hash, created_at) VALUES (?, ?, ?, ?)`,
+		p.UserID, p.Name, p.Hash, fmtTime(p.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("db: add app password %q: %w", p.Name, mapErr(err))
+	}
+	p.ID, _ = res.LastInsertId()
+	return nil
+}
+
+// ListAppPasswords returns a user's app passwords (hashes included, for
+// checking), by name.
+func (s *Store) ListAppPasswords(ctx context.Context, userID int64) ([]*model.AppPassword, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, user_id, name, hash, created_at, last_used_at FROM app_passwords WHERE user_id = ? ORDER BY name`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("db: list app passwords: %w", err)
+	}
+	defer rows.Close()
+	var out []*model.AppPassword
+	for rows.Next() {
+		var p model.AppPassword
+		var c, l string
+		if err := rows.Scan(&p.ID, &p.UserID, &p.Name, &p.Hash, &c, &l); err != nil {
+			return nil, fmt.Errorf("db: list app passwords: %w", err)
+		}
+		p.CreatedAt, p.LastUsedAt = parseTime(c), parseTime(l)
+		out = append(out, &p)
+	}
+	return out, rows.Err()
+}
+
+// RevokeAppPassword deletes a user's app password by name.
+func (s *Store) RevokeAppPassword(ctx context.Context, userID int64, name string) error {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM app_passwords WHERE user_id = ? AND name = ?`, userID, name)
+	if err != nil {
+		return fmt.Errorf("db: revoke app password %q: %w", name, err)
+	}
+	return affectedOne(res, fmt.Sprintf("db: revoke app password %q", name))
+}
+
+// TouchAppPassword records that an app password was just used.
+func (s *Store) TouchAppPassword(ctx context.Context, id int64) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE app_passwords SET last_used_at = ? WHERE id = ?`, fmtTime(now()), id)
+	if err != nil {
+		return fmt.Errorf("db: touch app password: %w", err)
+	}
+	return nil
+}
