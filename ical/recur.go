@@ -1,0 +1,342 @@
+package ical
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/bastide47/bastide/db/model"
+)
+
+// occurrence is one instance in the series' frame.
+type occurrence struct {
+	rid        time.Time
+	start, end time.Time
+	override   bool
+	status     string
+	tm         *timing
+}
+
+func (o occurrence) instance(recurring bool) model.Instance {
+	in := model.Instance{Start: o.start.UTC(), End: o.end.UTC(), Override: o.override, Status: o.status}
+	if recurring {
+		in.RecurrenceID = o.rid.UTC()
+	}
+	return in
+}
+
+// overlaps applies RFC 4791 §9.9: an occurrence with a duration overlaps
+// [from, to) if it starts before to and ends after from; a zero-length one
+// if from <= start < to. (A DATE occurrence without DTEND lasts one day, so
+// it is never zero-length here.)
+func overlaps(start, end, from, to time.Time) bool {
+	if start.Equal(end) {
+		return !start.Before(from) && start.Before(to)
+	}
+	return start.Before(to) && end.After(from)
+}
+
+func (s *series) recurring() bool {
+	return s.rule != nil || len(s.rdates) > 0 || len(s.overrides) > 0
+}
+
+// infinite reports whether the rule never ends.
+func (s *series) infinite() bool {
+	return s.rule != nil && s.rule.Count == 0 && s.rule.Until.IsZero()
+}
+
+// overrideFor returns the override of the occurrence t, if any.
+func (s *series) overrideFor(t time.Time) *timing {
+	if o := s.ovInstant[t.Unix()]; o != nil {
+		return o
+	}
+	if len(s.ovDate) > 0 {
+		return s.ovDate[dateKey(t)]
+	}
+	return nil
+}
+
+// indexOverrides builds the maps of overrideFor.
+func (s *series) indexOverrides() {
+	s.ovInstant = map[int64]*timing{}
+	s.ovDate = map[[3]int]*timing{}
+	for _, o := range s.overrides {
+		if o.rid.isDate() && !s.master.start.isDate() {
+			s.ovDate[dateKey(o.rid.t)] = o
+		} else {
+			s.ovInstant[s.toSeries(o.rid).Unix()] = o
+		}
+	}
+}
+
+// walk calls fn for every occurrence of the master, in order of their
+// original start (RECURRENCE-ID), with overrides in place of the
+// occurrences they replace, until fn returns false. It reports whether it
+// stopped because the rule generated more than maxSteps occurrences.
+// consumed collects the overrides that replaced an occurrence.
+func (s *series) walk(maxSteps int, consumed map[*timing]bool, fn func(occurrence) bool) (exhausted bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			exhausted, err = false, invalidf("RRULE", "cannot expand the recurrence (%v)", p)
+		}
+	}()
+	m := s.master
+	if m == nil || !m.hasStart {
+		return false, nil
+	}
+	rds := append([]rdate{{t: m.start.t.In(s.loc)}}, s.rdates...)
+	if m.start.kind == dtFloating || m.start.isDate() {
+		rds[0].t = m.start.t
+	}
+	sort.SliceStable(rds, func(i, j int) bool { return rds[i].t.Before(rds[j].t) })
+	var next func() (time.Time, bool)
+	if s.rule != nil {
+		rule, rerr := newRRule(*s.rule)
+		if rerr != nil {
+			return false, invalidf("RRULE", "bad RRULE (%v)", rerr)
+		}
+		next = rule.Iterator()
+	}
+	var tfs []*timing
+	for _, o := range s.overrides {
+		if o.thisAndFuture {
+			tfs = append(tfs, o)
+		}
+	}
+	sort.Slice(tfs, func(i, j int) bool { return s.toSeries(tfs[i].rid).Before(s.toSeries(tfs[j].rid)) })
+
+	var ruleT time.Time
+	ruleOK := false
+	pull := func() bool {
+		if next == nil {
+			return false
+		}
+		if maxSteps <= 0 {
+			exhausted = true
+			next = nil
+			return false
+		}
+		maxSteps--
+		ruleT, ruleOK = next()
+		if !ruleOK {
+			next = nil
+		}
+		return ruleOK
+	}
+	pull()
+	ri := 0
+	var last time.Time
+	haveLast := false
+	for {
+		var t, end time.Time
+		switch {
+		case ruleOK && (ri >= len(rds) || !rds[ri].t.Before(ruleT)):
+			t = ruleT
+			pull()
+		case ri < len(rds):
+			t, end = rds[ri].t, rds[ri].end
+			ri++
+		default:
+			return exhausted, nil
+		}
+		if haveLast && t.Equal(last) {
+			continue
+		}
+		last, haveLast = t, true
+		if s.exInstant[t.Unix()] || (len(s.exDate) > 0 && s.exDate[dateKey(t)]) {
+			continue
+		}
+		oc := occurrence{rid: t, start: t, status: m.status, tm: m}
+		if end.IsZero() {
+			oc.end = m.endOf(t)
+		} else {
+			oc.end = end
+		}
+		if o := s.overrideFor(t); o != nil {
+			consumed[o] = true
+			oc = occurrence{rid: t, start: s.frame(o.start), end: s.frame(o.start), override: true, status: o.status, tm: o}
+			oc.end = o.endOf(oc.start)
+		} else if len(tfs) > 0 {
+			// RANGE=THISANDFUTURE: the latest such override before this
+			// occurrence shifts it and gives it its length and status.
+			for i := len(tfs) - 1; i >= 0; i-- {
+				o := tfs[i]
+				rid := s.toSeries(o.rid)
+				if rid.Before(t) {
+					delta := s.frame(o.start).Sub(rid)
+					oc.start = t.Add(delta)
+					oc.end = o.endOf(oc.start)
+					oc.status, oc.tm = o.status, o
+					break
+				}
+			}
+		}
+		if !fn(oc) {
+			return exhausted, nil
+		}
+	}
+}
+
+// frame converts an override's own start to the series' frame.
+func (s *series) frame(v dtValue) time.Time {
+	if s.master == nil {
+		return v.t
+	}
+	if v.kind == dtFloating || v.isDate() {
+		// keep wall clock, as UTC reading
+		return v.t
+	}
+	if s.master.start.kind == dtFloating || s.master.start.isDate() {
+		return v.t.UTC()
+	}
+	return v.t.In(s.loc)
+}
+
+// overrideOccurrence is an override that replaced no occurrence of the
+// master (its RECURRENCE-ID is beyond the expansion or matches nothing):
+// it still happens, like an RDATE.
+func (s *series) overrideOccurrence(o *timing) occurrence {
+	start := s.frame(o.start)
+	rid := o.rid.t
+	if s.master != nil && s.master.hasStart {
+		rid = s.toSeries(o.rid)
+	}
+	return occurrence{rid: rid, start: start, end: o.endOf(start), override: true, status: o.status, tm: o}
+}
+
+// maxShift is how much earlier than its RECURRENCE-ID an occurrence may
+// start because of a THISANDFUTURE override.
+func (s *series) maxShift() time.Duration {
+	var shift time.Duration
+	for _, o := range s.overrides {
+		if o.thisAndFuture && s.master != nil && s.master.hasStart {
+			if d := s.toSeries(o.rid).Sub(s.frame(o.start)); d > shift {
+				shift = d
+			}
+		}
+	}
+	return shift
+}
+
+func tooMany(lim Limits, steps bool) *Error {
+	if steps {
+		return errorf(KindTooManyInstances, "RRULE", "the recurrence generates more than %d occurrences before or in the range asked for; ask for a shorter range or a later start", lim.MaxSteps)
+	}
+	return errorf(KindTooManyInstances, "RRULE", "more than %d occurrences in the range asked for", lim.MaxInstances)
+}
+
+// ExpandRange returns the occurrences that overlap [from, to) with the
+// semantics of RFC 4791 §9.9 (see overlaps), sorted by start, for any range
+// (the past, or beyond the horizon stored by Event). Times of all-day and
+// floating events are compared as wall clock read as UTC; to apply a
+// calendar time zone, shift from and to before the call. A cancelled
+// override is returned with Status "CANCELLED".
+//
+// Work is bounded: at most lim.MaxInstances occurrences are returned and
+// the rule may generate at most lim.MaxSteps occurrences (those before from
+// included). Past either bound, ExpandRange returns the occurrences found
+// so far with an *Error of KindTooManyInstances.
+func (o *Object) ExpandRange(from, to time.Time, lim Limits) ([]model.Instance, error) {
+	lim = lim.withDefaults()
+	s := o.series
+	if s == nil {
+		return nil, invalidf("", "object was not made by ParseObject")
+	}
+	from, to = from.UTC(), to.UTC()
+	recurring := s.recurring()
+	var out []model.Instance
+	consumed := map[*timing]bool{}
+	var capErr error
+	shift := s.maxShift()
+	exhausted, err := s.walk(lim.MaxSteps, consumed, func(oc occurrence) bool {
+		if !oc.rid.Add(-shift).UTC().Before(to) && !oc.start.UTC().Before(to) {
+			return false
+		}
+		if overlaps(oc.start.UTC(), oc.end.UTC(), from, to) {
+			if len(out) >= lim.MaxInstances {
+				capErr = tooMany(lim, false)
+				return false
+			}
+			out = append(out, oc.instance(recurring))
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	if exhausted && capErr == nil {
+		capErr = tooMany(lim, true)
+	}
+	for _, ov := range s.overrides {
+		if consumed[ov] {
+			continue
+		}
+		oc := s.overrideOccurrence(ov)
+		if overlaps(oc.start.UTC(), oc.end.UTC(), from, to) {
+			out = append(out, oc.instance(true))
+		}
+	}
+	sortInstances(out)
+	if capErr != nil {
+		return out, capErr
+	}
+	return out, nil
+}
+
+func sortInstances(in []model.Instance) {
+	sort.SliceStable(in, func(i, j int) bool {
+		if !in[i].Start.Equal(in[j].Start) {
+			return in[i].Start.Before(in[j].Start)
+		}
+		return in[i].RecurrenceID.Before(in[j].RecurrenceID)
+	})
+}
+
+// expandStored computes the instances stored with an event: see Event.
+func (o *Object) expandStored(now time.Time, lim Limits) ([]model.Instance, bool, error) {
+	s := o.series
+	recurring := s.recurring()
+	horizon := now.Add(lim.Horizon)
+	infinite := s.infinite()
+	var ring []occurrence
+	capped := false
+	consumed := map[*timing]bool{}
+	exhausted, err := s.walk(lim.MaxSteps, consumed, func(oc occurrence) bool {
+		if infinite && !oc.rid.UTC().Before(horizon) {
+			capped = true
+			return false
+		}
+		if len(ring) >= lim.MaxInstances {
+			capped = true
+			if ring[0].end.UTC().Before(now) {
+				ring = ring[1:]
+			} else {
+				return false
+			}
+		}
+		ring = append(ring, oc)
+		return true
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if exhausted {
+		capped = true
+	}
+	out := make([]model.Instance, 0, len(ring)+len(s.overrides))
+	for _, oc := range ring {
+		out = append(out, oc.instance(recurring))
+	}
+	for _, ov := range s.overrides {
+		if !consumed[ov] {
+			out = append(out, s.overrideOccurrence(ov).instance(true))
+		}
+	}
+	sortInstances(out)
+	return out, capped, nil
+}
+
+// String is for debugging.
+func (o occurrence) String() string {
+	return fmt.Sprintf("%s..%s rid=%s", o.start, o.end, o.rid)
+}
