@@ -1,0 +1,74 @@
+// Package web serves Bastide's public face: the common agenda, event and
+// association pages, the ICS / RSS / Atom / JSON feeds and the widget for
+// third-party websites. It is an Echo v4 application behind a plain
+// http.Handler (see New); templates and static files are embedded.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/bastide47/bastide/db"
+)
+
+// Options configures the web application.
+type Options struct {
+	// BaseURL is the public URL of the instance, without a trailing slash
+	// (https://agenda.example.org). Absolute links in feeds, JSON-LD and
+	// fediverse handles are built from it.
+	BaseURL string
+	// MaxFeedEvents bounds the occurrences of one feed (ICS, RSS, Atom,
+	// JSON page). Default 1000.
+	MaxFeedEvents int
+	// Now returns the current time; tests fix it. Default time.Now.
+	Now func() time.Time
+}
+
+const defaultMaxFeedEvents = 1000
+
+// app holds what every handler needs.
+type app struct {
+	store  *db.Store
+	logger *slog.Logger
+	opts   Options
+	paris  *time.Location
+}
+
+// New returns the web application as an http.Handler. It panics if an
+// embedded template does not parse (a programmer error caught at boot).
+func New(store *db.Store, logger *slog.Logger, opts Options) http.Handler {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
+	if opts.BaseURL == "" {
+		opts.BaseURL = "http://localhost:8080"
+	}
+	if opts.MaxFeedEvents <= 0 {
+		opts.MaxFeedEvents = defaultMaxFeedEvents
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		panic("web: load Europe/Paris: " + err.Error())
+	}
+	a := &app{store: store, logger: logger, opts: opts, paris: paris}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.IPExtractor = echo.ExtractIPDirect()
+	e.Renderer = mustTemplates()
+	a.routes(e)
+	return e
+}
+
+func (a *app) routes(e *echo.Echo) {
+	e.GET("/healthz", a.healthzShow)
+	e.GET("/", a.agendaShow)
+}
