@@ -1,0 +1,145 @@
+package ical
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	goical "github.com/emersion/go-ical"
+)
+
+// FeedOptions describes a published feed.
+type FeedOptions struct {
+	// Name and Description become NAME / X-WR-CALNAME and
+	// DESCRIPTION / X-WR-CALDESC.
+	Name, Description string
+	// Timezone is the IANA zone of the feed (X-WR-TIMEZONE), if any.
+	Timezone string
+	// RefreshInterval is how often subscribers should fetch the feed again
+	// (REFRESH-INTERVAL and X-PUBLISHED-TTL); default one hour.
+	RefreshInterval time.Duration
+}
+
+// WriteFeed writes one VCALENDAR holding the stored objects: their
+// components are kept whole (master and overrides, so recurrences and
+// their exceptions survive), each VTIMEZONE is written once (the first
+// one met for a TZID), and a zone used without a VTIMEZONE (an IANA or
+// Windows name) gets one generated from Go's zone data from the first year
+// it is used. Objects that cannot be decoded are left out, so one bad row
+// does not take a feed down; only write errors are returned.
+func WriteFeed(w io.Writer, objects [][]byte, opt FeedOptions) error {
+	cal := goical.NewCalendar()
+	setProp(cal.Component, goical.PropVersion, nil, "2.0")
+	setProp(cal.Component, goical.PropProductID, nil, prodID)
+	setProp(cal.Component, goical.PropCalendarScale, nil, "GREGORIAN")
+	setProp(cal.Component, goical.PropMethod, nil, "PUBLISH")
+	if opt.Name != "" {
+		setProp(cal.Component, "NAME", nil, escapeText(opt.Name))
+		setProp(cal.Component, "X-WR-CALNAME", nil, escapeText(opt.Name))
+	}
+	if opt.Description != "" {
+		setProp(cal.Component, goical.PropDescription, nil, escapeText(opt.Description))
+		setProp(cal.Component, "X-WR-CALDESC", nil, escapeText(opt.Description))
+	}
+	if opt.Timezone != "" {
+		if _, ok := loadIANA(opt.Timezone); ok {
+			setProp(cal.Component, "X-WR-TIMEZONE", nil, opt.Timezone)
+		}
+	}
+	refresh := opt.RefreshInterval
+	if refresh <= 0 {
+		refresh = time.Hour
+	}
+	ttl := fmt.Sprintf("PT%dS", int64(refresh/time.Second))
+	if refresh%time.Hour == 0 {
+		ttl = fmt.Sprintf("PT%dH", int64(refresh/time.Hour))
+	} else if refresh%time.Minute == 0 {
+		ttl = fmt.Sprintf("PT%dM", int64(refresh/time.Minute))
+	}
+	setProp(cal.Component, goical.PropRefreshInterval, goical.Params{goical.ParamValue: {"DURATION"}}, ttl)
+	setProp(cal.Component, "X-PUBLISHED-TTL", nil, ttl)
+
+	tzs := map[string]*goical.Component{}
+	used := map[string]int{} // TZID -> first year used
+	var comps []*goical.Component
+	for _, data := range objects {
+		lim := Limits{MaxBytes: len(data) + 1}
+		cals, err := decodeAll(data, lim)
+		if err != nil {
+			continue
+		}
+		for _, c := range cals {
+			for _, child := range c.Children {
+				if child.Name == goical.CompTimezone {
+					if p := child.Props.Get(goical.PropTimezoneID); p != nil {
+						id := strings.TrimSpace(p.Value)
+						if _, ok := tzs[id]; !ok {
+							tzs[id] = child
+						}
+					}
+					continue
+				}
+				noteTZIDs(child, used)
+				comps = append(comps, child)
+			}
+		}
+	}
+	ids := make([]string, 0, len(used))
+	for id := range used {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if tz := tzs[id]; tz != nil {
+			cal.Children = append(cal.Children, tz)
+			continue
+		}
+		loc, err := ResolveTZID(id, nil)
+		if err != nil || loc == time.UTC {
+			continue
+		}
+		gen, err := VTimezone(loc.String(), used[id])
+		if err != nil {
+			continue
+		}
+		cp := *gen
+		cp.Props = goical.Props{}
+		for k, v := range gen.Props {
+			cp.Props[k] = v
+		}
+		setProp(&cp, goical.PropTimezoneID, nil, id)
+		cal.Children = append(cal.Children, &cp)
+	}
+	cal.Children = append(cal.Children, comps...)
+	return writeTo(w, cal.Component)
+}
+
+// noteTZIDs records the TZIDs a component uses with the earliest year.
+func noteTZIDs(c *goical.Component, used map[string]int) {
+	stack := []*goical.Component{c}
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, props := range c.Props {
+			for _, p := range props {
+				id := strings.TrimSpace(p.Params.Get(goical.PropTimezoneID))
+				if id == "" {
+					continue
+				}
+				year := 9999
+				if len(p.Value) >= 4 {
+					if y, err := strconv.Atoi(p.Value[:4]); err == nil {
+						year = y
+					}
+				}
+				if y, ok := used[id]; !ok || year < y {
+					used[id] = year
+				}
+			}
+		}
+		stack = append(stack, c.Children...)
+	}
+}
