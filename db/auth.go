@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -22,8 +23,12 @@ const (
 )
 
 // dummyHash is compared against when the user does not exist, so that an
-// unknown username costs as much time as a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("bastide-dummy-password"), bcrypt.DefaultCost)
+// unknown username costs as much time as a wrong password. Made on first
+// use: a bcrypt hash at init would slow every program that imports db.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("bastide-dummy-password"), bcrypt.DefaultCost)
+	return h
+})
 
 // HashPassword returns the bcrypt hash of a password to store, after
 // checking its length.
@@ -48,12 +53,12 @@ func HashPassword(password string) (string, error) {
 // (CalDAV) should cache successes for a short while.
 func (s *Store) CheckUserPassword(ctx context.Context, username, password string) (*model.User, error) {
 	if password == "" || len(password) > MaxPasswordLen {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
 		return nil, ErrBadCredentials
 	}
 	u, err := s.GetUserByUsername(ctx, username)
 	if errors.Is(err, ErrNotFound) {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
 		return nil, ErrBadCredentials
 	}
 	if err != nil {
@@ -75,7 +80,7 @@ func (s *Store) CheckUserPassword(ctx context.Context, username, password string
 		}
 	}
 	if u.PasswordHash == "" && len(aps) == 0 {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
 	}
 	return nil, ErrBadCredentials
 }
