@@ -122,6 +122,9 @@ func TestDifferentialGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := goExpand(t, data)
+		if len(py[f]) == 0 {
+			t.Errorf("%s: Python found no occurrence between %s and %s; the golden file should have some", f, diffFrom, diffTo)
+		}
 		if d := diffOccurrences(got, py[f]); d != "" {
 			t.Errorf("%s: Go and Python disagree:\n%s", f, d)
 		}
