@@ -1,0 +1,141 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is what `bastide serve` runs with. It lives only here: packages
+// get the values they need as constructor parameters.
+type Config struct {
+	// Common to every command.
+	DataDir   string
+	LogFormat string
+	LogLevel  string
+
+	// Addr is the host:port to listen on.
+	Addr string
+	// BaseURL is the public URL of the instance (scheme and host, no path).
+	// ActivityPub ids are built from it and must never change.
+	BaseURL string
+	// Demo seeds demonstration data once.
+	Demo bool
+	// ShutdownTimeout bounds the wait for requests in flight on shutdown.
+	ShutdownTimeout time.Duration
+	// AllowPrivateAddresses lets federation reach loopback and private
+	// networks: for tests and development only.
+	AllowPrivateAddresses bool
+}
+
+// registerServe declares serve's own flags.
+func (c *Config) registerServe(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "`host:port` to listen on")
+	fs.StringVar(&c.BaseURL, "base-url", "", "public `URL` of this instance, e.g. https://agenda.example.org; default http://localhost:PORT when listening on a loopback address, required otherwise")
+	fs.BoolVar(&c.Demo, "demo", false, "fill an empty instance with demonstration associations and events of the Lot-et-Garonne (done once)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to wait for requests in flight on shutdown")
+	fs.BoolVar(&c.AllowPrivateAddresses, "allow-private-addresses", false, "let federation fetch from and deliver to loopback and private addresses (tests and development only)")
+}
+
+// parseServeConfig reads serve's configuration from args and the
+// environment and validates it.
+func parseServeConfig(args []string, getenv func(string) string) (*Config, error) {
+	app := &App{}
+	fs := flag.NewFlagSet("bastide serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	addCommonFlags(fs, app)
+	var c Config
+	c.registerServe(fs)
+	pos, err := parseFlags(fs, args, getenv)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) > 0 {
+		return nil, usagef("serve takes no arguments (got %q)", strings.Join(pos, " "))
+	}
+	c.DataDir, c.LogFormat, c.LogLevel = app.DataDir, app.LogFormat, app.LogLevel
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// isLoopbackHost reports whether host names this machine only.
+func isLoopbackHost(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Validate rejects values and combinations that cannot work, saying what
+// to change. It fills BaseURL when it can be derived from Addr.
+func (c *Config) Validate() error {
+	var msgs []string
+	bad := func(format string, args ...any) { msgs = append(msgs, fmt.Sprintf(format, args...)) }
+
+	if strings.TrimSpace(c.DataDir) == "" {
+		bad("--data (BASTIDE_DATA) is empty: give the directory where the database lives, e.g. ./data")
+	}
+	switch c.LogFormat {
+	case "auto", "text", "json":
+	default:
+		bad("--log-format (BASTIDE_LOG_FORMAT) %q: use text, json or auto", c.LogFormat)
+	}
+	switch strings.ToLower(c.LogLevel) {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("--log-level (BASTIDE_LOG_LEVEL) %q: use debug, info, warn or error", c.LogLevel)
+	}
+	if c.ShutdownTimeout <= 0 {
+		bad("--shutdown-timeout (BASTIDE_SHUTDOWN_TIMEOUT) must be positive, e.g. 15s")
+	}
+
+	host, port, err := net.SplitHostPort(c.Addr)
+	addrOK := err == nil
+	if err != nil {
+		bad("--addr (BASTIDE_ADDR) %q is not host:port, e.g. 127.0.0.1:8080 or :8080", c.Addr)
+	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		bad("--addr (BASTIDE_ADDR) %q: the port must be a number from 0 to 65535", c.Addr)
+		addrOK = false
+	}
+	loopback := addrOK && isLoopbackHost(host)
+
+	if c.BaseURL == "" {
+		if addrOK && !loopback {
+			bad("--base-url (BASTIDE_BASE_URL) is required when listening on %q, which other machines can reach: give the public URL, e.g. https://agenda.example.org (ActivityPub ids are built from it and must never change)", c.Addr)
+		}
+	} else {
+		u, err := url.Parse(c.BaseURL)
+		switch {
+		case err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
+			bad("--base-url (BASTIDE_BASE_URL) %q is not an absolute http(s) URL like https://agenda.example.org", c.BaseURL)
+		case u.User != nil || u.RawQuery != "" || u.Fragment != "":
+			bad("--base-url (BASTIDE_BASE_URL) %q must not hold a user, a query or a fragment", c.BaseURL)
+		case strings.Trim(u.Path, "/") != "":
+			bad("--base-url (BASTIDE_BASE_URL) %q has a path; Bastide must be served at the root of its host name (use a subdomain such as https://agenda.example.org)", c.BaseURL)
+		default:
+			c.BaseURL = u.Scheme + "://" + u.Host
+			if c.AllowPrivateAddresses && u.Scheme == "https" && !isLoopbackHost(u.Hostname()) {
+				bad("--allow-private-addresses (BASTIDE_ALLOW_PRIVATE_ADDRESSES) is for tests and development; it cannot be used with the public --base-url %q, where it would let remote servers make Bastide reach the local network", c.BaseURL)
+			}
+		}
+	}
+	if len(msgs) > 0 {
+		return &usageError{msg: strings.Join(msgs, "\n")}
+	}
+	return nil
+}
+
+// deriveBaseURL gives the base URL of a loopback listener once its port is
+// known (the port may be 0 in the flags).
+func deriveBaseURL(listenAddr string) string {
+	_, port, _ := net.SplitHostPort(listenAddr)
+	return fmt.Sprintf("http://localhost:%s", port)
+}
