@@ -1,0 +1,225 @@
+package mobilizon
+
+import (
+	"html"
+	"regexp"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/microcosm-cc/bluemonday"
+	xhtml "golang.org/x/net/html"
+)
+
+// MaxContentBytes bounds the HTML read from a remote event before cleaning.
+const MaxContentBytes = 256 << 10
+
+var (
+	policyOnce sync.Once
+	policy     *bluemonday.Policy
+)
+
+// sanitizer is the allow-list for remote (and our own) event HTML. It is
+// close to Mobilizon's own scrubber so that what Bastide keeps is what
+// Mobilizon would keep: text formatting, lists, quotes, headings, code and
+// links to http, https and mailto only, every link marked
+// rel="nofollow noopener" and opened in a new tab. No images (remote
+// trackers), no style, no classes, no scripts, no event handlers.
+func sanitizer() *bluemonday.Policy {
+	policyOnce.Do(func() {
+		p := bluemonday.NewPolicy()
+		p.AllowElements("p", "br", "strong", "em", "b", "i", "u", "s", "del",
+			"ul", "ol", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6",
+			"pre", "code", "hr")
+		p.AllowAttrs("href").OnElements("a")
+		p.AllowAttrs("title").OnElements("a", "abbr")
+		p.AllowElements("abbr")
+		p.AllowURLSchemes("http", "https", "mailto")
+		p.RequireParseableURLs(true)
+		p.AllowRelativeURLs(false)
+		p.RequireNoFollowOnLinks(true)
+		p.AddTargetBlankToFullyQualifiedLinks(true)
+		p.AddSpaceWhenStrippingTag(true)
+		policy = p
+	})
+	return policy
+}
+
+// SanitizeHTML cleans untrusted HTML with the allow-list above. The result
+// is inert in a page and SanitizeHTML(SanitizeHTML(s)) == SanitizeHTML(s).
+// Invalid UTF-8 is replaced first.
+func SanitizeHTML(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	out := strings.TrimSpace(sanitizer().Sanitize(s))
+	// A second pass makes the function idempotent: bluemonday normalises
+	// entities and attribute order on the first pass only.
+	return strings.TrimSpace(sanitizer().Sanitize(out))
+}
+
+var (
+	urlRe   = regexp.MustCompile(`https?://[^\s<>"'\x60]+`)
+	paraRe  = regexp.MustCompile(`\n[ \t]*\n+`)
+	spaceRe = regexp.MustCompile(`\s+`)
+)
+
+// TextToHTML turns plain text (an iCalendar DESCRIPTION) into the HTML
+// Mobilizon shows: escaped, one <p> per paragraph (blank-line separated),
+// <br> for single line breaks, and bare http(s) URLs as links. Trailing
+// punctuation is kept out of links.
+func TextToHTML(text string) string {
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	var b strings.Builder
+	for _, para := range paraRe.Split(strings.TrimSpace(text), -1) {
+		para = strings.TrimSpace(para)
+		if para == "" {
+			continue
+		}
+		b.WriteString("<p>")
+		for i, line := range strings.Split(para, "\n") {
+			if i > 0 {
+				b.WriteString("<br>")
+			}
+			b.WriteString(linkify(strings.TrimSpace(line)))
+		}
+		b.WriteString("</p>")
+	}
+	return b.String()
+}
+
+func linkify(line string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range urlRe.FindAllStringIndex(line, -1) {
+		start, end := m[0], m[1]
+		for end > start && strings.ContainsRune(".,;:!?)]}»", rune(line[end-1])) {
+			end--
+		}
+		b.WriteString(html.EscapeString(line[last:start]))
+		u := line[start:end]
+		b.WriteString(`<a href="` + html.EscapeString(u) + `" rel="nofollow noopener" target="_blank">` + html.EscapeString(u) + `</a>`)
+		last = end
+	}
+	b.WriteString(html.EscapeString(line[last:]))
+	return b.String()
+}
+
+// HTMLToText renders HTML as plain text for an iCalendar DESCRIPTION:
+// paragraphs, headings, list items and <br> become line breaks, links keep
+// their target when it differs from the text, entities are decoded, and
+// runs of blank lines collapse. Scripts and styles are dropped.
+func HTMLToText(s string) string {
+	z := xhtml.NewTokenizer(strings.NewReader(s))
+	var b strings.Builder
+	skip := 0
+	var href string
+	var linkText strings.Builder
+	inLink := false
+	nl := func(n int) {
+		cur := b.String()
+		have := len(cur) - len(strings.TrimRight(cur, "\n"))
+		if len(strings.TrimSpace(cur)) == 0 {
+			return
+		}
+		for ; have < n; have++ {
+			b.WriteByte('\n')
+		}
+	}
+	for {
+		tt := z.Next()
+		switch tt {
+		case xhtml.ErrorToken:
+			return tidyText(b.String())
+		case xhtml.TextToken:
+			if skip > 0 {
+				continue
+			}
+			t := string(z.Text())
+			t = spaceRe.ReplaceAllString(t, " ")
+			if inLink {
+				linkText.WriteString(t)
+			}
+			b.WriteString(t)
+		case xhtml.StartTagToken, xhtml.SelfClosingTagToken, xhtml.EndTagToken:
+			name, hasAttr := z.TagName()
+			tag := string(name)
+			end := tt == xhtml.EndTagToken
+			switch tag {
+			case "script", "style", "template", "noscript", "iframe", "object":
+				if tt == xhtml.StartTagToken {
+					skip++
+				} else if end && skip > 0 {
+					skip--
+				}
+			case "br":
+				b.WriteByte('\n')
+			case "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "table", "hr":
+				nl(2)
+			case "li", "tr":
+				nl(1)
+				if !end && tag == "li" {
+					b.WriteString("- ")
+				}
+			case "a":
+				if !end {
+					href, inLink = "", true
+					linkText.Reset()
+					for hasAttr {
+						var k, v []byte
+						k, v, hasAttr = z.TagAttr()
+						if string(k) == "href" {
+							href = string(v)
+						}
+					}
+				} else if inLink {
+					inLink = false
+					txt := strings.TrimSpace(linkText.String())
+					if (strings.HasPrefix(href, "http://") || strings.HasPrefix(href, "https://")) && txt != href && !strings.Contains(txt, strings.TrimPrefix(strings.TrimPrefix(href, "https://"), "http://")) {
+						b.WriteString(" (" + href + ")")
+					}
+				}
+			}
+		}
+	}
+}
+
+func tidyText(s string) string {
+	lines := strings.Split(s, "\n")
+	out := make([]string, 0, len(lines))
+	blank := 0
+	for _, l := range lines {
+		l = strings.TrimSpace(l)
+		if l == "" {
+			blank++
+			if blank > 1 || len(out) == 0 {
+				continue
+			}
+		} else {
+			blank = 0
+		}
+		out = append(out, l)
+	}
+	return strings.TrimSpace(strings.Join(out, "\n"))
+}
+
+// truncate cuts s to at most max bytes on a rune boundary.
+func truncate(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	s = s[:max]
+	for len(s) > 0 && !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// truncateRunes cuts s to at most n runes, ending with "…" when cut.
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
