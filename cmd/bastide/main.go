@@ -78,9 +78,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	}
 
 	app := &App{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv}
-	fs := flag.NewFlagSet("bastide "+c.Name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	addCommonFlags(fs, app)
+	fs := newFlagSet(c, app)
 	run := c.Setup(fs, app)
 	pos, err := parseFlags(fs, rest, getenv)
 	if errors.Is(err, flag.ErrHelp) {
@@ -124,4 +122,13 @@ func main() {
 func cleanError(err error) string {
 	msg := strings.TrimPrefix(err.Error(), "db: ")
 	return strings.ReplaceAll(msg, ": db: ", ": ")
+}
+
+// newFlagSet returns the command's flag set with the common flags; the
+// command's own are added by its Setup.
+func newFlagSet(c *Command, app *App) *flag.FlagSet {
+	fs := flag.NewFlagSet("bastide "+c.Name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	addCommonFlags(fs, app)
+	return fs
 }
