@@ -1,0 +1,228 @@
+package federation
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/federation/mobilizon"
+)
+
+// process handles one accepted activity whose signer is its actor.
+func (f *Federation) process(ctx context.Context, act map[string]any, signer string) error {
+	switch typ := mobilizon.TypeOf(act); typ {
+	case "Follow":
+		return f.onFollow(ctx, act, signer)
+	case "Undo":
+		return f.onUndo(ctx, act, signer)
+	case "Accept", "Reject":
+		return f.onAnswer(ctx, typ, act, signer)
+	case "Create", "Update":
+		obj := act["object"]
+		switch mobilizon.TypeOf(obj) {
+		case "Event":
+			return f.ingest(ctx, obj.(map[string]any), signer, "", false)
+		case "Person", "Group", "Application", "Organization", "Service":
+			if typ == "Update" && mobilizon.IDOf(obj) == signer {
+				return f.onActorUpdate(ctx, obj.(map[string]any))
+			}
+		case "":
+			if id, ok := obj.(string); ok && id != "" {
+				return f.ingestByID(ctx, id, signer, "")
+			}
+		}
+		return nil
+	case "Delete":
+		return f.onDelete(ctx, act, signer)
+	case "Announce":
+		return f.onAnnounce(ctx, act, signer)
+	default:
+		return nil // Join, Leave, Like, Note replies…: not for Bastide
+	}
+}
+
+// followLocal resolves the local actor a Follow names: association id, or
+// 0 for the relay.
+func (f *Federation) followLocal(ctx context.Context, object string) (int64, bool, error) {
+	slug, relay, ok := f.uris.parseLocal(object)
+	if !ok {
+		return 0, false, fmt.Errorf("%s is not one of our actors", object)
+	}
+	if relay {
+		return 0, false, nil
+	}
+	a, err := f.store.GetAssociationBySlug(ctx, slug)
+	if err != nil {
+		return 0, false, err
+	}
+	return a.ID, a.ManuallyApprovesFollowers, nil
+}
+
+// onFollow records a follower of a Group or of the relay and answers with
+// an Accept carrying the exact Follow, unless the association approves
+// followers by hand (then it waits, pending).
+func (f *Federation) onFollow(ctx context.Context, act map[string]any, signer string) error {
+	object := mobilizon.IDOf(act["object"])
+	assocID, manual, err := f.followLocal(ctx, object)
+	if err != nil {
+		return err
+	}
+	if _, err := f.actor(ctx, signer); err != nil {
+		return retryable{err}
+	}
+	follow := map[string]any{}
+	for k, v := range act {
+		if k != "@context" && k != "signature" && k != "proof" {
+			follow[k] = v
+		}
+	}
+	b, err := json.Marshal(follow)
+	if err != nil {
+		return err
+	}
+	fl := &db.Follower{AssociationID: assocID, ActorID: signer, FollowID: mobilizon.IDOf(act), FollowJSON: string(b),
+		State: db.FollowAccepted}
+	if manual {
+		fl.State = db.FollowPending
+	}
+	if err := f.store.PutFollower(ctx, fl); err != nil {
+		return err
+	}
+	if fl.State == db.FollowAccepted {
+		return f.answerFollow(ctx, fl, object, "Accept")
+	}
+	return nil
+}
+
+// answerFollow sends Accept or Reject of a follower's Follow, from the
+// followed actor, with the Follow embedded as it came.
+func (f *Federation) answerFollow(ctx context.Context, fl *db.Follower, followed, kind string) error {
+	var follow map[string]any
+	if err := json.Unmarshal([]byte(fl.FollowJSON), &follow); err != nil {
+		return err
+	}
+	ra, err := f.actor(ctx, fl.ActorID)
+	if err != nil {
+		return retryable{err}
+	}
+	act := activity(kind, f.uris.AcceptID(lower(kind), fl.ID, token()), followed, []any{fl.ActorID}, []any{}, follow, f.cfg.Now())
+	delete(act, "published")
+	body, err := json.Marshal(act)
+	if err != nil {
+		return err
+	}
+	if err := f.store.QueueActivity(ctx, mobilizon.IDOf(act), fl.AssociationID, body, []string{ra.DeliveryInbox()}); err != nil {
+		return err
+	}
+	wake(f.wakeDeliver)
+	return nil
+}
+
+// onUndo removes a follower (Undo of its Follow).
+func (f *Federation) onUndo(ctx context.Context, act map[string]any, signer string) error {
+	inner := act["object"]
+	m, ok := inner.(map[string]any)
+	if !ok || mobilizon.TypeOf(m) != "Follow" {
+		return nil
+	}
+	if a := mobilizon.IDOf(m["actor"]); a != "" && a != signer {
+		return errors.New("Undo of somebody else's Follow")
+	}
+	assocID, _, err := f.followLocal(ctx, mobilizon.IDOf(m["object"]))
+	if err != nil {
+		return err
+	}
+	err = f.store.DeleteFollower(ctx, assocID, signer, "")
+	if errors.Is(err, db.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// onAnswer records the Accept or Reject of one of our Follows; only the
+// followed actor may answer.
+func (f *Federation) onAnswer(ctx context.Context, typ string, act map[string]any, signer string) error {
+	followID := mobilizon.IDOf(act["object"])
+	fl, err := f.store.GetFollowByFollowID(ctx, followID)
+	if err != nil {
+		if errors.Is(err, db.ErrNotFound) {
+			return nil // an answer to a Follow we never sent
+		}
+		return err
+	}
+	if fl.Object != signer {
+		return fmt.Errorf("%s answered a Follow of %s", signer, fl.Object)
+	}
+	state := db.FollowAccepted
+	if typ == "Reject" {
+		state = db.FollowRejected
+	}
+	if err := f.store.SetFollowState(ctx, fl.ID, state); err != nil {
+		return err
+	}
+	if state == db.FollowAccepted {
+		wake(f.wakeRefresh)
+	}
+	return nil
+}
+
+// onActorUpdate refreshes a remote actor from its own Update (a new key).
+func (f *Federation) onActorUpdate(ctx context.Context, obj map[string]any) error {
+	a, err := parseActor(obj)
+	if err != nil {
+		return err
+	}
+	if err := f.store.PutRemoteActor(ctx, a); err != nil {
+		return err
+	}
+	f.keyMu.Lock()
+	for k, c := range f.keyCache {
+		if c.owner == a.APID {
+			delete(f.keyCache, k)
+		}
+	}
+	f.keyMu.Unlock()
+	return nil
+}
+
+// onDelete removes a remote event, when the deleter is on the event's
+// origin.
+func (f *Federation) onDelete(ctx context.Context, act map[string]any, signer string) error {
+	id := mobilizon.IDOf(act["object"])
+	if id == "" || id == signer {
+		return nil
+	}
+	if !mobilizon.SameOrigin(id, signer) {
+		return fmt.Errorf("%s may not delete %s", signer, id)
+	}
+	ev, err := f.store.GetEventByAPID(ctx, id)
+	if err != nil {
+		if errors.Is(err, db.ErrNotFound) {
+			return nil
+		}
+		return err
+	}
+	if _, err := f.store.DeleteEvent(ctx, ev.CalendarID, ev.Href, ""); err != nil && !errors.Is(err, db.ErrNotFound) {
+		return err
+	}
+	return nil
+}
+
+// onAnnounce ingests an announced Event: embedded and from the
+// announcer's origin, or fetched from its own origin otherwise.
+func (f *Federation) onAnnounce(ctx context.Context, act map[string]any, signer string) error {
+	obj := act["object"]
+	if m, ok := obj.(map[string]any); ok && mobilizon.TypeOf(m) == "Create" {
+		obj = m["object"]
+	}
+	if m, ok := obj.(map[string]any); ok && mobilizon.TypeOf(m) == "Event" && mobilizon.SameOrigin(mobilizon.IDOf(m), signer) {
+		return f.ingest(ctx, m, signer, signer, false)
+	}
+	id := mobilizon.IDOf(obj)
+	if id == "" {
+		return nil
+	}
+	return f.ingestByID(ctx, id, signer, signer)
+}

@@ -1,0 +1,424 @@
+package federation
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/model"
+	"github.com/bastide47/bastide/federation/mobilizon"
+)
+
+// metaPublisherSeq is the publisher's cursor in the change log.
+const metaPublisherSeq = "federation.publisher_seq"
+
+// eventSource is an event with what its ActivityPub object is made of.
+type eventSource struct {
+	ev    *model.Event
+	cal   *model.Calendar
+	assoc *model.Association
+	place *model.Place
+}
+
+// publishable reports whether the event goes to the fediverse: a local,
+// approved VEVENT of a public association calendar, not PRIVATE or
+// CONFIDENTIAL.
+func (s *eventSource) publishable() bool {
+	if s == nil || s.ev == nil || s.cal == nil || s.assoc == nil {
+		return false
+	}
+	e := s.ev
+	return s.cal.Kind == model.CalendarAssociation && s.cal.Public && e.Origin != model.OriginRemote &&
+		e.Moderation == model.ModerationApproved && e.Component == "VEVENT" &&
+		e.Class != "PRIVATE" && e.Class != "CONFIDENTIAL"
+}
+
+func (f *Federation) eventSource(ctx context.Context, ev *model.Event) (*eventSource, error) {
+	s := &eventSource{ev: ev}
+	cal, err := f.store.GetCalendar(ctx, ev.CalendarID)
+	if err != nil {
+		return nil, err
+	}
+	s.cal = cal
+	if cal.AssociationID != 0 {
+		if s.assoc, err = f.store.GetAssociation(ctx, cal.AssociationID); err != nil {
+			return nil, err
+		}
+	}
+	if ev.PlaceID != 0 {
+		if p, err := f.store.GetPlace(ctx, ev.PlaceID); err == nil {
+			s.place = p
+		} else if !errors.Is(err, db.ErrNotFound) {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// desiredObject is one object an event should have on the fediverse.
+type desiredObject struct {
+	uuid  string
+	rid   string
+	start time.Time
+	obj   map[string]any
+}
+
+// objectFor builds the Event object of a whole event, or of one of its
+// occurrences (in != nil).
+func (f *Federation) objectFor(s *eventSource, in *model.Instance) map[string]any {
+	if in == nil {
+		return mobilizon.EventObject(s.ev, s.assoc, s.place, f.uris)
+	}
+	occ := *s.ev
+	occ.UUID = OccurrenceUUID(s.ev.UUID, in.RecurrenceID)
+	occ.Start, occ.End = in.Start, in.End
+	occ.Instances = nil
+	if in.Status == model.StatusCancelled {
+		occ.Status = model.StatusCancelled
+	}
+	return mobilizon.EventObject(&occ, s.assoc, s.place, occurrenceURIs{URIs: f.uris, occurrence: occ.UUID, series: s.ev.UUID})
+}
+
+// desired lists the objects a publishable event should have: the event
+// itself, or for a recurring series its next OccurrenceCount occurrences
+// that have not ended, within OccurrenceWindow, each with its own id.
+func (f *Federation) desired(ctx context.Context, s *eventSource) ([]desiredObject, error) {
+	if !s.ev.Recurring {
+		return []desiredObject{{uuid: s.ev.UUID, start: s.ev.Start, obj: f.objectFor(s, nil)}}, nil
+	}
+	insts, err := f.store.GetInstances(ctx, s.ev.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := f.cfg.Now()
+	limit := now.Add(f.cfg.OccurrenceWindow)
+	var out []desiredObject
+	for i := range insts {
+		in := &insts[i]
+		end := in.End
+		if end.IsZero() || end.Before(in.Start) {
+			end = in.Start
+		}
+		if !end.After(now) {
+			continue
+		}
+		if in.Start.After(limit) || len(out) >= f.cfg.OccurrenceCount {
+			break
+		}
+		out = append(out, desiredObject{uuid: OccurrenceUUID(s.ev.UUID, in.RecurrenceID),
+			rid: model.FormatTime(in.RecurrenceID), start: in.Start, obj: f.objectFor(s, in)})
+	}
+	return out, nil
+}
+
+// publishedObject rebuilds the object of a live published row.
+func (f *Federation) publishedObject(ctx context.Context, p *db.PublishedObject) (map[string]any, error) {
+	ev, err := f.store.GetEventByUUID(ctx, p.EventUUID)
+	if err != nil {
+		return nil, err
+	}
+	s, err := f.eventSource(ctx, ev)
+	if err != nil {
+		return nil, err
+	}
+	if !s.publishable() {
+		return nil, db.ErrNotFound
+	}
+	if p.RecurrenceID == "" {
+		return f.objectFor(s, nil), nil
+	}
+	insts, err := f.store.GetInstances(ctx, ev.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range insts {
+		if model.FormatTime(insts[i].RecurrenceID) == p.RecurrenceID {
+			return f.objectFor(s, &insts[i]), nil
+		}
+	}
+	return nil, db.ErrNotFound
+}
+
+// tombstone is what a deleted object's URL answers (with 410).
+func (f *Federation) tombstone(uuid string, deleted time.Time) map[string]any {
+	return map[string]any{
+		"type":       "Tombstone",
+		"id":         f.uris.EventID(uuid),
+		"formerType": "Event",
+		"deleted":    deleted.UTC().Format(time.RFC3339),
+	}
+}
+
+func hashObject(obj map[string]any) string {
+	b, _ := json.Marshal(obj)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:12])
+}
+
+func token() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// activity wraps an object into a top-level activity with @context.
+func activity(typ, id, actor string, to, cc []any, object any, published time.Time) map[string]any {
+	return map[string]any{
+		"@context":  mobilizon.Context(),
+		"id":        id,
+		"type":      typ,
+		"actor":     actor,
+		"to":        to,
+		"cc":        cc,
+		"published": published.UTC().Truncate(time.Second).Format(time.RFC3339),
+		"object":    object,
+	}
+}
+
+// recipients returns the deduplicated inboxes of an association's accepted
+// followers and of the relay's.
+func (f *Federation) recipients(ctx context.Context, associationID int64) (group, relay []string, err error) {
+	seen := map[string]bool{}
+	list := func(id int64) ([]string, error) {
+		fs, err := f.store.ListFollowers(ctx, id, db.FollowAccepted)
+		if err != nil {
+			return nil, err
+		}
+		var out []string
+		for _, fl := range fs {
+			if fl.Inbox != "" && !seen[fl.Inbox] {
+				seen[fl.Inbox] = true
+				out = append(out, fl.Inbox)
+			}
+		}
+		return out, nil
+	}
+	if group, err = list(associationID); err != nil {
+		return nil, nil, err
+	}
+	if relay, err = list(0); err != nil {
+		return nil, nil, err
+	}
+	return group, relay, nil
+}
+
+// syncEvent brings the fediverse in step with an event: Create what is
+// new, Update what changed, Delete what is gone (the whole event, an
+// occurrence removed from its series, or an event no longer public). Past
+// occurrences of a live series stay as they were. Each Create is followed
+// by an Announce from the relay to the relay's followers.
+func (f *Federation) syncEvent(ctx context.Context, eventUUID string) error {
+	var src *eventSource
+	ev, err := f.store.GetEventByUUID(ctx, eventUUID)
+	switch {
+	case err == nil:
+		if src, err = f.eventSource(ctx, ev); err != nil && !errors.Is(err, db.ErrNotFound) {
+			return err
+		}
+	case !errors.Is(err, db.ErrNotFound):
+		return err
+	}
+	var want []desiredObject
+	publishable := src.publishable()
+	if publishable {
+		if want, err = f.desired(ctx, src); err != nil {
+			return err
+		}
+	}
+	now := f.cfg.Now()
+	return f.store.Tx(ctx, func(tx *sql.Tx) error {
+		existing, err := db.ListPublishedTx(ctx, tx, eventUUID)
+		if err != nil {
+			return err
+		}
+		if len(existing) == 0 && len(want) == 0 {
+			return nil
+		}
+		var assoc *model.Association
+		if src != nil && src.assoc != nil {
+			assoc = src.assoc
+		} else {
+			for _, p := range existing {
+				if a, err := f.store.GetAssociation(ctx, p.AssociationID); err == nil {
+					assoc = a
+					break
+				}
+			}
+		}
+		if assoc == nil {
+			return nil // association gone with its followers: nothing to tell
+		}
+		groupInboxes, relayInboxes, err := f.recipients(ctx, assoc.ID)
+		if err != nil {
+			return err
+		}
+		all := append(append([]string{}, groupInboxes...), relayInboxes...)
+		actor := f.uris.ActorID(assoc.Slug)
+		to := []any{mobilizon.Public}
+		cc := []any{f.uris.FollowersID(assoc.Slug)}
+		byUUID := map[string]*db.PublishedObject{}
+		for _, p := range existing {
+			byUUID[p.ObjectUUID] = p
+		}
+		wanted := map[string]bool{}
+		for _, d := range want {
+			wanted[d.uuid] = true
+			h := hashObject(d.obj)
+			ex := byUUID[d.uuid]
+			if ex != nil && ex.State == db.PublishedLive && ex.BodyHash == h {
+				continue
+			}
+			kind := "Create"
+			if ex != nil && ex.State == db.PublishedLive {
+				kind = "Update"
+			}
+			objID := mobilizon.IDOf(d.obj)
+			act := activity(kind, f.uris.ActivityID(objID, lower(kind), token()), actor, to, cc, d.obj, now)
+			if err := f.queue(ctx, tx, act, assoc.ID, all); err != nil {
+				return err
+			}
+			if kind == "Create" && len(relayInboxes) > 0 {
+				ann := activity("Announce", f.uris.ActivityID(objID, "announce", token()), f.uris.RelayID(),
+					[]any{f.uris.RelayFollowers(), actor}, []any{mobilizon.Public}, d.obj, now)
+				if err := f.queue(ctx, tx, ann, 0, relayInboxes); err != nil {
+					return err
+				}
+			}
+			p := &db.PublishedObject{ObjectUUID: d.uuid, EventUUID: eventUUID, RecurrenceID: d.rid,
+				AssociationID: assoc.ID, Start: d.start, State: db.PublishedLive, BodyHash: h}
+			if ex != nil {
+				p.PublishedAt = ex.PublishedAt
+			}
+			if err := db.PutPublishedTx(ctx, tx, p); err != nil {
+				return err
+			}
+		}
+		for _, ex := range existing {
+			if ex.State != db.PublishedLive || wanted[ex.ObjectUUID] {
+				continue
+			}
+			if publishable && ex.RecurrenceID != "" && ex.Start.Before(now) {
+				continue // a past occurrence of a live series: history
+			}
+			objID := f.uris.EventID(ex.ObjectUUID)
+			act := activity("Delete", f.uris.ActivityID(objID, "delete", token()), actor, to, cc,
+				f.tombstone(ex.ObjectUUID, now), now)
+			if err := f.queue(ctx, tx, act, assoc.ID, all); err != nil {
+				return err
+			}
+			ex.State = db.PublishedDeleted
+			if err := db.PutPublishedTx(ctx, tx, ex); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 32
+		}
+	}
+	return string(b)
+}
+
+// queue stores an activity and its deliveries in tx.
+func (f *Federation) queue(ctx context.Context, tx *sql.Tx, act map[string]any, signer int64, inboxes []string) error {
+	body, err := json.Marshal(act)
+	if err != nil {
+		return err
+	}
+	return db.QueueActivityTx(ctx, tx, mobilizon.IDOf(act), signer, body, inboxes)
+}
+
+// publishPending follows the change log from the stored cursor and syncs
+// every event it names. It returns how many changes it read.
+func (f *Federation) publishPending(ctx context.Context) (int, error) {
+	cur := int64(0)
+	if v, err := f.store.GetMeta(ctx, metaPublisherSeq); err == nil {
+		cur, _ = strconv.ParseInt(v, 10, 64)
+	} else if !errors.Is(err, db.ErrNotFound) {
+		return 0, err
+	}
+	changes, err := f.store.ChangesAfter(ctx, cur, 500)
+	if err != nil || len(changes) == 0 {
+		return 0, err
+	}
+	seen := map[string]bool{}
+	for _, c := range changes {
+		if c.UUID == "" || seen[c.UUID] {
+			continue
+		}
+		seen[c.UUID] = true
+		if err := f.syncEvent(ctx, c.UUID); err != nil {
+			return 0, err
+		}
+	}
+	last := changes[len(changes)-1].Seq
+	if err := f.store.SetMeta(ctx, metaPublisherSeq, strconv.FormatInt(last, 10)); err != nil {
+		return 0, err
+	}
+	wake(f.wakeDeliver)
+	return len(changes), nil
+}
+
+// resyncSeries moves every recurring series' published occurrences on
+// with time (new ones Created, ended ones left as history).
+func (f *Federation) resyncSeries(ctx context.Context) error {
+	uuids, err := f.store.ListRecurringLocalEventUUIDs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range uuids {
+		if err := f.syncEvent(ctx, u); err != nil {
+			return err
+		}
+	}
+	wake(f.wakeDeliver)
+	return nil
+}
+
+// runPublisher follows the change log until ctx is done.
+func (f *Federation) runPublisher(ctx context.Context) {
+	tick := time.NewTicker(f.cfg.PollInterval)
+	defer tick.Stop()
+	series := time.NewTicker(time.Hour)
+	defer series.Stop()
+	if err := f.resyncSeries(ctx); err != nil && ctx.Err() == nil {
+		f.log.ErrorContext(ctx, "federation: resync series", "err", err)
+	}
+	for {
+		for {
+			n, err := f.publishPending(ctx)
+			if err != nil {
+				if ctx.Err() == nil {
+					f.log.ErrorContext(ctx, "federation: publisher", "err", err)
+				}
+				break
+			}
+			if n == 0 {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		case <-f.wakePublish:
+		case <-series.C:
+			if err := f.resyncSeries(ctx); err != nil && ctx.Err() == nil {
+				f.log.ErrorContext(ctx, "federation: resync series", "err", err)
+			}
+		}
+	}
+}
