@@ -231,12 +231,16 @@ type ObjectData struct {
 // idChunk bounds the parameters of one IN (...) list.
 const idChunk = 500
 
-// EachObjectData calls fn for objects of a calendar with their text: those
-// with the given ids, or all of them when ids is nil; component, when set,
-// restricts to that component.
-func (s *Store) EachObjectData(ctx context.Context, calendarID int64, ids []int64, component string, fn func(ObjectData) error) error {
+// EachObjectData calls fn for objects of a calendar, with their text when
+// withData is set: those with the given ids, or all of them when ids is nil;
+// component, when set, restricts to that component.
+func (s *Store) EachObjectData(ctx context.Context, calendarID int64, ids []int64, component string, withData bool, fn func(ObjectData) error) error {
+	col := "NULL"
+	if withData {
+		col = "data"
+	}
 	run := func(where string, args ...any) error {
-		q := `SELECT ` + headCols + `, data FROM events WHERE calendar_id = ?` + where
+		q := `SELECT ` + headCols + `, ` + col + ` FROM events WHERE calendar_id = ?` + where
 		if component != "" {
 			q += ` AND component = ?`
 			args = append(args, component)
@@ -249,10 +253,11 @@ func (s *Store) EachObjectData(ctx context.Context, calendarID int64, ids []int6
 		for rows.Next() {
 			var o ObjectData
 			var upd string
-			if err := rows.Scan(&o.ID, &o.Href, &o.ETag, &o.Size, &o.Component, &upd, &o.Data); err != nil {
+			var data sql.NullString
+			if err := rows.Scan(&o.ID, &o.Href, &o.ETag, &o.Size, &o.Component, &upd, &data); err != nil {
 				return fmt.Errorf("db: read objects: %w", err)
 			}
-			o.Updated = parseTime(upd)
+			o.Updated, o.Data = parseTime(upd), data.String
 			if err := fn(o); err != nil {
 				return err
 			}

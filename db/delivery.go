@@ -67,12 +67,23 @@ func (s *Store) QueueActivity(ctx context.Context, apID string, associationID in
 }
 
 // DueDeliveries returns pending deliveries due at or before t, oldest due
-// first, skipping the ids in exclude (those in flight), at most limit.
-func (s *Store) DueDeliveries(ctx context.Context, t time.Time, limit int, exclude map[int64]bool) ([]*Delivery, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT d.id, d.activity_id, a.ap_id, a.association_id, a.body, d.inbox, d.host, d.state,
+// first, skipping the ids in exclude (those in flight) and the hosts in
+// skipHosts (those already at their concurrency cap), at most limit.
+func (s *Store) DueDeliveries(ctx context.Context, t time.Time, limit int, exclude map[int64]bool, skipHosts []string) ([]*Delivery, error) {
+	q := `SELECT d.id, d.activity_id, a.ap_id, a.association_id, a.body, d.inbox, d.host, d.state,
 		d.attempts, d.next_at, d.last_status, d.last_error
 		FROM deliveries d JOIN activities a ON a.id = d.activity_id
-		WHERE d.state = 'pending' AND d.next_at <= ? ORDER BY d.next_at, d.id LIMIT ?`, fmtTime(t), limit+len(exclude))
+		WHERE d.state = 'pending' AND d.next_at <= ?`
+	args := []any{fmtTime(t)}
+	if len(skipHosts) > 0 {
+		q += ` AND d.host NOT IN (` + placeholders(len(skipHosts)) + `)`
+		for _, h := range skipHosts {
+			args = append(args, h)
+		}
+	}
+	q += ` ORDER BY d.next_at, d.id LIMIT ?`
+	args = append(args, limit+len(exclude))
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("db: due deliveries: %w", err)
 	}

@@ -298,7 +298,7 @@ func head(ctx context.Context, tx *sql.Tx, where string, args ...any) (*storedHe
 }
 
 func fillStored(ctx context.Context, tx *sql.Tx, e *model.Event, id int64) error {
-	st, err := scanEvent(tx.QueryRowContext(ctx, "SELECT "+eventCols+" FROM events e WHERE e.id = ?", id), true)
+	st, err := scanEvent(tx.QueryRowContext(ctx, "SELECT "+eventCols+"NULL FROM events e WHERE e.id = ?", id), false)
 	if err != nil {
 		return fmt.Errorf("db: put event: %w", err)
 	}

@@ -135,3 +135,43 @@ func (s *Store) ListRecurringPublishedEvents(ctx context.Context) ([]string, err
 	}
 	return out, rows.Err()
 }
+
+// CountLivePublishedAll counts every live published object (NodeInfo).
+func (s *Store) CountLivePublishedAll(ctx context.Context) (int, error) {
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM published_objects WHERE state = 'live'`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("db: count published: %w", err)
+	}
+	return n, nil
+}
+
+// SetMetaTx writes a small state value inside a transaction (a worker's
+// cursor, moved with the work it covers).
+func SetMetaTx(ctx context.Context, tx *sql.Tx, key, value string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	if err != nil {
+		return fmt.Errorf("db: set %s: %w", key, err)
+	}
+	return nil
+}
+
+// ListRecurringLocalEventUUIDs returns the UUIDs of recurring local events
+// of public association calendars: the series whose published occurrences
+// move on as time passes.
+func (s *Store) ListRecurringLocalEventUUIDs(ctx context.Context) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT e.uuid FROM events e JOIN calendars c ON c.id = e.calendar_id
+		WHERE e.recurring = 1 AND e.origin = 'local' AND c.kind = 'association' AND c.public = 1 ORDER BY e.id`)
+	if err != nil {
+		return nil, fmt.Errorf("db: list recurring events: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			return nil, fmt.Errorf("db: list recurring events: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,199 @@
+package db_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/dbtest"
+	"github.com/bastide47/bastide/db/model"
+)
+
+func TestRefuseNewerDatabase(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "future.db")
+	s, err := db.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Writer().ExecContext(ctx, "PRAGMA user_version = 999"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	_, err = db.Open(ctx, path)
+	if !errors.Is(err, db.ErrTooNew) || !strings.Contains(err.Error(), "999") {
+		t.Fatalf("want ErrTooNew naming version 999, got %v", err)
+	}
+	// Nothing was changed: the version is still 999.
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var v int
+	if err := raw.QueryRow("PRAGMA user_version").Scan(&v); err != nil || v != 999 {
+		t.Fatalf("version %d %v", v, err)
+	}
+}
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "m.db")
+	for i := 0; i < 2; i++ {
+		s, err := db.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v int
+		if err := s.Reader().QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		if v != db.SchemaVersion() {
+			t.Fatalf("version %d, want %d", v, db.SchemaVersion())
+		}
+		var mode, sync string
+		s.Writer().QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode)
+		s.Writer().QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync)
+		if mode != "wal" || sync != "2" {
+			t.Fatalf("journal_mode %s synchronous %s, want wal and 2 (FULL)", mode, sync)
+		}
+		s.Close()
+	}
+}
+
+func TestUsersAssociationsMemberships(t *testing.T) {
+	ctx := context.Background()
+	s := dbtest.New(t)
+	u := dbtest.User(t, s, "marie")
+	if err := s.CreateUser(ctx, &model.User{Username: "marie"}); !errors.Is(err, db.ErrConflict) {
+		t.Fatalf("duplicate user: %v", err)
+	}
+	var ve *model.ValidationError
+	if err := s.CreateUser(ctx, &model.User{Username: "Bad Name"}); !errors.As(err, &ve) {
+		t.Fatalf("bad username: %v", err)
+	}
+	a, cal := dbtest.Association(t, s, "amap-agen")
+	b, calB := dbtest.Association(t, s, "foyer-nerac")
+	if err := s.CreateAssociation(ctx, &model.Association{Slug: "amap-agen", Name: "x"}); !errors.Is(err, db.ErrConflict) {
+		t.Fatalf("duplicate association: %v", err)
+	}
+	if err := s.SetMembership(ctx, &model.Membership{UserID: u.ID, AssociationID: a.ID, Role: model.RoleEditor}); err != nil {
+		t.Fatal(err)
+	}
+	personal := &model.Calendar{Kind: model.CalendarPersonal, OwnerUserID: u.ID, Slug: "perso", Name: "Perso", Components: []string{"VEVENT"}}
+	if err := s.CreateCalendar(ctx, personal); err != nil {
+		t.Fatal(err)
+	}
+	ucs, err := s.ListUserCalendars(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[int64]model.Role{}
+	for _, uc := range ucs {
+		ids[uc.Calendar.ID] = uc.Role
+	}
+	if len(ucs) != 2 || ids[cal.ID] != model.RoleEditor || ids[personal.ID] != model.RoleOwner {
+		t.Fatalf("user calendars: %+v", ucs)
+	}
+	if _, ok := ids[calB.ID]; ok {
+		t.Fatal("a calendar of an association the user is not in is listed")
+	}
+	if role, err := s.GetRole(ctx, u.ID, b.ID); !errors.Is(err, db.ErrNotFound) {
+		t.Fatalf("role in other association: %v %v", role, err)
+	}
+	if err := s.RemoveMembership(ctx, u.ID, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RemoveMembership(ctx, u.ID, a.ID); !errors.Is(err, db.ErrNotFound) {
+		t.Fatalf("second removal: %v", err)
+	}
+}
+
+func TestPutEventsBatchKeepsGoodOnes(t *testing.T) {
+	ctx := context.Background()
+	s := dbtest.New(t)
+	_, cal := dbtest.Association(t, s, "a")
+	start := time.Date(2027, 1, 10, 9, 0, 0, 0, time.UTC)
+	good1 := dbtest.Event(cal.ID, "g1", start, "un")
+	bad := dbtest.Event(cal.ID, "bad", start, "deux")
+	bad.End = start.Add(-time.Hour)
+	good2 := dbtest.Event(cal.ID, "g2", start, "trois")
+	res, err := s.PutEvents(ctx, []db.Put{{Event: good1, ByUID: true}, {Event: bad, ByUID: true}, {Event: good2, ByUID: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Err != nil || res[2].Err != nil || res[1].Err == nil || !res[0].Created {
+		t.Fatalf("results: %+v", res)
+	}
+	// Again, by UID at another href: unchanged, no new change row.
+	last, _ := s.LastSeq(ctx)
+	again := dbtest.Event(cal.ID, "g1", start, "un")
+	again.Href = "elsewhere.ics"
+	r, err := s.PutEvent(ctx, db.Put{Event: again, ByUID: true})
+	if err != nil || !r.Unchanged || again.Href != "g1.ics" {
+		t.Fatalf("re-import: %+v %v href %s", r, err, again.Href)
+	}
+	if l2, _ := s.LastSeq(ctx); l2 != last {
+		t.Fatalf("unchanged write logged a change: %d -> %d", last, l2)
+	}
+	all, _ := s.ChangesAfter(ctx, 0, 0)
+	if len(all) != 2 {
+		t.Fatalf("want 2 changes, got %d", len(all))
+	}
+	// A calendar that does not accept the component refuses it.
+	todoOnly := &model.Calendar{Kind: model.CalendarAssociation, AssociationID: 1, Slug: "taches", Name: "Tâches", Components: []string{"VTODO"}}
+	if err := s.CreateCalendar(ctx, todoOnly); err != nil {
+		t.Fatal(err)
+	}
+	var ve *model.ValidationError
+	if _, err := s.PutEvent(ctx, db.Put{Event: dbtest.Event(todoOnly.ID, "v", start, "x")}); !errors.As(err, &ve) || ve.Field != "component" {
+		t.Fatalf("component refusal: %v", err)
+	}
+	// An unknown calendar is ErrNotFound and writes nothing.
+	if _, err := s.PutEvent(ctx, db.Put{Event: dbtest.Event(9999, "v", start, "x")}); !errors.Is(err, db.ErrNotFound) {
+		t.Fatalf("unknown calendar: %v", err)
+	}
+}
+
+func TestDeleteCalendarLogsDeletions(t *testing.T) {
+	ctx := context.Background()
+	s := dbtest.New(t)
+	_, cal := dbtest.Association(t, s, "a")
+	ev := dbtest.Event(cal.ID, "d1", time.Now(), "x")
+	if _, err := s.PutEvent(ctx, db.Put{Event: ev}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteCalendar(ctx, cal.ID); err != nil {
+		t.Fatal(err)
+	}
+	ch, _ := s.ChangesAfter(ctx, 0, 0)
+	if len(ch) != 2 || ch[1].Kind != model.ChangeDelete || ch[1].UUID != ev.UUID {
+		t.Fatalf("changes: %+v", ch)
+	}
+	if _, err := s.GetCalendar(ctx, cal.ID); !errors.Is(err, db.ErrNotFound) {
+		t.Fatalf("calendar still there: %v", err)
+	}
+	if _, err := s.GetTombstone(ctx, ev.UUID); err != nil {
+		t.Fatalf("tombstone: %v", err)
+	}
+}
+
+func TestFTSQuery(t *testing.T) {
+	cases := map[string]string{
+		"fête":            `"fête"*`,
+		`a" OR b`:         `"a"* "OR"* "b"*`,
+		"  ":              "",
+		"marché (bio)*":   `"marché"* "bio"*`,
+		"NEAR(x y) -NOT:": `"NEAR"* "x"* "y"* "NOT"*`,
+	}
+	for in, want := range cases {
+		if got := db.FTSQuery(in); got != want {
+			t.Errorf("FTSQuery(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
