@@ -1,0 +1,253 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/bastide47/bastide/db"
+)
+
+// server is a running `bastide serve`.
+type server struct {
+	cmd  *exec.Cmd
+	url  string
+	mu   sync.Mutex
+	logs bytes.Buffer
+	done chan error
+}
+
+func (s *server) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.logs.Write(p)
+}
+
+func (s *server) log() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.logs.String()
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// startServe runs serve on a free port and waits for /healthz.
+func startServe(t *testing.T, data string, args ...string) *server {
+	t.Helper()
+	addr := freePort(t)
+	s := &server{url: "http://" + addr, done: make(chan error, 1)}
+	s.cmd = exec.Command(binary, append([]string{"serve", "--addr", addr}, args...)...)
+	s.cmd.Env = append(cleanEnv(), "BASTIDE_DATA="+data, "BASTIDE_LOG_FORMAT=json")
+	s.cmd.Stdout, s.cmd.Stderr = s, s
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { s.done <- s.cmd.Wait() }()
+	t.Cleanup(func() {
+		if s.cmd.ProcessState == nil {
+			s.cmd.Process.Kill()
+			<-s.done
+		}
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(s.url + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return s
+			}
+		}
+		select {
+		case err := <-s.done:
+			t.Fatalf("serve exited early: %v\n%s", err, s.log())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not answer /healthz within 30s\n%s", s.log())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// stop sends SIGTERM and requires a clean exit within a few seconds.
+func (s *server) stop(t *testing.T) {
+	t.Helper()
+	start := time.Now()
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Fatalf("serve exited with %v after SIGTERM\n%s", err, s.log())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("serve still running 10s after SIGTERM\n%s", s.log())
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("shutdown took %s", d)
+	}
+	if !strings.Contains(s.log(), `"msg":"stopped"`) {
+		t.Fatalf("no clean stop in the log:\n%s", s.log())
+	}
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s\n%s", url, resp.Status, b)
+	}
+	return string(b)
+}
+
+func count(t *testing.T, s *db.Store, table string) int {
+	t.Helper()
+	var n int
+	if err := s.Reader().QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestServeDemo(t *testing.T) {
+	data := t.TempDir()
+	srv := startServe(t, data, "--demo")
+	if !strings.Contains(srv.log(), `"msg":"demo data seeded"`) || !strings.Contains(srv.log(), demoPassword) {
+		t.Fatalf("seeding not logged with the demo password:\n%s", srv.log())
+	}
+
+	page := get(t, srv.url+"/")
+	for _, want := range []string{"Marché hebdomadaire", "Réunion mensuelle des adhérents"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("/ does not list %q", want)
+		}
+	}
+
+	store := openStore(t, data)
+	ctx := context.Background()
+	as, err := store.ListAssociations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(as) < 8 {
+		t.Fatalf("%d associations, want at least 8", len(as))
+	}
+	communes := map[string]bool{}
+	for _, a := range as {
+		communes[a.CommuneINSEE] = true
+	}
+	for _, c := range []string{"47001", "47323", "47157", "47195", "47106", "47310", "47052", "47175"} {
+		if !communes[c] {
+			t.Errorf("no demo association in commune %s", c)
+		}
+	}
+	events := count(t, store, "events")
+	if events < 180 || events > 220 {
+		t.Fatalf("%d demo events, want about 200", events)
+	}
+	var recurring, cancelled, overrides, users int
+	store.Reader().QueryRow("SELECT count(*) FROM events WHERE recurring = 1").Scan(&recurring)
+	store.Reader().QueryRow("SELECT count(*) FROM events WHERE status = 'CANCELLED'").Scan(&cancelled)
+	store.Reader().QueryRow("SELECT count(*) FROM event_instances WHERE override = 1").Scan(&overrides)
+	if recurring < 5 || cancelled != 1 || overrides < 1 {
+		t.Fatalf("recurring %d, cancelled %d, overrides %d", recurring, cancelled, overrides)
+	}
+	if _, err := store.CheckUserPassword(ctx, demoUsername, demoPassword); err != nil {
+		t.Fatalf("demo user: %v", err)
+	}
+	demo, _ := store.GetUserByUsername(ctx, demoUsername)
+	if ms, _ := store.ListMemberships(ctx, demo.ID); len(ms) < 2 {
+		t.Fatalf("demo user is member of %d associations", len(ms))
+	}
+	users = count(t, store, "users")
+	seq, _ := store.LastSeq(ctx)
+
+	// A backup while serve runs, then open the copy.
+	copyPath := filepath.Join(t.TempDir(), "backup", "copy.db")
+	cli(t, data, "", "backup", copyPath).must(t, 0, "written to "+copyPath, "KiB")
+	cli(t, data, "", "backup", copyPath).must(t, 1, "already exists")
+	cp, err := db.Open(ctx, copyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, cp, "events"); n != events {
+		t.Fatalf("backup has %d events, want %d", n, events)
+	}
+	if res, err := cp.IntegrityCheck(ctx); err != nil || res != "ok" {
+		t.Fatalf("backup integrity: %q %v", res, err)
+	}
+	cp.Close()
+
+	srv.stop(t)
+
+	// Restart with --demo: nothing is seeded twice.
+	srv = startServe(t, data, "--demo")
+	if !strings.Contains(srv.log(), "demo data already present") {
+		t.Fatalf("restart did not notice the demo data:\n%s", srv.log())
+	}
+	if n := count(t, store, "events"); n != events {
+		t.Fatalf("%d events after restart, want %d", n, events)
+	}
+	if n := count(t, store, "users"); n != users {
+		t.Fatalf("%d users after restart, want %d", n, users)
+	}
+	if s2, _ := store.LastSeq(ctx); s2 != seq {
+		t.Fatalf("change log moved from %d to %d on restart", seq, s2)
+	}
+	srv.stop(t)
+}
+
+func TestServeRefusesBadConfig(t *testing.T) {
+	data := t.TempDir()
+	cli(t, data, "", "serve", "--addr", "0.0.0.0:0").must(t, 2, "--base-url (BASTIDE_BASE_URL) is required")
+	cliEnv(t, data, "", []string{"BASTIDE_BASE_URL=ftp://x"}, "serve").must(t, 2, "BASTIDE_BASE_URL", "not an absolute http(s) URL")
+	if _, err := os.Stat(filepath.Join(data, "bastide.db")); err == nil {
+		t.Fatal("a refused serve created a database")
+	}
+	// A port in use is a clear error, not a hang.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	cli(t, data, "", "serve", "--addr", ln.Addr().String()).must(t, 1, "address already in use", "--addr")
+}
+
+func TestDemoOnlyFillsAnEmptyInstance(t *testing.T) {
+	data := t.TempDir()
+	cli(t, data, "", "association", "add", "real-one", "--name", "Une vraie association").must(t, 0)
+	srv := startServe(t, data, "--demo")
+	if !strings.Contains(srv.log(), "--demo ignored") {
+		t.Fatalf("no warning:\n%s", srv.log())
+	}
+	store := openStore(t, data)
+	if n := count(t, store, "associations"); n != 1 {
+		t.Fatalf("%d associations, want 1", n)
+	}
+	srv.stop(t)
+}
