@@ -416,3 +416,5 @@ func truncate(s string, n int) string {
 	}
 	return s[:n]
 }
+
+func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
