@@ -1,0 +1,164 @@
+package caldav
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/model"
+)
+
+// Calendar creation (MKCALENDAR, and extended MKCOL of RFC 5689 with a
+// CALDAV:calendar resourcetype) means, by the name the client chose in its
+// own home, /dav/calendars/{user}/{name}/:
+//
+//   - {name} without a dot: a personal calendar of the user. The name must
+//     be made of letters, digits and inner hyphens (an upper-case UUID is
+//     fine: the URL keeps the client's spelling).
+//   - {association}.{calendar}: a new calendar of that association, which
+//     only the association's owners may create. For anyone else the answer
+//     is the same 403 whether the association exists or not.
+//
+// The collection is created exactly at the URL asked for (a client never
+// has to adopt a name Bastide made up), with the properties of the body
+// (displayname, calendar-description, supported-calendar-component-set,
+// calendar-timezone, Apple calendar-color and calendar-order; other
+// properties are kept as dead properties). New calendars are private: an
+// owner makes an association calendar public in the web admin.
+
+func (h *handler) mkcalendar(w http.ResponseWriter, r *request) error {
+	p := r.path
+	if p.kind != resCalendar {
+		if p.kind == resObject {
+			if _, err := h.resolveCalendar(r); err != nil {
+				return err
+			}
+		}
+		return preconditionErr(http.StatusForbidden, dav("resource-must-be-null"), "calendars are created directly in your calendar home, "+h.homePath(r.user.Username))
+	}
+	body, err := h.readXMLBody(r.Request)
+	if err != nil {
+		return xmlBodyErr(err)
+	}
+	var ups []propUpdate
+	if r.Method == "MKCOL" {
+		if body == nil {
+			return preconditionErr(http.StatusForbidden, dav("valid-resourcetype"), "only calendar collections can be created: send an extended MKCOL with a CALDAV:calendar resourcetype, or MKCALENDAR")
+		}
+		if ups, err = parsePropertyUpdate(body, dav("mkcol")); err != nil {
+			return err
+		}
+		isCal := false
+		for _, up := range ups {
+			if up.n.is(dav("resourcetype")) && up.n.child(cal("calendar")) != nil {
+				isCal = true
+			}
+		}
+		if !isCal {
+			return preconditionErr(http.StatusForbidden, dav("valid-resourcetype"), "only calendar collections can be created")
+		}
+	} else if body != nil {
+		if ups, err = parsePropertyUpdate(body, cal("mkcalendar")); err != nil {
+			return err
+		}
+	}
+	ctx := r.Context()
+	c := &model.Calendar{Slug: p.slug, Name: p.slug, Components: []string{"VEVENT", "VTODO"}}
+	segment := ""
+	if p.assoc == "" {
+		c.Kind, c.OwnerUserID = model.CalendarPersonal, r.user.ID
+		if p.calSeg != p.slug {
+			segment = p.calSeg
+		}
+	} else {
+		a, err := h.store.GetAssociationBySlug(ctx, p.assoc)
+		if errors.Is(err, db.ErrNotFound) {
+			return errForbidden
+		}
+		if err != nil {
+			return err
+		}
+		role, err := h.store.GetRole(ctx, r.user.ID, a.ID)
+		if errors.Is(err, db.ErrNotFound) {
+			return errForbidden
+		}
+		if err != nil {
+			return err
+		}
+		if !role.CanAdmin() {
+			return errForbidden
+		}
+		c.Kind, c.AssociationID = model.CalendarAssociation, a.ID
+	}
+	if _, err := h.resolveCalendar(r); err == nil {
+		return &httpError{code: http.StatusMethodNotAllowed, msg: "a calendar already exists at this URL"}
+	} else if !errors.Is(err, errNotFound) {
+		return err
+	}
+	var dead []db.DAVProp
+	for _, up := range ups {
+		if up.remove {
+			continue
+		}
+		switch {
+		case up.n.is(dav("resourcetype")):
+			continue
+		case up.n.is(cal("supported-calendar-component-set")):
+			var comps []string
+			for _, cn := range up.n.Children {
+				if cn.is(cal("comp")) {
+					name := strings.ToUpper(cn.attr("name"))
+					if name != "VEVENT" && name != "VTODO" {
+						return preconditionErr(http.StatusForbidden, cal("supported-calendar-component"), "Bastide calendars hold VEVENT and VTODO only")
+					}
+					comps = append(comps, name)
+				}
+			}
+			if len(comps) > 0 {
+				c.Components = comps
+			}
+			continue
+		}
+		handled, code, problem := applyCalendarProp(c, up)
+		if !handled {
+			dead = append(dead, db.DAVProp{NS: up.n.Space, Name: up.n.Local, Value: up.n.innerXML()})
+			continue
+		}
+		if code == http.StatusConflict {
+			return badRequest(problem)
+		}
+	}
+	if err := h.store.CreateDAVCalendar(ctx, c, segment, dead); err != nil {
+		var ve *model.ValidationError
+		if errors.As(err, &ve) {
+			return badRequest(ve.Error())
+		}
+		if errors.Is(err, db.ErrConflict) {
+			return &httpError{code: http.StatusMethodNotAllowed, msg: "a calendar already exists at this URL"}
+		}
+		return err
+	}
+	w.Header().Set("Location", h.homePath(r.user.Username)+pathEscape(p.calSeg)+"/")
+	w.Header().Set("Content-Length", "0")
+	w.WriteHeader(http.StatusCreated)
+	return nil
+}
+
+func (h *handler) deleteCalendar(w http.ResponseWriter, r *request) error {
+	dc, err := h.resolveCalendar(r)
+	if err != nil {
+		return err
+	}
+	if !dc.Role.CanAdmin() {
+		return preconditionErr(http.StatusForbidden, dav("need-privileges"), "only the association's owners may delete its calendars")
+	}
+	if err := h.store.DeleteCalendar(r.Context(), dc.Calendar.ID); err != nil {
+		if errors.Is(err, db.ErrNotFound) {
+			return errNotFound
+		}
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

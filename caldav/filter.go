@@ -1,0 +1,495 @@
+package caldav
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	goical "github.com/emersion/go-ical"
+
+	"github.com/bastide47/bastide/ical"
+)
+
+// timeRange is a CALDAV:time-range; a zero bound is open.
+type timeRange struct{ start, end time.Time }
+
+var (
+	farPast   = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	farFuture = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+)
+
+func (tr *timeRange) from() time.Time {
+	if tr.start.IsZero() {
+		return farPast
+	}
+	return tr.start
+}
+
+func (tr *timeRange) to() time.Time {
+	if tr.end.IsZero() {
+		return farFuture
+	}
+	return tr.end
+}
+
+// parseUTC reads a time-range bound: a UTC date-time, leniently a date or a
+// date-time without Z (read as UTC).
+func parseUTC(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"20060102T150405Z", "20060102T150405", "20060102"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+func parseTimeRange(n *node) (*timeRange, error) {
+	tr := &timeRange{}
+	s, e := n.attr("start"), n.attr("end")
+	if s == "" && e == "" {
+		return nil, preconditionErr(http.StatusBadRequest, cal("valid-filter"), "a time-range needs start or end")
+	}
+	var ok bool
+	if s != "" {
+		if tr.start, ok = parseUTC(s); !ok {
+			return nil, preconditionErr(http.StatusBadRequest, cal("valid-filter"), "bad time-range start "+s)
+		}
+	}
+	if e != "" {
+		if tr.end, ok = parseUTC(e); !ok {
+			return nil, preconditionErr(http.StatusBadRequest, cal("valid-filter"), "bad time-range end "+e)
+		}
+	}
+	if !tr.start.IsZero() && !tr.end.IsZero() && !tr.end.After(tr.start) {
+		return nil, preconditionErr(http.StatusBadRequest, cal("valid-filter"), "the time-range ends before it starts")
+	}
+	return tr, nil
+}
+
+type textMatch struct {
+	value     string
+	collation string
+	negate    bool
+}
+
+type paramFilter struct {
+	name         string
+	isNotDefined bool
+	text         *textMatch
+}
+
+type propFilter struct {
+	name         string
+	isNotDefined bool
+	timeRange    *timeRange
+	text         *textMatch
+	params       []paramFilter
+}
+
+type compFilter struct {
+	name         string
+	isNotDefined bool
+	timeRange    *timeRange
+	props        []propFilter
+	comps        []*compFilter
+}
+
+func parseTextMatch(n *node) (*textMatch, error) {
+	tm := &textMatch{value: n.Text, collation: n.attr("collation"), negate: n.attr("negate-condition") == "yes"}
+	switch tm.collation {
+	case "", "i;ascii-casemap", "i;octet", "i;unicode-casemap":
+	default:
+		return nil, preconditionErr(http.StatusForbidden, cal("supported-collation"), "unsupported collation "+tm.collation+"; use i;ascii-casemap or i;octet")
+	}
+	return tm, nil
+}
+
+// parseCompFilter reads a comp-filter, iteratively bounded by the XML depth.
+func parseCompFilter(n *node) (*compFilter, error) {
+	cf := &compFilter{name: strings.ToUpper(n.attr("name"))}
+	if cf.name == "" {
+		return nil, preconditionErr(http.StatusBadRequest, cal("valid-filter"), "comp-filter needs a name")
+	}
+	for _, c := range n.Children {
+		var err error
+		switch {
+		case c.is(cal("is-not-defined")):
+			cf.isNotDefined = true
+		case c.is(cal("time-range")):
+			cf.timeRange, err = parseTimeRange(c)
+		case c.is(cal("comp-filter")):
+			var sub *compFilter
+			sub, err = parseCompFilter(c)
+			cf.comps = append(cf.comps, sub)
+		case c.is(cal("prop-filter")):
+			var pf *propFilter
+			pf, err = parsePropFilter(c)
+			if pf != nil {
+				cf.props = append(cf.props, *pf)
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return cf, nil
+}
+
+func parsePropFilter(n *node) (*propFilter, error) {
+	pf := &propFilter{name: strings.ToUpper(n.attr("name"))}
+	if pf.name == "" {
+		return nil, preconditionErr(http.StatusBadRequest, cal("valid-filter"), "prop-filter needs a name")
+	}
+	for _, c := range n.Children {
+		var err error
+		switch {
+		case c.is(cal("is-not-defined")):
+			pf.isNotDefined = true
+		case c.is(cal("time-range")):
+			pf.timeRange, err = parseTimeRange(c)
+		case c.is(cal("text-match")):
+			pf.text, err = parseTextMatch(c)
+		case c.is(cal("param-filter")):
+			pp := paramFilter{name: strings.ToUpper(c.attr("name"))}
+			for _, cc := range c.Children {
+				if cc.is(cal("is-not-defined")) {
+					pp.isNotDefined = true
+				} else if cc.is(cal("text-match")) {
+					pp.text, err = parseTextMatch(cc)
+				}
+			}
+			pf.params = append(pf.params, pp)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return pf, nil
+}
+
+// asciiLower folds A-Z only (i;ascii-casemap).
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+func (tm *textMatch) match(v string) bool {
+	var ok bool
+	switch tm.collation {
+	case "i;octet":
+		ok = strings.Contains(v, tm.value)
+	case "i;unicode-casemap":
+		ok = strings.Contains(strings.ToLower(v), strings.ToLower(tm.value))
+	default:
+		ok = strings.Contains(asciiLower(v), asciiLower(tm.value))
+	}
+	return ok != tm.negate
+}
+
+// unescapeText undoes iCalendar TEXT escaping.
+func unescapeText(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var sb strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+			if s[i] == 'n' || s[i] == 'N' {
+				sb.WriteByte('\n')
+			} else {
+				sb.WriteByte(s[i])
+			}
+			continue
+		}
+		sb.WriteByte(s[i])
+	}
+	return sb.String()
+}
+
+// matcher evaluates filters on one parsed object.
+type matcher struct {
+	h   *handler
+	obj *ical.Object
+	loc *time.Location
+	// rangeDone: the top-level time-range was already answered by the index.
+	rangeDone bool
+}
+
+// matchCalendar applies the VCALENDAR comp-filter.
+func (m *matcher) matchCalendar(f *compFilter) bool {
+	root := m.obj.Cal.Component
+	if f.name != "VCALENDAR" {
+		return false
+	}
+	if f.isNotDefined {
+		return false
+	}
+	return m.matchComp(f, root, true)
+}
+
+// matchComp checks the nested tests of f against the component c (which
+// already has f's name). top is true for VCALENDAR.
+func (m *matcher) matchComp(f *compFilter, c *goical.Component, top bool) bool {
+	for i := range f.props {
+		if !m.matchProp(&f.props[i], c) {
+			return false
+		}
+	}
+	for _, sub := range f.comps {
+		var kids []*goical.Component
+		for _, k := range c.Children {
+			if k.Name == sub.name {
+				kids = append(kids, k)
+			}
+		}
+		if sub.isNotDefined {
+			if len(kids) > 0 {
+				return false
+			}
+			continue
+		}
+		if len(kids) == 0 {
+			return false
+		}
+		if sub.timeRange != nil {
+			if top && (sub.name == "VEVENT" || sub.name == "VTODO") {
+				if !m.rangeDone && !m.h.objectInRange(m.obj, sub.timeRange, m.loc) {
+					return false
+				}
+			} else if sub.name == "VALARM" {
+				if !m.alarmInRange(c, sub.timeRange) {
+					return false
+				}
+			}
+		}
+		found := false
+		for _, k := range kids {
+			if m.matchComp(sub, k, false) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// alarmInRange approximates RFC 4791 §9.9 for VALARM: an alarm with an
+// absolute TRIGGER in range, or any relative alarm of a component in range.
+func (m *matcher) alarmInRange(parent *goical.Component, tr *timeRange) bool {
+	for _, a := range parent.Children {
+		if a.Name != "VALARM" {
+			continue
+		}
+		p := a.Props.Get("TRIGGER")
+		if p == nil {
+			continue
+		}
+		if strings.EqualFold(p.Params.Get("VALUE"), "DATE-TIME") {
+			if t, ok := parseICalTime(p.Value, "", m.loc); ok && !t.Before(tr.from()) && t.Before(tr.to()) {
+				return true
+			}
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+func (m *matcher) matchProp(f *propFilter, c *goical.Component) bool {
+	props := c.Props.Values(f.name)
+	if f.isNotDefined {
+		return len(props) == 0
+	}
+	if len(props) == 0 {
+		return false
+	}
+	for _, p := range props {
+		if f.timeRange != nil {
+			t, ok := parseICalTime(p.Value, p.Params.Get("TZID"), m.loc)
+			if !ok || t.Before(f.timeRange.from()) || !t.Before(f.timeRange.to()) {
+				continue
+			}
+		}
+		if f.text != nil && !f.text.match(unescapeText(p.Value)) {
+			continue
+		}
+		ok := true
+		for _, pf := range f.params {
+			vals := p.Params.Values(pf.name)
+			if pf.isNotDefined {
+				if len(vals) > 0 {
+					ok = false
+				}
+				continue
+			}
+			if len(vals) == 0 {
+				ok = false
+				continue
+			}
+			if pf.text != nil {
+				any := false
+				for _, v := range vals {
+					if pf.text.match(v) {
+						any = true
+					}
+				}
+				if !any {
+					ok = false
+				}
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// parseICalTime reads a DATE or DATE-TIME value; floating and date values
+// are read in loc.
+func parseICalTime(v, tzid string, loc *time.Location) (time.Time, bool) {
+	v = strings.TrimSpace(v)
+	if i := strings.IndexByte(v, ','); i >= 0 {
+		v = v[:i]
+	}
+	if strings.HasSuffix(v, "Z") {
+		t, err := time.Parse("20060102T150405Z", v)
+		return t, err == nil
+	}
+	if tzid != "" {
+		if l, err := ical.ResolveTZID(tzid, nil); err == nil {
+			loc = l
+		}
+	}
+	for _, layout := range []string{"20060102T150405", "20060102"} {
+		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// wallOf returns t's wall clock in loc, read as UTC: the frame in which the
+// store keeps floating and all-day times.
+func wallOf(t time.Time, loc *time.Location) time.Time {
+	if t.Equal(farPast) || t.Equal(farFuture) {
+		return t
+	}
+	l := t.In(loc)
+	return time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), 0, time.UTC)
+}
+
+// fromWall reads a stored wall-clock time in loc.
+func fromWall(t time.Time, loc *time.Location) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, loc).UTC()
+}
+
+// overlaps is RFC 4791 §9.9 for an occurrence.
+func overlaps(start, end time.Time, tr *timeRange) bool {
+	from, to := tr.from(), tr.to()
+	if start.Equal(end) {
+		return !start.Before(from) && start.Before(to)
+	}
+	return start.Before(to) && end.After(from)
+}
+
+// isWall reports whether the object's times are all-day or floating.
+func isWall(obj *ical.Object) bool {
+	c := obj.Master
+	if c == nil && len(obj.Overrides) > 0 {
+		c = obj.Overrides[0]
+	}
+	if c == nil {
+		return false
+	}
+	p := c.Props.Get("DTSTART")
+	if p == nil {
+		p = c.Props.Get("DUE")
+	}
+	if p == nil {
+		return false
+	}
+	return strings.EqualFold(p.Params.Get("VALUE"), "DATE") || len(strings.TrimSpace(p.Value)) == 8 ||
+		(p.Params.Get("TZID") == "" && !strings.HasSuffix(strings.TrimSpace(p.Value), "Z"))
+}
+
+func isRecurring(obj *ical.Object) bool {
+	if obj.Master == nil {
+		return true
+	}
+	return obj.Master.Props.Get("RRULE") != nil || obj.Master.Props.Get("RDATE") != nil || len(obj.Overrides) > 0
+}
+
+// objectInRange applies RFC 4791 §9.9 to a whole object: any occurrence of
+// a VEVENT (or recurring VTODO) overlapping the range, or for a single
+// VTODO the table of §9.9.
+func (h *handler) objectInRange(obj *ical.Object, tr *timeRange, loc *time.Location) bool {
+	if obj.Component == "VTODO" && !isRecurring(obj) {
+		return todoInRange(obj.Master, tr, loc)
+	}
+	from, to := tr.from(), tr.to()
+	if isWall(obj) {
+		from, to = wallOf(from, loc), wallOf(to, loc)
+	}
+	lim := h.opts.Limits
+	lim.MaxInstances = 1
+	ins, _ := obj.ExpandRange(from, to, lim)
+	return len(ins) > 0
+}
+
+// todoInRange is the VTODO table of RFC 4791 §9.9.
+func todoInRange(c *goical.Component, tr *timeRange, loc *time.Location) bool {
+	get := func(name string) (time.Time, bool) {
+		p := c.Props.Get(name)
+		if p == nil {
+			return time.Time{}, false
+		}
+		return parseICalTime(p.Value, p.Params.Get("TZID"), loc)
+	}
+	start, end := tr.from(), tr.to()
+	dtstart, hasStart := get("DTSTART")
+	due, hasDue := get("DUE")
+	completed, hasCompleted := get("COMPLETED")
+	created, hasCreated := get("CREATED")
+	var dur time.Duration
+	hasDur := false
+	if p := c.Props.Get("DURATION"); p != nil {
+		if d, err := p.Duration(); err == nil {
+			dur, hasDur = d, true
+		}
+	}
+	le := func(a, b time.Time) bool { return !a.After(b) }
+	switch {
+	case hasStart && hasDur:
+		e := dtstart.Add(dur)
+		return le(start, e) && (end.After(dtstart) || !end.Before(e))
+	case hasStart && hasDue:
+		return (start.Before(due) || le(start, dtstart)) && (end.After(dtstart) || !end.Before(due))
+	case hasStart:
+		return le(start, dtstart) && end.After(dtstart)
+	case hasDue:
+		return start.Before(due) && !end.Before(due)
+	case hasCompleted && hasCreated:
+		return (le(start, created) || le(start, completed)) && (!end.Before(created) || !end.Before(completed))
+	case hasCompleted:
+		return le(start, completed) && !end.Before(completed)
+	case hasCreated:
+		return end.After(created)
+	}
+	return true
+}

@@ -1,0 +1,292 @@
+package caldav
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/model"
+	"github.com/bastide47/bastide/ical"
+)
+
+// Options configure the CalDAV handler. Zero fields take the defaults
+// documented on each.
+type Options struct {
+	// Prefix is the path the handler serves, "/dav" by default.
+	Prefix string
+	// Limits bound the iCalendar objects clients store (ical.DefaultLimits
+	// by default); Limits.MaxBytes is the advertised max-resource-size.
+	Limits ical.Limits
+	// MaxBody bounds XML request bodies, 1 MiB by default.
+	MaxBody int64
+	// MaxXMLDepth bounds the nesting of XML bodies (32), MaxXMLNodes their
+	// number of elements (20 000).
+	MaxXMLDepth int
+	MaxXMLNodes int
+	// MaxMultiget bounds the hrefs of one calendar-multiget (1000).
+	MaxMultiget int
+	// MaxExpand bounds the occurrences one expand or free-busy report
+	// produces per object (1000).
+	MaxExpand int
+	// Timezone interprets floating and all-day events in time-range
+	// queries when the calendar has no calendar-timezone (Europe/Paris).
+	Timezone *time.Location
+	// Now is the clock (time.Now by default), for tests.
+	Now func() time.Time
+	// ClientIP returns the address of a request for login throttling; by
+	// default the connection's remote address (X-Forwarded-For is never
+	// trusted here: a reverse proxy setup passes its own function).
+	ClientIP func(r *http.Request) string
+	// Throttle bounds failed logins.
+	Throttle Throttle
+	// AuthCacheTTL is how long a verified login is remembered (60 s), so
+	// that bcrypt runs about once a minute per device, not per request. A
+	// revoked app password stops working after at most this long.
+	AuthCacheTTL time.Duration
+}
+
+func (o Options) withDefaults() Options {
+	if o.Prefix == "" {
+		o.Prefix = "/dav"
+	}
+	o.Prefix = "/" + strings.Trim(o.Prefix, "/")
+	if o.Limits == (ical.Limits{}) {
+		o.Limits = ical.DefaultLimits()
+	}
+	if o.Limits.MaxBytes <= 0 {
+		o.Limits.MaxBytes = ical.DefaultMaxBytes
+	}
+	if o.MaxBody <= 0 {
+		o.MaxBody = 1 << 20
+	}
+	if o.MaxXMLDepth <= 0 {
+		o.MaxXMLDepth = 32
+	}
+	if o.MaxXMLNodes <= 0 {
+		o.MaxXMLNodes = 20000
+	}
+	if o.MaxMultiget <= 0 {
+		o.MaxMultiget = 1000
+	}
+	if o.MaxExpand <= 0 {
+		o.MaxExpand = 1000
+	}
+	if o.Timezone == nil {
+		loc, err := time.LoadLocation("Europe/Paris")
+		if err != nil {
+			loc = time.UTC
+		}
+		o.Timezone = loc
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.ClientIP == nil {
+		o.ClientIP = remoteIP
+	}
+	if o.AuthCacheTTL <= 0 {
+		o.AuthCacheTTL = time.Minute
+	}
+	o.Throttle = o.Throttle.withDefaults()
+	return o
+}
+
+type handler struct {
+	store *db.Store
+	log   *slog.Logger
+	opts  Options
+	auth  *authenticator
+}
+
+// NewHandler returns the CalDAV server: mount it at Options.Prefix + "/"
+// and at /.well-known/caldav.
+func NewHandler(store *db.Store, logger *slog.Logger, opts Options) http.Handler {
+	opts = opts.withDefaults()
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	h := &handler{store: store, log: logger, opts: opts}
+	h.auth = newAuthenticator(store, opts)
+	return h
+}
+
+// The DAV header: class 1 and 3 (no locks), CalDAV, extended MKCOL.
+const davHeader = "1, 3, calendar-access, extended-mkcol"
+
+// request is one authenticated request.
+type request struct {
+	*http.Request
+	user *model.User
+	path davPath
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.EscapedPath()
+	if p == "/.well-known/caldav" || p == "/.well-known/caldav/" {
+		http.Redirect(w, r, h.rootPath(), http.StatusMovedPermanently)
+		return
+	}
+	user, ok := h.auth.authenticate(w, r)
+	if !ok {
+		return
+	}
+	w.Header().Set("DAV", davHeader)
+	dp, ok := parsePath(h.opts.Prefix, p)
+	if !ok {
+		notFound(w)
+		return
+	}
+	req := &request{Request: r, user: user, path: dp}
+	if dp.user != "" && dp.user != user.Username {
+		notFound(w)
+		return
+	}
+	var err error
+	switch r.Method {
+	case http.MethodOptions:
+		err = h.options(w, req)
+	case "PROPFIND":
+		err = h.propfind(w, req)
+	case "PROPPATCH":
+		err = h.proppatch(w, req)
+	case "REPORT":
+		err = h.report(w, req)
+	case http.MethodGet, http.MethodHead:
+		err = h.get(w, req)
+	case http.MethodPut:
+		err = h.put(w, req)
+	case http.MethodDelete:
+		err = h.delete(w, req)
+	case "MKCALENDAR", "MKCOL":
+		err = h.mkcalendar(w, req)
+	case "MOVE", "COPY":
+		err = h.moveCopy(w, req)
+	default:
+		err = &httpError{code: http.StatusMethodNotAllowed, msg: "method not supported"}
+	}
+	if err != nil {
+		h.writeError(w, req, err)
+	}
+}
+
+// httpError is an answer other than success. precond, when set, is the
+// RFC 4918 / RFC 4791 precondition element of the DAV:error body.
+type httpError struct {
+	code    int
+	precond qname
+	href    string // for no-uid-conflict
+	msg     string // shown to the person, never internal details
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+var (
+	errNotFound  = &httpError{code: http.StatusNotFound}
+	errForbidden = &httpError{code: http.StatusForbidden}
+)
+
+func notFound(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	w.Write([]byte("Not Found\n"))
+}
+
+func preconditionErr(code int, precond qname, msg string) *httpError {
+	return &httpError{code: code, precond: precond, msg: msg}
+}
+
+func badRequest(msg string) *httpError { return &httpError{code: http.StatusBadRequest, msg: msg} }
+
+func (h *handler) writeError(w http.ResponseWriter, r *request, err error) {
+	var he *httpError
+	if !errors.As(err, &he) {
+		if errors.Is(err, context.Canceled) {
+			return
+		}
+		h.log.ErrorContext(r.Context(), "caldav: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		he = &httpError{code: http.StatusInternalServerError, msg: "internal error"}
+	}
+	if he.code == http.StatusNotFound && he.precond == (qname{}) {
+		notFound(w)
+		return
+	}
+	if he.code == http.StatusMethodNotAllowed {
+		w.Header().Set("Allow", allowFor(r.path.kind))
+	}
+	if he.precond == (qname{}) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(he.code)
+		msg := he.msg
+		if msg == "" {
+			msg = http.StatusText(he.code)
+		}
+		w.Write([]byte(msg + "\n"))
+		return
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.WriteHeader(he.code)
+	var sb strings.Builder
+	sb.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n<D:error" + nsDecls + ` xmlns:B="urn:bastide">`)
+	p := prefixes[he.precond.Space]
+	if he.href != "" {
+		sb.WriteString("<" + p + ":" + he.precond.Local + "><D:href>" + escapeXML(he.href) + "</D:href></" + p + ":" + he.precond.Local + ">")
+	} else {
+		sb.WriteString("<" + p + ":" + he.precond.Local + "/>")
+	}
+	if he.msg != "" {
+		sb.WriteString("<B:message>" + escapeXML(he.msg) + "</B:message>")
+	}
+	sb.WriteString("</D:error>\n")
+	w.Write([]byte(sb.String()))
+}
+
+func allowFor(k resKind) string {
+	switch k {
+	case resCalendar:
+		return "OPTIONS, PROPFIND, PROPPATCH, REPORT, DELETE, MKCALENDAR, MKCOL"
+	case resObject:
+		return "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, REPORT, MOVE, COPY"
+	case resHome:
+		return "OPTIONS, PROPFIND, REPORT, MKCALENDAR, MKCOL"
+	}
+	return "OPTIONS, PROPFIND, REPORT"
+}
+
+func (h *handler) options(w http.ResponseWriter, r *request) error {
+	if r.path.kind == resCalendar || r.path.kind == resObject {
+		if _, err := h.resolveCalendar(r); err != nil {
+			return err
+		}
+	}
+	w.Header().Set("Allow", allowFor(r.path.kind))
+	w.Header().Set("Content-Length", "0")
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+// resolveCalendar finds the calendar of the request path for its user;
+// errNotFound for any calendar the user cannot reach, existing or not.
+func (h *handler) resolveCalendar(r *request) (*db.DAVCalendar, error) {
+	return h.resolveCalendarOf(r.Context(), r.user, r.path)
+}
+
+func (h *handler) resolveCalendarOf(ctx context.Context, u *model.User, p davPath) (*db.DAVCalendar, error) {
+	if p.kind != resCalendar && p.kind != resObject {
+		return nil, errNotFound
+	}
+	if p.user != u.Username {
+		return nil, errNotFound
+	}
+	dc, err := h.store.ResolveDAVCalendar(ctx, u.ID, p.assoc, p.slug)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, errNotFound
+	}
+	return dc, err
+}
+
+// now returns the clock's time in UTC, to the second.
+func (h *handler) now() time.Time { return h.opts.Now().UTC().Truncate(time.Second) }

@@ -1,0 +1,380 @@
+package caldav
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/model"
+	"github.com/bastide47/bastide/ical"
+)
+
+// parseETags reads an If-Match / If-None-Match list. Evolution sometimes
+// escapes the quotes (\"...\"): accepted. Weak tags never match (strong
+// comparison), so they are dropped.
+func parseETags(v string) (tags []string, any bool) {
+	v = strings.ReplaceAll(v, `\"`, `"`)
+	for _, t := range strings.Split(v, ",") {
+		t = strings.TrimSpace(t)
+		switch {
+		case t == "*":
+			any = true
+		case strings.HasPrefix(t, "W/"):
+		case len(t) >= 2 && strings.HasPrefix(t, `"`) && strings.HasSuffix(t, `"`):
+			tags = append(tags, t)
+		case t != "":
+			tags = append(tags, `"`+t+`"`)
+		}
+	}
+	return tags, any
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *handler) get(w http.ResponseWriter, r *request) error {
+	if r.path.kind != resObject {
+		if r.path.kind == resCalendar {
+			if _, err := h.resolveCalendar(r); err != nil {
+				return err
+			}
+		}
+		return &httpError{code: http.StatusMethodNotAllowed, msg: "collections have no content to GET; use PROPFIND or REPORT"}
+	}
+	dc, err := h.resolveCalendar(r)
+	if err != nil {
+		return err
+	}
+	e, err := h.store.GetEventByHref(r.Context(), dc.Calendar.ID, r.path.object)
+	if errors.Is(err, db.ErrNotFound) {
+		return errNotFound
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", e.ETag)
+	w.Header().Set("Last-Modified", e.Updated.UTC().Format(http.TimeFormat))
+	if v := r.Header.Get("If-None-Match"); v != "" {
+		if tags, any := parseETags(v); any || contains(tags, e.ETag) {
+			w.WriteHeader(http.StatusNotModified)
+			return nil
+		}
+	}
+	if v := r.Header.Get("If-Match"); v != "" {
+		if tags, any := parseETags(v); !any && !contains(tags, e.ETag) {
+			return &httpError{code: http.StatusPreconditionFailed, msg: "the object has changed (ETag mismatch)"}
+		}
+	}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8; component="+e.Component)
+	w.Header().Set("Content-Length", itoa(len(e.Data)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		io.WriteString(w, e.Data)
+	}
+	return nil
+}
+
+// icalError maps an intake failure to its CalDAV precondition.
+func icalError(err error) error {
+	var ie *ical.Error
+	if !errors.As(err, &ie) {
+		return err
+	}
+	switch ie.Kind {
+	case ical.KindTooLarge:
+		return preconditionErr(http.StatusForbidden, cal("max-resource-size"), ie.Msg)
+	case ical.KindUnsupportedComponent:
+		return preconditionErr(http.StatusForbidden, cal("supported-calendar-component"), ie.Msg)
+	case ical.KindInvalidObject:
+		return preconditionErr(http.StatusForbidden, cal("valid-calendar-object-resource"), ie.Msg)
+	case ical.KindTooManyInstances:
+		return preconditionErr(http.StatusForbidden, cal("max-instances"), ie.Msg)
+	}
+	return preconditionErr(http.StatusForbidden, cal("valid-calendar-data"), ie.Msg)
+}
+
+// readObjectBody reads a PUT body up to the max-resource-size.
+func (h *handler) readObjectBody(w http.ResponseWriter, r *request) ([]byte, error) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "text/calendar" && mt != "application/octet-stream" && mt != "text/plain") {
+			return nil, preconditionErr(http.StatusForbidden, cal("supported-calendar-data"), "calendar objects must be sent as text/calendar")
+		}
+	}
+	max := int64(h.opts.Limits.MaxBytes)
+	if r.ContentLength > max {
+		w.Header().Set("Connection", "close")
+		return nil, preconditionErr(http.StatusForbidden, cal("max-resource-size"), "the object is larger than the max-resource-size of "+itoa(int(max))+" bytes")
+	}
+	data, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+	if err != nil {
+		return nil, badRequest("cannot read the request body")
+	}
+	if int64(len(data)) > max {
+		w.Header().Set("Connection", "close")
+		return nil, preconditionErr(http.StatusForbidden, cal("max-resource-size"), "the object is larger than the max-resource-size of "+itoa(int(max))+" bytes")
+	}
+	return data, nil
+}
+
+// eventFromData parses and checks an object for a calendar.
+func (h *handler) eventFromData(dc *db.DAVCalendar, name string, data []byte) (*model.Event, error) {
+	obj, err := ical.ParseObject(data, h.opts.Limits)
+	if err != nil {
+		return nil, icalError(err)
+	}
+	if !dc.Calendar.SupportsComponent(obj.Component) {
+		return nil, preconditionErr(http.StatusForbidden, cal("supported-calendar-component"),
+			"this calendar accepts "+strings.Join(dc.Calendar.Components, " and ")+", not "+obj.Component)
+	}
+	e, err := obj.Event(h.now(), h.opts.Limits)
+	if err != nil {
+		return nil, icalError(err)
+	}
+	e.CalendarID, e.Href, e.Origin = dc.Calendar.ID, name, model.OriginLocal
+	return e, nil
+}
+
+// storeError maps a store write failure.
+func (h *handler) storeError(user string, dc *db.DAVCalendar, err error) error {
+	var uc *db.UIDConflictError
+	var ve *model.ValidationError
+	switch {
+	case errors.As(err, &uc):
+		return &httpError{code: http.StatusForbidden, precond: cal("no-uid-conflict"), href: h.objectPath(user, dc, uc.Href),
+			msg: "another object of this calendar already has this UID"}
+	case errors.Is(err, db.ErrPrecondition):
+		return &httpError{code: http.StatusPreconditionFailed, msg: "the object has changed (If-Match / If-None-Match failed)"}
+	case errors.As(err, &ve):
+		return preconditionErr(http.StatusForbidden, cal("valid-calendar-object-resource"), ve.Error())
+	}
+	return err
+}
+
+func (h *handler) put(w http.ResponseWriter, r *request) error {
+	if r.path.kind != resObject {
+		if r.path.kind == resCalendar {
+			if _, err := h.resolveCalendar(r); err != nil {
+				return err
+			}
+		}
+		return &httpError{code: http.StatusMethodNotAllowed, msg: "PUT needs an object URL inside a calendar"}
+	}
+	dc, err := h.resolveCalendar(r)
+	if err != nil {
+		return err
+	}
+	if !dc.Role.CanWrite() {
+		return preconditionErr(http.StatusForbidden, dav("need-privileges"), "your role in this association is read-only")
+	}
+	data, err := h.readObjectBody(w, r)
+	if err != nil {
+		return err
+	}
+	e, err := h.eventFromData(dc, r.path.object, data)
+	if err != nil {
+		return err
+	}
+	put := db.Put{Event: e}
+	if v := r.Header.Get("If-None-Match"); v != "" {
+		tags, any := parseETags(v)
+		if any {
+			put.IfNoneMatch = true
+		} else if len(tags) > 0 {
+			cur, err := h.currentETag(r, dc)
+			if err != nil {
+				return err
+			}
+			if contains(tags, cur) {
+				return &httpError{code: http.StatusPreconditionFailed, msg: "the object has this ETag already"}
+			}
+		}
+	}
+	if v := r.Header.Get("If-Match"); v != "" {
+		tags, any := parseETags(v)
+		switch {
+		case any:
+			put.IfMatch = "*"
+		case len(tags) == 1:
+			put.IfMatch = tags[0]
+		case len(tags) > 1:
+			cur, err := h.currentETag(r, dc)
+			if err != nil {
+				return err
+			}
+			put.IfMatch = tags[0]
+			if contains(tags, cur) {
+				put.IfMatch = cur
+			}
+		default:
+			return &httpError{code: http.StatusPreconditionFailed, msg: "If-Match names no strong ETag"}
+		}
+	}
+	res, err := h.store.PutEvent(r.Context(), put)
+	if err != nil {
+		return h.storeError(r.user.Username, dc, err)
+	}
+	w.Header().Set("ETag", e.ETag)
+	if res.Created {
+		w.Header().Set("Location", h.objectPath(r.user.Username, dc, r.path.object))
+		w.WriteHeader(http.StatusCreated)
+	} else {
+		w.WriteHeader(http.StatusNoContent)
+	}
+	return nil
+}
+
+func (h *handler) currentETag(r *request, dc *db.DAVCalendar) (string, error) {
+	cur := ""
+	err := h.store.EachObjectByHref(r.Context(), dc.Calendar.ID, []string{r.path.object}, false, func(o db.ObjectData) error {
+		cur = o.ETag
+		return nil
+	})
+	return cur, err
+}
+
+func (h *handler) delete(w http.ResponseWriter, r *request) error {
+	switch r.path.kind {
+	case resCalendar:
+		return h.deleteCalendar(w, r)
+	case resObject:
+	default:
+		return errForbidden
+	}
+	dc, err := h.resolveCalendar(r)
+	if err != nil {
+		return err
+	}
+	if !dc.Role.CanWrite() {
+		return preconditionErr(http.StatusForbidden, dav("need-privileges"), "your role in this association is read-only")
+	}
+	ifMatch := ""
+	if v := r.Header.Get("If-Match"); v != "" {
+		tags, any := parseETags(v)
+		switch {
+		case any:
+			ifMatch = "*"
+		case len(tags) == 0:
+			return &httpError{code: http.StatusPreconditionFailed, msg: "If-Match names no strong ETag"}
+		case len(tags) == 1:
+			ifMatch = tags[0]
+		default:
+			cur, err := h.currentETag(r, dc)
+			if err != nil {
+				return err
+			}
+			ifMatch = tags[0]
+			if contains(tags, cur) {
+				ifMatch = cur
+			}
+		}
+	}
+	if _, err := h.store.DeleteEvent(r.Context(), dc.Calendar.ID, r.path.object, ifMatch); err != nil {
+		if errors.Is(err, db.ErrNotFound) {
+			return errNotFound
+		}
+		return h.storeError(r.user.Username, dc, err)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// moveCopy copies (and for MOVE, then deletes) an object to another
+// object URL of a calendar the user may write: the destination is resolved
+// exactly like a request path, so it never reaches a calendar the user
+// cannot reach.
+func (h *handler) moveCopy(w http.ResponseWriter, r *request) error {
+	if r.path.kind != resObject {
+		if r.path.kind == resCalendar {
+			if _, err := h.resolveCalendar(r); err != nil {
+				return err
+			}
+		}
+		return preconditionErr(http.StatusForbidden, dav("cannot-modify-protected-property"), "only calendar objects can be moved or copied")
+	}
+	src, err := h.resolveCalendar(r)
+	if err != nil {
+		return err
+	}
+	dest := r.Header.Get("Destination")
+	dp, ok := "", false
+	if u, err := url.Parse(dest); err == nil && dest != "" {
+		if u.Host == "" || u.Host == r.Host {
+			dp, ok = u.EscapedPath(), true
+		}
+	}
+	if !ok {
+		return badRequest("the Destination header must be an object URL on this server")
+	}
+	dpath, ok := parsePath(h.opts.Prefix, dp)
+	if !ok || dpath.kind != resObject || dpath.user != r.user.Username {
+		return errForbidden
+	}
+	dst, err := h.resolveCalendarOf(r.Context(), r.user, dpath)
+	if err != nil {
+		return errForbidden
+	}
+	if !dst.Role.CanWrite() || (r.Method == "MOVE" && !src.Role.CanWrite()) {
+		return errForbidden
+	}
+	if src.Calendar.ID == dst.Calendar.ID && r.path.object == dpath.object {
+		return errForbidden
+	}
+	e, err := h.store.GetEventByHref(r.Context(), src.Calendar.ID, r.path.object)
+	if errors.Is(err, db.ErrNotFound) {
+		return errNotFound
+	}
+	if err != nil {
+		return err
+	}
+	ne, err := h.eventFromData(dst, dpath.object, []byte(e.Data))
+	if err != nil {
+		return err
+	}
+	put := db.Put{Event: ne}
+	if r.Header.Get("Overwrite") == "F" {
+		put.IfNoneMatch = true
+	}
+	if r.Method == "MOVE" && src.Calendar.ID == dst.Calendar.ID {
+		// Same calendar: the UID is taken by the source until it goes.
+		if _, err := h.store.DeleteEvent(r.Context(), src.Calendar.ID, r.path.object, e.ETag); err != nil {
+			return h.storeError(r.user.Username, src, err)
+		}
+	}
+	res, err := h.store.PutEvent(r.Context(), put)
+	if err != nil {
+		if r.Method == "MOVE" && src.Calendar.ID == dst.Calendar.ID {
+			// Put the source back as it was.
+			back, perr := h.eventFromData(src, e.Href, []byte(e.Data))
+			if perr == nil {
+				_, perr = h.store.PutEvent(r.Context(), db.Put{Event: back})
+			}
+			if perr != nil {
+				h.log.ErrorContext(r.Context(), "caldav: cannot restore a moved object", "href", e.Href, "err", perr)
+			}
+		}
+		return h.storeError(r.user.Username, dst, err)
+	}
+	if r.Method == "MOVE" && src.Calendar.ID != dst.Calendar.ID {
+		if _, err := h.store.DeleteEvent(r.Context(), src.Calendar.ID, r.path.object, e.ETag); err != nil && !errors.Is(err, db.ErrNotFound) {
+			return h.storeError(r.user.Username, src, err)
+		}
+	}
+	w.Header().Set("ETag", ne.ETag)
+	if res.Created {
+		w.WriteHeader(http.StatusCreated)
+	} else {
+		w.WriteHeader(http.StatusNoContent)
+	}
+	return nil
+}

@@ -1,0 +1,353 @@
+package caldav
+
+import (
+	"bufio"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// XML namespaces of the protocol.
+const (
+	nsDAV    = "DAV:"
+	nsCalDAV = "urn:ietf:params:xml:ns:caldav"
+	nsCS     = "http://calendarserver.org/ns/"
+	nsApple  = "http://apple.com/ns/ical/"
+)
+
+// qname is an XML element name.
+type qname struct{ Space, Local string }
+
+func dav(local string) qname    { return qname{nsDAV, local} }
+func cal(local string) qname    { return qname{nsCalDAV, local} }
+func cs(local string) qname     { return qname{nsCS, local} }
+func apple(local string) qname  { return qname{nsApple, local} }
+func (q qname) String() string  { return "{" + q.Space + "}" + q.Local }
+func (n *node) is(q qname) bool { return n != nil && n.Space == q.Space && n.Local == q.Local }
+
+// node is a parsed XML element: requests are small, so a tree is simplest.
+type node struct {
+	qname
+	Attr     []xml.Attr
+	Children []*node
+	Text     string
+}
+
+// child returns the first child named q.
+func (n *node) child(q qname) *node {
+	if n == nil {
+		return nil
+	}
+	for _, c := range n.Children {
+		if c.is(q) {
+			return c
+		}
+	}
+	return nil
+}
+
+func (n *node) attr(name string) string {
+	for _, a := range n.Attr {
+		if a.Name.Space == "" && a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+var (
+	errXMLDoctype = errors.New("XML document type declarations and entities are not accepted")
+	errXMLDepth   = errors.New("the XML body is nested too deeply")
+	errXMLSize    = errors.New("the XML body has too many elements")
+	errXMLEmpty   = errors.New("the XML body is empty")
+)
+
+// parseXML reads one XML document into a tree. It refuses DOCTYPE (and so
+// every entity declaration: no billion laughs, no external entities),
+// bounds nesting and the number of elements, and never recurses.
+func parseXML(r io.Reader, maxDepth, maxNodes int) (*node, error) {
+	d := xml.NewDecoder(r)
+	d.Strict = true
+	var stack []*node
+	var root *node
+	count := 0
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("malformed XML: %v", err)
+		}
+		switch t := tok.(type) {
+		case xml.Directive:
+			return nil, errXMLDoctype
+		case xml.StartElement:
+			count++
+			if count > maxNodes {
+				return nil, errXMLSize
+			}
+			if len(stack) >= maxDepth {
+				return nil, errXMLDepth
+			}
+			n := &node{Attr: t.Attr}
+			n.Local = t.Name.Local
+			n.Space = t.Name.Space
+			if len(stack) == 0 {
+				if root != nil {
+					return nil, errors.New("malformed XML: several root elements")
+				}
+				root = n
+			} else {
+				p := stack[len(stack)-1]
+				p.Children = append(p.Children, n)
+			}
+			stack = append(stack, n)
+		case xml.EndElement:
+			if len(stack) == 0 {
+				return nil, errors.New("malformed XML: unexpected end element")
+			}
+			stack = stack[:len(stack)-1]
+		case xml.CharData:
+			if len(stack) > 0 {
+				stack[len(stack)-1].Text += string(t)
+			}
+		}
+	}
+	if root == nil {
+		return nil, errXMLEmpty
+	}
+	if len(stack) != 0 {
+		return nil, errors.New("malformed XML: unclosed element")
+	}
+	return root, nil
+}
+
+// readXMLBody parses the request body, bounded by opts. An empty body gives
+// a nil node and no error.
+func (h *handler) readXMLBody(r *http.Request) (*node, error) {
+	if r.Body == nil {
+		return nil, nil
+	}
+	body := http.MaxBytesReader(nil, r.Body, h.opts.MaxBody)
+	br := bufio.NewReader(body)
+	if _, err := br.Peek(1); err == io.EOF {
+		return nil, nil
+	}
+	n, err := parseXML(br, h.opts.MaxXMLDepth, h.opts.MaxXMLNodes)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) || (err != nil && strings.Contains(err.Error(), "request body too large")) {
+		return nil, errBodyTooLarge
+	}
+	return n, err
+}
+
+var errBodyTooLarge = errors.New("the request body is too large")
+
+// innerXML serialises the content of n (for dead properties), declaring
+// namespaces where they are used.
+func (n *node) innerXML() string {
+	var sb strings.Builder
+	if len(n.Children) == 0 {
+		xmlText(&sb, n.Text)
+		return sb.String()
+	}
+	type frame struct {
+		n    *node
+		open bool
+	}
+	var stack []frame
+	for i := len(n.Children) - 1; i >= 0; i-- {
+		stack = append(stack, frame{n.Children[i], false})
+	}
+	for len(stack) > 0 {
+		f := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if f.open {
+			sb.WriteString("</X:" + f.n.Local + ">")
+			continue
+		}
+		sb.WriteString("<X:" + f.n.Local + ` xmlns:X="`)
+		xmlText(&sb, f.n.Space)
+		sb.WriteString(`"`)
+		for _, a := range f.n.Attr {
+			if a.Name.Space == "" && a.Name.Local != "xmlns" {
+				sb.WriteString(" " + a.Name.Local + `="`)
+				xmlText(&sb, a.Value)
+				sb.WriteString(`"`)
+			}
+		}
+		sb.WriteString(">")
+		if len(f.n.Children) == 0 {
+			xmlText(&sb, f.n.Text)
+			sb.WriteString("</X:" + f.n.Local + ">")
+			continue
+		}
+		stack = append(stack, frame{f.n, true})
+		for i := len(f.n.Children) - 1; i >= 0; i-- {
+			stack = append(stack, frame{f.n.Children[i], false})
+		}
+	}
+	return sb.String()
+}
+
+// xmlText writes s escaped for XML text and attribute values.
+func xmlText(w io.StringWriter, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '&':
+			esc = "&amp;"
+		case '"':
+			esc = "&quot;"
+		case '\r':
+			esc = "&#13;"
+		default:
+			continue
+		}
+		w.WriteString(s[last:i])
+		w.WriteString(esc)
+		last = i + 1
+	}
+	w.WriteString(s[last:])
+}
+
+func escapeXML(s string) string {
+	var sb strings.Builder
+	xmlText(&sb, s)
+	return sb.String()
+}
+
+// prefixes of the namespaces declared on every multistatus.
+var prefixes = map[string]string{nsDAV: "D", nsCalDAV: "C", nsCS: "CS", nsApple: "A"}
+
+const nsDecls = ` xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav" xmlns:CS="http://calendarserver.org/ns/" xmlns:A="http://apple.com/ns/ical/"`
+
+// openTag and closeTag write an element name with a known prefix, or with
+// a local declaration for other namespaces.
+func openTag(w *bufio.Writer, q qname, empty bool) {
+	if p, ok := prefixes[q.Space]; ok {
+		w.WriteString("<" + p + ":" + q.Local)
+	} else if q.Space == "" {
+		w.WriteString("<" + q.Local + ` xmlns=""`)
+	} else {
+		w.WriteString("<X:" + q.Local + ` xmlns:X="`)
+		xmlText(w, q.Space)
+		w.WriteString(`"`)
+	}
+	if empty {
+		w.WriteString("/>")
+	} else {
+		w.WriteString(">")
+	}
+}
+
+func closeTag(w *bufio.Writer, q qname) {
+	if p, ok := prefixes[q.Space]; ok {
+		w.WriteString("</" + p + ":" + q.Local + ">")
+	} else if q.Space == "" {
+		w.WriteString("</" + q.Local + ">")
+	} else {
+		w.WriteString("</X:" + q.Local + ">")
+	}
+}
+
+// prop is one property value to write: inner is XML already escaped.
+type prop struct {
+	name  qname
+	inner string
+}
+
+// multistatus streams a 207 response.
+type multistatus struct {
+	w       *bufio.Writer
+	minimal bool
+}
+
+func newMultistatus(w http.ResponseWriter, minimal bool) *multistatus {
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	if minimal {
+		w.Header().Set("Preference-Applied", "return=minimal")
+	}
+	w.WriteHeader(http.StatusMultiStatus)
+	bw := bufio.NewWriterSize(w, 32<<10)
+	bw.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n<D:multistatus" + nsDecls + ">")
+	return &multistatus{w: bw, minimal: minimal}
+}
+
+func statusLine(code int) string {
+	return "HTTP/1.1 " + strconv.Itoa(code) + " " + http.StatusText(code)
+}
+
+// response writes one resource with its found and missing properties.
+func (m *multistatus) response(href string, found []prop, missing []qname) {
+	w := m.w
+	w.WriteString("<D:response><D:href>")
+	xmlText(w, href)
+	w.WriteString("</D:href>")
+	if len(found) > 0 || (len(missing) == 0 || m.minimal) {
+		w.WriteString("<D:propstat><D:prop>")
+		for _, p := range found {
+			if p.inner == "" {
+				openTag(w, p.name, true)
+				continue
+			}
+			openTag(w, p.name, false)
+			w.WriteString(p.inner)
+			closeTag(w, p.name)
+		}
+		w.WriteString("</D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat>")
+	}
+	if len(missing) > 0 && !m.minimal {
+		w.WriteString("<D:propstat><D:prop>")
+		for _, q := range missing {
+			openTag(w, q, true)
+		}
+		w.WriteString("</D:prop><D:status>HTTP/1.1 404 Not Found</D:status></D:propstat>")
+	}
+	w.WriteString("</D:response>")
+}
+
+// propstats writes one resource with properties grouped by status.
+func (m *multistatus) propstats(href string, groups map[int][]qname, order []int) {
+	w := m.w
+	w.WriteString("<D:response><D:href>")
+	xmlText(w, href)
+	w.WriteString("</D:href>")
+	for _, code := range order {
+		names := groups[code]
+		if len(names) == 0 {
+			continue
+		}
+		w.WriteString("<D:propstat><D:prop>")
+		for _, q := range names {
+			openTag(w, q, true)
+		}
+		w.WriteString("</D:prop><D:status>" + statusLine(code) + "</D:status></D:propstat>")
+	}
+	w.WriteString("</D:response>")
+}
+
+// status writes a resource that has only a status (404 in multiget and
+// sync-collection).
+func (m *multistatus) status(href string, code int) {
+	m.w.WriteString("<D:response><D:href>")
+	xmlText(m.w, href)
+	m.w.WriteString("</D:href><D:status>" + statusLine(code) + "</D:status></D:response>")
+}
+
+func (m *multistatus) raw(s string) { m.w.WriteString(s) }
+
+func (m *multistatus) end() error {
+	m.w.WriteString("</D:multistatus>\n")
+	return m.w.Flush()
+}
