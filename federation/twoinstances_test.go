@@ -1,0 +1,98 @@
+package federation
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/dbtest"
+	"github.com/bastide47/bastide/db/model"
+)
+
+// agenda returns the summaries on an instance's public agenda.
+func agenda(t *testing.T, s *db.Store) map[string]bool {
+	t.Helper()
+	now := time.Now()
+	rows, err := s.ListInstances(context.Background(), db.InstanceQuery{From: now.Add(-time.Hour), To: now.Add(60 * 24 * time.Hour), Public: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, r := range rows {
+		out[r.Event.Summary] = true
+	}
+	return out
+}
+
+// TestTwoInstances: B follows A's association; events written on A reach
+// B's agenda within 5 s, and so do their update and deletion; A restarted
+// mid-way loses nothing.
+func TestTwoInstances(t *testing.T) {
+	ctx := context.Background()
+	a := newInstance(t, nil)
+	b := newInstance(t, nil)
+	assoc, cal := dbtest.Association(t, a.store, "club")
+	_ = assoc
+
+	fl, _, err := b.fed.Follow(ctx, a.fed.URIs().ActorID("club"), true)
+	if err != nil {
+		t.Fatalf("follow: %v", err)
+	}
+	eventually(t, 5*time.Second, "A to record B's relay as an accepted follower", func() bool {
+		f, err := a.store.GetFollower(ctx, assoc.ID, b.fed.URIs().RelayID())
+		return err == nil && f.State == db.FollowAccepted
+	})
+	eventually(t, 5*time.Second, "B to receive A's Accept", func() bool {
+		f, err := b.store.GetFollow(ctx, fl.Object)
+		return err == nil && f.State == db.FollowAccepted
+	})
+
+	start := time.Now().Add(48 * time.Hour).Truncate(time.Minute)
+	ev := dbtest.Event(cal.ID, "concert-1", start, "Concert sous la halle")
+	if _, err := a.store.PutEvent(ctx, db.Put{Event: ev}); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Now()
+	eventually(t, 5*time.Second, "the event on B's agenda", func() bool { return agenda(t, b.store)["Concert sous la halle"] })
+	t.Logf("create reached B in %s", time.Since(t0))
+
+	remote, err := b.store.GetEventByAPID(ctx, a.fed.URIs().EventID(ev.UUID))
+	if err != nil {
+		t.Fatalf("B has no event with A's id: %v", err)
+	}
+	if !remote.Start.Equal(start) || remote.Origin != model.OriginRemote || remote.Moderation != model.ModerationApproved {
+		t.Fatalf("remote copy: start %v (want %v), origin %q, moderation %q", remote.Start, start, remote.Origin, remote.Moderation)
+	}
+
+	upd := dbtest.Event(cal.ID, "concert-1", start, "Concert sous la halle (reporté)")
+	if _, err := a.store.PutEvent(ctx, db.Put{Event: upd}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 5*time.Second, "the update on B", func() bool {
+		g := agenda(t, b.store)
+		return g["Concert sous la halle (reporté)"] && !g["Concert sous la halle"]
+	})
+
+	// A goes down; an event written meanwhile goes out once A is back.
+	a.shutdown()
+	late := dbtest.Event(cal.ID, "marche-1", start.Add(24*time.Hour), "Marché de nuit")
+	st, err := db.Open(ctx, a.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.PutEvent(ctx, db.Put{Event: late}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	a.restart()
+	eventually(t, 5*time.Second, "the event written while A was down on B", func() bool { return agenda(t, b.store)["Marché de nuit"] })
+
+	if _, err := a.store.DeleteEvent(ctx, cal.ID, upd.Href, ""); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 5*time.Second, "the deletion on B", func() bool { return !agenda(t, b.store)["Concert sous la halle (reporté)"] })
+	if _, err := b.store.GetEventByAPID(ctx, a.fed.URIs().EventID(ev.UUID)); err == nil {
+		t.Fatal("B still stores the deleted event")
+	}
+}
