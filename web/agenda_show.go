@@ -1,31 +1,323 @@
 package web
 
 import (
-	"net/http"
+	"context"
+	"net/url"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/model"
 )
 
-type agendaItem struct {
-	UUID, Summary, Location, Association string
-	When                                 string
+const (
+	agendaPageSize  = 50
+	monthMaxRows    = 2000
+	weekMaxRows     = 1000
+	monthCellItems  = 4
+	defaultListSpan = 366 * 24 * time.Hour
+)
+
+type option struct {
+	Value, Label string
+	Selected     bool
 }
 
-// agendaShow renders the upcoming public events.
+type viewTab struct {
+	Key     string
+	Href    string
+	Current bool
+}
+
+type monthCell struct {
+	Day      int
+	ISO      string
+	InMonth  bool
+	Today    bool
+	Items    []item
+	More     int
+	MoreHref string
+}
+
+type weekdayHead struct{ Short, Long string }
+
+type agendaPage struct {
+	base
+	F           filter
+	Assocs      []option
+	Cats        []option
+	Communes    []option
+	Views       []viewTab
+	Days        []dayGroup
+	Weeks       [][]monthCell
+	Heads       []weekdayHead
+	Period      string
+	PrevHref    string
+	NextHref    string
+	PrevKey     string
+	NextKey     string
+	NextPage    string
+	FirstPage   string
+	Sub         subscribe
+	Filtered    bool
+	ResetHref   string
+	Empty       bool
+	DayTemplate bool
+}
+
+// agendaShow renders the common agenda: list, month or week view of the
+// upcoming public events, with every filter in the URL.
 func (a *app) agendaShow(c echo.Context) error {
-	ctx := c.Request().Context()
-	now := a.opts.Now()
-	rows, err := a.store.ListInstances(ctx, db.InstanceQuery{From: now, To: now.AddDate(1, 0, 0), Public: true, Limit: 100})
+	f, err := parseFilter(c.QueryParams(), a.paris)
 	if err != nil {
 		return err
 	}
-	items := make([]agendaItem, 0, len(rows))
-	for _, r := range rows {
-		items = append(items, agendaItem{UUID: r.Event.UUID, Summary: r.Event.Summary, Location: r.Event.Location,
-			Association: r.AssociationName, When: r.Instance.Start.In(a.paris).Format("02/01/2006 15:04")})
+	pv := f.pageValues()
+	if f.After != "" {
+		pv.Set(paramAfter, f.After)
 	}
-	return c.Render(http.StatusOK, "agenda", map[string]any{"Items": items, "Now": now.Format(time.RFC3339)})
+	return a.respond(c, "/?"+pv.Encode(), "no-cache", func(ctx context.Context, st state) (*cached, error) {
+		p, err := a.agendaPage(ctx, c, st, f)
+		if err != nil {
+			return nil, err
+		}
+		body, err := a.render("agenda", p)
+		if err != nil {
+			return nil, err
+		}
+		return htmlEntry(body), nil
+	})
+}
+
+func (a *app) agendaPage(ctx context.Context, c echo.Context, st state, f filter) (*agendaPage, error) {
+	lang := st.Lang
+	pv := f.pageValues()
+	if f.After != "" {
+		pv.Set(paramAfter, f.After)
+	}
+	p := &agendaPage{base: a.baseFor(c, tr(lang, "agenda.title"), "/", pv), F: f}
+	p.Description = tr(lang, "agenda.intro")
+	p.Sub = a.subscribeLinks(f.values())
+	p.Alternates = []link{
+		{Href: p.Sub.RSS, Type: "application/rss+xml", Title: tr(lang, "sub.rss")},
+		{Href: p.Sub.Atom, Type: "application/atom+xml", Title: tr(lang, "sub.atom")},
+		{Href: p.Sub.ICS, Type: "text/calendar", Title: tr(lang, "sub.ics")},
+	}
+	p.Filtered = !f.isZero()
+	rv := url.Values{}
+	if f.View != "list" {
+		rv.Set(paramView, f.View)
+	}
+	p.ResetHref = withQuery("/", rv)
+	if err := a.fillChoices(ctx, st, p); err != nil {
+		return nil, err
+	}
+	for _, v := range []string{"list", "month", "week"} {
+		vv := f.values()
+		if v != "list" {
+			vv.Set(paramView, v)
+		}
+		p.Views = append(p.Views, viewTab{Key: "view." + v, Href: withQuery("/", vv), Current: f.View == v})
+	}
+	res, err := a.resolve(f)
+	if err != nil {
+		return nil, err
+	}
+	today := st.Now.In(a.paris).Format("2006-01-02")
+	switch f.View {
+	case "month":
+		err = a.fillMonth(ctx, st, f, res, p, today)
+	case "week":
+		err = a.fillWeek(ctx, st, f, res, p, today)
+	default:
+		err = a.fillList(ctx, st, f, res, p, today)
+	}
+	return p, err
+}
+
+func (a *app) fillChoices(ctx context.Context, st state, p *agendaPage) error {
+	f := p.F
+	assocs, err := a.associations()
+	if err != nil {
+		return err
+	}
+	for _, as := range assocs {
+		p.Assocs = append(p.Assocs, option{Value: as.Slug, Label: as.Name, Selected: contains(f.Associations, as.Slug)})
+	}
+	cats, err := a.categories(ctx, st)
+	if err != nil {
+		return err
+	}
+	for _, cat := range cats {
+		p.Cats = append(p.Cats, option{Value: cat, Label: cat, Selected: contains(f.Categories, cat)})
+	}
+	for _, cat := range f.Categories {
+		if !contains(cats, cat) {
+			p.Cats = append(p.Cats, option{Value: cat, Label: cat, Selected: true})
+		}
+	}
+	for _, com := range model.Communes() {
+		p.Communes = append(p.Communes, option{Value: com.INSEE, Label: com.Name, Selected: contains(f.Communes, com.INSEE)})
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *app) fillList(ctx context.Context, st state, f filter, res resolved, p *agendaPage, today string) error {
+	from, to := a.rangeOf(f, st.Now, defaultListSpan)
+	q := res.q
+	q.From, q.To, q.Limit = from, to, agendaPageSize
+	if f.After != "" {
+		q.After, _ = db.ParseInstanceCursor(f.After)
+	}
+	rows, err := a.store.ListInstances(ctx, q)
+	if err != nil {
+		return err
+	}
+	items := make([]item, 0, len(rows))
+	for _, r := range rows {
+		items = append(items, a.itemOf(st.Lang, r, from))
+	}
+	p.Days = a.groupByDay(st.Lang, items, today)
+	p.Empty = len(items) == 0
+	if len(rows) == agendaPageSize {
+		last := rows[len(rows)-1]
+		v := f.pageValues()
+		v.Set(paramAfter, db.InstanceCursor{Start: last.Instance.Start, EventID: last.Event.ID}.String())
+		p.NextPage = withQuery("/", v)
+	}
+	if f.After != "" {
+		p.FirstPage = withQuery("/", f.pageValues())
+	}
+	return nil
+}
+
+func (a *app) periodHref(f filter, key, value string) string {
+	v := f.values()
+	v.Set(paramView, f.View)
+	v.Set(key, value)
+	return withQuery("/", v)
+}
+
+// mondayOf returns the Monday (midnight, Paris) of t's week.
+func (a *app) mondayOf(t time.Time) time.Time {
+	t = t.In(a.paris)
+	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, a.paris)
+	off := (int(d.Weekday()) + 6) % 7
+	return d.AddDate(0, 0, -off)
+}
+
+func (a *app) fillMonth(ctx context.Context, st state, f filter, res resolved, p *agendaPage, today string) error {
+	lang := st.Lang
+	ref := st.Now.In(a.paris)
+	if d, ok := parseDay(f.From, a.paris); ok {
+		ref = d
+	}
+	if f.Month != "" {
+		ref, _ = time.ParseInLocation("2006-01", f.Month, a.paris)
+	}
+	first := time.Date(ref.Year(), ref.Month(), 1, 0, 0, 0, 0, a.paris)
+	gridStart := a.mondayOf(first)
+	next := first.AddDate(0, 1, 0)
+	gridEnd := a.mondayOf(next.AddDate(0, 0, -1)).AddDate(0, 0, 7)
+	p.Period = monthYear(lang, first)
+	p.PrevHref = a.periodHref(f, paramMonth, first.AddDate(0, -1, 0).Format("2006-01"))
+	p.NextHref = a.periodHref(f, paramMonth, next.Format("2006-01"))
+	p.PrevKey, p.NextKey = "agenda.prev_month", "agenda.next_month"
+	p.Heads = weekHeads(lang)
+	q := res.q
+	q.From, q.To, q.Limit = gridStart, gridEnd, monthMaxRows
+	rows, err := a.store.ListInstances(ctx, q)
+	if err != nil {
+		return err
+	}
+	byDay := map[string][]item{}
+	for _, r := range rows {
+		it := a.itemOf(lang, r, gridStart)
+		byDay[it.dayKey] = append(byDay[it.dayKey], it)
+	}
+	p.Empty = len(rows) == 0
+	for d := gridStart; d.Before(gridEnd); d = d.AddDate(0, 0, 7) {
+		var week []monthCell
+		for i := 0; i < 7; i++ {
+			day := d.AddDate(0, 0, i)
+			iso := day.Format("2006-01-02")
+			cell := monthCell{Day: day.Day(), ISO: iso, InMonth: day.Month() == first.Month(), Today: iso == today}
+			its := byDay[iso]
+			if len(its) > monthCellItems {
+				cell.More = len(its) - monthCellItems
+				v := f.values()
+				v.Set(paramFrom, iso)
+				v.Set(paramTo, iso)
+				cell.MoreHref = withQuery("/", v)
+				its = its[:monthCellItems]
+			}
+			cell.Items = its
+			week = append(week, cell)
+		}
+		p.Weeks = append(p.Weeks, week)
+	}
+	return nil
+}
+
+func weekHeads(lang string) []weekdayHead {
+	var out []weekdayHead
+	for _, d := range []time.Weekday{1, 2, 3, 4, 5, 6, 0} {
+		long := weekdayName(lang, d)
+		out = append(out, weekdayHead{Short: string([]rune(long)[:3]), Long: long})
+	}
+	return out
+}
+
+func (a *app) fillWeek(ctx context.Context, st state, f filter, res resolved, p *agendaPage, today string) error {
+	lang := st.Lang
+	ref := st.Now
+	if d, ok := parseDay(f.From, a.paris); ok {
+		ref = d
+	}
+	if d, ok := parseDay(f.Week, a.paris); ok {
+		ref = d
+	}
+	monday := a.mondayOf(ref)
+	end := monday.AddDate(0, 0, 7)
+	p.Period = tr(lang, "agenda.week_of", dayMonth(lang, monday, true))
+	p.PrevHref = a.periodHref(f, paramWeek, monday.AddDate(0, 0, -7).Format("2006-01-02"))
+	p.NextHref = a.periodHref(f, paramWeek, end.Format("2006-01-02"))
+	p.PrevKey, p.NextKey = "agenda.prev_week", "agenda.next_week"
+	q := res.q
+	q.From, q.To, q.Limit = monday, end, weekMaxRows
+	rows, err := a.store.ListInstances(ctx, q)
+	if err != nil {
+		return err
+	}
+	items := make([]item, 0, len(rows))
+	for _, r := range rows {
+		items = append(items, a.itemOf(lang, r, monday))
+	}
+	groups := a.groupByDay(lang, items, today)
+	byISO := map[string]dayGroup{}
+	for _, g := range groups {
+		byISO[g.ISO] = g
+	}
+	p.Empty = len(items) == 0
+	for i := 0; i < 7; i++ {
+		d := monday.AddDate(0, 0, i)
+		iso := d.Format("2006-01-02")
+		g, ok := byISO[iso]
+		if !ok {
+			g = dayGroup{Label: longDate(lang, d), ISO: iso, Today: iso == today}
+		}
+		p.Days = append(p.Days, g)
+	}
+	p.DayTemplate = true
+	return nil
 }

@@ -1,9 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"embed"
 	"html/template"
-	"io"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 )
@@ -11,29 +12,115 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-// pages lists every page template; each is parsed with the layout at boot.
-var pages = []string{"agenda"}
+// pages lists every page template; each is parsed with the layout at boot,
+// and New panics if one is missing or does not parse.
+var pages = []string{"agenda", "event", "association", "error"}
+
+// standalone templates have their own layout.
+var standalone = []string{"embed"}
 
 type renderer struct {
 	pages map[string]*template.Template
 }
 
-func mustTemplates() *renderer {
+var funcs = template.FuncMap{
+	"t":     func(lang, key string, args ...any) string { return tr(lang, key, args...) },
+	"asset": assetPath,
+	"pair":  func(lang string, v any) pairData { return pairData{Lang: lang, V: v} },
+}
+
+// pairData passes the language with a value to a sub-template.
+type pairData struct {
+	Lang string
+	V    any
+}
+
+func parseTemplates() (*renderer, error) {
 	r := &renderer{pages: map[string]*template.Template{}}
 	for _, p := range pages {
-		t := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+p+".html"))
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+p+".html")
+		if err != nil {
+			return nil, err
+		}
 		r.pages[p] = t
+	}
+	for _, p := range standalone {
+		t, err := template.New(p+".html").Funcs(funcs).ParseFS(templateFS, "templates/"+p+".html")
+		if err != nil {
+			return nil, err
+		}
+		r.pages[p] = t
+	}
+	return r, nil
+}
+
+func mustTemplates() *renderer {
+	r, err := parseTemplates()
+	if err != nil {
+		panic("web: templates: " + err.Error())
 	}
 	return r
 }
 
-var funcs = template.FuncMap{}
-
-// Render executes the named page with the layout.
-func (r *renderer) Render(w io.Writer, name string, data any, _ echo.Context) error {
-	t, ok := r.pages[name]
+// render executes a page into a buffer, so that a template error becomes a
+// clean 500 instead of half a page.
+func (a *app) render(name string, data any) ([]byte, error) {
+	t, ok := a.tmpl.pages[name]
 	if !ok {
 		panic("web: no template " + name)
 	}
-	return t.ExecuteTemplate(w, "layout.html", data)
+	var buf bytes.Buffer
+	root := "layout.html"
+	for _, s := range standalone {
+		if s == name {
+			root = name + ".html"
+		}
+	}
+	if err := t.ExecuteTemplate(&buf, root, data); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// link is an alternate or subscription link.
+type link struct {
+	Href  string
+	Type  string
+	Title string
+}
+
+// base is what the layout needs on every page.
+type base struct {
+	Lang        string
+	Title       string
+	Description string
+	Canonical   string
+	LangSwitch  string
+	OtherLang   string
+	Alternates  []link
+	NoIndex     bool
+	Path        string
+}
+
+// base builds the layout data of a page at path with its canonical query
+// (not the raw one: cached pages must not depend on stray parameters).
+func (a *app) baseFor(c echo.Context, title, path string, canon url.Values) base {
+	lang := langOf(c)
+	other := langEN
+	if lang == langEN {
+		other = langFR
+	}
+	next := withQuery(path, canon)
+	return base{
+		Lang:       lang,
+		Title:      title,
+		OtherLang:  other,
+		LangSwitch: "/lang/" + other + "?" + url.Values{"next": {localPath(next)}}.Encode(),
+		Canonical:  a.opts.BaseURL + next,
+		Path:       path,
+	}
+}
+
+func (a *app) base(c echo.Context, title string) base {
+	return a.baseFor(c, title, c.Request().URL.Path, nil)
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	_ "time/tzdata" // Europe/Paris even on hosts without zoneinfo
 
 	"github.com/labstack/echo/v4"
 
@@ -26,6 +27,8 @@ type Options struct {
 	MaxFeedEvents int
 	// Now returns the current time; tests fix it. Default time.Now.
 	Now func() time.Time
+	// CacheDisabled turns off the response cache (benchmarks of the render).
+	CacheDisabled bool
 }
 
 const defaultMaxFeedEvents = 1000
@@ -36,6 +39,9 @@ type app struct {
 	logger *slog.Logger
 	opts   Options
 	paris  *time.Location
+	tmpl   *renderer
+	cache  *pageCache
+	memo   memo
 }
 
 // New returns the web application as an http.Handler. It panics if an
@@ -58,17 +64,30 @@ func New(store *db.Store, logger *slog.Logger, opts Options) http.Handler {
 	if err != nil {
 		panic("web: load Europe/Paris: " + err.Error())
 	}
-	a := &app{store: store, logger: logger, opts: opts, paris: paris}
+	a := &app{store: store, logger: logger, opts: opts, paris: paris, cache: newPageCache()}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
 	e.IPExtractor = echo.ExtractIPDirect()
-	e.Renderer = mustTemplates()
+	a.tmpl = mustTemplates()
+	e.HTTPErrorHandler = a.handleError
+	e.Use(recoverPanic, secure, language)
 	a.routes(e)
 	return e
 }
 
 func (a *app) routes(e *echo.Echo) {
-	e.GET("/healthz", a.healthzShow)
-	e.GET("/", a.agendaShow)
+	get := func(path string, h echo.HandlerFunc) { e.Match([]string{http.MethodGet, http.MethodHead}, path, h) }
+	get("/healthz", a.healthzShow)
+	get("/", a.agendaShow)
+	get("/events/:uuid", a.eventShow)
+	get("/@:slug", a.associationShow)
+	get("/feeds/agenda.ics", a.feedICS)
+	get("/feeds/agenda.rss", a.feedRSS)
+	get("/feeds/agenda.atom", a.feedAtom)
+	get("/api/events", a.apiEvents)
+	get("/embed", a.embedShow)
+	get("/embed/theme.css", a.embedTheme)
+	get("/lang/:lang", a.langSwitch)
+	get("/static/:hash/:name", a.staticShow)
 }

@@ -1,0 +1,71 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"sync"
+	"time"
+)
+
+// cached is one rendered response, valid while the change log has not
+// moved, within the same hour (the agenda's "now" is an hour) and for at
+// most cacheTTL (association pages depend on rows the log does not cover).
+type cached struct {
+	seq     int64
+	hour    int64
+	at      time.Time
+	status  int
+	ctype   string
+	body    []byte
+	etag    string
+	lastMod time.Time
+	extra   map[string]string
+}
+
+const (
+	cacheTTL      = 30 * time.Second
+	cacheMaxItems = 2000
+	cacheMaxBytes = 64 << 20
+)
+
+type pageCache struct {
+	mu    sync.Mutex
+	m     map[string]*cached
+	bytes int
+}
+
+func newPageCache() *pageCache { return &pageCache{m: map[string]*cached{}} }
+
+func (p *pageCache) get(key string, seq, hour int64, now time.Time) *cached {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	e := p.m[key]
+	if e == nil || e.seq != seq || e.hour != hour || now.Sub(e.at) > cacheTTL {
+		return nil
+	}
+	return e
+}
+
+func (p *pageCache) put(key string, e *cached) {
+	if len(e.body) > cacheMaxBytes/8 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if old := p.m[key]; old != nil {
+		p.bytes -= len(old.body)
+	}
+	if len(p.m) >= cacheMaxItems || p.bytes+len(e.body) > cacheMaxBytes {
+		// Simple and bounded: start again. Entries are cheap to rebuild.
+		p.m = map[string]*cached{}
+		p.bytes = 0
+	}
+	p.m[key] = e
+	p.bytes += len(e.body)
+}
+
+// etagOf is a strong entity tag over the body.
+func etagOf(body []byte) string {
+	sum := sha256.Sum256(body)
+	return `"` + hex.EncodeToString(sum[:12]) + `"`
+}

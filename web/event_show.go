@@ -1,0 +1,362 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/model"
+	"github.com/bastide47/bastide/ical"
+)
+
+var uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+type occurrence struct {
+	When      string
+	ISO       string
+	Cancelled bool
+}
+
+type eventPage struct {
+	base
+	Summary     string
+	When        string
+	ISO         string
+	Recurring   bool
+	Recurrence  string
+	Next        []occurrence
+	Cancelled   bool
+	Tentative   bool
+	PlaceName   string
+	Address     []string
+	Commune     string
+	ShowCommune bool
+	MapHref     string
+	Online      string
+	Website     string
+	Price       string
+	Access      []string
+	Description string
+	Categories  []string
+	Assoc       string
+	AssocHref   string
+	Handle      string
+	Source      string
+	Original    string
+	ICSHref     string
+	LD          map[string]any
+	OGTitle     string
+}
+
+// visible reports whether the public may see an event of this calendar.
+func visible(cal *model.Calendar, e *model.Event) bool {
+	return cal.Public && e.Moderation == model.ModerationApproved && e.Class != "PRIVATE" && e.Class != "CONFIDENTIAL"
+}
+
+// publicEvent loads an event the public may see: a deleted public event is
+// errGone (410), anything else missing or private is 404.
+func (a *app) publicEvent(ctx context.Context, id string) (*model.Event, *model.Calendar, error) {
+	if !uuidRe.MatchString(id) {
+		return nil, nil, echo.ErrNotFound
+	}
+	e, err := a.store.GetEventByUUID(ctx, strings.ToLower(id))
+	if errors.Is(err, db.ErrNotFound) {
+		ts, terr := a.store.GetTombstone(ctx, strings.ToLower(id))
+		if terr == nil && ts.Public {
+			return nil, nil, errGone
+		}
+		if terr != nil && !errors.Is(terr, db.ErrNotFound) {
+			return nil, nil, terr
+		}
+		return nil, nil, echo.ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	cal, err := a.store.GetCalendar(ctx, e.CalendarID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !visible(cal, e) {
+		return nil, nil, echo.ErrNotFound
+	}
+	return e, cal, nil
+}
+
+// eventShow renders /events/{uuid}, or the event's .ics for /events/{uuid}.ics.
+func (a *app) eventShow(c echo.Context) error {
+	id := c.Param("uuid")
+	if strings.HasSuffix(id, ".ics") {
+		return a.eventICS(c, strings.TrimSuffix(id, ".ics"))
+	}
+	return a.respond(c, "/events/"+id, "no-cache", func(ctx context.Context, st state) (*cached, error) {
+		e, cal, err := a.publicEvent(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		p, err := a.eventPage(ctx, c, st, e, cal)
+		if err != nil {
+			return nil, err
+		}
+		body, err := a.render("event", p)
+		if err != nil {
+			return nil, err
+		}
+		return htmlEntry(body), nil
+	})
+}
+
+func (a *app) eventICS(c echo.Context, id string) error {
+	return a.respond(c, "/events/"+id+".ics", "public, max-age=300", func(ctx context.Context, st state) (*cached, error) {
+		e, _, err := a.publicEvent(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		var b strings.Builder
+		if err := ical.WriteFeed(&b, [][]byte{[]byte(e.Data)}, ical.FeedOptions{Name: e.Summary, Timezone: "Europe/Paris"}); err != nil {
+			return nil, err
+		}
+		return &cached{ctype: "text/calendar; charset=utf-8", body: []byte(b.String()),
+			extra: map[string]string{"Content-Disposition": `attachment; filename="` + e.UUID + `.ics"`}}, nil
+	})
+}
+
+func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.Event, cal *model.Calendar) (*eventPage, error) {
+	lang := st.Lang
+	p := &eventPage{base: a.baseFor(c, e.Summary, "/events/"+e.UUID, nil)}
+	if p.Title == "" {
+		p.Title = tr(lang, "event.untitled")
+	}
+	p.Summary = p.Title
+	p.OGTitle = p.Title
+	p.Cancelled = e.Status == model.StatusCancelled
+	p.Tentative = e.Status == model.StatusTentative
+	p.Recurring = e.Recurring
+	p.ICSHref = "/events/" + e.UUID + ".ics"
+
+	// When: the next occurrence (or the current one), else the first.
+	start, end := e.Start, e.End
+	instances, err := a.store.GetInstances(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	var upcoming []model.Instance
+	for _, in := range instances {
+		if in.End.After(st.Now) || (in.End.Equal(in.Start) && !in.Start.Before(st.Now)) {
+			upcoming = append(upcoming, in)
+		}
+	}
+	if len(upcoming) > 0 {
+		start, end = upcoming[0].Start, upcoming[0].End
+	}
+	sp := a.spanOf(start, end, e.AllDay, e.Floating)
+	p.When = formatWhen(lang, sp)
+	if sp.AllDay {
+		p.ISO = sp.Start.Format("2006-01-02")
+	} else {
+		p.ISO = sp.Start.Format(time.RFC3339)
+	}
+	if e.Recurring {
+		ruleStart := a.spanOf(e.Start, e.End, e.AllDay, e.Floating).Start
+		p.Recurrence = describeRule(lang, e.RRule, ruleStart, a.paris)
+		if p.Recurrence == "" {
+			p.Recurrence = tr(lang, "event.recurring")
+		}
+		for i, in := range upcoming {
+			if i == 10 {
+				break
+			}
+			osp := a.spanOf(in.Start, in.End, e.AllDay, e.Floating)
+			o := occurrence{When: formatWhen(lang, osp), Cancelled: in.Status == model.StatusCancelled || p.Cancelled}
+			if osp.AllDay {
+				o.ISO = osp.Start.Format("2006-01-02")
+			} else {
+				o.ISO = osp.Start.Format(time.RFC3339)
+			}
+			p.Next = append(p.Next, o)
+		}
+	}
+
+	// Place.
+	p.PlaceName = e.Location
+	p.Commune = communeName(e.CommuneINSEE)
+	var place *model.Place
+	if e.PlaceID != 0 {
+		if pl, err := a.store.GetPlace(ctx, e.PlaceID); err == nil {
+			place = pl
+			if pl.Name != "" {
+				p.PlaceName = pl.Name
+			}
+			if pl.Street != "" {
+				p.Address = append(p.Address, pl.Street)
+			}
+			if pl.PostalCode != "" || pl.Locality != "" {
+				p.Address = append(p.Address, strings.TrimSpace(pl.PostalCode+" "+pl.Locality))
+			}
+			if p.Commune == "" {
+				p.Commune = communeName(pl.CommuneINSEE)
+			}
+		} else if !errors.Is(err, db.ErrNotFound) {
+			return nil, err
+		}
+	}
+	if p.Commune != "" {
+		k := model.FoldKey(p.Commune)
+		p.ShowCommune = !strings.Contains(model.FoldKey(p.PlaceName+" "+strings.Join(p.Address, " ")), k)
+	}
+	lat, lon, geo := e.Lat, e.Lon, e.HasGeo
+	if !geo && place != nil && place.HasGeo {
+		lat, lon, geo = place.Lat, place.Lon, true
+	}
+	switch {
+	case geo:
+		p.MapHref = "https://www.openstreetmap.org/?mlat=" + fmtFloat(lat) + "&mlon=" + fmtFloat(lon) + "#map=17/" + fmtFloat(lat) + "/" + fmtFloat(lon)
+	case p.PlaceName != "" || len(p.Address) > 0:
+		qs := strings.Join(append(append([]string{p.PlaceName}, p.Address...), p.Commune), ", ")
+		p.MapHref = "https://www.openstreetmap.org/search?query=" + url.QueryEscape(strings.Trim(qs, ", "))
+	}
+
+	// Text and extras.
+	desc := e.Description
+	if e.Origin == model.OriginRemote {
+		desc = htmlToText(desc)
+	}
+	p.Description = strings.TrimSpace(desc)
+	x := extrasOf(e.Data, desc)
+	p.Price, p.Access, p.Online = x.Price, x.Access, x.Online
+	p.Website = httpURL(e.URL)
+	p.Categories = e.Categories
+	p.metaDescription()
+
+	// Organiser.
+	var assoc *model.Association
+	if cal.AssociationID != 0 {
+		as, err := a.store.GetAssociation(ctx, cal.AssociationID)
+		if err != nil && !errors.Is(err, db.ErrNotFound) {
+			return nil, err
+		}
+		if err == nil {
+			assoc = as
+			p.Assoc, p.AssocHref = as.Name, "/@"+as.Slug
+			if e.Origin != model.OriginRemote {
+				p.Handle = a.handle(as.Slug)
+			}
+		}
+	}
+	if e.Origin == model.OriginRemote {
+		p.Source = hostOf(e.APID)
+		p.Original = httpURL(e.APID)
+	}
+	p.LD = a.eventLD(e, p, sp, assoc, place, lat, lon, geo)
+	return p, nil
+}
+
+// metaDescription fills the meta description from the event text.
+func (p *eventPage) metaDescription() {
+	d := p.When
+	if p.PlaceName != "" {
+		d += " — " + p.PlaceName
+	}
+	if p.Description != "" {
+		d += " — " + excerpt(p.Description, 160)
+	}
+	p.base.Description = d
+}
+
+// eventLD is the schema.org Event of the page. html/template marshals it
+// inside <script type="application/ld+json"> with <, > and & escaped, so a
+// field cannot close the script element.
+func (a *app) eventLD(e *model.Event, p *eventPage, sp span, assoc *model.Association, place *model.Place, lat, lon float64, geo bool) map[string]any {
+	ld := map[string]any{
+		"@context": "https://schema.org",
+		"@type":    "Event",
+		"name":     p.Summary,
+		"url":      a.opts.BaseURL + "/events/" + e.UUID,
+	}
+	if sp.AllDay {
+		ld["startDate"] = sp.Start.Format("2006-01-02")
+		ld["endDate"] = sp.lastDay().Format("2006-01-02")
+	} else {
+		ld["startDate"] = sp.Start.Format(time.RFC3339)
+		if sp.End.After(sp.Start) {
+			ld["endDate"] = sp.End.Format(time.RFC3339)
+		}
+	}
+	if p.Description != "" {
+		ld["description"] = excerpt(p.Description, 5000)
+	}
+	status := "https://schema.org/EventScheduled"
+	if p.Cancelled {
+		status = "https://schema.org/EventCancelled"
+	}
+	ld["eventStatus"] = status
+	var locs []any
+	if p.PlaceName != "" || len(p.Address) > 0 || p.Commune != "" {
+		addr := map[string]any{"@type": "PostalAddress", "addressRegion": "Lot-et-Garonne", "addressCountry": "FR"}
+		if place != nil {
+			if place.Street != "" {
+				addr["streetAddress"] = place.Street
+			}
+			if place.PostalCode != "" {
+				addr["postalCode"] = place.PostalCode
+			}
+		}
+		if p.Commune != "" {
+			addr["addressLocality"] = p.Commune
+		} else if place != nil && place.Locality != "" {
+			addr["addressLocality"] = place.Locality
+		}
+		pl := map[string]any{"@type": "Place", "address": addr}
+		if p.PlaceName != "" {
+			pl["name"] = p.PlaceName
+		}
+		if geo {
+			pl["geo"] = map[string]any{"@type": "GeoCoordinates", "latitude": lat, "longitude": lon}
+		}
+		locs = append(locs, pl)
+	}
+	if p.Online != "" {
+		locs = append(locs, map[string]any{"@type": "VirtualLocation", "url": p.Online})
+	}
+	switch {
+	case p.Online != "" && len(locs) > 1:
+		ld["eventAttendanceMode"] = "https://schema.org/MixedEventAttendanceMode"
+	case p.Online != "":
+		ld["eventAttendanceMode"] = "https://schema.org/OnlineEventAttendanceMode"
+	default:
+		ld["eventAttendanceMode"] = "https://schema.org/OfflineEventAttendanceMode"
+	}
+	if len(locs) == 1 {
+		ld["location"] = locs[0]
+	} else if len(locs) > 1 {
+		ld["location"] = locs
+	}
+	if assoc != nil {
+		org := map[string]any{"@type": "Organization", "name": assoc.Name, "url": a.opts.BaseURL + "/@" + assoc.Slug}
+		ld["organizer"] = org
+	} else if p.Source != "" {
+		ld["organizer"] = map[string]any{"@type": "Organization", "name": p.Source}
+	}
+	if len(e.Categories) > 0 {
+		ld["keywords"] = strings.Join(e.Categories, ", ")
+	}
+	if p.Price != "" {
+		free := isFree(p.Price)
+		ld["isAccessibleForFree"] = free
+		if free {
+			ld["offers"] = map[string]any{"@type": "Offer", "price": "0", "priceCurrency": "EUR", "url": ld["url"]}
+		}
+	}
+	return ld
+}
+
+func isFree(price string) bool {
+	p := strings.ToLower(price)
+	return strings.HasPrefix(p, "gratuit") || strings.HasPrefix(p, "free") || strings.HasPrefix(p, "entrée libre") || p == "0" || p == "0 €"
+}

@@ -1,0 +1,236 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"html"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/model"
+)
+
+type rssDoc struct {
+	XMLName xml.Name   `xml:"rss"`
+	Version string     `xml:"version,attr"`
+	Atom    string     `xml:"xmlns:atom,attr"`
+	Channel rssChannel `xml:"channel"`
+}
+
+type rssChannel struct {
+	Title       string    `xml:"title"`
+	Link        string    `xml:"link"`
+	Description string    `xml:"description"`
+	Language    string    `xml:"language"`
+	LastBuild   string    `xml:"lastBuildDate,omitempty"`
+	Self        atomLink  `xml:"atom:link"`
+	Items       []rssItem `xml:"item"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type rssGUID struct {
+	Value     string `xml:",chardata"`
+	Permalink string `xml:"isPermaLink,attr"`
+}
+
+type rssItem struct {
+	Title       string   `xml:"title"`
+	Link        string   `xml:"link"`
+	GUID        rssGUID  `xml:"guid"`
+	Description string   `xml:"description"`
+	PubDate     string   `xml:"pubDate,omitempty"`
+	Categories  []string `xml:"category"`
+}
+
+// feedEntry is an occurrence as the text feeds say it.
+type feedEntry struct {
+	ID, Title, Link, Text string
+	Updated               time.Time
+	Categories            []string
+	Author                string
+}
+
+func (a *app) feedEntries(lang string, rows []db.InstanceRow, from time.Time) []feedEntry {
+	out := make([]feedEntry, 0, len(rows))
+	for _, r := range rows {
+		it := a.itemOf(lang, r, from)
+		title := it.Summary
+		if it.Cancelled {
+			title = "[" + strings.ToUpper(tr(lang, "event.cancelled")) + "] " + title
+		}
+		parts := []string{it.When}
+		if it.Place != "" {
+			parts = append(parts, it.Place)
+		}
+		if it.Commune != "" && it.Commune != it.Place {
+			parts = append(parts, it.Commune)
+		}
+		desc := r.Event.Description
+		if r.Event.Origin == model.OriginRemote {
+			desc = htmlToText(desc)
+		}
+		text := strings.Join(parts, " — ")
+		if d := excerpt(desc, 500); d != "" {
+			text += "\n\n" + d
+		}
+		author := it.Assoc
+		if author == "" {
+			author = it.Source
+		}
+		link := a.opts.BaseURL + it.Href
+		updated := r.Event.Updated
+		if updated.IsZero() {
+			updated = r.Event.Created
+		}
+		out = append(out, feedEntry{ID: link + "#" + r.Instance.Start.UTC().Format("20060102T150405Z"), Title: title, Link: link,
+			Text: text, Updated: updated, Categories: r.Event.Categories, Author: author})
+	}
+	return out
+}
+
+// feedRSS serves /feeds/agenda.rss (RSS 2.0), one item per occurrence.
+// Titles and descriptions are plain text, HTML-escaped inside the XML
+// escaping, so that readers that take them as HTML show them as text.
+func (a *app) feedRSS(c echo.Context) error {
+	p, err := a.parseFeedParams(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	return a.respond(c, "/feeds/agenda.rss?"+p.key(), "public, max-age=300", func(ctx context.Context, st state) (*cached, error) {
+		res, err := a.resolve(p.f)
+		if err != nil {
+			return nil, err
+		}
+		rows, from, err := a.occurrences(ctx, st, p, res)
+		if err != nil {
+			return nil, err
+		}
+		self := withQuery(a.opts.BaseURL+"/feeds/agenda.rss", c.QueryParams())
+		doc := rssDoc{Version: "2.0", Atom: "http://www.w3.org/2005/Atom", Channel: rssChannel{
+			Title: a.feedTitle(st.Lang, res), Link: withQuery(a.opts.BaseURL+"/", p.f.values()),
+			Description: tr(st.Lang, "feed.description"), Language: st.Lang,
+			Self: atomLink{Href: self, Rel: "self", Type: "application/rss+xml"},
+		}}
+		if !st.At.IsZero() {
+			doc.Channel.LastBuild = st.At.UTC().Format(time.RFC1123Z)
+		}
+		for _, e := range a.feedEntries(st.Lang, rows, from) {
+			doc.Channel.Items = append(doc.Channel.Items, rssItem{Title: html.EscapeString(e.Title), Link: e.Link,
+				GUID: rssGUID{Value: e.ID, Permalink: "false"}, Description: html.EscapeString(e.Text),
+				PubDate: e.Updated.UTC().Format(time.RFC1123Z), Categories: e.Categories})
+		}
+		body, err := marshalXML(doc)
+		if err != nil {
+			return nil, err
+		}
+		return &cached{ctype: "application/rss+xml; charset=utf-8", body: body,
+			extra: map[string]string{"Access-Control-Allow-Origin": "*"}}, nil
+	})
+}
+
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang    string      `xml:"xml:lang,attr"`
+	ID      string      `xml:"id"`
+	Title   atomText    `xml:"title"`
+	Sub     atomText    `xml:"subtitle"`
+	Updated string      `xml:"updated"`
+	Author  atomPerson  `xml:"author"`
+	Links   []atomLinkA `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomText struct {
+	Type  string `xml:"type,attr"`
+	Value string `xml:",chardata"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+}
+
+type atomLinkA struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type atomCategory struct {
+	Term string `xml:"term,attr"`
+}
+
+type atomEntry struct {
+	ID         string         `xml:"id"`
+	Title      atomText       `xml:"title"`
+	Updated    string         `xml:"updated"`
+	Author     *atomPerson    `xml:"author,omitempty"`
+	Links      []atomLinkA    `xml:"link"`
+	Summary    atomText       `xml:"summary"`
+	Categories []atomCategory `xml:"category"`
+}
+
+// feedAtom serves /feeds/agenda.atom, one entry per occurrence, text only.
+func (a *app) feedAtom(c echo.Context) error {
+	p, err := a.parseFeedParams(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	return a.respond(c, "/feeds/agenda.atom?"+p.key(), "public, max-age=300", func(ctx context.Context, st state) (*cached, error) {
+		res, err := a.resolve(p.f)
+		if err != nil {
+			return nil, err
+		}
+		rows, from, err := a.occurrences(ctx, st, p, res)
+		if err != nil {
+			return nil, err
+		}
+		self := withQuery(a.opts.BaseURL+"/feeds/agenda.atom", c.QueryParams())
+		updated := st.At
+		if updated.IsZero() {
+			updated = time.Unix(0, 0)
+		}
+		doc := atomFeed{Lang: st.Lang, ID: self, Title: atomText{Type: "text", Value: a.feedTitle(st.Lang, res)},
+			Sub: atomText{Type: "text", Value: tr(st.Lang, "feed.description")}, Updated: updated.UTC().Format(time.RFC3339),
+			Author: atomPerson{Name: tr(st.Lang, "site.name")},
+			Links: []atomLinkA{{Href: self, Rel: "self", Type: "application/atom+xml"},
+				{Href: withQuery(a.opts.BaseURL+"/", p.f.values()), Rel: "alternate", Type: "text/html"}}}
+		for _, e := range a.feedEntries(st.Lang, rows, from) {
+			ae := atomEntry{ID: e.ID, Title: atomText{Type: "text", Value: e.Title}, Updated: e.Updated.UTC().Format(time.RFC3339),
+				Links: []atomLinkA{{Href: e.Link, Rel: "alternate", Type: "text/html"}}, Summary: atomText{Type: "text", Value: e.Text}}
+			if e.Author != "" {
+				ae.Author = &atomPerson{Name: e.Author}
+			}
+			for _, cat := range e.Categories {
+				ae.Categories = append(ae.Categories, atomCategory{Term: cat})
+			}
+			doc.Entries = append(doc.Entries, ae)
+		}
+		body, err := marshalXML(doc)
+		if err != nil {
+			return nil, err
+		}
+		return &cached{ctype: "application/atom+xml; charset=utf-8", body: body,
+			extra: map[string]string{"Access-Control-Allow-Origin": "*"}}, nil
+	})
+}
+
+func marshalXML(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", " ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	buf.WriteString("\n")
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,179 @@
+package web
+
+import (
+	"html/template"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/model"
+)
+
+// item is one occurrence as lists show it.
+type item struct {
+	UUID       string
+	Href       string
+	Summary    string
+	Time       string // short, within a day heading
+	When       string // in full
+	ISO        string // for <time datetime>
+	Place      string
+	Commune    string
+	Assoc      string
+	AssocHref  string
+	Source     string // host of a remote event without association
+	Categories []string
+	Cancelled  bool
+	Tentative  bool
+	Recurring  bool
+	Desc       string // short excerpt (widget, detailed)
+	dayKey     string
+	start      time.Time
+}
+
+// dayGroup is the occurrences of one day.
+type dayGroup struct {
+	Label string
+	ISO   string
+	Today bool
+	Items []item
+}
+
+func communeName(insee string) string {
+	if c, ok := model.CommuneByINSEE(insee); ok {
+		return c.Name
+	}
+	return ""
+}
+
+// httpURL returns u when it is an absolute http(s) URL, "" otherwise
+// (javascript:, data: and relative links from stored data are dropped).
+func httpURL(u string) string {
+	u = strings.TrimSpace(u)
+	if len(u) > 2000 {
+		return ""
+	}
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+		return ""
+	}
+	return p.String()
+}
+
+func hostOf(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	return p.Hostname()
+}
+
+func isCancelled(r db.InstanceRow) bool {
+	return r.Instance.Status == model.StatusCancelled || r.Event.Status == model.StatusCancelled
+}
+
+func (a *app) itemOf(lang string, r db.InstanceRow, from time.Time) item {
+	e := r.Event
+	sp := a.spanOf(r.Instance.Start, r.Instance.End, e.AllDay, e.Floating)
+	it := item{
+		UUID: e.UUID, Href: "/events/" + e.UUID, Summary: e.Summary,
+		Time: formatTimeOfDay(lang, sp), When: formatWhen(lang, sp),
+		Place: e.Location, Commune: communeName(e.CommuneINSEE),
+		Assoc: r.AssociationName, Categories: e.Categories,
+		Cancelled: isCancelled(r), Tentative: e.Status == model.StatusTentative && r.Instance.Status != model.StatusConfirmed,
+		Recurring: e.Recurring, start: r.Instance.Start,
+	}
+	if it.Summary == "" {
+		it.Summary = tr(lang, "event.untitled")
+	}
+	if r.AssociationSlug != "" {
+		it.AssocHref = "/@" + r.AssociationSlug
+	} else if e.Origin == model.OriginRemote {
+		it.Source = hostOf(e.APID)
+	}
+	if sp.AllDay {
+		it.ISO = sp.Start.Format("2006-01-02")
+	} else {
+		it.ISO = sp.Start.Format(time.RFC3339)
+	}
+	day := sp.Start
+	if r.Instance.Start.Before(from) {
+		// Ongoing: shown on the first day of the range.
+		if sp.AllDay || e.Floating {
+			day = from.In(a.paris)
+			day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+		} else {
+			day = from.In(a.paris)
+		}
+	}
+	it.dayKey = day.Format("2006-01-02")
+	return it
+}
+
+// groupByDay groups items (already in start order) by their day.
+func (a *app) groupByDay(lang string, items []item, today string) []dayGroup {
+	var out []dayGroup
+	idx := map[string]int{}
+	for _, it := range items {
+		i, ok := idx[it.dayKey]
+		if !ok {
+			d, _ := time.Parse("2006-01-02", it.dayKey)
+			out = append(out, dayGroup{Label: longDate(lang, d), ISO: it.dayKey, Today: it.dayKey == today})
+			i = len(out) - 1
+			idx[it.dayKey] = i
+		}
+		out[i].Items = append(out[i].Items, it)
+	}
+	return out
+}
+
+// excerpt cuts plain text to about n runes at a word boundary.
+func excerpt(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return cut + "…"
+}
+
+// webcalURL turns an http(s) URL of a feed into its webcal:// form.
+func webcalURL(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		return "webcal" + u[i:]
+	}
+	return u
+}
+
+// subscribe holds the feed links for a filter.
+type subscribe struct {
+	// Webcal is built here from BaseURL and an encoded query: safe to mark
+	// as a URL (html/template would otherwise refuse the webcal scheme).
+	Webcal                      template.URL
+	ICS, RSS, Atom, JSON, Embed string
+}
+
+func (a *app) subscribeLinks(v url.Values) subscribe {
+	b := a.opts.BaseURL
+	return subscribe{
+		Webcal: template.URL(webcalURL(withQuery(b+"/feeds/agenda.ics", v))),
+		ICS:    withQuery(b+"/feeds/agenda.ics", v),
+		RSS:    withQuery(b+"/feeds/agenda.rss", v),
+		Atom:   withQuery(b+"/feeds/agenda.atom", v),
+		JSON:   withQuery(b+"/api/events", v),
+		Embed:  withQuery(b+"/embed", v),
+	}
+}
+
+// handle is the fediverse address of an association: @slug@host.
+func (a *app) handle(slug string) string {
+	return "@" + slug + "@" + hostOf(a.opts.BaseURL)
+}
+
+func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'f', 6, 64) }
