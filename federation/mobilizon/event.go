@@ -344,15 +344,10 @@ func eventSummary(start time.Time, loc *time.Location, ev *model.Event, place *m
 	parts := []string{date, start.Format("UTC-07:00")}
 	if p := placeObject(ev, place); p != nil {
 		addr := p["address"].(map[string]any)
-		var where []string
-		where = append(where, p["name"].(string))
-		for _, k := range []string{"streetAddress", "postalCode", "addressLocality"} {
-			if s, ok := addr[k].(string); ok && !strings.Contains(p["name"].(string), s) {
-				where = append(where, s)
-			}
-		}
-		parts = append(parts, strings.Join(where, ", "))
-	} else if u := OnlineURL(ev, place); u != "" {
+		str := func(k string) string { s, _ := addr[k].(string); return s }
+		parts = append(parts, placeLine(&model.Place{Name: p["name"].(string), Street: str("streetAddress"),
+			PostalCode: str("postalCode"), Locality: str("addressLocality")}))
+	} else if OnlineURL(ev, place) != "" {
 		parts = append(parts, "en ligne")
 	}
 	return strings.Join(parts, " - ")

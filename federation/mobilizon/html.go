@@ -39,7 +39,6 @@ func sanitizer() *bluemonday.Policy {
 		p.AllowRelativeURLs(false)
 		p.RequireNoFollowOnLinks(true)
 		p.AddTargetBlankToFullyQualifiedLinks(true)
-		p.AddSpaceWhenStrippingTag(true)
 		policy = p
 	})
 	return policy
