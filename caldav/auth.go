@@ -138,19 +138,25 @@ func (a *authenticator) authenticate(w http.ResponseWriter, r *http.Request) (*m
 		challenge(w)
 		return nil, false
 	}
+	if len(user) > model.MaxUsernameLen {
+		user = user[:model.MaxUsernameLen+1] // longer names never exist; bound the maps
+	}
 	now := a.opts.Now()
+	addr := a.opts.ClientIP(r)
 	k := a.key(user, pass)
 	a.mu.Lock()
+	// The throttle comes before the cache, so that the cache cannot be
+	// used to test guesses cheaply from a blocked address.
+	if wait := a.blocked(now, user, addr); wait > 0 {
+		a.fail(now, "", addr)
+		a.mu.Unlock()
+		tooMany(w, wait)
+		return nil, false
+	}
 	if c, ok := a.cache[k]; ok && now.Before(c.expires) {
 		a.mu.Unlock()
 		u := c.user
 		return &u, true
-	}
-	addr := a.opts.ClientIP(r)
-	if wait := a.blocked(now, user, addr); wait > 0 {
-		a.mu.Unlock()
-		tooMany(w, wait)
-		return nil, false
 	}
 	a.mu.Unlock()
 
@@ -229,5 +235,7 @@ func (a *authenticator) fail(now time.Time, user, addr string) {
 		return m
 	}
 	a.addrFail = bump(a.addrFail, addr)
-	a.userFail = bump(a.userFail, user)
+	if user != "" {
+		a.userFail = bump(a.userFail, user)
+	}
 }

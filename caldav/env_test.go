@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -209,3 +210,11 @@ func (e *env) put(user, path, data string, hdr ...string) resp {
 }
 
 func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
+
+func urlUnescapePath(p string) (string, error) { return url.PathUnescape(p) }
+
+func hashFor(p string) (string, error) { return db.HashPassword(p) }
+
+func appPassword(userID int64, name, hash string) *model.AppPassword {
+	return &model.AppPassword{UserID: userID, Name: name, Hash: hash}
+}

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bastide47/bastide/caldav"
+	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/model"
+)
+
+// childEnv, when set to a database path, makes the program serve Bastide's
+// CalDAV handler over that database instead of running the benchmark: the
+// benchmark re-executes itself this way so that Bastide's peak memory is
+// that of a process of its own.
+const childEnv = "BASTIDE_BENCH_CHILD"
+
+const benchPassword = "bench-password-47"
+
+// serveChild serves CalDAV on a free port of 127.0.0.1, prints its origin
+// on the first line of standard output and serves until standard input is
+// closed.
+func serveChild(dbPath string) int {
+	ctx := context.Background()
+	store, err := db.Open(ctx, dbPath)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench child:", err)
+		return 1
+	}
+	defer store.Close()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench child:", err)
+		return 1
+	}
+	h := caldav.NewHandler(store, nil, caldav.Options{})
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	fmt.Printf("http://%s\n", l.Addr())
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	_ = srv.Close()
+	return 0
+}
+
+// startBastide creates the store (a user "bench", owner of the association
+// "bench" and its calendar "Agenda"), starts the CalDAV handler in a child
+// process and uploads the workload with HTTP PUTs, 8 at a time.
+func startBastide(dir string, objs []*object) (*server, error) {
+	ctx := context.Background()
+	dbPath := filepath.Join(dir, "bastide.db")
+	if err := createBenchStore(ctx, dbPath); err != nil {
+		return nil, err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), childEnv+"="+dbPath)
+	log := &syncBuffer{}
+	cmd.Stderr = log
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	exited := make(chan struct{})
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	go func() { _ = cmd.Wait(); close(exited) }()
+	stop := func() {
+		stdin.Close()
+		select {
+		case <-exited:
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+	}
+	if err != nil {
+		stop()
+		return nil, fmt.Errorf("child did not start: %v: %s", err, log)
+	}
+	s := &server{name: "Bastide", origin: strings.TrimSpace(line), user: "bench", pass: benchPassword,
+		cmd: cmd, log: log, exited: exited, stop: stop}
+	s.peakRSS = func() (int64, error) { return vmHWM(cmd.Process.Pid) }
+	c := newClient(s.origin, s.user, s.pass)
+	if s.calPath, err = c.discover("/.well-known/caldav", "Agenda"); err != nil {
+		// the well-known URL redirects; start from the root it names
+		if s.calPath, err = c.discover("/dav/", "Agenda"); err != nil {
+			stop()
+			return nil, fmt.Errorf("discovery: %w", err)
+		}
+	}
+	if err := upload(c, s.calPath, objs, 8); err != nil {
+		stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+func createBenchStore(ctx context.Context, dbPath string) error {
+	store, err := db.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	hash, err := db.HashPassword(benchPassword)
+	if err != nil {
+		return err
+	}
+	u := &model.User{Username: "bench", DisplayName: "Bench", PasswordHash: hash}
+	if err := store.CreateUser(ctx, u); err != nil {
+		return err
+	}
+	a := &model.Association{Slug: "bench", Name: "Association du banc d'essai", CommuneINSEE: "47001"}
+	if err := store.CreateAssociation(ctx, a); err != nil {
+		return err
+	}
+	if err := store.SetMembership(ctx, &model.Membership{UserID: u.ID, AssociationID: a.ID, Role: model.RoleOwner}); err != nil {
+		return err
+	}
+	return store.CreateCalendar(ctx, &model.Calendar{Kind: model.CalendarAssociation, AssociationID: a.ID,
+		Slug: "agenda", Name: "Agenda", Public: true, Components: []string{"VEVENT", "VTODO"}})
+}
+
+// upload PUTs every object (If-None-Match: *) with n requests in flight.
+func upload(c *client, calPath string, objs []*object, n int) error {
+	work := make(chan *object)
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for o := range work {
+				rep, err := c.do("PUT", calPath+o.href, map[string]string{"If-None-Match": "*",
+					"Content-Type": "text/calendar; charset=utf-8"}, o.data)
+				if err == nil && rep.status != http.StatusCreated {
+					err = fmt.Errorf("PUT %s: status %d: %.300s", o.href, rep.status, rep.body)
+				}
+				if err != nil {
+					errs <- err
+					for range work {
+					}
+					return
+				}
+			}
+		}()
+	}
+	for _, o := range objs {
+		select {
+		case work <- o:
+		case err := <-errs:
+			close(work)
+			wg.Wait()
+			return err
+		}
+	}
+	close(work)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return err
+	default:
+		return nil
+	}
+}
