@@ -139,6 +139,8 @@ type importReport struct {
 	CalendarCreated bool
 	Calendar        *model.Calendar
 	Duration        time.Duration
+	// WriteDuration is the time spent in the store's writes.
+	WriteDuration time.Duration
 }
 
 func (r *importReport) print(w io.Writer, assoc string) {
@@ -216,54 +218,70 @@ func importICS(ctx context.Context, store *db.Store, a *model.Association, data 
 	}
 	rep := &importReport{Objects: len(objs)}
 
-	events, comps := expandAll(objs, opt.Now, rep)
-	if len(events) == 0 {
-		rep.Duration = time.Since(start)
-		return rep, nil
+	// A calendar created by the import accepts the components of the file.
+	comps := []string{"VEVENT"}
+	for _, o := range objs {
+		if o.Obj != nil && o.Obj.Component == "VTODO" {
+			comps = append(comps, "VTODO")
+			break
+		}
 	}
 
-	cal, err := store.GetAssociationCalendar(ctx, a.ID, opt.CalendarSlug)
-	if errors.Is(err, db.ErrNotFound) {
-		name := opt.CalendarName
-		if name == "" {
-			name = opt.CalendarSlug
-		}
-		cal = &model.Calendar{Kind: model.CalendarAssociation, AssociationID: a.ID, Slug: opt.CalendarSlug,
-			Name: name, Public: opt.Public, Components: comps}
-		if err := store.CreateCalendar(ctx, cal); err != nil {
-			return nil, fmt.Errorf("create calendar %q: %w", opt.CalendarSlug, err)
-		}
-		rep.CalendarCreated = true
-	} else if err != nil {
-		return nil, err
-	}
-	rep.Calendar = cal
-
-	done := len(objs) - len(events)
-	for i := 0; i < len(events); i += opt.Batch {
-		j := min(i+opt.Batch, len(events))
-		puts := make([]db.Put, 0, j-i)
-		for _, e := range events[i:j] {
-			e.CalendarID = cal.ID
-			puts = append(puts, db.Put{Event: e, ByUID: true})
-		}
-		results, err := store.PutEvents(ctx, puts)
-		if err != nil {
-			return nil, fmt.Errorf("write events: %w (the batches before this one are stored; run the import again to finish)", err)
-		}
-		for k, r := range results {
-			switch {
-			case r.Err != nil:
-				rep.Refused = append(rep.Refused, refusal{UID: puts[k].Event.UID, Reason: reason(r.Err)})
-			case r.Created:
-				rep.Added++
-			case r.Unchanged:
-				rep.Unchanged++
-			default:
-				rep.Updated++
+	// Expansion (CPU) of the next batch runs while the current one is
+	// written (one writer, the disk): a two-stage pipeline.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan expanded, 1)
+	go func() {
+		defer close(batches)
+		communes := &communeCache{m: map[string]string{}}
+		for i := 0; i < len(objs); i += opt.Batch {
+			b := expandBatch(objs[i:min(i+opt.Batch, len(objs))], opt.Now, communes)
+			select {
+			case batches <- b:
+			case <-ctx.Done():
+				return
 			}
 		}
-		done += j - i
+	}()
+
+	var cal *model.Calendar
+	done := 0
+	for b := range batches {
+		rep.Refused = append(rep.Refused, b.refused...)
+		done += b.objects
+		if len(b.events) > 0 {
+			if cal == nil {
+				c, created, err := ensureCalendar(ctx, store, a, opt, comps)
+				if err != nil {
+					return nil, err
+				}
+				cal, rep.Calendar, rep.CalendarCreated = c, c, created
+			}
+			puts := make([]db.Put, 0, len(b.events))
+			for _, e := range b.events {
+				e.CalendarID = cal.ID
+				puts = append(puts, db.Put{Event: e, ByUID: true})
+			}
+			ws := time.Now()
+			results, err := store.PutEvents(ctx, puts)
+			rep.WriteDuration += time.Since(ws)
+			if err != nil {
+				return nil, fmt.Errorf("write events: %w (the batches before this one are stored; run the import again to finish)", err)
+			}
+			for k, r := range results {
+				switch {
+				case r.Err != nil:
+					rep.Refused = append(rep.Refused, refusal{UID: puts[k].Event.UID, Reason: reason(r.Err)})
+				case r.Created:
+					rep.Added++
+				case r.Unchanged:
+					rep.Unchanged++
+				default:
+					rep.Updated++
+				}
+			}
+		}
 		if opt.Progress != nil {
 			opt.Progress(done, len(objs))
 		}
@@ -272,21 +290,72 @@ func importICS(ctx context.Context, store *db.Store, a *model.Association, data 
 	return rep, nil
 }
 
-// expandAll turns the parsed objects into events with their occurrences,
-// on every CPU, keeping the file order. Refusals go into rep. It also
-// returns the components a created calendar must accept.
-func expandAll(objs []ical.ObjectResult, now time.Time, rep *importReport) ([]*model.Event, []string) {
+// ensureCalendar returns the association's calendar, creating it if needed.
+func ensureCalendar(ctx context.Context, store *db.Store, a *model.Association, opt importOptions, comps []string) (*model.Calendar, bool, error) {
+	cal, err := store.GetAssociationCalendar(ctx, a.ID, opt.CalendarSlug)
+	if err == nil {
+		return cal, false, nil
+	}
+	if !errors.Is(err, db.ErrNotFound) {
+		return nil, false, err
+	}
+	name := opt.CalendarName
+	if name == "" {
+		name = opt.CalendarSlug
+	}
+	cal = &model.Calendar{Kind: model.CalendarAssociation, AssociationID: a.ID, Slug: opt.CalendarSlug,
+		Name: name, Public: opt.Public, Components: comps}
+	if err := store.CreateCalendar(ctx, cal); err != nil {
+		return nil, false, fmt.Errorf("create calendar %q: %w", opt.CalendarSlug, err)
+	}
+	return cal, true, nil
+}
+
+// communeCache remembers the commune found in each LOCATION text: exports
+// repeat the same few places, and the lookup scans every commune.
+type communeCache struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (c *communeCache) find(location string) string {
+	c.mu.Lock()
+	insee, ok := c.m[location]
+	c.mu.Unlock()
+	if ok {
+		return insee
+	}
+	if com, found := model.FindCommuneIn(location); found {
+		insee = com.INSEE
+	}
+	c.mu.Lock()
+	if len(c.m) < 100000 {
+		c.m[location] = insee
+	}
+	c.mu.Unlock()
+	return insee
+}
+
+// expanded is one batch ready to write.
+type expanded struct {
+	objects int
+	events  []*model.Event
+	refused []refusal
+}
+
+// expandBatch turns parsed objects into events with their occurrences, on
+// every CPU, keeping the file order.
+func expandBatch(objs []ical.ObjectResult, now time.Time, communes *communeCache) expanded {
 	out := make([]*model.Event, len(objs))
 	errs := make([]error, len(objs))
 	lim := ical.DefaultLimits()
 	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
-	next := make(chan int, workers)
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
+			for i := w; i < len(objs); i += workers {
 				o := objs[i]
 				if o.Err != nil {
 					errs[i] = o.Err
@@ -299,36 +368,22 @@ func expandAll(objs []ical.ObjectResult, now time.Time, rep *importReport) ([]*m
 				}
 				e.Href = hrefFor(e.UID)
 				if e.CommuneINSEE == "" && e.Location != "" {
-					if c, ok := model.FindCommuneIn(e.Location); ok {
-						e.CommuneINSEE = c.INSEE
-					}
+					e.CommuneINSEE = communes.find(e.Location)
 				}
 				out[i] = e
 			}
 		}()
 	}
-	for i := range objs {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
-	var events []*model.Event
-	hasTodo := false
+	b := expanded{objects: len(objs), events: make([]*model.Event, 0, len(objs))}
 	for i, e := range out {
 		if errs[i] != nil {
-			rep.Refused = append(rep.Refused, refusal{UID: objs[i].UID, Reason: reason(errs[i])})
+			b.refused = append(b.refused, refusal{UID: objs[i].UID, Reason: reason(errs[i])})
 			continue
 		}
-		if e.Component == "VTODO" {
-			hasTodo = true
-		}
-		events = append(events, e)
+		b.events = append(b.events, e)
 	}
-	comps := []string{"VEVENT"}
-	if hasTodo {
-		comps = append(comps, "VTODO")
-	}
-	return events, comps
+	return b
 }
 
 // progressBar draws "\r[#####     ] 50% 5000/10000 4200/s" on a terminal.
