@@ -159,6 +159,7 @@ func (h *handler) proppatch(w http.ResponseWriter, r *request) error {
 			p := db.DAVProp{NS: up.n.Space, Name: up.n.Local}
 			if up.remove {
 				remove = append(remove, p)
+				code = http.StatusOK
 			} else {
 				p.Value = up.n.innerXML()
 				if len(p.Value) > db.MaxDAVPropValue {
