@@ -119,7 +119,7 @@ func (a *app) eventICS(c echo.Context, id string) error {
 			return nil, err
 		}
 		var b strings.Builder
-		if err := ical.WriteFeed(&b, [][]byte{[]byte(e.Data)}, ical.FeedOptions{Name: e.Summary, Timezone: "Europe/Paris"}); err != nil {
+		if err := ical.WriteFeed(&b, [][]byte{[]byte(publicICS(e.Data))}, ical.FeedOptions{Name: e.Summary, Timezone: "Europe/Paris"}); err != nil {
 			return nil, err
 		}
 		return &cached{ctype: "text/calendar; charset=utf-8", body: []byte(b.String()),
@@ -218,8 +218,12 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 	case geo:
 		p.MapHref = "https://www.openstreetmap.org/?mlat=" + fmtFloat(lat) + "&mlon=" + fmtFloat(lon) + "#map=17/" + fmtFloat(lat) + "/" + fmtFloat(lon)
 	case p.PlaceName != "" || len(p.Address) > 0:
-		qs := strings.Join(append(append([]string{p.PlaceName}, p.Address...), p.Commune), ", ")
-		p.MapHref = "https://www.openstreetmap.org/search?query=" + url.QueryEscape(strings.Trim(qs, ", "))
+		parts := append([]string{p.PlaceName}, p.Address...)
+		if p.ShowCommune {
+			parts = append(parts, p.Commune)
+		}
+		qs := strings.Trim(strings.Join(parts, ", "), ", ")
+		p.MapHref = "https://www.openstreetmap.org/search?query=" + strings.ReplaceAll(url.QueryEscape(qs), "+", "%20")
 	}
 
 	// Text and extras.

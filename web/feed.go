@@ -103,7 +103,7 @@ func (a *app) seriesData(ctx context.Context, st state, f filter, res resolved) 
 	out := make([][]byte, 0, len(ids))
 	for _, id := range ids {
 		if d, ok := data[id]; ok {
-			out = append(out, []byte(d))
+			out = append(out, []byte(publicICS(d)))
 		}
 	}
 	return out, nil

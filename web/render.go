@@ -35,7 +35,7 @@ type pairData struct {
 	V    any
 }
 
-func parseTemplates() (*renderer, error) {
+func parseTemplates(pages, standalone []string) (*renderer, error) {
 	r := &renderer{pages: map[string]*template.Template{}}
 	for _, p := range pages {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+p+".html")
@@ -55,7 +55,7 @@ func parseTemplates() (*renderer, error) {
 }
 
 func mustTemplates() *renderer {
-	r, err := parseTemplates()
+	r, err := parseTemplates(pages, standalone)
 	if err != nil {
 		panic("web: templates: " + err.Error())
 	}
