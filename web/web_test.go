@@ -223,4 +223,3 @@ func TestAgendaPaging(t *testing.T) {
 		t.Fatalf("paging: %d events over %d pages, want 70 over 2", len(seen), pages)
 	}
 }
-
