@@ -141,7 +141,7 @@ func TestUsageAndHelp(t *testing.T) {
 	for name := range commands {
 		args := append(strings.Fields(name), "--help")
 		r := cli(t, data, "", args...)
-		r.must(t, 0, "Usage: bastide "+name, "--data", "[BASTIDE_DATA]")
+		r.must(t, 0, "Usage: bastide "+name, "--data DIRECTORY", "(BASTIDE_DATA, default ./data)")
 	}
 	cli(t, data, "", "serve", "--port", "80").must(t, 2, "flag provided but not defined: -port", "Usage: bastide serve")
 	cli(t, data, "", "user", "add").must(t, 2, "missing argument: USERNAME")

@@ -120,9 +120,9 @@ func envName(flagName string) string {
 
 // addCommonFlags declares the flags every command has.
 func addCommonFlags(fs *flag.FlagSet, app *App) {
-	fs.StringVar(&app.DataDir, "data", "./data", "data directory; the database is bastide.db inside it")
-	fs.StringVar(&app.LogFormat, "log-format", "auto", "log format: text, json, or auto (text on a terminal, JSON otherwise)")
-	fs.StringVar(&app.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.StringVar(&app.DataDir, "data", "./data", "data `directory`; the database is the file bastide.db inside it")
+	fs.StringVar(&app.LogFormat, "log-format", "auto", "log `format`: text, json, or auto (text on a terminal, JSON otherwise)")
+	fs.StringVar(&app.LogLevel, "log-level", "info", "log `level`: debug, info, warn or error")
 }
 
 // parseFlags applies the BASTIDE_* environment variables, then the
@@ -182,21 +182,42 @@ func printUsage(w io.Writer, c *Command, fs *flag.FlagSet) {
 	if c.Help != "" {
 		fmt.Fprintf(w, "\n%s\n", strings.TrimSpace(c.Help))
 	}
-	fmt.Fprintf(w, "\nFlags (each can also be set with the environment variable shown):\n")
-	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "\nFlags (each one can also be set with the environment variable shown):\n")
 	fs.VisitAll(func(f *flag.Flag) {
-		def := ""
-		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
-			def = fmt.Sprintf(" (default %s)", f.DefValue)
-		}
 		kind := ""
 		if _, isBool := f.Value.(interface{ IsBoolFlag() bool }); !isBool {
 			kind = " " + flagKind(f)
 		}
+		extra := envName(f.Name)
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			extra += ", default " + f.DefValue
+		}
 		_, usage := flag.UnquoteUsage(f)
-		fmt.Fprintf(tw, "  --%s%s\t%s%s\t[%s]\n", f.Name, kind, usage, def, envName(f.Name))
+		fmt.Fprintf(w, "  --%s%s  (%s)\n", f.Name, kind, extra)
+		for _, line := range wrap(usage, 72) {
+			fmt.Fprintf(w, "        %s\n", line)
+		}
 	})
-	tw.Flush()
+}
+
+// wrap cuts text into lines of at most width bytes, at spaces.
+func wrap(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		if line != "" && len(line)+1+len(word) > width {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
 }
 
 func flagKind(f *flag.Flag) string {

@@ -48,7 +48,7 @@ The exit status is 1 when nothing could be imported.`,
 			calName := fs.String("calendar-name", "", "`name` of the calendar if it is created (default: the slug)")
 			public := fs.Bool("public", true, "make a calendar created by the import public (on the common agenda and the fediverse)")
 			maxSize := fs.Int64("max-size", defaultImportMaxSize, "largest file accepted, in `bytes`")
-			batch := fs.Int("batch", defaultImportBatch, "events written per transaction")
+			batch := fs.Int("batch", defaultImportBatch, "`number` of events written per transaction")
 			return func(ctx context.Context, app *App, args []string) error {
 				if *assoc == "" {
 					return usagef("--association is required: the slug of the association the events belong to (see `bastide association list`)")
