@@ -147,6 +147,10 @@ type Federation struct {
 	keyCache map[string]cachedKey
 
 	handler http.Handler
+
+	// token and newUUID make the random parts of ids (tests fix them).
+	token   func() string
+	newUUID func() string
 }
 
 type cachedKey struct {
@@ -178,6 +182,8 @@ func New(store *db.Store, logger *slog.Logger, cfg Config) (*Federation, error) 
 		wakeInbox:   make(chan struct{}, 1),
 		wakeRefresh: make(chan struct{}, 1),
 		keyCache:    map[string]cachedKey{},
+		token:       randomToken,
+		newUUID:     db.NewUUID,
 	}
 	f.client = remote.New(remote.Options{
 		AllowPrivate: cfg.AllowPrivateAddresses,

@@ -107,7 +107,7 @@ func (f *Federation) answerFollow(ctx context.Context, fl *db.Follower, followed
 	if err != nil {
 		return retryable{err}
 	}
-	act := activity(kind, f.uris.AcceptID(lower(kind), fl.ID, token()), followed, []any{fl.ActorID}, []any{}, follow, f.cfg.Now())
+	act := activity(kind, f.uris.AcceptID(lower(kind), fl.ID, f.token()), followed, []any{fl.ActorID}, []any{}, follow, f.cfg.Now())
 	delete(act, "published")
 	body, err := json.Marshal(act)
 	if err != nil {

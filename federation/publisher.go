@@ -162,7 +162,7 @@ func hashObject(obj map[string]any) string {
 	return hex.EncodeToString(sum[:12])
 }
 
-func token() string {
+func randomToken() string {
 	var b [8]byte
 	rand.Read(b[:])
 	return hex.EncodeToString(b[:])
@@ -182,15 +182,16 @@ func activity(typ, id, actor string, to, cc []any, object any, published time.Ti
 	}
 }
 
-// recipients returns the deduplicated inboxes of an association's accepted
-// followers and of the relay's.
+// recipients returns the deduplicated delivery inboxes of an
+// association's accepted followers and of the relay's (each list on its
+// own: the same shared inbox may be in both).
 func (f *Federation) recipients(ctx context.Context, associationID int64) (group, relay []string, err error) {
-	seen := map[string]bool{}
 	list := func(id int64) ([]string, error) {
 		fs, err := f.store.ListFollowers(ctx, id, db.FollowAccepted)
 		if err != nil {
 			return nil, err
 		}
+		seen := map[string]bool{}
 		var out []string
 		for _, fl := range fs {
 			if fl.Inbox != "" && !seen[fl.Inbox] {
@@ -259,7 +260,7 @@ func (f *Federation) syncEvent(ctx context.Context, eventUUID string) error {
 		if err != nil {
 			return err
 		}
-		all := append(append([]string{}, groupInboxes...), relayInboxes...)
+		all := union(groupInboxes, relayInboxes)
 		actor := f.uris.ActorID(assoc.Slug)
 		to := []any{mobilizon.Public}
 		cc := []any{f.uris.FollowersID(assoc.Slug)}
@@ -280,12 +281,12 @@ func (f *Federation) syncEvent(ctx context.Context, eventUUID string) error {
 				kind = "Update"
 			}
 			objID := mobilizon.IDOf(d.obj)
-			act := activity(kind, f.uris.ActivityID(objID, lower(kind), token()), actor, to, cc, d.obj, now)
+			act := activity(kind, f.uris.ActivityID(objID, lower(kind), f.token()), actor, to, cc, d.obj, now)
 			if err := f.queue(ctx, tx, act, assoc.ID, all); err != nil {
 				return err
 			}
 			if kind == "Create" && len(relayInboxes) > 0 {
-				ann := activity("Announce", f.uris.ActivityID(objID, "announce", token()), f.uris.RelayID(),
+				ann := activity("Announce", f.uris.ActivityID(objID, "announce", f.token()), f.uris.RelayID(),
 					[]any{f.uris.RelayFollowers(), actor}, []any{mobilizon.Public}, d.obj, now)
 				if err := f.queue(ctx, tx, ann, 0, relayInboxes); err != nil {
 					return err
@@ -308,7 +309,7 @@ func (f *Federation) syncEvent(ctx context.Context, eventUUID string) error {
 				continue // a past occurrence of a live series: history
 			}
 			objID := f.uris.EventID(ex.ObjectUUID)
-			act := activity("Delete", f.uris.ActivityID(objID, "delete", token()), actor, to, cc,
+			act := activity("Delete", f.uris.ActivityID(objID, "delete", f.token()), actor, to, cc,
 				f.tombstone(ex.ObjectUUID, now), now)
 			if err := f.queue(ctx, tx, act, assoc.ID, all); err != nil {
 				return err
@@ -421,4 +422,18 @@ func (f *Federation) runPublisher(ctx context.Context) {
 			}
 		}
 	}
+}
+
+func union(a, b []string) []string {
+	seen := make(map[string]bool, len(a)+len(b))
+	out := make([]string, 0, len(a)+len(b))
+	for _, l := range [][]string{a, b} {
+		for _, s := range l {
+			if !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }

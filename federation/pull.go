@@ -204,10 +204,8 @@ func (f *Federation) Follow(ctx context.Context, target string, trusted bool) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	followID := f.uris.FollowActivityID(db.NewUUID())
-	act := activity("Follow", followID, f.uris.RelayID(), []any{a.APID}, []any{}, a.APID, f.cfg.Now())
-	delete(act, "published")
-	body, err := json.Marshal(act)
+	followID := f.uris.FollowActivityID(f.newUUID())
+	body, err := json.Marshal(f.followActivity(followID, a.APID))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -221,6 +219,14 @@ func (f *Federation) Follow(ctx context.Context, target string, trusted bool) (*
 	wake(f.wakeDeliver)
 	wake(f.wakeRefresh)
 	return fl, a, nil
+}
+
+// followActivity is the Follow the relay sends: object a plain id, as
+// Mobilizon requires.
+func (f *Federation) followActivity(followID, object string) map[string]any {
+	act := activity("Follow", followID, f.uris.RelayID(), []any{object}, []any{}, object, f.cfg.Now())
+	delete(act, "published")
+	return act
 }
 
 // Unfollow sends an Undo of our Follow of a source and forgets it; its
