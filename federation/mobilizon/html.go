@@ -207,11 +207,10 @@ func truncate(s string, max int) string {
 	if len(s) <= max {
 		return s
 	}
-	s = s[:max]
-	for len(s) > 0 && !utf8.ValidString(s) {
-		s = s[:len(s)-1]
+	for max > 0 && !utf8.RuneStart(s[max]) {
+		max--
 	}
-	return s
+	return s[:max]
 }
 
 // truncateRunes cuts s to at most n runes, ending with "…" when cut.

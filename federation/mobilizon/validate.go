@@ -551,10 +551,10 @@ func validateActor(p *problems, path string, o map[string]any) {
 	if pemText == "" {
 		p.add(join(path, "publicKey.publicKeyPem"), "is required")
 	} else if blk, _ := pem.Decode([]byte(pemText)); blk == nil {
-		p.add(join(path, "publicKey.publicKeyPem"), "is not a PEM block")
+		p.add(join(path, "publicKey.publicKeyPem"), "is not a PEM block: Mobilizon stores the actor, but no signature of it will verify")
 	} else if _, err := x509.ParsePKCS1PublicKey(blk.Bytes); err != nil {
 		if _, err := x509.ParsePKIXPublicKey(blk.Bytes); err != nil {
-			p.add(join(path, "publicKey.publicKeyPem"), "is neither a PKCS#1 nor an SPKI public key")
+			p.add(join(path, "publicKey.publicKeyPem"), "is neither a PKCS#1 nor an SPKI public key: no signature of this actor will verify")
 		}
 	}
 	if kid, _ := pk["id"].(string); id != "" && kid != "" && !strings.HasPrefix(kid, id+"#") && kid != id+"/publickey" {
