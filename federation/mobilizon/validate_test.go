@@ -26,7 +26,9 @@ func TestValidateRejectsEachBadShape(t *testing.T) {
 		want   string
 	}{
 		{"no attributedTo", func(m map[string]any) { delete(obj(m), "attributedTo") }, "object.attributedTo: is missing"},
-		{"attributedTo list", func(m map[string]any) { obj(m)["attributedTo"] = []any{"https://bastide.example/@a", "https://bastide.example/@b"} }, "object.attributedTo: is a list"},
+		{"attributedTo list", func(m map[string]any) {
+			obj(m)["attributedTo"] = []any{"https://bastide.example/@a", "https://bastide.example/@b"}
+		}, "object.attributedTo: is a list"},
 		{"attributedTo foreign", func(m map[string]any) { obj(m)["attributedTo"] = "https://evil.example/@g" }, "object.attributedTo: is on evil.example"},
 		{"actor foreign", func(m map[string]any) { obj(m)["actor"] = "https://evil.example/relay" }, "object.actor: is on evil.example"},
 		{"no to", func(m map[string]any) { delete(obj(m), "to") }, "object.to: is missing"},
@@ -118,7 +120,11 @@ func TestValidateActivitiesAndActors(t *testing.T) {
 		{"delete without actor", map[string]any{"type": "Delete", "id": "https://h.example/e/1/delete", "object": "https://h.example/e/1"}, "actor: is required"},
 		{"unknown type", map[string]any{"type": "Like", "id": "https://h.example/l/1"}, "not handled by Mobilizon"},
 		{"group openness", func() map[string]any { g := clone(t, group); g["openness"] = "closed"; return g }(), "openness: \"closed\" is not one of"},
-		{"group icon list", func() map[string]any { g := clone(t, group); g["icon"] = []any{map[string]any{"url": "https://x/a.png"}}; return g }(), "icon: must be one object"},
+		{"group icon list", func() map[string]any {
+			g := clone(t, group)
+			g["icon"] = []any{map[string]any{"url": "https://x/a.png"}}
+			return g
+		}(), "icon: must be one object"},
 		{"group key id elsewhere", func() map[string]any {
 			g := clone(t, group)
 			g["publicKey"].(map[string]any)["id"] = "https://bastide.example/keys/1"
@@ -131,7 +137,11 @@ func TestValidateActivitiesAndActors(t *testing.T) {
 			return g
 		}(), "neither a PKCS#1 nor an SPKI"},
 		{"group no inbox", func() map[string]any { g := clone(t, group); delete(g, "inbox"); return g }(), "inbox: is required"},
-		{"group long username", func() map[string]any { g := clone(t, group); g["preferredUsername"] = strings.Repeat("a", 101); return g }(), "longer than 100"},
+		{"group long username", func() map[string]any {
+			g := clone(t, group)
+			g["preferredUsername"] = strings.Repeat("a", 101)
+			return g
+		}(), "longer than 100"},
 	}
 	for _, c := range cases {
 		p := Validate(c.doc)
