@@ -29,7 +29,8 @@ type FeedOptions struct {
 // one met for a TZID), and a zone used without a VTIMEZONE (an IANA or
 // Windows name) gets one generated from Go's zone data from the first year
 // it is used. Objects that cannot be decoded are left out, so one bad row
-// does not take a feed down; only write errors are returned.
+// does not take a feed down, and so is an object whose UID was already
+// written; only write errors are returned.
 func WriteFeed(w io.Writer, objects [][]byte, opt FeedOptions) error {
 	cal := goical.NewCalendar()
 	setProp(cal.Component, goical.PropVersion, nil, "2.0")
@@ -65,11 +66,30 @@ func WriteFeed(w io.Writer, objects [][]byte, opt FeedOptions) error {
 	tzs := map[string]*goical.Component{}
 	used := map[string]int{} // TZID -> first year used
 	var comps []*goical.Component
+	seenUID := map[string]bool{}
 	for _, data := range objects {
 		lim := Limits{MaxBytes: len(data) + 1}
 		cals, err := decodeAll(data, lim)
 		if err != nil {
 			continue
+		}
+		// The same UID twice (one event in two calendars of an agenda)
+		// would make an invalid feed: the first one wins.
+		uids := map[string]bool{}
+		dup := false
+		for _, c := range cals {
+			for _, child := range c.Children {
+				if uid := strings.TrimSpace(text(child, goical.PropUID)); uid != "" && child.Name != goical.CompTimezone {
+					uids[uid] = true
+					dup = dup || seenUID[uid]
+				}
+			}
+		}
+		if dup {
+			continue
+		}
+		for uid := range uids {
+			seenUID[uid] = true
 		}
 		for _, c := range cals {
 			for _, child := range c.Children {

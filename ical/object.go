@@ -236,8 +236,9 @@ func parseTiming(c *goical.Component, r *resolver, override bool) (*timing, *Err
 			return nil, invalidf(endName, "DTSTART is a %s but %s is a %s; both must be dates or both date-times", kindName(tm.start), endName, kindName(end))
 		}
 		if tm.start.isDate() {
-			days := int(end.t.Sub(tm.start.t).Hours()+0.5) / 24
-			if days < 0 {
+			diff := end.t.Sub(tm.start.t)
+			days := int((diff + 12*time.Hour) / (24 * time.Hour))
+			if diff < 0 {
 				return nil, invalidf(endName, "%s (%s) is before DTSTART (%s)", endName, end.human(), tm.start.human())
 			}
 			if days == 0 {

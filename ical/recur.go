@@ -113,7 +113,7 @@ func (s *series) walk(maxSteps int, consumed map[*timing]bool, fn func(occurrenc
 		}
 		if maxSteps <= 0 {
 			exhausted = true
-			next = nil
+			next, ruleOK = nil, false
 			return false
 		}
 		maxSteps--
