@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/bastide47/bastide/db"
@@ -31,6 +32,10 @@ func (f *Federation) serveInbox(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := checkDepth(body, f.cfg.MaxJSONDepth); err != nil {
 		httpError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if !strings.EqualFold(r.Host, f.uris.Host()) {
+		httpError(w, http.StatusUnauthorized, "this request is addressed to another host than "+f.uris.Host())
 		return
 	}
 	signer, err := f.verify.verify(ctx, r, body)

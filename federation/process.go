@@ -70,7 +70,7 @@ func (f *Federation) onFollow(ctx context.Context, act map[string]any, signer st
 		return err
 	}
 	if _, err := f.actor(ctx, signer); err != nil {
-		return retryable{err}
+		return fetchFailure(err)
 	}
 	follow := map[string]any{}
 	for k, v := range act {
@@ -105,7 +105,7 @@ func (f *Federation) answerFollow(ctx context.Context, fl *db.Follower, followed
 	}
 	ra, err := f.actor(ctx, fl.ActorID)
 	if err != nil {
-		return retryable{err}
+		return fetchFailure(err)
 	}
 	act := activity(kind, f.uris.AcceptID(lower(kind), fl.ID, f.token()), followed, []any{fl.ActorID}, []any{}, follow, f.cfg.Now())
 	delete(act, "published")

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -26,14 +28,7 @@ func (f *Federation) ingestByID(ctx context.Context, id, signer, via string) err
 	}
 	obj, _, err := f.client.GetObject(ctx, id)
 	if err != nil {
-		if errors.Is(err, remote.ErrGone) || errors.Is(err, remote.ErrNotFound) {
-			return nil
-		}
-		var se *remote.StatusError
-		if errors.As(err, &se) && se.Code >= 400 && se.Code < 500 {
-			return err
-		}
-		return retryable{err}
+		return fetchFailure(err)
 	}
 	if mobilizon.TypeOf(obj) == "Create" {
 		inner, ok := obj["object"].(map[string]any)
@@ -43,6 +38,23 @@ func (f *Federation) ingestByID(ctx context.Context, id, signer, via string) err
 		return f.ingest(ctx, inner, signer, via, mobilizon.SameOrigin(mobilizon.IDOf(inner), id))
 	}
 	return f.ingest(ctx, obj, signer, via, true)
+}
+
+// fetchFailure sorts a failed fetch: worth retrying (network, timeout,
+// 5xx, 429) or final (gone, refused, a document that lies about its id).
+func fetchFailure(err error) error {
+	var se *remote.StatusError
+	if errors.As(err, &se) {
+		if se.Code >= 500 || se.Code == http.StatusTooManyRequests {
+			return retryable{err}
+		}
+		return err
+	}
+	var ne net.Error
+	if errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) {
+		return retryable{err}
+	}
+	return err
 }
 
 // ingest stores a remote Event in the calendar of the source we follow it
@@ -135,9 +147,9 @@ func (f *Federation) storeRemote(ctx context.Context, fl *db.Follow, re *mobiliz
 	sum := sha256.Sum256([]byte(re.ID))
 	ev.Href = hex.EncodeToString(sum[:16]) + ".ics"
 	ev.UID = re.ID
-	if old, err := f.store.GetEventByAPID(ctx, re.ID); err == nil {
+	old, err := f.store.GetEventByAPID(ctx, re.ID)
+	if err == nil {
 		ev.CalendarID, ev.Href, ev.UID, ev.Moderation = old.CalendarID, old.Href, old.UID, old.Moderation
-		ev.Created = old.Created
 	} else if !errors.Is(err, db.ErrNotFound) {
 		return retryable{err}
 	}
@@ -166,10 +178,26 @@ func (f *Federation) storeRemote(ctx context.Context, fl *db.Follow, re *mobiliz
 		return err
 	}
 	ev.Data = string(data)
+	if old != nil && stripStamps(old.Data) == stripStamps(ev.Data) {
+		return nil // a refetch or a repeated push: nothing changed
+	}
 	if _, err := f.store.PutEvent(ctx, db.Put{Event: &ev, ByUID: true}); err != nil {
 		return err
 	}
 	return nil
+}
+
+// stripStamps drops the lines that only say when a text was written.
+func stripStamps(data string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(data, "\r\n") {
+		if strings.HasPrefix(l, "DTSTAMP") || strings.HasPrefix(l, "CREATED") || strings.HasPrefix(l, "LAST-MODIFIED") {
+			continue
+		}
+		b.WriteString(l)
+		b.WriteString("\n")
+	}
+	return b.String()
 }
 
 // ---- following remote sources ----

@@ -25,6 +25,7 @@ type stub struct {
 	actorTypes map[string]string
 	posts      []stubPost
 	status     int
+	gets       map[string]int
 }
 
 type stubPost struct {
@@ -35,7 +36,7 @@ type stubPost struct {
 }
 
 func newStub(t testing.TB) *stub {
-	s := &stub{t: t, key: rsaKey(t), docs: map[string]map[string]any{}, actorTypes: map[string]string{}, status: http.StatusAccepted}
+	s := &stub{t: t, key: rsaKey(t), docs: map[string]map[string]any{}, actorTypes: map[string]string{}, status: http.StatusAccepted, gets: map[string]int{}}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.srv.Close)
 	return s
@@ -72,7 +73,7 @@ func (s *stub) actorDoc(path, typ string) map[string]any {
 		"outbox":            id + "/outbox",
 		"endpoints":         map[string]any{"sharedInbox": s.srv.URL + "/inbox"},
 		"publicKey": map[string]any{
-			"id": id + "#main-key", "owner": id, "publicKeyPem": pkcs1PublicPEM(s.key),
+			"id": id + "#main-key", "owner": id, "publicKeyPem": pkcs1PublicPEM(s.keyFor()),
 		},
 	}
 }
@@ -90,12 +91,13 @@ func (s *stub) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
+	s.gets[r.URL.Path]++
 	d, ok := s.docs[r.URL.Path]
 	typ, isActor := s.actorTypes[r.URL.Path]
-	s.mu.Unlock()
 	if !ok && isActor {
 		d, ok = s.actorDoc(r.URL.Path, typ), true
 	}
+	s.mu.Unlock()
 	if !ok {
 		http.NotFound(w, r)
 		return
@@ -130,4 +132,21 @@ func signedPost(t testing.TB, url, keyID string, key *rsa.PrivateKey, body []byt
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	return resp
+}
+
+func (s *stub) keyFor() *rsa.PrivateKey {
+	return s.key
+}
+
+// getCount returns how many GETs a path received.
+func (s *stub) getCount(path string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gets[path]
+}
+
+func (s *stub) setKey(k *rsa.PrivateKey) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.key = k
 }

@@ -1,0 +1,331 @@
+package federation
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/dbtest"
+	"github.com/bastide47/bastide/federation/mobilizon"
+)
+
+// rawSigned builds a POST signed by hand, so that tests can produce the
+// signatures a lax verifier would accept.
+type rawSigned struct {
+	url, keyID, alg string
+	headers         []string // signed headers; nil leaves headers= out
+	key             *rsa.PrivateKey
+	hmacKey         []byte
+	date            time.Time
+	body            []byte
+	sendBody        []byte // body actually sent (default body)
+	digest          string // Digest header (default the body's)
+	method, host    string
+	signPath        string // path signed in (request-target), default the one sent to
+	signMethod      string // method signed in (request-target), default the one sent
+}
+
+func (r rawSigned) do(t *testing.T) int {
+	t.Helper()
+	if r.method == "" {
+		r.method = http.MethodPost
+	}
+	if r.date.IsZero() {
+		r.date = time.Now()
+	}
+	send := r.body
+	if r.sendBody != nil {
+		send = r.sendBody
+	}
+	req, err := http.NewRequest(r.method, r.url, bytes.NewReader(send))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.host != "" {
+		req.Host = r.host
+	}
+	host := req.Host
+	if host == "" {
+		host = req.URL.Host
+	}
+	req.Header.Set("Content-Type", "application/activity+json")
+	req.Header.Set("Date", r.date.UTC().Format(http.TimeFormat))
+	if r.digest == "" {
+		r.digest = digestOf(r.body)
+	}
+	req.Header.Set("Digest", r.digest)
+	list := r.headers
+	if list == nil {
+		list = []string{"date"}
+	}
+	var lines []string
+	for _, h := range list {
+		switch h {
+		case "(request-target)":
+			p := req.URL.Path
+			if r.signPath != "" {
+				p = r.signPath
+			}
+			m := r.method
+			if r.signMethod != "" {
+				m = r.signMethod
+			}
+			lines = append(lines, "(request-target): "+strings.ToLower(m)+" "+p)
+		case "host":
+			lines = append(lines, "host: "+host)
+		default:
+			lines = append(lines, h+": "+req.Header.Get(h))
+		}
+	}
+	signing := []byte(strings.Join(lines, "\n"))
+	var sig []byte
+	if r.hmacKey != nil {
+		m := hmac.New(sha256.New, r.hmacKey)
+		m.Write(signing)
+		sig = m.Sum(nil)
+	} else {
+		sum := sha256.Sum256(signing)
+		if sig, err = rsa.SignPKCS1v15(rand.Reader, r.key, crypto.SHA256, sum[:]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	alg := r.alg
+	if alg == "" {
+		alg = "rsa-sha256"
+	}
+	v := fmt.Sprintf(`keyId="%s",algorithm="%s",signature="%s"`, r.keyID, alg, base64.StdEncoding.EncodeToString(sig))
+	if r.headers != nil {
+		v += fmt.Sprintf(`,headers="%s"`, strings.Join(r.headers, " "))
+	}
+	req.Header.Set("Signature", v)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+var strictHeaders = []string{"(request-target)", "host", "date", "digest"}
+
+// TestInboxSignatureStrict: the inbox refuses every signature a lax
+// verifier would take (security.md F-01 … F-10), and queues nothing.
+func TestInboxSignatureStrict(t *testing.T) {
+	in := newInstance(t, nil)
+	st := newStub(t)
+	dbtest.Association(t, in.store, "club")
+	actor := st.actor("/@grp", "Group")
+	keyID := actor + "#main-key"
+	inbox := in.fed.URIs().SharedInbox()
+	body := mustJSON(t, createEvent(actor, st.URL()+"/events/1", "Réunion", time.Now().Add(time.Hour), nil))
+	other := mustJSON(t, map[string]any{"type": "Delete", "id": st.URL() + "/events/1#delete", "actor": actor, "object": st.URL() + "/events/1"})
+	key := st.key
+	weak, _ := rsa.GenerateKey(rand.Reader, 1024)
+
+	cases := []struct {
+		name string
+		r    rawSigned
+		want int
+	}{
+		{"date only (no headers=)", rawSigned{url: inbox, keyID: keyID, key: key, body: body}, 401},
+		{"digest not signed", rawSigned{url: inbox, keyID: keyID, key: key, body: body, headers: []string{"(request-target)", "host", "date"}}, 401},
+		{"host not signed", rawSigned{url: inbox, keyID: keyID, key: key, body: body, headers: []string{"(request-target)", "date", "digest"}}, 401},
+		{"body swapped under a signed digest", rawSigned{url: inbox, keyID: keyID, key: key, body: body, sendBody: other, headers: strictHeaders}, 401},
+		{"date 13 h old", rawSigned{url: inbox, keyID: keyID, key: key, body: body, headers: strictHeaders, date: time.Now().Add(-13 * time.Hour)}, 401},
+		{"date 2 days old", rawSigned{url: inbox, keyID: keyID, key: key, body: body, headers: strictHeaders, date: time.Now().Add(-48 * time.Hour)}, 401},
+		{"date 13 h ahead", rawSigned{url: inbox, keyID: keyID, key: key, body: body, headers: strictHeaders, date: time.Now().Add(13 * time.Hour)}, 401},
+		{"signed for another path", rawSigned{url: in.fed.URIs().ActorInbox("club"), keyID: keyID, key: key, body: body, headers: strictHeaders, signPath: "/inbox"}, 401},
+		{"signed and sent for another host", rawSigned{url: inbox, keyID: keyID, key: key, body: body, headers: strictHeaders, host: "elsewhere.example"}, 401},
+		{"signed as PUT, sent as POST", rawSigned{url: inbox, keyID: keyID, key: key, body: body, headers: strictHeaders, signMethod: "PUT"}, 401},
+		{"hmac with the public key", rawSigned{url: inbox, keyID: keyID, hmacKey: []byte(pkcs1PublicPEM(key)), alg: "hmac-sha256", body: body, headers: strictHeaders}, 401},
+		{"1024-bit key", rawSigned{url: inbox, keyID: st.actor("/@weak", "Person") + "#main-key", key: weak, body: body, headers: strictHeaders}, 401},
+		{"signer is not the actor", rawSigned{url: inbox, keyID: st.actor("/@evil", "Person") + "#main-key", key: key, body: body, headers: strictHeaders}, 401},
+	}
+	// The 1024-bit actor publishes its weak key.
+	st.doc("/@weak", func() map[string]any {
+		d := st.actorDoc("/@weak", "Person")
+		d["publicKey"].(map[string]any)["publicKeyPem"] = pkcs1PublicPEM(weak)
+		return d
+	}())
+	for _, c := range cases {
+		if got := c.r.do(t); got != c.want {
+			t.Errorf("%s: status %d, want %d", c.name, got, c.want)
+		}
+	}
+	// Unsigned: 401 and no fetch at all.
+	gets := st.getCount("/@grp")
+	resp, err := http.Post(inbox, "application/activity+json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 || st.getCount("/@grp") != gets {
+		t.Errorf("unsigned POST: %d, %d fetches", resp.StatusCode, st.getCount("/@grp")-gets)
+	}
+	if n, _ := in.store.InboxQueueLen(context.Background()); n != 0 {
+		t.Fatalf("%d refused activities were queued", n)
+	}
+	// The same request, strictly signed, is taken; its replay is not.
+	good := rawSigned{url: inbox, keyID: keyID, key: key, body: body, headers: strictHeaders}
+	if got := good.do(t); got != http.StatusAccepted {
+		t.Fatalf("a good signature: %d", got)
+	}
+	if got := good.do(t); got != http.StatusConflict {
+		t.Fatalf("a replay: %d, want 409", got)
+	}
+	// hs2019 naming an RSA-SHA256 signature is Mobilizon-compatible.
+	hs := rawSigned{url: inbox, keyID: keyID, key: key, alg: "hs2019", headers: strictHeaders,
+		body: mustJSON(t, map[string]any{"type": "Like", "id": st.URL() + "/like/1", "actor": actor, "object": "x"})}
+	if got := hs.do(t); got != http.StatusAccepted {
+		t.Fatalf("hs2019: %d", got)
+	}
+}
+
+// TestInboxLimits: oversized and too deep bodies are refused before any
+// signature work.
+func TestInboxLimits(t *testing.T) {
+	in := newInstance(t, func(c *Config) { c.MaxInboxBody = 64 << 10 })
+	big := bytes.Repeat([]byte(" "), 100<<10)
+	resp, err := http.Post(in.fed.URIs().SharedInbox(), "application/activity+json", bytes.NewReader(big))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("oversized body: %d", resp.StatusCode)
+	}
+	deep := strings.Repeat(`{"object":`, 40) + `"x"` + strings.Repeat("}", 40)
+	resp, err = http.Post(in.fed.URIs().SharedInbox(), "application/activity+json", strings.NewReader(deep))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("deep JSON: %d", resp.StatusCode)
+	}
+}
+
+// TestKeyRotation: a rotated key is refetched once; garbage signatures do
+// not make us refetch more than once per gap.
+func TestKeyRotation(t *testing.T) {
+	in := newInstance(t, nil)
+	st := newStub(t)
+	actor := st.actor("/@grp", "Group")
+	like := func(n int) []byte {
+		return mustJSON(t, map[string]any{"type": "Like", "id": fmt.Sprintf("%s/like/%d", st.URL(), n), "actor": actor, "object": "x"})
+	}
+	if resp := signedPost(t, in.fed.URIs().SharedInbox(), actor+"#main-key", st.key, like(1)); resp.StatusCode != 202 {
+		t.Fatalf("first: %d", resp.StatusCode)
+	}
+	newKey, _ := rsa.GenerateKey(rand.Reader, 2048)
+	st.setKey(newKey)
+	before := st.getCount("/@grp")
+	if resp := signedPost(t, in.fed.URIs().SharedInbox(), actor+"#main-key", newKey, like(2)); resp.StatusCode != 202 {
+		t.Fatalf("after rotation: %d", resp.StatusCode)
+	}
+	if n := st.getCount("/@grp") - before; n != 1 {
+		t.Fatalf("%d refetches after a rotation, want 1", n)
+	}
+	other, _ := rsa.GenerateKey(rand.Reader, 2048)
+	before = st.getCount("/@grp")
+	for i := 0; i < 20; i++ {
+		if resp := signedPost(t, in.fed.URIs().SharedInbox(), actor+"#main-key", other, like(10+i)); resp.StatusCode != 401 {
+			t.Fatalf("bad key: %d", resp.StatusCode)
+		}
+	}
+	if n := st.getCount("/@grp") - before; n > 1 {
+		t.Fatalf("%d refetches for 20 bad signatures, want at most 1", n)
+	}
+}
+
+// TestOrigins: spoofed updates and deletes, objects claiming to be ours,
+// and forged Accepts change nothing (F-12, F-15 … F-18).
+func TestOrigins(t *testing.T) {
+	ctx := context.Background()
+	in := newInstance(t, nil)
+	good, evil := newStub(t), newStub(t)
+	dbtest.Association(t, in.store, "club")
+	grp := good.actor("/@grp", "Group")
+	good.actor("/@someone", "Person")
+	evilActor := evil.actor("/@u", "Person")
+	fl, _, err := in.fed.Follow(ctx, grp, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evID := good.URL() + "/events/1"
+	orig := createEvent(grp, evID, "Bal du 14 juillet", time.Now().Add(48*time.Hour), nil)
+	obj := orig["object"].(map[string]any)
+	servedObj := map[string]any{}
+	for k, v := range obj {
+		servedObj[k] = v
+	}
+	servedObj["@context"] = mobilizon.Context()
+	good.doc("/events/1", servedObj)
+	deliver := func(key *rsa.PrivateKey, actor string, act map[string]any) {
+		t.Helper()
+		if resp := signedPost(t, in.fed.URIs().SharedInbox(), actor+"#main-key", key, mustJSON(t, act)); resp.StatusCode != 202 {
+			t.Fatalf("inbox: %d", resp.StatusCode)
+		}
+		eventually(t, 5*time.Second, "the queue to drain", func() bool {
+			n, _ := in.store.InboxQueueLen(ctx)
+			return n == 0
+		})
+	}
+	deliver(good.key, grp, orig)
+	stored, err := in.store.GetEventByAPID(ctx, evID)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// F-15: evil.test updates good.test's event: the object is refetched
+	// from its origin, so the stored copy stays the original.
+	spoof := map[string]any{"type": "Update", "id": evil.URL() + "/u/1", "actor": evilActor,
+		"object": map[string]any{"type": "Event", "id": evID, "name": "ANNULÉ", "startTime": time.Now().Format(time.RFC3339),
+			"attributedTo": evilActor, "to": []any{mobilizon.Public}}}
+	deliver(evil.key, evilActor, spoof)
+	// F-16: evil.test deletes it.
+	deliver(evil.key, evilActor, map[string]any{"type": "Delete", "id": evil.URL() + "/d/1", "actor": evilActor, "object": evID})
+	after, err := in.store.GetEventByAPID(ctx, evID)
+	if err != nil || after.Summary != stored.Summary || after.ETag != stored.ETag {
+		t.Fatalf("spoofed update/delete changed the event: %+v, %v", after, err)
+	}
+	// F-17: a remote event attributed to our Group is refused.
+	local := createEvent(evilActor, evil.URL()+"/events/9", "Faux", time.Now().Add(time.Hour), nil)
+	local["object"].(map[string]any)["attributedTo"] = in.fed.URIs().ActorID("club")
+	deliver(evil.key, evilActor, local)
+	if _, err := in.store.GetEventByAPID(ctx, evil.URL()+"/events/9"); err == nil {
+		t.Fatal("an event claiming our Group was stored")
+	}
+	// F-18: someone else on the same origin accepts our Follow of grp.
+	deliver(good.key, good.URL()+"/@someone", map[string]any{"type": "Accept", "id": good.URL() + "/a/1",
+		"actor": good.URL() + "/@someone", "object": fl.FollowID})
+	if got, _ := in.store.GetFollow(ctx, grp); got.State != db.FollowPending {
+		t.Fatalf("a forged Accept made the follow %s", got.State)
+	}
+	// F-12: an announced object whose document claims another id.
+	good.doc("/events/2", map[string]any{"type": "Event", "id": evil.URL() + "/events/2", "name": "Détourné",
+		"startTime": time.Now().Add(time.Hour).Format(time.RFC3339), "attributedTo": grp, "to": []any{mobilizon.Public}})
+	deliver(good.key, grp, map[string]any{"type": "Announce", "id": good.URL() + "/an/1", "actor": grp, "object": good.URL() + "/events/2"})
+	for _, id := range []string{good.URL() + "/events/2", evil.URL() + "/events/2"} {
+		if _, err := in.store.GetEventByAPID(ctx, id); err == nil {
+			t.Fatalf("an object with a self-reported id was stored as %s", id)
+		}
+	}
+	// The genuine Delete from the origin works.
+	deliver(good.key, grp, map[string]any{"type": "Delete", "id": good.URL() + "/d/1", "actor": grp,
+		"object": map[string]any{"type": "Tombstone", "id": evID}})
+	if _, err := in.store.GetEventByAPID(ctx, evID); err == nil {
+		t.Fatal("the origin's Delete did not remove the event")
+	}
+}
