@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -189,7 +190,11 @@ func TestServeDemo(t *testing.T) {
 
 	// A backup while serve runs, then open the copy.
 	copyPath := filepath.Join(t.TempDir(), "backup", "copy.db")
-	cli(t, data, "", "backup", copyPath).must(t, 0, "written to "+copyPath, "KiB")
+	r := cli(t, data, "", "backup", copyPath)
+	r.must(t, 0, "written to "+copyPath)
+	if !regexp.MustCompile(`\([0-9.]+ (KiB|MiB)\)`).MatchString(r.stdout) {
+		t.Fatalf("backup size not reported: %s", r.stdout)
+	}
 	cli(t, data, "", "backup", copyPath).must(t, 1, "already exists")
 	cp, err := db.Open(ctx, copyPath)
 	if err != nil {
@@ -203,6 +208,7 @@ func TestServeDemo(t *testing.T) {
 	}
 	cp.Close()
 
+	checkRouting(t, srv.url, store)
 	srv.stop(t)
 
 	// Restart with --demo: nothing is seeded twice.
@@ -250,4 +256,70 @@ func TestDemoOnlyFillsAnEmptyInstance(t *testing.T) {
 		t.Fatalf("%d associations, want 1", n)
 	}
 	srv.stop(t)
+}
+
+// checkRouting checks that the root mux sends each path to its package:
+// CalDAV, federation (discovery, actors, the ActivityPub side of pages) and
+// web (the HTML side).
+func checkRouting(t *testing.T, base string, store *db.Store) {
+	t.Helper()
+	ctx := context.Background()
+	a, err := store.GetAssociationBySlug(ctx, "comite-fetes-agen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, _ := store.GetAssociationCalendar(ctx, a.ID, defaultCalendarSlug)
+	evs, _ := store.ListEvents(ctx, cal.ID, false)
+	if len(evs) == 0 {
+		t.Fatal("no demo events")
+	}
+	var ev string
+	for _, e := range evs {
+		if e.Status != "CANCELLED" {
+			ev = "/events/" + e.UUID
+			break
+		}
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	type check struct {
+		method, path, accept string
+		auth                 bool
+		status               int
+		ctype, body          string
+	}
+	const ap = "application/activity+json"
+	for _, c := range []check{
+		{"GET", "/.well-known/caldav", "", false, http.StatusMovedPermanently, "", ""},
+		{"PROPFIND", "/dav/", "", false, http.StatusUnauthorized, "", ""},
+		{"PROPFIND", "/dav/", "", true, http.StatusMultiStatus, "xml", "/dav/"},
+		{"GET", "/.well-known/webfinger?resource=acct:comite-fetes-agen@" + strings.Replace(strings.TrimPrefix(base, "http://"), "127.0.0.1", "localhost", 1), "", false, http.StatusOK, "application/jrd+json", "/@comite-fetes-agen"},
+		{"GET", "/.well-known/nodeinfo", "", false, http.StatusOK, "json", "nodeinfo"},
+		{"GET", "/@comite-fetes-agen", "", false, http.StatusOK, "text/html", "Comité des fêtes"},
+		{"GET", "/@comite-fetes-agen", ap, false, http.StatusOK, ap, `"Group"`},
+		{"GET", "/@comite-fetes-agen/outbox", "", false, http.StatusOK, ap, "OrderedCollection"},
+		{"GET", ev, "", false, http.StatusOK, "text/html", "<html"},
+		{"GET", ev, `application/ld+json; profile="https://www.w3.org/ns/activitystreams"`, false, http.StatusOK, ap, `"Event"`},
+		{"GET", "/", "", false, http.StatusOK, "text/html", "Agenda"},
+	} {
+		req, _ := http.NewRequest(c.method, base+c.path, nil)
+		if c.accept != "" {
+			req.Header.Set("Accept", c.accept)
+		}
+		if c.auth {
+			req.SetBasicAuth(demoUsername, demoPassword)
+		}
+		if c.method == "PROPFIND" {
+			req.Header.Set("Depth", "0")
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != c.status || !strings.Contains(resp.Header.Get("Content-Type"), c.ctype) || !strings.Contains(string(b), c.body) {
+			t.Errorf("%s %s (Accept %q): %s %q, want %d %q containing %q\n%.300s", c.method, c.path, c.accept,
+				resp.Status, resp.Header.Get("Content-Type"), c.status, c.ctype, c.body, b)
+		}
+	}
 }
