@@ -35,6 +35,16 @@ func TestTwoInstances(t *testing.T) {
 	assoc, cal := dbtest.Association(t, a.store, "club")
 	_ = assoc
 
+	// Published before B follows: B gets it by backfill from A's outbox.
+	early := dbtest.Event(cal.ID, "vide-grenier", time.Now().Add(72*time.Hour).Truncate(time.Minute), "Vide-grenier")
+	if _, err := a.store.PutEvent(ctx, db.Put{Event: early}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 5*time.Second, "A to publish the early event", func() bool {
+		p, err := a.store.GetPublished(ctx, early.UUID)
+		return err == nil && p.State == db.PublishedLive
+	})
+
 	fl, _, err := b.fed.Follow(ctx, a.fed.URIs().ActorID("club"), true)
 	if err != nil {
 		t.Fatalf("follow: %v", err)
@@ -47,6 +57,8 @@ func TestTwoInstances(t *testing.T) {
 		f, err := b.store.GetFollow(ctx, fl.Object)
 		return err == nil && f.State == db.FollowAccepted
 	})
+
+	eventually(t, 5*time.Second, "the backfilled event on B's agenda", func() bool { return agenda(t, b.store)["Vide-grenier"] })
 
 	start := time.Now().Add(48 * time.Hour).Truncate(time.Minute)
 	ev := dbtest.Event(cal.ID, "concert-1", start, "Concert sous la halle")
