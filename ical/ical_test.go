@@ -221,6 +221,29 @@ func TestHostileInputs(t *testing.T) {
 			t.Errorf("got %d instances, want 5000", len(e.Instances))
 		}
 	})
+	t.Run("rules rrule-go would search for ever or for long", func(t *testing.T) {
+		for _, rule := range []string{
+			"FREQ=HOURLY;INTERVAL=24;BYHOUR=5", // rrule-go loops for ever on this one
+			"FREQ=MINUTELY;INTERVAL=60;BYMINUTE=5",
+			"FREQ=SECONDLY;INTERVAL=60;BYSECOND=5",
+			"FREQ=MINUTELY;BYWEEKNO=53;BYMONTH=6",
+			"FREQ=DAILY;BYYEARDAY=1;BYMONTH=6",
+			"FREQ=DAILY;BYMONTHDAY=31;BYYEARDAY=100",
+		} {
+			start := time.Now()
+			_, err := ParseObject(event("DTSTART:20260101T100000Z", "RRULE:"+rule), Limits{})
+			wantKind(t, err, KindInvalidData, "can never occur")
+			if d := time.Since(start); d > 200*time.Millisecond {
+				t.Errorf("%s: took %v", rule, d)
+			}
+		}
+		for _, rule := range []string{"FREQ=HOURLY;INTERVAL=2;BYHOUR=4", "FREQ=MONTHLY;BYDAY=MO;BYMONTHDAY=1,2,3,4,5,6,7", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO", "FREQ=YEARLY;BYWEEKNO=53;BYDAY=TH"} {
+			o := mustParse(t, event("DTSTART:20260101T100000Z", "RRULE:"+rule))
+			if ins, err := o.ExpandRange(utc(2026, 1, 1, 0, 0), utc(2060, 1, 1, 0, 0), Limits{}); err != nil || len(ins) == 0 {
+				t.Errorf("%s: %d instances, %v", rule, len(ins), err)
+			}
+		}
+	})
 	t.Run("bad RRULE values", func(t *testing.T) {
 		for _, rule := range []string{"FREQ=DAILY;INTERVAL=-1", "FREQ=DAILY;COUNT=-5", "FREQ=DAILY;BYHOUR=25", "FREQ=MONTHLY;BYMONTHDAY=0,32", "FREQ=DAILY;INTERVAL=99999999999999999999", "FREQ=WEEKLY;BYDAY=XX", "FREQ=DAILY;UNTIL=tomorrow", "FREQ=", ";;;"} {
 			_, err := ParseObject(event("DTSTART:20260302T100000Z", "RRULE:"+rule), Limits{})
