@@ -32,6 +32,7 @@ type viewTab struct {
 
 type monthCell struct {
 	Day      int
+	Weekday  string
 	ISO      string
 	InMonth  bool
 	Today    bool
@@ -251,7 +252,7 @@ func (a *app) fillMonth(ctx context.Context, st state, f filter, res resolved, p
 		for i := 0; i < 7; i++ {
 			day := d.AddDate(0, 0, i)
 			iso := day.Format("2006-01-02")
-			cell := monthCell{Day: day.Day(), ISO: iso, InMonth: day.Month() == first.Month(), Today: iso == today}
+			cell := monthCell{Day: day.Day(), Weekday: weekdayName(lang, day.Weekday()), ISO: iso, InMonth: day.Month() == first.Month(), Today: iso == today}
 			its := byDay[iso]
 			if len(its) > monthCellItems {
 				cell.More = len(its) - monthCellItems

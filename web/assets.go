@@ -72,3 +72,10 @@ func (a *app) staticShow(c echo.Context) error {
 	}
 	return c.Blob(http.StatusOK, as.ctype, as.body)
 }
+
+// faviconShow answers the browsers that ask for /favicon.ico on their own.
+func (a *app) faviconShow(c echo.Context) error {
+	as := assets["favicon.svg"]
+	c.Response().Header().Set("Cache-Control", "public, max-age=86400")
+	return c.Blob(http.StatusOK, as.ctype, as.body)
+}

@@ -90,4 +90,5 @@ func (a *app) routes(e *echo.Echo) {
 	get("/embed/theme.css", a.embedTheme)
 	get("/lang/:lang", a.langSwitch)
 	get("/static/:hash/:name", a.staticShow)
+	get("/favicon.ico", a.faviconShow)
 }

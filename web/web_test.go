@@ -170,7 +170,7 @@ func TestAgendaFilters(t *testing.T) {
 func TestAgendaViews(t *testing.T) {
 	f := newFixture(t)
 	r := f.get("/?view=month")
-	mustContain(t, "month", r.body, `<table class="month">`, "<caption>avril 2026</caption>", `<abbr title="lundi">lun</abbr>`,
+	mustContain(t, "month", r.body, `<table class="month">`, "<caption>avril 2026</caption>", `<span class="wd">samedi </span><time datetime="2026-04-11">11</time>`, `<abbr title="lundi">lun</abbr>`,
 		`datetime="2026-04-11"`, "Fête du printemps", `href="/?month=2026-05&amp;view=month"`, "Mois suivant")
 	r = f.get("/?view=month&month=2026-05")
 	mustContain(t, "month May", r.body, "<caption>mai 2026</caption>", "Ciné-débat")
