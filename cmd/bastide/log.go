@@ -23,18 +23,22 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 		return nil, usagef("--log-level %q: use debug, info, warn or error", level)
 	}
 	opts := &slog.HandlerOptions{Level: lv}
+	var h slog.Handler
 	switch format {
 	case "auto", "":
 		if isTerminal(w) {
-			return slog.New(slog.NewTextHandler(w, opts)), nil
+			h = slog.NewTextHandler(w, opts)
+		} else {
+			h = slog.NewJSONHandler(w, opts)
 		}
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
+		h = slog.NewTextHandler(w, opts)
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		h = slog.NewJSONHandler(w, opts)
+	default:
+		return nil, usagef("--log-format %q: use text, json or auto", format)
 	}
-	return nil, usagef("--log-format %q: use text, json or auto", format)
+	return slog.New(requestIDHandler{h}), nil
 }
 
 // humanSize writes a byte count for people.

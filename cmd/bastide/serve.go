@@ -84,7 +84,7 @@ func serve(ctx context.Context, app *App, cfg *Config) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           h.root,
+		Handler:           observe(log.With("component", "http"), h.root),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,

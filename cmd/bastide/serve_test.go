@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -321,5 +322,52 @@ func checkRouting(t *testing.T, base string, store *db.Store) {
 			t.Errorf("%s %s (Accept %q): %s %q, want %d %q containing %q\n%.300s", c.method, c.path, c.accept,
 				resp.Status, resp.Header.Get("Content-Type"), c.status, c.ctype, c.body, b)
 		}
+	}
+}
+
+func TestObserveMiddleware(t *testing.T) {
+	var logs bytes.Buffer
+	log, err := newLogger(&logs, "json", "debug")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := observe(log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		log.InfoContext(r.Context(), "inside")
+		if r.URL.Path == "/boom" {
+			panic("boom")
+		}
+		w.WriteHeader(http.StatusTeapot)
+		w.Write([]byte("short"))
+	}))
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	req, _ := http.NewRequest("GET", srv.URL+"/tea", nil)
+	req.Header.Set("X-Request-Id", "proxy-id-42")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTeapot || resp.Header.Get("X-Request-Id") != "proxy-id-42" {
+		t.Fatalf("%s, id %q", resp.Status, resp.Header.Get("X-Request-Id"))
+	}
+	out := logs.String()
+	for _, want := range []string{`"msg":"inside","request_id":"proxy-id-42"`, `"msg":"request","method":"GET","path":"/tea","status":418,"bytes":5`} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("log lacks %s:\n%s", want, out)
+		}
+	}
+	req, _ = http.NewRequest("GET", srv.URL+"/boom", nil)
+	req.Header.Set("X-Request-Id", "bad id with spaces")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusInternalServerError || len(resp.Header.Get("X-Request-Id")) != 16 {
+		t.Fatalf("panic: %s, id %q", resp.Status, resp.Header.Get("X-Request-Id"))
+	}
+	if !strings.Contains(logs.String(), `"msg":"handler panic"`) {
+		t.Fatalf("panic not logged:\n%s", logs.String())
 	}
 }
