@@ -13,12 +13,14 @@ package remote
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -60,6 +62,12 @@ type Options struct {
 	LookupHost func(ctx context.Context, host string) ([]string, error)
 	// Now is the clock used to tell upcoming from past events (tests).
 	Now func() time.Time
+
+	// Tests of this package only: addresses let through the guard (a
+	// stand-in for "public") and the TLS configuration trusting test
+	// servers.
+	allowAddr func(netip.Addr) bool
+	tlsConfig *tls.Config
 }
 
 // Client does every remote HTTP request of Bastide. It is safe for
@@ -139,6 +147,7 @@ func New(opts Options) *Client {
 		ResponseHeaderTimeout:  opts.Timeout,
 		ExpectContinueTimeout:  time.Second,
 		MaxResponseHeaderBytes: 64 << 10,
+		TLSClientConfig:        opts.tlsConfig,
 	}
 	c.hc = &http.Client{
 		Transport:     tr,

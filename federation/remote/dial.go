@@ -83,6 +83,9 @@ func (c *Client) control(network, address string, _ syscall.RawConn) error {
 	if err != nil {
 		return fmt.Errorf("%w: %q", ErrForbiddenAddr, address)
 	}
+	if c.opts.allowAddr != nil && c.opts.allowAddr(ap.Addr()) {
+		return nil
+	}
 	if !AllowedAddr(ap.Addr()) {
 		return fmt.Errorf("%w: %s", ErrForbiddenAddr, ap.Addr())
 	}
