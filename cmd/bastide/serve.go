@@ -91,7 +91,9 @@ func serve(ctx context.Context, app *App, cfg *Config) error {
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return ctx },
+		// Requests must not see the shutdown signal: Shutdown lets those in
+		// flight finish, and Close (after the timeout) cancels them.
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 
 	// Workers get a context of their own, cancelled only once the server
@@ -117,6 +119,7 @@ func serve(ctx context.Context, app *App, cfg *Config) error {
 	var failure error
 	select {
 	case <-ctx.Done():
+		stop() // a second SIGINT now kills the process at once
 		log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
 	case err := <-serveErr:
 		failure = fmt.Errorf("http server: %w", err)
