@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -145,7 +146,19 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		notFound(w)
 		return
 	}
+	if r.Method == "MKCOL" && r.ContentLength != 0 && r.Body != nil && r.Body != http.NoBody {
+		// RFC 4918 §9.3: a body of a type the server does not understand is
+		// 415, whatever the place.
+		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err == nil && mt != "application/xml" && mt != "text/xml" {
+			h.writeError(w, req, &httpError{code: http.StatusUnsupportedMediaType, msg: "MKCOL bodies must be XML (RFC 5689 extended MKCOL)"})
+			return
+		}
+	}
 	var err error
+	if dp.kind == resBelow {
+		h.writeError(w, req, h.below(req))
+		return
+	}
 	switch r.Method {
 	case http.MethodOptions:
 		err = h.options(w, req)
@@ -268,6 +281,46 @@ func (h *handler) options(w http.ResponseWriter, r *request) error {
 	return nil
 }
 
+// below answers requests for paths under a calendar that name no object:
+// calendars hold objects only (RFC 4791 §4.2), so creating a collection
+// there is 403 and anything deeper has no parent (409, RFC 4918 §9.3.1 and
+// §9.7.1); other methods find nothing. A calendar the user cannot reach
+// gives 404 as always.
+func (h *handler) below(r *request) error {
+	if _, err := h.resolveCalendar(r); err != nil {
+		return err
+	}
+	p := r.URL.EscapedPath()
+	deep := strings.Count(strings.TrimSuffix(strings.TrimPrefix(p, h.homePath(r.user.Username)), "/"), "/") > 1
+	switch r.Method {
+	case "MKCOL", "MKCALENDAR":
+		if deep {
+			return &httpError{code: http.StatusConflict, msg: "the parent collection does not exist"}
+		}
+		return preconditionErr(http.StatusForbidden, dav("resource-must-be-null"), "calendars hold calendar objects, not collections")
+	case http.MethodPut:
+		return &httpError{code: http.StatusConflict, msg: "the parent collection does not exist"}
+	}
+	return errNotFound
+}
+
+// missingParent answers a write into a calendar that does not resolve: 409
+// (no parent) in the user's own namespaces, that is a personal calendar
+// or an association the user belongs to; 404 otherwise, so that nothing is
+// learnt about associations one is not a member of.
+func (h *handler) missingParent(r *request) error {
+	if r.path.assoc != "" {
+		a, err := h.store.GetAssociationBySlug(r.Context(), r.path.assoc)
+		if err != nil {
+			return errNotFound
+		}
+		if _, err := h.store.GetRole(r.Context(), r.user.ID, a.ID); err != nil {
+			return errNotFound
+		}
+	}
+	return &httpError{code: http.StatusConflict, msg: "the calendar does not exist: create it first (MKCALENDAR)"}
+}
+
 // resolveCalendar finds the calendar of the request path for its user;
 // errNotFound for any calendar the user cannot reach, existing or not.
 func (h *handler) resolveCalendar(r *request) (*db.DAVCalendar, error) {
@@ -275,7 +328,7 @@ func (h *handler) resolveCalendar(r *request) (*db.DAVCalendar, error) {
 }
 
 func (h *handler) resolveCalendarOf(ctx context.Context, u *model.User, p davPath) (*db.DAVCalendar, error) {
-	if p.kind != resCalendar && p.kind != resObject {
+	if p.kind != resCalendar && p.kind != resObject && p.kind != resBelow {
 		return nil, errNotFound
 	}
 	if p.user != u.Username {

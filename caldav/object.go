@@ -171,6 +171,9 @@ func (h *handler) put(w http.ResponseWriter, r *request) error {
 		return &httpError{code: http.StatusMethodNotAllowed, msg: "PUT needs an object URL inside a calendar"}
 	}
 	dc, err := h.resolveCalendar(r)
+	if errors.Is(err, errNotFound) {
+		return h.missingParent(r)
+	}
 	if err != nil {
 		return err
 	}

@@ -37,6 +37,9 @@ const (
 	resHome
 	resCalendar
 	resObject
+	// resBelow is a path under a calendar that can name no object: a
+	// collection inside it, or anything deeper.
+	resBelow
 )
 
 // davPath is a parsed request path.
@@ -115,20 +118,17 @@ func parsePath(prefix, escaped string) (davPath, bool) {
 			p.kind = resHomes
 		case 2:
 			p.kind, p.user = resHome, segs[1]
-		case 3, 4:
+		default:
 			a, c, ok := calendarName(segs[2])
 			if !ok {
 				return p, false
 			}
 			p.kind, p.user, p.calSeg, p.assoc, p.slug = resCalendar, segs[1], segs[2], a, c
-			if len(segs) == 4 {
-				if trailing {
-					return p, false
-				}
+			if len(segs) == 4 && !trailing {
 				p.kind, p.object = resObject, segs[3]
+			} else if len(segs) >= 4 {
+				p.kind = resBelow
 			}
-		default:
-			return p, false
 		}
 	default:
 		return p, false

@@ -135,8 +135,14 @@ func (h *handler) proppatch(w http.ResponseWriter, r *request) error {
 		}
 		href = h.calendarPath(r.user.Username, dc)
 	case resObject:
-		if _, err := h.resolveCalendar(r); err != nil {
+		dc, err := h.resolveCalendar(r)
+		if err != nil {
 			return err
+		}
+		if cur, err := h.currentETag(r, dc); err != nil {
+			return err
+		} else if cur == "" {
+			return errNotFound
 		}
 		return preconditionErr(http.StatusForbidden, dav("cannot-modify-protected-property"), "calendar objects have no writable properties")
 	default:

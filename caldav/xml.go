@@ -94,6 +94,12 @@ func parseXML(r io.Reader, maxDepth, maxNodes int) (*node, error) {
 			if len(stack) >= maxDepth {
 				return nil, errXMLDepth
 			}
+			for _, a := range t.Attr {
+				if a.Name.Space == "xmlns" && a.Value == "" {
+					// Namespaces in XML 1.0 §3: a prefix cannot be undeclared.
+					return nil, fmt.Errorf("malformed XML: empty namespace declaration for prefix %q", a.Name.Local)
+				}
+			}
 			n := &node{Attr: t.Attr}
 			n.Local = t.Name.Local
 			n.Space = t.Name.Space
