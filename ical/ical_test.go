@@ -244,6 +244,21 @@ func TestHostileInputs(t *testing.T) {
 			}
 		}
 	})
+	t.Run("hostile VTIMEZONE", func(t *testing.T) {
+		obs := strings.Repeat("BEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nRRULE:FREQ=YEARLY;BYYEARDAY=1;BYMONTH=6\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\n", 90)
+		data := []byte("BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE\r\nTZID:Piège\r\n" + obs + "END:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Piège:20260101T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+		start := time.Now()
+		_, err := ParseObject(data, Limits{})
+		wantKind(t, err, KindInvalidData, "can never occur")
+		for _, rule := range []string{"FREQ=SECONDLY", "FREQ=DAILY;BYMONTH=3"} {
+			bad := strings.Replace(string(data), "FREQ=YEARLY;BYYEARDAY=1;BYMONTH=6", rule, 1)
+			_, err = ParseObject([]byte(bad), Limits{})
+			wantKind(t, err, KindInvalidData, "is not FREQ=YEARLY")
+		}
+		if d := time.Since(start); d > 500*time.Millisecond {
+			t.Errorf("took %v", d)
+		}
+	})
 	t.Run("bad RRULE values", func(t *testing.T) {
 		for _, rule := range []string{"FREQ=DAILY;INTERVAL=-1", "FREQ=DAILY;COUNT=-5", "FREQ=DAILY;BYHOUR=25", "FREQ=MONTHLY;BYMONTHDAY=0,32", "FREQ=DAILY;INTERVAL=99999999999999999999", "FREQ=WEEKLY;BYDAY=XX", "FREQ=DAILY;UNTIL=tomorrow", "FREQ=", ";;;"} {
 			_, err := ParseObject(event("DTSTART:20260302T100000Z", "RRULE:"+rule), Limits{})
@@ -414,6 +429,10 @@ func TestRecurrenceSemantics(t *testing.T) {
 		}
 		if e.Component != "VTODO" || !e.Start.Equal(utc(2026, 3, 10, 17, 0)) || len(e.Instances) != 1 {
 			t.Errorf("got %+v", e)
+		}
+		o = mustParse(t, wrap("BEGIN:VTODO", "UID:t", "SUMMARY:Sans date", "END:VTODO", "BEGIN:VTODO", "UID:t", "RECURRENCE-ID:20260301T100000Z", "DTSTART:20260302T100000Z", "END:VTODO"))
+		if ins, err := o.ExpandRange(utc(2026, 1, 1, 0, 0), utc(2027, 1, 1, 0, 0), Limits{}); err != nil || len(ins) != 1 {
+			t.Errorf("undated VTODO with an override: %v, %v", ins, err)
 		}
 		o = mustParse(t, wrap("BEGIN:VTODO", "UID:t", "SUMMARY:Sans date", "END:VTODO"))
 		if e, err = o.Event(now, Limits{}); err != nil || len(e.Instances) != 0 || !e.Start.IsZero() {

@@ -179,7 +179,7 @@ func (s *series) walk(maxSteps int, consumed map[*timing]bool, fn func(occurrenc
 
 // frame converts an override's own start to the series' frame.
 func (s *series) frame(v dtValue) time.Time {
-	if s.master == nil {
+	if s.master == nil || !s.master.hasStart {
 		return v.t
 	}
 	if v.kind == dtFloating || v.isDate() {
@@ -236,7 +236,12 @@ func tooMany(lim Limits, steps bool) *Error {
 // the rule may generate at most lim.MaxSteps occurrences (those before from
 // included). Past either bound, ExpandRange returns the occurrences found
 // so far with an *Error of KindTooManyInstances.
-func (o *Object) ExpandRange(from, to time.Time, lim Limits) ([]model.Instance, error) {
+func (o *Object) ExpandRange(from, to time.Time, lim Limits) (out []model.Instance, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, invalidf("", "cannot expand the recurrence (%v)", p)
+		}
+	}()
 	lim = lim.withDefaults()
 	s := o.series
 	if s == nil {
@@ -244,7 +249,6 @@ func (o *Object) ExpandRange(from, to time.Time, lim Limits) ([]model.Instance, 
 	}
 	from, to = from.UTC(), to.UTC()
 	recurring := s.recurring()
-	var out []model.Instance
 	consumed := map[*timing]bool{}
 	var capErr error
 	shift := s.maxShift()
@@ -293,13 +297,17 @@ func sortInstances(in []model.Instance) {
 }
 
 // expandStored computes the instances stored with an event: see Event.
-func (o *Object) expandStored(now time.Time, lim Limits) ([]model.Instance, bool, error) {
+func (o *Object) expandStored(now time.Time, lim Limits) (out []model.Instance, capped bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, capped, err = nil, false, invalidf("", "cannot expand the recurrence (%v)", p)
+		}
+	}()
 	s := o.series
 	recurring := s.recurring()
 	horizon := now.Add(lim.Horizon)
 	infinite := s.infinite()
 	var ring []occurrence
-	capped := false
 	consumed := map[*timing]bool{}
 	exhausted, err := s.walk(lim.MaxSteps, consumed, func(oc occurrence) bool {
 		if infinite && !oc.rid.UTC().Before(horizon) {
@@ -323,7 +331,7 @@ func (o *Object) expandStored(now time.Time, lim Limits) ([]model.Instance, bool
 	if exhausted {
 		capped = true
 	}
-	out := make([]model.Instance, 0, len(ring)+len(s.overrides))
+	out = make([]model.Instance, 0, len(ring)+len(s.overrides))
 	for _, oc := range ring {
 		out = append(out, oc.instance(recurring))
 	}

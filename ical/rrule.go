@@ -160,49 +160,73 @@ func infeasible(opt *rrule.ROption) string {
 	if filters < 2 || len(opt.Byeaster) > 0 {
 		return ""
 	}
-	set := func(l []int) map[int]bool {
-		m := make(map[int]bool, len(l))
-		for _, v := range l {
-			m[v] = true
+	// Flat tables: this loop runs 146 097 times for a rule that never
+	// occurs, so it must stay cheap.
+	var months [13]bool
+	var mdays [63]bool  // -31..31 at +31
+	var ydays [733]bool // -366..366 at +366
+	var weeks [107]bool // -53..53 at +53
+	var wdays [7]bool   // time.Weekday
+	for _, v := range opt.Bymonth {
+		if v >= 1 && v <= 12 {
+			months[v] = true
 		}
-		return m
 	}
-	months, mdays, ydays, weeks := set(opt.Bymonth), set(opt.Bymonthday), set(opt.Byyearday), set(opt.Byweekno)
-	wdays := map[time.Weekday]bool{}
+	for _, v := range opt.Bymonthday {
+		if v >= -31 && v <= 31 {
+			mdays[v+31] = true
+		}
+	}
+	for _, v := range opt.Byyearday {
+		if v >= -366 && v <= 366 {
+			ydays[v+366] = true
+		}
+	}
+	weekOK := func(v int) bool { return v >= -53 && v <= 53 && weeks[v+53] }
+	for _, v := range opt.Byweekno {
+		if v >= -53 && v <= 53 {
+			weeks[v+53] = true
+		}
+	}
 	for _, w := range opt.Byweekday {
-		wdays[time.Weekday((w.Day()+1)%7)] = true
+		wdays[(w.Day()+1)%7] = true
 	}
-	d := time.Date(st.Year(), 1, 1, 12, 0, 0, 0, time.UTC)
-	for i := 0; i < 146097; i++ {
-		y, m, day := d.Date()
-		dim := time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	hasM, hasMD, hasYD, hasW, hasWD := len(opt.Bymonth) > 0, len(opt.Bymonthday) > 0, len(opt.Byyearday) > 0, len(opt.Byweekno) > 0, len(opt.Byweekday) > 0
+	y0 := st.Year()
+	wd := int(time.Date(y0, 1, 1, 0, 0, 0, 0, time.UTC).Weekday())
+	for y := y0; y < y0+400; y++ {
+		leap := y%4 == 0 && (y%100 != 0 || y%400 == 0)
 		ylen := 365
-		if time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC).YearDay() == 366 {
+		if leap {
 			ylen = 366
 		}
-		yd := d.YearDay()
-		ok := (len(months) == 0 || months[int(m)]) &&
-			(len(mdays) == 0 || mdays[day] || mdays[day-dim-1]) &&
-			(len(ydays) == 0 || ydays[yd] || ydays[yd-ylen-1]) &&
-			(len(wdays) == 0 || wdays[d.Weekday()])
-		if ok && len(weeks) > 0 {
-			_, w := d.ISOWeek()
-			ok = false
-			for _, c := range []int{w - 1, w, w + 1, w - 53, w - 54, w - 52} {
-				if weeks[c] {
-					ok = true
-				}
+		yd := 0
+		for m := 1; m <= 12; m++ {
+			dim := [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[m]
+			if m == 2 && leap {
+				dim = 29
 			}
-			if yd <= 7 || yd > ylen-7 {
-				for _, c := range []int{1, 2, 52, 53, -1, -2, -52, -53} {
-					ok = ok || weeks[c]
+			if hasM && !months[m] {
+				yd += dim
+				wd = (wd + dim) % 7
+				continue
+			}
+			for day := 1; day <= dim; day, yd, wd = day+1, yd+1, (wd+1)%7 {
+				ok := (!hasMD || mdays[day+31] || mdays[day-dim-1+31]) &&
+					(!hasYD || ydays[yd+1+366] || ydays[yd-ylen+366]) &&
+					(!hasWD || wdays[wd])
+				if ok && hasW {
+					_, w := time.Date(y, time.Month(m), day, 12, 0, 0, 0, time.UTC).ISOWeek()
+					ok = weekOK(w-1) || weekOK(w) || weekOK(w+1) || weekOK(w-54) || weekOK(w-53) || weekOK(w-52)
+					if yd < 7 || yd >= ylen-7 {
+						ok = ok || weekOK(1) || weekOK(2) || weekOK(52) || weekOK(53) || weekOK(-1) || weekOK(-2) || weekOK(-52) || weekOK(-53)
+					}
+				}
+				if ok {
+					return ""
 				}
 			}
 		}
-		if ok {
-			return ""
-		}
-		d = d.AddDate(0, 0, 1)
 	}
 	return "no day in 400 years matches all its BY rules"
 }

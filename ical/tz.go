@@ -15,6 +15,7 @@ import (
 	_ "time/tzdata"
 
 	goical "github.com/emersion/go-ical"
+	"github.com/teambition/rrule-go"
 )
 
 var ianaCache sync.Map // name -> *time.Location; successes only, so bounded by the database
@@ -140,6 +141,7 @@ type tzTransition struct {
 const (
 	vtzLastYear       = 2200
 	vtzMaxTransitions = 2000
+	vtzMaxObservances = 100
 )
 
 // locationFromVTimezone builds a location from the observances of a
@@ -154,6 +156,9 @@ func locationFromVTimezone(vtz *goical.Component) (*time.Location, error) {
 	var txs []tzTransition
 	firstFrom, firstWhen := 0, int64(1<<62)
 	limit := time.Date(vtzLastYear, 1, 1, 0, 0, 0, 0, time.UTC)
+	if len(vtz.Children) > vtzMaxObservances {
+		return nil, bad("more than %d observances", vtzMaxObservances)
+	}
 	for _, obs := range vtz.Children {
 		if obs.Name != goical.CompTimezoneStandard && obs.Name != goical.CompTimezoneDaylight {
 			continue
@@ -179,6 +184,10 @@ func locationFromVTimezone(vtz *goical.Component) (*time.Location, error) {
 			opt, uerr := parseRRule(rp.Value, start.t, time.UTC)
 			if uerr != nil {
 				return nil, bad("%s: %s", obs.Name, uerr.Msg)
+			}
+			if opt.Freq != rrule.YEARLY {
+				// Zone rules are yearly; other frequencies would only cost time.
+				return nil, bad("%s: RRULE %q is not FREQ=YEARLY", obs.Name, clip(rp.Value))
 			}
 			if !opt.Until.IsZero() && strings.Contains(strings.ToUpper(rp.Value), "Z") {
 				// UNTIL is UTC; onsets here are wall clock in "from".
