@@ -92,3 +92,71 @@ func (s *Store) PublicCategories(ctx context.Context, from time.Time, limit int)
 	}
 	return out, rows.Err()
 }
+
+// FeedEventIDs returns the ids of the distinct events that have an
+// occurrence overlapping [q.From, q.To) and match q's filters (the same as
+// ListInstances: Public, associations, calendars, communes, categories,
+// text; IncludeCancelled), in the order of their first such occurrence, at
+// most limit (capped at MaxEventsData). An ICS feed keeps recurring events
+// whole, so it needs events, not occurrences.
+func (s *Store) FeedEventIDs(ctx context.Context, q InstanceQuery, limit int) ([]int64, error) {
+	if !q.To.After(q.From) {
+		return nil, fmt.Errorf("db: feed events: the end of the range must be after its start")
+	}
+	if limit <= 0 || limit > MaxEventsData {
+		limit = MaxEventsData
+	}
+	longest, err := s.longestInstance(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var sb strings.Builder
+	args := make([]any, 0, 16)
+	// DISTINCT in start order lets SQLite walk the start index and stop as
+	// soon as it has limit events, instead of grouping the whole range.
+	sb.WriteString(`SELECT DISTINCT i.event_id FROM event_instances i
+		JOIN events e ON e.id = i.event_id
+		JOIN calendars c ON c.id = e.calendar_id
+		WHERE i.start_utc >= ? AND i.start_utc < ? AND (i.end_utc > ? OR (i.end_utc = i.start_utc AND i.start_utc >= ?))`)
+	args = append(args, fmtTime(q.From.Add(-longest)), fmtTime(q.To), fmtTime(q.From), fmtTime(q.From))
+	inInts(&sb, &args, "e.calendar_id", q.CalendarIDs)
+	inInts(&sb, &args, "c.association_id", q.AssociationIDs)
+	if len(q.Communes) > 0 {
+		sb.WriteString(" AND e.commune_insee IN (" + placeholders(len(q.Communes)) + ")")
+		for _, c := range q.Communes {
+			args = append(args, c)
+		}
+	}
+	if len(q.Categories) > 0 {
+		sb.WriteString(" AND e.id IN (SELECT event_id FROM event_categories WHERE category IN (" + placeholders(len(q.Categories)) + "))")
+		for _, c := range q.Categories {
+			args = append(args, c)
+		}
+	}
+	if m := FTSQuery(q.Text); m != "" {
+		sb.WriteString(" AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
+		args = append(args, m)
+	}
+	if q.Public {
+		sb.WriteString(" AND c.public = 1 AND e.moderation = 'approved' AND e.class NOT IN ('PRIVATE', 'CONFIDENTIAL')")
+	}
+	if !q.IncludeCancelled {
+		sb.WriteString(" AND i.status <> 'CANCELLED' AND e.status <> 'CANCELLED'")
+	}
+	sb.WriteString(" ORDER BY i.start_utc, i.event_id LIMIT ?")
+	args = append(args, limit)
+	rows, err := s.r.QueryContext(ctx, sb.String(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("db: feed events: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("db: feed events: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

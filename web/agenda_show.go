@@ -2,7 +2,10 @@ package web
 
 import (
 	"context"
+	"html"
+	"html/template"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -18,11 +21,6 @@ const (
 	monthCellItems  = 4
 	defaultListSpan = 366 * 24 * time.Hour
 )
-
-type option struct {
-	Value, Label string
-	Selected     bool
-}
 
 type viewTab struct {
 	Key     string
@@ -46,9 +44,9 @@ type weekdayHead struct{ Short, Long string }
 type agendaPage struct {
 	base
 	F           filter
-	Assocs      []option
-	Cats        []option
-	Communes    []option
+	Assocs      template.HTML
+	Cats        template.HTML
+	Communes    template.HTML
 	Views       []viewTab
 	Days        []dayGroup
 	Weeks       [][]monthCell
@@ -137,31 +135,55 @@ func (a *app) agendaPage(ctx context.Context, c echo.Context, st state, f filter
 	return p, err
 }
 
+// fillChoices writes the <option> lists of the filter form. They are
+// built here rather than in the template because the commune list alone is
+// 319 options on every page; every value and label goes through
+// html.EscapeString, which escapes the five characters that matter in
+// element content and quoted attributes.
 func (a *app) fillChoices(ctx context.Context, st state, p *agendaPage) error {
 	f := p.F
 	assocs, err := a.associations()
 	if err != nil {
 		return err
 	}
+	var b strings.Builder
 	for _, as := range assocs {
-		p.Assocs = append(p.Assocs, option{Value: as.Slug, Label: as.Name, Selected: contains(f.Associations, as.Slug)})
+		writeOption(&b, as.Slug, as.Name, contains(f.Associations, as.Slug))
 	}
+	p.Assocs = template.HTML(b.String()) //nolint:gosec // escaped by writeOption
 	cats, err := a.categories(ctx, st)
 	if err != nil {
 		return err
 	}
+	b.Reset()
 	for _, cat := range cats {
-		p.Cats = append(p.Cats, option{Value: cat, Label: cat, Selected: contains(f.Categories, cat)})
+		writeOption(&b, cat, cat, contains(f.Categories, cat))
 	}
 	for _, cat := range f.Categories {
 		if !contains(cats, cat) {
-			p.Cats = append(p.Cats, option{Value: cat, Label: cat, Selected: true})
+			writeOption(&b, cat, cat, true)
 		}
 	}
+	p.Cats = template.HTML(b.String()) //nolint:gosec // escaped by writeOption
+	b.Reset()
+	b.Grow(319 * 48)
 	for _, com := range model.Communes() {
-		p.Communes = append(p.Communes, option{Value: com.INSEE, Label: com.Name, Selected: contains(f.Communes, com.INSEE)})
+		writeOption(&b, com.INSEE, com.Name, contains(f.Communes, com.INSEE))
 	}
+	p.Communes = template.HTML(b.String()) //nolint:gosec // escaped by writeOption
 	return nil
+}
+
+func writeOption(b *strings.Builder, value, label string, selected bool) {
+	b.WriteString(`<option value="`)
+	b.WriteString(html.EscapeString(value))
+	b.WriteString(`"`)
+	if selected {
+		b.WriteString(" selected")
+	}
+	b.WriteString(">")
+	b.WriteString(html.EscapeString(label))
+	b.WriteString("</option>\n")
 }
 
 func contains(list []string, s string) bool {
@@ -242,7 +264,13 @@ func (a *app) fillMonth(ctx context.Context, st state, f filter, res resolved, p
 		return err
 	}
 	byDay := map[string][]item{}
+	more := map[string]int{}
 	for _, r := range rows {
+		key := a.dayKeyOf(r, gridStart)
+		if len(byDay[key]) == monthCellItems {
+			more[key]++
+			continue
+		}
 		it := a.itemOf(lang, r, gridStart)
 		byDay[it.dayKey] = append(byDay[it.dayKey], it)
 	}
@@ -253,16 +281,14 @@ func (a *app) fillMonth(ctx context.Context, st state, f filter, res resolved, p
 			day := d.AddDate(0, 0, i)
 			iso := day.Format("2006-01-02")
 			cell := monthCell{Day: day.Day(), Weekday: weekdayName(lang, day.Weekday()), ISO: iso, InMonth: day.Month() == first.Month(), Today: iso == today}
-			its := byDay[iso]
-			if len(its) > monthCellItems {
-				cell.More = len(its) - monthCellItems
+			cell.Items = byDay[iso]
+			if n := more[iso]; n > 0 {
+				cell.More = n
 				v := f.values()
 				v.Set(paramFrom, iso)
 				v.Set(paramTo, iso)
 				cell.MoreHref = withQuery("/", v)
-				its = its[:monthCellItems]
 			}
-			cell.Items = its
 			week = append(week, cell)
 		}
 		p.Weeks = append(p.Weeks, week)

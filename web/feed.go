@@ -12,7 +12,6 @@ import (
 const (
 	feedDefaultItems = 100
 	icsPastDays      = 30
-	feedScanPages    = 20
 )
 
 // feedParams are the filters of a feed plus its page.
@@ -76,25 +75,10 @@ func (a *app) occurrences(ctx context.Context, st state, p feedParams, res resol
 func (a *app) seriesData(ctx context.Context, st state, f filter, res resolved) ([][]byte, error) {
 	from, to := a.rangeOf(f, st.Now.AddDate(0, 0, -icsPastDays), defaultListSpan+icsPastDays*24*time.Hour)
 	q := res.q
-	q.From, q.To, q.Limit = from, to, db.MaxInstancePage
-	seen := map[int64]bool{}
-	var ids []int64
-	for page := 0; page < feedScanPages && len(ids) < a.opts.MaxFeedEvents; page++ {
-		rows, err := a.store.ListInstances(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rows {
-			if !seen[r.Event.ID] && len(ids) < a.opts.MaxFeedEvents {
-				seen[r.Event.ID] = true
-				ids = append(ids, r.Event.ID)
-			}
-		}
-		if len(rows) < q.Limit {
-			break
-		}
-		last := rows[len(rows)-1]
-		q.After = &db.InstanceCursor{Start: last.Instance.Start, EventID: last.Event.ID}
+	q.From, q.To = from, to
+	ids, err := a.store.FeedEventIDs(ctx, q, a.opts.MaxFeedEvents)
+	if err != nil {
+		return nil, err
 	}
 	data, err := a.store.EventsData(ctx, ids)
 	if err != nil {

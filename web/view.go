@@ -98,18 +98,21 @@ func (a *app) itemOf(lang string, r db.InstanceRow, from time.Time) item {
 	} else {
 		it.ISO = sp.Start.Format(time.RFC3339)
 	}
-	day := sp.Start
-	if r.Instance.Start.Before(from) {
-		// Ongoing: shown on the first day of the range.
-		if sp.AllDay || e.Floating {
-			day = from.In(a.paris)
-			day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
-		} else {
-			day = from.In(a.paris)
-		}
-	}
-	it.dayKey = day.Format("2006-01-02")
+	it.dayKey = a.dayKeyOf(r, from)
 	return it
+}
+
+// dayKeyOf is the day (YYYY-MM-DD) an occurrence is listed under: its
+// start day in Paris (its wall-clock day when all-day or floating), or the
+// first day of the range when it started before it.
+func (a *app) dayKeyOf(r db.InstanceRow, from time.Time) string {
+	if r.Instance.Start.Before(from) {
+		return from.In(a.paris).Format("2006-01-02")
+	}
+	if r.Event.AllDay || r.Event.Floating {
+		return r.Instance.Start.UTC().Format("2006-01-02")
+	}
+	return r.Instance.Start.In(a.paris).Format("2006-01-02")
 }
 
 // groupByDay groups items (already in start order) by their day.
