@@ -151,9 +151,17 @@ func (h *handler) propfind(w http.ResponseWriter, r *request) error {
 		children = func(emit func(*resource)) error {
 			res := &resource{kind: resObject, dc: dc}
 			base := h.calendarPath(user, dc)
-			return h.store.EachObjectHead(ctx, dc.Calendar.ID, func(o db.ObjectHead) error {
+			var sb strings.Builder
+			withSize := pf.mode != "prop"
+			for _, q := range pf.names {
+				withSize = withSize || q == dav("getcontentlength")
+			}
+			return h.store.EachObjectHead(ctx, dc.Calendar.ID, withSize, func(o db.ObjectHead) error {
 				res.obj = &o
-				res.href = base + escapeSegment(o.Href)
+				sb.Reset()
+				sb.WriteString(base)
+				sb.WriteString(escapeSegment(o.Href))
+				res.href = sb.String()
 				emit(res)
 				return nil
 			})
@@ -228,6 +236,10 @@ func (h *handler) writeProps(ms *multistatus, r *request, res *resource, pf *pro
 			}
 		}
 		ms.response(res.href, found, nil)
+		return
+	}
+	if res.kind == resObject {
+		h.writeObjectProps(ms, r, res, pf.names, nil)
 		return
 	}
 	found := make([]prop, 0, len(pf.names))
@@ -377,6 +389,9 @@ func (h *handler) propValue(r *request, res *resource, q qname) (string, bool) {
 		case dav("getcontenttype"):
 			return "text/calendar; charset=utf-8; component=" + o.Component, true
 		case dav("getcontentlength"):
+			if o.Size < 0 {
+				return "", false
+			}
 			return strconv.FormatInt(o.Size, 10), true
 		case dav("getlastmodified"):
 			return o.Updated.UTC().Format(http.TimeFormat), true
@@ -437,3 +452,63 @@ func (h *handler) calendarProp(res *resource, q qname) (string, bool) {
 
 // escapeSegment escapes an object name for an href.
 func escapeSegment(s string) string { return pathEscape(s) }
+
+// writeObjectProps is the hot path of listings and reports: one object's
+// response written straight to the stream. calData, when set, gives the
+// content of CALDAV:calendar-data.
+func (h *handler) writeObjectProps(ms *multistatus, r *request, res *resource, names []qname, calData func() (string, bool)) {
+	w := ms.w
+	o := res.obj
+	w.WriteString("<D:response><D:href>")
+	xmlText(w, res.href)
+	w.WriteString("</D:href><D:propstat><D:prop>")
+	var missing []qname
+	for _, q := range names {
+		switch q {
+		case dav("getetag"):
+			w.WriteString("<D:getetag>")
+			xmlText(w, o.ETag)
+			w.WriteString("</D:getetag>")
+		case dav("getcontenttype"):
+			w.WriteString("<D:getcontenttype>text/calendar; charset=utf-8; component=")
+			w.WriteString(o.Component)
+			w.WriteString("</D:getcontenttype>")
+		case dav("resourcetype"):
+			w.WriteString("<D:resourcetype/>")
+		case cal("calendar-data"):
+			if calData == nil {
+				missing = append(missing, q)
+				continue
+			}
+			data, ok := calData()
+			if !ok {
+				missing = append(missing, q)
+				continue
+			}
+			w.WriteString("<C:calendar-data>")
+			xmlText(w, data)
+			w.WriteString("</C:calendar-data>")
+		default:
+			if v, ok := h.propValue(r, res, q); ok {
+				if v == "" {
+					openTag(w, q, true)
+				} else {
+					openTag(w, q, false)
+					w.WriteString(v)
+					closeTag(w, q)
+				}
+			} else {
+				missing = append(missing, q)
+			}
+		}
+	}
+	w.WriteString("</D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat>")
+	if len(missing) > 0 && !ms.minimal {
+		w.WriteString("<D:propstat><D:prop>")
+		for _, q := range missing {
+			openTag(w, q, true)
+		}
+		w.WriteString("</D:prop><D:status>HTTP/1.1 404 Not Found</D:status></D:propstat>")
+	}
+	w.WriteString("</D:response>")
+}

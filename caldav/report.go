@@ -151,29 +151,14 @@ func (ow *objectWriter) write(o db.ObjectData) {
 		ow.h.writeProps(ow.ms, ow.r, &ow.res, ow.pf)
 		return
 	}
-	found := make([]prop, 0, len(ow.pf.names))
-	var missing []qname
-	for _, q := range ow.pf.names {
-		if q == cal("calendar-data") {
-			cd := ow.cd
-			if cd == nil {
-				cd = &calData{}
-			}
-			data, err := ow.h.render(cd, o.Data, ow.loc)
-			if err != nil {
-				missing = append(missing, q)
-				continue
-			}
-			found = append(found, prop{name: q, inner: escapeXML(data)})
-			continue
+	ow.h.writeObjectProps(ow.ms, ow.r, &ow.res, ow.pf.names, func() (string, bool) {
+		cd := ow.cd
+		if cd == nil {
+			cd = &calData{}
 		}
-		if v, ok := ow.h.propValue(ow.r, &ow.res, q); ok {
-			found = append(found, prop{name: q, inner: v})
-		} else {
-			missing = append(missing, q)
-		}
-	}
-	ow.ms.response(ow.res.href, found, missing)
+		data, err := ow.h.render(cd, o.Data, ow.loc)
+		return data, err == nil
+	})
 }
 
 func (h *handler) calendarQuery(w http.ResponseWriter, r *request, dc *db.DAVCalendar, body *node) error {

@@ -194,7 +194,7 @@ type ObjectHead struct {
 	Updated   time.Time
 }
 
-const headCols = `id, href, etag, length(CAST(data AS BLOB)), component, updated_at`
+const headCols = `id, href, etag, octet_length(data), component, updated_at`
 
 func scanHeads(rows *sql.Rows, fn func(ObjectHead) error) error {
 	defer rows.Close()
@@ -213,9 +213,14 @@ func scanHeads(rows *sql.Rows, fn func(ObjectHead) error) error {
 }
 
 // EachObjectHead calls fn for every object of a calendar, by href, without
-// reading their text into memory all at once.
-func (s *Store) EachObjectHead(ctx context.Context, calendarID int64, fn func(ObjectHead) error) error {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+headCols+` FROM events WHERE calendar_id = ? ORDER BY href`, calendarID)
+// reading their text. Size is -1 unless withSize is set (the size costs a
+// read of every text).
+func (s *Store) EachObjectHead(ctx context.Context, calendarID int64, withSize bool, fn func(ObjectHead) error) error {
+	cols := `id, href, etag, -1, component, updated_at`
+	if withSize {
+		cols = headCols
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+cols+` FROM events WHERE calendar_id = ? ORDER BY href`, calendarID)
 	if err != nil {
 		return fmt.Errorf("db: list objects: %w", err)
 	}
@@ -345,9 +350,9 @@ func (s *Store) EachInstanceInRange(ctx context.Context, calendarID int64, from,
 	}
 	lo, hi := from.Add(-pad), to.Add(pad)
 	rows, err := s.r.QueryContext(ctx, `SELECT i.event_id, i.start_utc, i.end_utc, i.status, e.component, e.all_day OR e.floating
-		FROM event_instances i JOIN events e ON e.id = i.event_id
-		WHERE i.start_utc >= ? AND i.start_utc < ? AND (i.end_utc >= ? OR i.start_utc >= ?) AND e.calendar_id = ?`,
-		fmtTime(lo.Add(-longest)), fmtTime(hi), fmtTime(lo), fmtTime(lo), calendarID)
+		FROM event_instances i CROSS JOIN events e INDEXED BY caldav_events_kind ON e.calendar_id = ? AND e.id = i.event_id
+		WHERE i.start_utc >= ? AND i.start_utc < ? AND (i.end_utc >= ? OR i.start_utc >= ?)`, calendarID,
+		fmtTime(lo.Add(-longest)), fmtTime(hi), fmtTime(lo), fmtTime(lo))
 	if err != nil {
 		return fmt.Errorf("db: instances in range: %w", err)
 	}

@@ -18,3 +18,10 @@ CREATE TABLE caldav_names (
     calendar_id INTEGER PRIMARY KEY REFERENCES calendars(id) ON DELETE CASCADE,
     segment     TEXT NOT NULL
 );
+
+-- Covering indexes for CalDAV listings: PROPFIND Depth 1 and sync read
+-- href and ETag of thousands of objects, and the time-range filter reads
+-- the kind of the events it finds in the instance index; without these,
+-- each row read would load the object's text from the table.
+CREATE INDEX caldav_events_list ON events(calendar_id, href, etag, component, updated_at);
+CREATE INDEX caldav_events_kind ON events(calendar_id, id, component, all_day, floating, instances_capped);
