@@ -172,7 +172,7 @@ func (h *handler) propfind(w http.ResponseWriter, r *request) error {
 			return err
 		}
 		var head *db.ObjectHead
-		err = h.store.EachObjectByHref(ctx, dc.Calendar.ID, []string{r.path.object}, false, func(o db.ObjectData) error {
+		err = h.store.EachObjectByHref(ctx, dc.Calendar.ID, []string{r.path.object}, true, func(o db.ObjectData) error {
 			head = &o.ObjectHead
 			return nil
 		})

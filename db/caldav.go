@@ -227,7 +227,8 @@ func (s *Store) EachObjectHead(ctx context.Context, calendarID int64, withSize b
 	return scanHeads(rows, fn)
 }
 
-// ObjectData is an object with its text.
+// ObjectData is an object with its text (Size is -1 when the text was
+// not read).
 type ObjectData struct {
 	ObjectHead
 	Data string
@@ -245,7 +246,7 @@ func (s *Store) EachObjectData(ctx context.Context, calendarID int64, ids []int6
 		col = "data"
 	}
 	run := func(where string, args ...any) error {
-		q := `SELECT ` + headCols + `, ` + col + ` FROM events WHERE calendar_id = ?` + where
+		q := `SELECT id, href, etag, -1, component, updated_at, ` + col + ` FROM events WHERE calendar_id = ?` + where
 		if component != "" {
 			q += ` AND component = ?`
 			args = append(args, component)
@@ -263,6 +264,9 @@ func (s *Store) EachObjectData(ctx context.Context, calendarID int64, ids []int6
 				return fmt.Errorf("db: read objects: %w", err)
 			}
 			o.Updated, o.Data = parseTime(upd), data.String
+			if withData {
+				o.Size = int64(len(o.Data))
+			}
 			if err := fn(o); err != nil {
 				return err
 			}
@@ -299,7 +303,7 @@ func (s *Store) EachObjectByHref(ctx context.Context, calendarID int64, hrefs []
 		for _, h := range hrefs[:n] {
 			args = append(args, h)
 		}
-		rows, err := s.r.QueryContext(ctx, `SELECT `+headCols+`, `+col+` FROM events WHERE calendar_id = ? AND href IN (`+placeholders(n)+`)`, args...)
+		rows, err := s.r.QueryContext(ctx, `SELECT id, href, etag, -1, component, updated_at, `+col+` FROM events WHERE calendar_id = ? AND href IN (`+placeholders(n)+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("db: read objects: %w", err)
 		}
@@ -313,6 +317,9 @@ func (s *Store) EachObjectByHref(ctx context.Context, calendarID int64, hrefs []
 					return fmt.Errorf("db: read objects: %w", err)
 				}
 				o.Updated, o.Data = parseTime(upd), data.String
+				if withData {
+					o.Size = int64(len(o.Data))
+				}
 				if err := fn(o); err != nil {
 					return err
 				}
