@@ -234,6 +234,16 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 	p.Description = strings.TrimSpace(desc)
 	x := extrasOf(e.Data, desc)
 	p.Price, p.Access, p.Online = x.Price, x.Access, x.Online
+	if loc := strings.TrimSpace(e.Location); place == nil && !strings.ContainsAny(loc, " \t\n") && httpURL(loc) != "" {
+		// An online event whose LOCATION is its address (the way federation
+		// stores online Mobilizon events): a link, not a place.
+		if p.Online == "" {
+			p.Online = httpURL(loc)
+		}
+		if p.PlaceName == loc {
+			p.PlaceName, p.MapHref = "", ""
+		}
+	}
 	p.Website = httpURL(e.URL)
 	p.Categories = e.Categories
 	p.metaDescription()

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 var ldRe = regexp.MustCompile(`(?s)<script type="application/ld\+json">(.*?)</script>`)
@@ -65,6 +66,26 @@ func TestEventPage(t *testing.T) {
 	mustContain(t, "monthly", r.body, "le premier samedi de chaque mois, 6 fois", `href="https://visio.example/cine"`, "Rejoindre en ligne")
 	if ld := jsonLD(t, r.body); ld["eventAttendanceMode"] != "https://schema.org/MixedEventAttendanceMode" {
 		t.Errorf("online + place: %v", ld["eventAttendanceMode"])
+	}
+	// An online event whose LOCATION is its link (as federation stores online Mobilizon events).
+	f.putICS(f.cals["cine-agen"], `BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//FR
+BEGIN:VEVENT
+UID:visio
+DTSTAMP:20260301T000000Z
+DTSTART:20260415T180000Z
+DTEND:20260415T190000Z
+SUMMARY:Atelier en ligne
+LOCATION:https://visio.example/atelier
+END:VEVENT
+END:VCALENDAR`, nil)
+	f.h = New(f.s, nil, Options{BaseURL: testBase, Now: func() time.Time { return testNow }})
+	r = f.get("/events/" + f.uuids["visio"])
+	mustContain(t, "online", r.body, `<dt>En ligne</dt><dd><a href="https://visio.example/atelier"`)
+	mustNotContain(t, "online", r.body, "<dt>Lieu</dt>", "openstreetmap")
+	if ld := jsonLD(t, r.body); ld["eventAttendanceMode"] != "https://schema.org/OnlineEventAttendanceMode" {
+		t.Errorf("online JSON-LD: %v", ld["eventAttendanceMode"])
 	}
 	r = f.get("/events/" + f.uuids["festival"])
 	mustContain(t, "all-day", r.body, "du samedi 18 au lundi 20 avril 2026")
