@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestObjectLifecycleWithETags(t *testing.T) {
@@ -111,9 +112,31 @@ func TestRecurrenceBombIsAcceptedAndCapped(t *testing.T) {
 	e := newEnv(t)
 	bomb := strings.Replace(event("bomb", "20261201T000000Z", "20261201T000001Z", "X"), "SUMMARY:X", "RRULE:FREQ=SECONDLY\r\nSUMMARY:X", 1)
 	e.put("alice", amisMain+"bomb.ics", bomb).must(t, 201, "bomb")
-	// A query over two centuries answers, bounded.
-	r := e.do("alice", "REPORT", amisMain, testdata(t, "query-month.xml", "START", "19000101T000000Z", "END", "21000101T000000Z"), "Depth", "1")
-	r.must(t, 207, "wide query").has(t, "wide query", "bomb.ics")
+	for i := 0; i < 200; i++ {
+		e.put("alice", amisMain+"e"+itoa(i)+".ics", event("e"+itoa(i), "20261205T140000Z", "20261205T150000Z", "X")).must(t, 201, "filler")
+	}
+	// C-09: a query, an expansion and a free-busy over two centuries answer
+	// quickly and bounded.
+	for _, c := range []struct{ name, body string }{
+		{"wide query", testdata(t, "query-month.xml", "START", "19000101T000000Z", "END", "21000101T000000Z")},
+		{"wide expand", testdata(t, "query-expand.xml", "START", "19000101T000000Z", "END", "21000101T000000Z")},
+		{"wide free-busy", testdata(t, "freebusy.xml", "START", "19000101T000000Z", "END", "21000101T000000Z")},
+	} {
+		start := time.Now()
+		r := e.do("alice", "REPORT", amisMain, c.body, "Depth", "1")
+		if r.code != 207 && r.code != 200 {
+			t.Fatalf("%s: %d %s", c.name, r.code, r.body)
+		}
+		if d := time.Since(start); d > 3*time.Second {
+			t.Fatalf("%s took %s", c.name, d)
+		}
+		if c.name == "wide expand" && strings.Count(r.body, "BEGIN:VEVENT") > 1000+200 {
+			t.Fatalf("expand not bounded: %d occurrences", strings.Count(r.body, "BEGIN:VEVENT"))
+		}
+		if c.name != "wide free-busy" && !strings.Contains(r.body, "bomb.ics") {
+			t.Fatalf("%s misses the recurring event", c.name)
+		}
+	}
 }
 
 func TestConcurrentIfMatchWritersOneWins(t *testing.T) {
@@ -165,4 +188,13 @@ func TestMoveAndCopy(t *testing.T) {
 	e.do("alice", "GET", amisMain+"m.ics", "").must(t, 404, "moved away")
 	e.do("alice", "GET", amisMain+"n.ics", "").must(t, 200, "moved here")
 	e.do("alice", "COPY", amisMain+"n.ics", "", "Destination", "/dav/calendars/alice/perso/m.ics", "Overwrite", "F").must(t, 412, "no overwrite")
+	// C-11: moving an object next to one with the same UID is refused, and
+	// both stay as they were.
+	e.do("alice", "COPY", amisMain+"n.ics", "", "Destination", "/dav/calendars/alice/amis.main/dup.ics").must(t, 403, "uid conflict").
+		has(t, "uid conflict", "<C:no-uid-conflict><D:href>/dav/calendars/alice/amis.main/n.ics</D:href>")
+	e.do("alice", "MOVE", "/dav/calendars/alice/perso/m.ics", "", "Destination", "/dav/calendars/alice/amis.main/dup.ics").must(t, 403, "move uid conflict")
+	e.do("alice", "GET", "/dav/calendars/alice/perso/m.ics", "").must(t, 200, "source kept")
+	e.do("alice", "GET", amisMain+"dup.ics", "").must(t, 404, "nothing created")
+	// A viewer cannot move out of the calendar, nor anyone into another association.
+	e.do("victor", "MOVE", calPath("victor", "amis.main")+"n.ics", "", "Destination", calPath("victor", "amis.main")+"o.ics").must(t, 403, "viewer move")
 }
