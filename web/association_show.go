@@ -47,7 +47,11 @@ func (a *app) associationShow(c echo.Context) error {
 			{Href: p.Sub.Atom, Type: "application/atom+xml", Title: tr(lang, "sub.atom")},
 			{Href: p.Sub.ICS, Type: "text/calendar", Title: tr(lang, "sub.ics")},
 		}
-		p.Snippet = `<iframe src="` + a.opts.BaseURL + "/embed?" + url.Values{paramAssociation: {as.Slug}}.Encode() +
+		ev := url.Values{paramAssociation: {as.Slug}}
+		if lang != langFR {
+			ev.Set("lang", lang)
+		}
+		p.Snippet = `<iframe src="` + a.opts.BaseURL + "/embed?" + ev.Encode() +
 			`" title="` + tr(lang, "embed.title") + ` — ` + attrEscape(as.Name) + `" width="100%" height="420" style="border:0" loading="lazy"></iframe>`
 		res, err := a.resolve(f)
 		if err != nil {
