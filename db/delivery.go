@@ -32,11 +32,26 @@ type Delivery struct {
 	LastError     string
 }
 
+// milliLayout orders queue times finer than the second: retry delays of
+// tests (and the first retries) are shorter than a second.
+const milliLayout = "2006-01-02T15:04:05.000Z"
+
+func fmtMilli(t time.Time) string { return t.UTC().Format(milliLayout) }
+
+func parseMilli(s string) time.Time {
+	t, err := time.Parse(milliLayout, s)
+	if err != nil {
+		return parseTime(s)
+	}
+	return t
+}
+
 // QueueActivityTx stores an outgoing activity signed by an association's
 // Group (associationID) or the relay (0), and one delivery per distinct
 // inbox, due now. Inboxes that are not http(s) URLs are skipped.
 func QueueActivityTx(ctx context.Context, tx *sql.Tx, apID string, associationID int64, body []byte, inboxes []string) error {
 	t := fmtTime(now())
+	due := fmtMilli(time.Now())
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO activities (ap_id, association_id, body, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
 		apID, associationID, string(body), t).Scan(&id)
@@ -54,7 +69,7 @@ func QueueActivityTx(ctx context.Context, tx *sql.Tx, apID string, associationID
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			continue
 		}
-		if _, err := st.ExecContext(ctx, id, in, strings.ToLower(u.Host), t, t, t); err != nil {
+		if _, err := st.ExecContext(ctx, id, in, strings.ToLower(u.Host), due, t, t); err != nil {
 			return fmt.Errorf("db: queue delivery to %s: %w", in, err)
 		}
 	}
@@ -74,7 +89,7 @@ func (s *Store) DueDeliveries(ctx context.Context, t time.Time, limit int, exclu
 		d.attempts, d.next_at, d.last_status, d.last_error
 		FROM deliveries d JOIN activities a ON a.id = d.activity_id
 		WHERE d.state = 'pending' AND d.next_at <= ?`
-	args := []any{fmtTime(t)}
+	args := []any{fmtMilli(t)}
 	if len(skipHosts) > 0 {
 		q += ` AND d.host NOT IN (` + placeholders(len(skipHosts)) + `)`
 		for _, h := range skipHosts {
@@ -99,7 +114,7 @@ func (s *Store) DueDeliveries(ctx context.Context, t time.Time, limit int, exclu
 		if exclude[d.ID] {
 			continue
 		}
-		d.Body, d.NextAt = []byte(body), parseTime(next)
+		d.Body, d.NextAt = []byte(body), parseMilli(next)
 		out = append(out, &d)
 		if len(out) >= limit {
 			break
@@ -114,7 +129,7 @@ func (s *Store) NextDeliveryAt(ctx context.Context) (time.Time, error) {
 	if err := s.r.QueryRowContext(ctx, `SELECT min(next_at) FROM deliveries WHERE state = 'pending'`).Scan(&next); err != nil {
 		return time.Time{}, fmt.Errorf("db: next delivery: %w", err)
 	}
-	return parseTime(next.String), nil
+	return parseMilli(next.String), nil
 }
 
 // FinishDelivery records the outcome of an attempt: done, retry at next
@@ -125,7 +140,7 @@ func (s *Store) FinishDelivery(ctx context.Context, id int64, state string, atte
 		lastErr = lastErr[:500]
 	}
 	_, err := s.w.ExecContext(ctx, `UPDATE deliveries SET state = ?, attempts = ?, next_at = ?, last_status = ?, last_error = ?,
-		updated_at = ? WHERE id = ?`, state, attempts, fmtTime(next), status, lastErr, fmtTime(now()), id)
+		updated_at = ? WHERE id = ?`, state, attempts, fmtMilli(next), status, lastErr, fmtTime(now()), id)
 	if err != nil {
 		return fmt.Errorf("db: finish delivery %d: %w", id, err)
 	}

@@ -24,6 +24,7 @@ type InboxItem struct {
 // was seen before (a replay). An empty id is not checked for replays.
 func (s *Store) AcceptInbox(ctx context.Context, activityID, signer string, body []byte) error {
 	t := fmtTime(now())
+	due := fmtMilli(time.Now())
 	return s.Tx(ctx, func(tx *sql.Tx) error {
 		if activityID != "" {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO inbox_seen (activity_id, seen_at) VALUES (?, ?)`, activityID, t); err != nil {
@@ -31,7 +32,7 @@ func (s *Store) AcceptInbox(ctx context.Context, activityID, signer string, body
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO inbox_queue (activity_id, signer, body, next_at, received_at) VALUES (?, ?, ?, ?, ?)`,
-			activityID, signer, string(body), t, t); err != nil {
+			activityID, signer, string(body), due, t); err != nil {
 			return fmt.Errorf("db: queue activity %s: %w", activityID, err)
 		}
 		return nil
@@ -41,7 +42,7 @@ func (s *Store) AcceptInbox(ctx context.Context, activityID, signer string, body
 // DueInbox returns queued activities due at or before t, oldest first.
 func (s *Store) DueInbox(ctx context.Context, t time.Time, limit int) ([]*InboxItem, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, activity_id, signer, body, attempts, next_at, received_at FROM inbox_queue
-		WHERE next_at <= ? ORDER BY id LIMIT ?`, fmtTime(t), limit)
+		WHERE next_at <= ? ORDER BY id LIMIT ?`, fmtMilli(t), limit)
 	if err != nil {
 		return nil, fmt.Errorf("db: due inbox: %w", err)
 	}
@@ -53,7 +54,7 @@ func (s *Store) DueInbox(ctx context.Context, t time.Time, limit int) ([]*InboxI
 		if err := rows.Scan(&it.ID, &it.ActivityID, &it.Signer, &body, &it.Attempts, &next, &recv); err != nil {
 			return nil, fmt.Errorf("db: due inbox: %w", err)
 		}
-		it.Body, it.NextAt, it.ReceivedAt = []byte(body), parseTime(next), parseTime(recv)
+		it.Body, it.NextAt, it.ReceivedAt = []byte(body), parseMilli(next), parseTime(recv)
 		out = append(out, &it)
 	}
 	return out, rows.Err()
@@ -73,7 +74,7 @@ func (s *Store) RetryInbox(ctx context.Context, id int64, attempts int, next tim
 		lastErr = lastErr[:500]
 	}
 	if _, err := s.w.ExecContext(ctx, `UPDATE inbox_queue SET attempts = ?, next_at = ?, last_error = ? WHERE id = ?`,
-		attempts, fmtTime(next), lastErr, id); err != nil {
+		attempts, fmtMilli(next), lastErr, id); err != nil {
 		return fmt.Errorf("db: retry inbox %d: %w", id, err)
 	}
 	return nil

@@ -105,6 +105,9 @@ func (f *Federation) runDelivery(ctx context.Context) {
 		perHost  = map[string]int{}
 		wg       sync.WaitGroup
 		freed    = make(chan struct{}, 1)
+		// finished remembers when each delivery ended: a row read by a
+		// query that started before that is stale and must not be sent again.
+		finished = map[int64]time.Time{}
 	)
 	tick := time.NewTicker(f.cfg.PollInterval)
 	defer tick.Stop()
@@ -121,15 +124,22 @@ func (f *Federation) runDelivery(ctx context.Context) {
 				full = append(full, h)
 			}
 		}
+		for id, at := range finished {
+			if time.Since(at) > time.Minute {
+				delete(finished, id)
+			}
+		}
 		mu.Unlock()
 		if room > 0 {
+			queried := time.Now()
 			ds, err := f.store.DueDeliveries(ctx, f.cfg.Now(), room*4, exclude, full)
 			if err != nil && ctx.Err() == nil {
 				f.log.ErrorContext(ctx, "federation: due deliveries", "err", err)
 			}
 			for _, d := range ds {
 				mu.Lock()
-				if len(inflight) >= f.cfg.DeliveryWorkers || perHost[d.Host] >= f.cfg.PerHostConcurrency {
+				if at, ok := finished[d.ID]; (ok && !at.Before(queried)) || inflight[d.ID] ||
+					len(inflight) >= f.cfg.DeliveryWorkers || perHost[d.Host] >= f.cfg.PerHostConcurrency {
 					mu.Unlock()
 					continue
 				}
@@ -141,6 +151,7 @@ func (f *Federation) runDelivery(ctx context.Context) {
 					defer wg.Done()
 					f.deliver(ctx, d)
 					mu.Lock()
+					finished[d.ID] = time.Now()
 					delete(inflight, d.ID)
 					if perHost[d.Host]--; perHost[d.Host] <= 0 {
 						delete(perHost, d.Host)
