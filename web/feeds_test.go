@@ -126,6 +126,27 @@ func TestFeedRSSAtomJSON(t *testing.T) {
 		e.Association == nil || e.Association.Slug != "fetes-marmande" || e.Geo == nil || e.Status != "confirmed" || e.ICS == "" {
 		t.Errorf("json event: %+v", e)
 	}
+	// The moved occurrence of the series carries its own title.
+	r2 := f.get("/api/events?association=rando-villeneuve&limit=20")
+	var series apiPage
+	if err := json.Unmarshal([]byte(r2.body), &series); err != nil {
+		t.Fatal(err)
+	}
+	var moved, cancelled int
+	for _, e := range series.Events {
+		if e.Title == "Randonnée du mardi (déplacée au mercredi)" && e.Start == "2026-04-22T09:00:00+02:00" {
+			moved++
+		}
+		if e.Status == "cancelled" && e.Start == "2026-04-28T09:00:00+02:00" {
+			cancelled++
+		}
+		if strings.HasPrefix(e.Start, "2026-04-14") {
+			t.Error("the EXDATE occurrence is in the API")
+		}
+	}
+	if moved != 1 || cancelled != 1 {
+		t.Errorf("series in the API: moved %d, cancelled %d", moved, cancelled)
+	}
 	if r.hdr.Get("Access-Control-Allow-Origin") != "*" {
 		t.Error("the JSON API is public and read-only: CORS *")
 	}

@@ -122,6 +122,10 @@ func TestAgendaList(t *testing.T) {
 	// The cancelled occurrence of the series is shown cancelled on its day,
 	// the EXDATE is absent, the moved occurrence is on Wednesday 22.
 	mustContain(t, "agenda", r.body, `<h3 id="d-2026-04-22"><time datetime="2026-04-22">mercredi 22 avril 2026</time>`)
+	// The moved occurrence shows its own title, the others the series' title.
+	wed := r.body[strings.Index(r.body, `id="d-2026-04-22"`):]
+	wed = wed[:strings.Index(wed, "</section>")]
+	mustContain(t, "moved occurrence", wed, "Randonnée du mardi (déplacée au mercredi)")
 	mustNotContain(t, "agenda", r.body, `id="d-2026-04-14"`)
 }
 
