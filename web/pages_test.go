@@ -410,6 +410,9 @@ func TestErrorsWithoutInternals(t *testing.T) {
 }
 
 func TestPureHelpers(t *testing.T) {
+	if h := (&app{opts: Options{BaseURL: "http://LocalHost:8080"}}).handle("club"); h != "@club@localhost:8080" {
+		t.Errorf("handle: %q", h)
+	}
 	if got := liveMarkup(`<p>x</p><img src=x onerror=alert(1)><a href="JaVaScRiPt:alert(1)">y</a><script>1</script><script type="application/ld+json">{}</script>`); len(got) != 4 {
 		t.Errorf("liveMarkup must see live markup: %q", got)
 	}

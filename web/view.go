@@ -174,9 +174,15 @@ func (a *app) subscribeLinks(v url.Values) subscribe {
 	}
 }
 
-// handle is the fediverse address of an association: @slug@host.
+// handle is the fediverse address of an association: @slug@host, with the
+// host as WebFinger answers for it (lower case, port kept), as federation
+// builds it.
 func (a *app) handle(slug string) string {
-	return "@" + slug + "@" + hostOf(a.opts.BaseURL)
+	host := ""
+	if u, err := url.Parse(a.opts.BaseURL); err == nil {
+		host = strings.ToLower(u.Host)
+	}
+	return "@" + slug + "@" + host
 }
 
 func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'f', 6, 64) }
