@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
@@ -198,6 +199,20 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("the .ics link has no event fete-musique:\n%s", ics)
 	}
 
+	// The print view: the agenda without its controls.
+	run("print", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatalf("print media: %v", err)
+	}
+	hidden := value("print", chromedp.Evaluate[string](`[".filters", ".views", ".subscribe", "header.site nav"].map(s => getComputedStyle(document.querySelector(s)).display).join(",")`))
+	if hidden != "none,none,none,none" {
+		t.Errorf("print view shows its controls: %s", hidden)
+	}
+	run("print shot", shot("agenda-print", 1280))
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
+		t.Fatal(err)
+	}
+
 	// Month view on a phone, the cancelled event, the hostile events.
 	run("more pages",
 		chromedp.Navigate(srv.URL+"/?view=month"),
@@ -229,7 +244,7 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("console errors or CSP violations: %q", problems)
 	}
 	entries, _ := os.ReadDir(shots)
-	if len(entries) != 9 {
-		t.Errorf("%d screenshots, want 9", len(entries))
+	if len(entries) != 10 {
+		t.Errorf("%d screenshots, want 10", len(entries))
 	}
 }
