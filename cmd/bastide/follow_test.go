@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 
 	"github.com/bastide47/bastide/db"
@@ -20,14 +22,27 @@ func TestFollowCommands(t *testing.T) {
 	if err := rs.CreateAssociation(ctx, &model.Association{Slug: "club", Name: "Club de rando"}); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewUnstartedServer(nil)
-	srv.Start()
+	// The handler needs the server's URL, so it is set after Start; the
+	// mutex orders that write before the requests (the race detector
+	// flagged a plain assignment to srv.Config.Handler).
+	var (
+		mu      sync.RWMutex
+		handler http.Handler = http.NotFoundHandler()
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.RLock()
+		h := handler
+		mu.RUnlock()
+		h.ServeHTTP(w, r)
+	}))
 	defer srv.Close()
 	rf, err := federation.New(rs, nil, federation.Config{BaseURL: srv.URL, AllowPrivateAddresses: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Config.Handler = rf.Handler()
+	mu.Lock()
+	handler = rf.Handler()
+	mu.Unlock()
 
 	data := t.TempDir()
 	local := openStore(t, data)
