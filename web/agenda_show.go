@@ -123,6 +123,10 @@ func (a *app) agendaPage(ctx context.Context, c echo.Context, st state, f filter
 	if err != nil {
 		return nil, err
 	}
+	if t := filterTitle(lang, f, res); t != "" {
+		// A shared or bookmarked link says what it shows.
+		p.Title += " — " + t
+	}
 	today := st.Now.In(a.paris).Format("2006-01-02")
 	switch f.View {
 	case "month":
@@ -356,4 +360,26 @@ func (a *app) fillWeek(ctx context.Context, st state, f filter, res resolved, p 
 	}
 	p.DayTemplate = true
 	return nil
+}
+
+// filterTitle names the filters of a page: associations, communes,
+// categories, dates and the searched words.
+func filterTitle(lang string, f filter, res resolved) string {
+	var parts []string
+	for _, as := range res.Assocs {
+		parts = append(parts, as.Name)
+	}
+	for _, c := range f.Communes {
+		if n := communeName(c); n != "" {
+			parts = append(parts, n)
+		}
+	}
+	parts = append(parts, f.Categories...)
+	if f.From != "" || f.To != "" {
+		parts = append(parts, strings.TrimSpace(f.From+" → "+f.To))
+	}
+	if f.Text != "" {
+		parts = append(parts, tr(lang, "agenda.search_for", f.Text))
+	}
+	return excerpt(strings.Join(parts, ", "), 120)
 }

@@ -183,14 +183,7 @@ var messages = map[string]message{
 	"error.bad_color":            {"La couleur « %s » doit être un code hexadécimal comme 1a5fb4.", "The colour “%s” must be a hex code such as 1a5fb4."},
 	"error.bad_style":            {"Le style « %s » n'existe pas (compact ou detailed).", "The style “%s” does not exist (compact or detailed)."},
 	"price.free":                 {"Gratuit", "Free"},
-}
-
-func init() {
-	for k, m := range map[string]message{
-		"event.untitled":   {"(sans titre)", "(untitled)"},
-		"agenda.nothing":   {"Rien de prévu", "Nothing planned"},
-		"agenda.page_size": {"%d événements", "%d events"},
-	} {
-		messages[k] = m
-	}
+	"event.untitled":             {"(sans titre)", "(untitled)"},
+	"agenda.nothing":             {"Rien de prévu", "Nothing planned"},
+	"agenda.search_for":          {"« %s »", "“%s”"},
 }

@@ -167,6 +167,7 @@ func TestAgendaFilters(t *testing.T) {
 	}
 	// The filters stay in the form and in the feed links (shareable, subscribable).
 	r := f.get("/?commune=47157&q=fete")
+	mustContain(t, "title", r.body, "<title>Agenda des associations — Marmande, « fete » · Bastide</title>")
 	mustContain(t, "form", r.body, `<option value="47157" selected>Marmande</option>`, `value="fete"`,
 		"/feeds/agenda.ics?commune=47157&amp;q=fete", "/feeds/agenda.rss?commune=47157&amp;q=fete")
 }
