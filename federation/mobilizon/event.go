@@ -107,6 +107,32 @@ func OnlineURL(ev *model.Event, place *model.Place) string {
 	return ""
 }
 
+// onlineMetadataKey names a video-conference or live URL the way
+// Mobilizon's event metadata does, so that its page shows the right
+// button; "" for any other URL.
+func onlineMetadataKey(u string) string {
+	host := strings.ToLower(hostOf(u))
+	switch {
+	case host == "":
+		return ""
+	case strings.Contains(host, "jit.si") || strings.Contains(host, "jitsi"):
+		return "mz:visio:jitsi_meet"
+	case strings.HasSuffix(host, "zoom.us"):
+		return "mz:visio:zoom"
+	case host == "teams.live.com" || host == "teams.microsoft.com":
+		return "mz:visio:microsoft_teams"
+	case host == "meet.google.com":
+		return "mz:visio:google_meet"
+	case strings.Contains(host, "bbb") || strings.Contains(host, "bigbluebutton"):
+		return "mz:visio:big_blue_button"
+	case host == "youtube.com" || host == "www.youtube.com" || host == "youtu.be":
+		return "mz:live:youtube:url"
+	case host == "twitch.tv" || host == "www.twitch.tv":
+		return "mz:live:twitch:url"
+	}
+	return ""
+}
+
 // EventObject builds the ActivityPub Event for a local public event the way
 // Mobilizon 5 emits its own (reference §4), minus what Bastide does not
 // have (participants, pictures), and without any shape that makes
@@ -131,7 +157,10 @@ func OnlineURL(ev *model.Event, place *model.Place) string {
 //   - category from CATEGORIES (CategoryFor), CATEGORIES also as Hashtags
 //     shorter than 40 characters;
 //   - content: the DESCRIPTION as escaped HTML paragraphs with links;
-//   - attachment and contacts always lists, never null.
+//   - attachment: for online events a PropertyValue with Mobilizon's
+//     video or live metadata key when the URL is Jitsi, Zoom, Meet, Teams,
+//     BBB, YouTube or Twitch, then the "Website" Link (Mobilizon's online
+//     address); attachment and contacts are always lists, never null.
 //
 // place may be nil. For one occurrence of a recurring series, pass a copy
 // of ev with that occurrence's Start/End and UUID (see OccurrenceUUID).
@@ -153,7 +182,11 @@ func EventObject(ev *model.Event, a *model.Association, place *model.Place, u UR
 		status = model.StatusConfirmed
 	}
 	online := OnlineURL(ev, place)
+	// Attachments in Mobilizon's order: metadata, then the online address.
 	attachments := []any{}
+	if key := onlineMetadataKey(online); key != "" {
+		attachments = append(attachments, map[string]any{"type": "PropertyValue", "propertyID": key, "value": online})
+	}
 	if online != "" {
 		attachments = append(attachments, map[string]any{
 			"type": "Link", "name": "Website", "mediaType": "text/html", "href": online,

@@ -47,7 +47,7 @@ func sampleEvents() map[string]struct {
 		}, nil},
 		"online": {&model.Event{
 			UUID: "7e8d9c0b-1a2b-4c3d-9e4f-5a6b7c8d9e0f", Summary: "Atelier numérique",
-			Description: "En visio.", Location: "https://visio.example/atelier", Start: time.Date(2026, 3, 10, 17, 0, 0, 0, time.UTC),
+			Description: "En visio.", Location: "https://meet.jit.si/AtelierNumerique47", Start: time.Date(2026, 3, 10, 17, 0, 0, 0, time.UTC),
 			End: time.Date(2026, 3, 10, 18, 30, 0, 0, time.UTC), TZID: "Europe/Paris", Status: "TENTATIVE",
 			Categories: []string{"Informatique"}, Created: created,
 		}, nil},
@@ -112,7 +112,8 @@ func TestEventObjectShape(t *testing.T) {
 
 	o := EventObject(evs["online"].ev, assoc, nil, hub)
 	att := o["attachment"].([]any)
-	if o["isOnline"] != true || len(att) != 1 || att[0].(map[string]any)["href"] != "https://visio.example/atelier" || o["location"] != nil {
+	if o["isOnline"] != true || len(att) != 2 || att[1].(map[string]any)["href"] != "https://meet.jit.si/AtelierNumerique47" ||
+		att[1].(map[string]any)["name"] != "Website" || att[0].(map[string]any)["propertyID"] != "mz:visio:jitsi_meet" || o["location"] != nil {
 		t.Errorf("online: isOnline %v attachment %v location %v", o["isOnline"], att, o["location"])
 	}
 	if o["startTime"] != "2026-03-10T18:00:00+01:00" || o["status"] != "TENTATIVE" || o["category"] != "SCIENCE_TECH" {

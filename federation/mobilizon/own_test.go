@@ -241,3 +241,20 @@ func TestCategoryFor(t *testing.T) {
 		t.Errorf("%d categories, Mobilizon 5 has 30", len(Categories))
 	}
 }
+
+func TestParseEventMetadata(t *testing.T) {
+	m := map[string]any{"type": "Event", "id": "https://m.example/events/1", "name": "Visio", "startTime": "2026-06-21T18:00:00Z",
+		"attachment": []any{
+			map[string]any{"type": "PropertyValue", "propertyID": "mz:ticket:external_url", "value": "https://billets.example/1"},
+			map[string]any{"type": "PropertyValue", "propertyID": "mz:visio:jitsi_meet", "value": "https://meet.jit.si/x"},
+			map[string]any{"type": "PropertyValue", "propertyID": "mz:accessibility:wheelchairAccessible", "value": "fully"},
+			map[string]any{"type": "PropertyValue", "propertyID": "mz:live:youtube:url", "value": "javascript:alert(1)"},
+		}}
+	r, err := ParseEvent(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ExternalParticipationURL != "https://billets.example/1" || r.OnlineURL != "https://meet.jit.si/x" || !r.Online || r.Event.Location != "https://meet.jit.si/x" {
+		t.Errorf("metadata: %q %q %v %q", r.ExternalParticipationURL, r.OnlineURL, r.Online, r.Event.Location)
+	}
+}

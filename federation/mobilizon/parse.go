@@ -246,6 +246,14 @@ func ParseEvent(obj map[string]any) (*RemoteEvent, error) {
 	if link := websiteLink(obj["attachment"]); link != "" {
 		r.Online, r.OnlineURL = true, link
 	}
+	for key, v := range metadata(obj["attachment"]) {
+		switch {
+		case key == "mz:ticket:external_url" && r.ExternalParticipationURL == "":
+			r.ExternalParticipationURL = v
+		case (strings.HasPrefix(key, "mz:visio:") || strings.HasPrefix(key, "mz:live:")) && r.OnlineURL == "":
+			r.Online, r.OnlineURL = true, v
+		}
+	}
 	if place != nil {
 		r.Place = place
 		ev.Location = truncate(placeLine(place), MaxLocationBytes)
@@ -634,6 +642,26 @@ func websiteLink(v any) string {
 		}
 	}
 	return ""
+}
+
+// metadata reads Mobilizon's PropertyValue attachments whose value is an
+// http(s) URL, by propertyID.
+func metadata(v any) map[string]string {
+	list, _ := v.([]any)
+	out := map[string]string{}
+	for _, e := range list {
+		m, ok := e.(map[string]any)
+		if !ok || TypeOf(m) != "PropertyValue" {
+			continue
+		}
+		key, _ := m["propertyID"].(string)
+		if u := httpURL(m["value"]); key != "" && u != "" && len(out) < 32 {
+			if _, dup := out[key]; !dup {
+				out[key] = u
+			}
+		}
+	}
+	return out
 }
 
 func isMedia(m map[string]any) bool {
