@@ -106,6 +106,12 @@ func TestParseObjectErrors(t *testing.T) {
 	}
 }
 
+// hangGuard bounds how long one hostile input may take. It is no
+// performance target (benchmarks measure speed): it is generous enough for a
+// loaded 2-core machine under the race detector, and still catches an input
+// that makes the parser or the expansion run away.
+const hangGuard = 20 * time.Second
+
 func TestHostileInputs(t *testing.T) {
 	t.Run("deep nesting", func(t *testing.T) {
 		var b bytes.Buffer
@@ -116,7 +122,7 @@ func TestHostileInputs(t *testing.T) {
 		start := time.Now()
 		_, err := Decode(b.Bytes(), Limits{MaxBytes: 10 << 20})
 		wantKind(t, err, KindInvalidData, "nested more than 8")
-		if d := time.Since(start); d > time.Second {
+		if d := time.Since(start); d > hangGuard {
 			t.Errorf("took %v", d)
 		}
 	})
@@ -131,7 +137,7 @@ func TestHostileInputs(t *testing.T) {
 		wantKind(t, err, KindTooLarge, "more than the limit of 1048576")
 		_, err = Decode(big, Limits{MaxBytes: 100 << 20})
 		wantKind(t, err, KindInvalidData, "longer than 262144 bytes")
-		if d := time.Since(start); d > 2*time.Second {
+		if d := time.Since(start); d > hangGuard {
 			t.Errorf("took %v", d)
 		}
 	})
@@ -163,7 +169,7 @@ func TestHostileInputs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d := time.Since(start); d > time.Second {
+		if d := time.Since(start); d > hangGuard {
 			t.Errorf("took %v", d)
 		}
 	})
@@ -187,7 +193,7 @@ func TestHostileInputs(t *testing.T) {
 		if len(ins) != DefaultMaxInstances {
 			t.Errorf("got %d instances, want the first %d", len(ins), DefaultMaxInstances)
 		}
-		if d := time.Since(start); d > 2*time.Second {
+		if d := time.Since(start); d > hangGuard {
 			t.Errorf("took %v", d)
 		}
 	})
@@ -233,7 +239,7 @@ func TestHostileInputs(t *testing.T) {
 			start := time.Now()
 			_, err := ParseObject(event("DTSTART:20260101T100000Z", "RRULE:"+rule), Limits{})
 			wantKind(t, err, KindInvalidData, "can never occur")
-			if d := time.Since(start); d > 200*time.Millisecond {
+			if d := time.Since(start); d > hangGuard {
 				t.Errorf("%s: took %v", rule, d)
 			}
 		}
@@ -255,7 +261,7 @@ func TestHostileInputs(t *testing.T) {
 			_, err = ParseObject([]byte(bad), Limits{})
 			wantKind(t, err, KindInvalidData, "is not FREQ=YEARLY")
 		}
-		if d := time.Since(start); d > 500*time.Millisecond {
+		if d := time.Since(start); d > hangGuard {
 			t.Errorf("took %v", d)
 		}
 	})
