@@ -86,10 +86,11 @@ func PutPublishedTx(ctx context.Context, tx *sql.Tx, p *PublishedObject) error {
 }
 
 // ListLivePublished returns an association's live published objects that
-// start at or after from, soonest first, at most limit.
+// start at or after from, the most recently published first (a follower
+// that reads only page 1 of an outbox sees the newest), at most limit.
 func (s *Store) ListLivePublished(ctx context.Context, associationID int64, from time.Time, limit, offset int) ([]*PublishedObject, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT "+publishedCols+` FROM published_objects
-		WHERE association_id = ? AND state = 'live' AND start_utc >= ? ORDER BY start_utc, object_uuid LIMIT ? OFFSET ?`,
+		WHERE association_id = ? AND state = 'live' AND start_utc >= ? ORDER BY published_at DESC, start_utc, object_uuid LIMIT ? OFFSET ?`,
 		associationID, fmtTime(from), limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("db: list published: %w", err)

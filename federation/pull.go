@@ -212,7 +212,13 @@ var handleRe = regexp.MustCompile(`^@?([^@\s/]+)@([^@\s/]+)$`)
 func (f *Federation) Follow(ctx context.Context, target string, trusted bool) (*db.Follow, *db.RemoteActor, error) {
 	target = strings.TrimSpace(target)
 	actorURL := target
-	if m := handleRe.FindStringSubmatch(target); m != nil {
+	if host, ok := bareHost(target); ok {
+		u, err := f.client.InstanceActor(ctx, host)
+		if err != nil {
+			return nil, nil, fmt.Errorf("federation: find the instance actor of %s: %w", host, err)
+		}
+		actorURL = u
+	} else if m := handleRe.FindStringSubmatch(target); m != nil {
 		u, err := f.client.GetWebFinger(ctx, "acct:"+m[1]+"@"+m[2])
 		if err != nil {
 			return nil, nil, fmt.Errorf("federation: look up %s: %w", target, err)
@@ -281,6 +287,22 @@ func (f *Federation) Unfollow(ctx context.Context, actorID string) error {
 	return f.store.DeleteFollow(ctx, fl.ID)
 }
 
+// bareHost recognises an instance given by its domain alone
+// ("mobilizon.example.org", "https://mobilizon.example.org/").
+func bareHost(target string) (string, bool) {
+	if strings.ContainsAny(target, "@ ") {
+		return "", false
+	}
+	if !strings.Contains(target, "://") {
+		target = "https://" + target
+	}
+	u, err := url.Parse(target)
+	if err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || !strings.Contains(u.Hostname(), ".") && u.Port() == "" {
+		return "", false
+	}
+	return u.Host, true
+}
+
 var slugJunk = regexp.MustCompile(`[^a-z0-9]+`)
 
 // remoteCalendar returns (creating it) the public remote calendar of a source.
@@ -346,15 +368,22 @@ func (f *Federation) refresh(ctx context.Context, fl *db.Follow) error {
 			return err
 		}
 	}
-	if a.Outbox == "" {
-		return f.store.MarkFollowRefreshed(ctx, fl.ID, f.cfg.Now())
-	}
-	items, err := remote.Backfill(ctx, f.client, a.Outbox, f.cfg.BackfillPages, f.cfg.BackfillItems)
-	if err != nil {
+	// The actor: Backfill reads a Mobilizon Group's events collection, or
+	// the outbox of anything else.
+	items, err := remote.Backfill(ctx, f.client, a.APID, f.cfg.BackfillPages, f.cfg.BackfillItems)
+	if err != nil && a.Outbox != "" {
+		f.log.DebugContext(ctx, "federation: backfill failed, paging the outbox", "actor_iri", a.APID, "err", err)
 		items, err = f.pageOutbox(ctx, a.Outbox)
-		if err != nil {
-			return err
+	}
+	if len(items) == 0 && a.Type == "Group" && a.PreferredUsername != "" {
+		// Mobilizon's public GraphQL API lists a group's upcoming events
+		// even when its collections are members-only or very long.
+		if gq, gerr := remote.BackfillGraphQL(ctx, f.client, mobilizon.Origin(a.APID), a.PreferredUsername, f.cfg.Now(), f.cfg.BackfillItems); gerr == nil {
+			items, err = gq, nil
 		}
+	}
+	if err != nil {
+		return err
 	}
 	now := f.cfg.Now()
 	for _, it := range items {

@@ -108,3 +108,51 @@ func TestTwoInstances(t *testing.T) {
 		t.Fatal("B still stores the deleted event")
 	}
 }
+
+// TestFollowByHandleAndInstance: B follows A's association by its handle
+// (WebFinger) and A as a whole instance by its domain (NodeInfo → /relay);
+// an event of A is then stored once on B, in the association's calendar.
+func TestFollowByHandleAndInstance(t *testing.T) {
+	ctx := context.Background()
+	a := newInstance(t, nil)
+	b := newInstance(t, nil)
+	_, cal := dbtest.Association(t, a.store, "club")
+	host := a.fed.URIs().Host()
+
+	byHandle, actor, err := b.fed.Follow(ctx, "@club@"+host, false)
+	if err != nil {
+		t.Fatalf("follow by handle: %v", err)
+	}
+	if actor.APID != a.fed.URIs().ActorID("club") || actor.Type != "Group" {
+		t.Fatalf("the handle resolved to %+v", actor)
+	}
+	byInstance, relay, err := b.fed.Follow(ctx, host, true)
+	if err != nil {
+		t.Fatalf("follow by domain: %v", err)
+	}
+	if relay.APID != a.fed.URIs().RelayID() || relay.Type != "Application" {
+		t.Fatalf("the domain resolved to %+v", relay)
+	}
+	for _, fl := range []*db.Follow{byHandle, byInstance} {
+		eventually(t, 5*time.Second, "the Accept of "+fl.Object, func() bool {
+			got, err := b.store.GetFollow(ctx, fl.Object)
+			return err == nil && got.State == db.FollowAccepted
+		})
+	}
+	ev := dbtest.Event(cal.ID, "bal", time.Now().Add(30*time.Hour).Truncate(time.Minute), "Bal populaire")
+	if _, err := a.store.PutEvent(ctx, db.Put{Event: ev}); err != nil {
+		t.Fatal(err)
+	}
+	var got *model.Event
+	eventually(t, 5*time.Second, "the event on B", func() bool {
+		got, err = b.store.GetEventByAPID(ctx, a.fed.URIs().EventID(ev.UUID))
+		return err == nil
+	})
+	// Not trusted through the group follow: it waits for moderation.
+	if got.CalendarID != byHandle.CalendarID || got.Moderation != model.ModerationPending {
+		t.Fatalf("stored in calendar %d (%s), want the group's calendar %d, pending", got.CalendarID, got.Moderation, byHandle.CalendarID)
+	}
+	if agenda(t, b.store)["Bal populaire"] {
+		t.Fatal("a pending event is on the public agenda")
+	}
+}
