@@ -129,10 +129,10 @@ func ParseEvent(obj map[string]any) (*RemoteEvent, error) {
 		return nil, fail("id", "must be an absolute http or https URL of at most 2048 bytes")
 	}
 	r := &RemoteEvent{ID: id}
-	r.AttributedTo = firstID(obj["attributedTo"])
-	r.Actor = IDOf(obj["actor"])
+	r.AttributedTo = actorURL(firstID(obj["attributedTo"]))
+	r.Actor = actorURL(IDOf(obj["actor"]))
 	if r.Actor == "" {
-		r.Actor = activityActor
+		r.Actor = actorURL(activityActor)
 	}
 	name := cleanLine(langString(obj, "name"))
 	if name == "" {
@@ -343,6 +343,15 @@ func cleanLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// actorURL keeps an actor reference only when it is an http(s) URL of a
+// bounded length.
+func actorURL(s string) string {
+	if len(s) > MaxIDBytes || Origin(s) == "" {
+		return ""
+	}
+	return s
+}
+
 func firstID(v any) string {
 	if l, ok := v.([]any); ok {
 		for _, x := range l {
@@ -542,16 +551,8 @@ func parseLocation(v any, depth int) (*model.Place, string) {
 		if latOK && lonOK && lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180 && !(lat == 0 && lon == 0) {
 			p.Lat, p.Lon, p.HasGeo = lat, lon, true
 		}
-		if p.Name == "" && p.Street == "" && p.Locality == "" && p.PostalCode == "" {
-			if online != "" {
-				return nil, online
-			}
-			if u := httpURL(x["id"]); u != "" && typ == "Place" && p.Name == "" && !p.HasGeo {
-				return nil, ""
-			}
-			if !p.HasGeo {
-				return nil, ""
-			}
+		if p.Name == "" && p.Street == "" && p.Locality == "" && p.PostalCode == "" && !p.HasGeo {
+			return nil, online // nothing physical: at most a virtual address
 		}
 		if online != "" && p.Street == "" && p.Locality == "" && !p.HasGeo {
 			return nil, online // a named virtual place

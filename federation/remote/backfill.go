@@ -50,16 +50,22 @@ func Backfill(ctx context.Context, c *Client, outboxOrGroupURL string, maxPages,
 	}
 	docURL := outboxOrGroupURL
 	if mobilizon.Classify(doc) == mobilizon.KindActor {
-		a, err := mobilizon.ParseActor(doc)
-		if err != nil {
-			return nil, fmt.Errorf("remote: backfill %s: %w", outboxOrGroupURL, err)
-		}
-		docURL = a.Events
-		if docURL == "" {
-			docURL = a.Outbox
+		// A Group's events collection holds only Events (its outbox also
+		// holds comments, after the events); else the outbox.
+		actorID := mobilizon.IDOf(doc)
+		docURL = ""
+		ep, _ := doc["endpoints"].(map[string]any)
+		for _, v := range []any{ep["events"], doc["events"], doc["outbox"]} {
+			if u := mobilizon.IDOf(v); u != "" {
+				docURL = u
+				break
+			}
 		}
 		if docURL == "" {
 			return nil, fmt.Errorf("remote: backfill %s: the actor has no outbox", outboxOrGroupURL)
+		}
+		if !mobilizon.SameOrigin(docURL, actorID) {
+			return nil, fmt.Errorf("%w: backfill %s: collection %s is on another origin", ErrOrigin, outboxOrGroupURL, truncate(docURL, 200))
 		}
 		if doc, _, err = c.GetJSON(ctx, docURL); err != nil {
 			return nil, err

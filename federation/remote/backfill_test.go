@@ -292,3 +292,18 @@ func roundTripJSON(t *testing.T, m map[string]any) map[string]any {
 	}
 	return out
 }
+
+// An actor whose events collection is on another server is refused: a
+// source speaks only for its own origin.
+func TestBackfillForeignCollection(t *testing.T) {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/activity+json")
+		fmt.Fprintf(w, `{"id":"%s/@g","type":"Group","inbox":"%s/@g/inbox","events":"https://victim.example/@x/events"}`, srv.URL, srv.URL)
+	}))
+	defer srv.Close()
+	_, err := Backfill(ctx(t), open(Options{Now: clock}), srv.URL+"/@g", 3, 10)
+	if err == nil || !strings.Contains(err.Error(), "another origin") {
+		t.Errorf("foreign collection: %v", err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"syscall"
+	"time"
 )
 
 // blocked lists every range a server-side request must never reach.
@@ -100,7 +101,7 @@ func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, erro
 	if err != nil {
 		return nil, err
 	}
-	d := &net.Dialer{Timeout: c.opts.Timeout, KeepAlive: 30 * 1e9, Control: c.control}
+	d := &net.Dialer{Timeout: c.opts.Timeout, KeepAlive: 30 * time.Second, Control: c.control}
 	var addrs []string
 	if ip, err := netip.ParseAddr(host); err == nil {
 		addrs = []string{ip.String()}
