@@ -224,6 +224,9 @@ func TestSecurityHeaders(t *testing.T) {
 	if r := f.get("/"); !strings.Contains(r.body, `href="`+path+`"`) {
 		t.Error("pages must link the content-hash asset")
 	}
+	if r := f.get("/favicon.ico"); r.code != 200 || !strings.HasPrefix(r.hdr.Get("Content-Type"), "image/svg+xml") {
+		t.Errorf("favicon: %d %s", r.code, r.hdr.Get("Content-Type"))
+	}
 	// Print view and focus styles exist.
 	css := string(assets["style.css"].body)
 	mustContain(t, "css", css, "@media print", ":focus-visible", ".skip:focus", "@media (max-width: 48rem)")
