@@ -58,3 +58,29 @@ func FuzzParseEvent(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSanitizeHTML: the result is a fixed point and holds nothing active.
+func FuzzSanitizeHTML(f *testing.F) {
+	for _, s := range []string{
+		`<p onclick=x>a<script>b</script><a href="javascript:c">d</a></p>`,
+		`<a href="https://e.example/?a=1&b=<2>">x</a><img src=x onerror=y>`,
+		`<<p>>&amp;&lt;<!-- x --><style>p{}</style><math><mi>`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 4096 {
+			return
+		}
+		out := SanitizeHTML(s)
+		if again := SanitizeHTML(out); again != out {
+			t.Fatalf("not a fixed point:\n%q\n%q\n%q", s, out, again)
+		}
+		low := strings.ToLower(out)
+		for _, bad := range []string{"<script", "<style", "<img", "<iframe", "javascript:", " on", "style="} {
+			if strings.Contains(low, bad) && !strings.Contains(strings.ToLower(HTMLToText(out)), strings.TrimSpace(bad)) {
+				t.Fatalf("%q left in %q (from %q)", bad, out, s)
+			}
+		}
+	})
+}
