@@ -2,6 +2,7 @@ package mobilizon
 
 import (
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -198,4 +199,16 @@ func TestGroupActorGolden(t *testing.T) {
 		t.Errorf("sharedInbox: %v", g["endpoints"])
 	}
 	golden(t, "relay-actor.json", RelayActor(hub, "Bastide", testPEM, false))
+}
+
+func TestFloatJSON(t *testing.T) {
+	for f, want := range map[float64]string{48: "48.0", 0: "0.0", -1: "-1.0", 44.1361: "44.1361", 1e21: "1000000000000000000000.0", 1e-7: "0.0000001"} {
+		b, err := json.Marshal(Float(f))
+		if err != nil || string(b) != want {
+			t.Errorf("Float(%v) = %s %v, want %s", f, b, err, want)
+		}
+	}
+	if _, err := json.Marshal(map[string]any{"x": Float(math.NaN())}); err == nil {
+		t.Error("NaN marshalled")
+	}
 }

@@ -2,6 +2,8 @@ package mobilizon
 
 import (
 	"encoding/json"
+	"errors"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -90,14 +92,15 @@ func Context() []any {
 // 48 is an integer to its decoder and the point is dropped, 48.0 is kept.
 type Float float64
 
-// MarshalJSON writes f with a decimal point.
+// MarshalJSON writes f with a decimal point. NaN and infinities, which
+// JSON cannot carry, are an error.
 func (f Float) MarshalJSON() ([]byte, error) {
-	s := strconv.FormatFloat(float64(f), 'f', -1, 64)
-	if !strings.ContainsAny(s, ".eEn") { // n: NaN/Inf are refused below anyway
-		s += ".0"
+	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+		return nil, errors.New("mobilizon: a coordinate is not a finite number")
 	}
-	if _, err := strconv.ParseFloat(s, 64); err != nil {
-		return nil, err
+	s := strconv.FormatFloat(float64(f), 'f', -1, 64)
+	if !strings.Contains(s, ".") {
+		s += ".0"
 	}
 	return []byte(s), nil
 }

@@ -1,7 +1,6 @@
 package mobilizon
 
 import (
-	"encoding/json"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -696,8 +695,6 @@ func pictureURL(obj map[string]any) string {
 	}
 	return ""
 }
-
-var _ = json.Number("") // number() in ld.go reads json.Number
 
 // hostOf returns the lower-case host[:port] of a URL, for messages.
 func hostOf(u string) string {
