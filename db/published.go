@@ -107,6 +107,36 @@ func (s *Store) ListLivePublished(ctx context.Context, associationID int64, from
 	return out, rows.Err()
 }
 
+// ListLivePublishedAll is ListLivePublished over every association (the
+// relay's outbox); associationID 0 in ListLivePublished's sense.
+func (s *Store) ListLivePublishedAll(ctx context.Context, from time.Time, limit, offset int) ([]*PublishedObject, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT "+publishedCols+` FROM published_objects
+		WHERE state = 'live' AND start_utc >= ? ORDER BY published_at DESC, start_utc, object_uuid LIMIT ? OFFSET ?`,
+		fmtTime(from), limit, offset)
+	if err != nil {
+		return nil, fmt.Errorf("db: list published: %w", err)
+	}
+	defer rows.Close()
+	var out []*PublishedObject
+	for rows.Next() {
+		p, err := scanPublished(rows)
+		if err != nil {
+			return nil, fmt.Errorf("db: list published: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// CountLivePublishedFrom counts what ListLivePublishedAll pages through.
+func (s *Store) CountLivePublishedFrom(ctx context.Context, from time.Time) (int, error) {
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM published_objects WHERE state = 'live' AND start_utc >= ?`, fmtTime(from)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("db: count published: %w", err)
+	}
+	return n, nil
+}
+
 // CountLivePublished counts what ListLivePublished pages through.
 func (s *Store) CountLivePublished(ctx context.Context, associationID int64, from time.Time) (int, error) {
 	var n int

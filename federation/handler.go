@@ -280,17 +280,32 @@ func (f *Federation) serveRelayFollowing(w http.ResponseWriter, r *http.Request)
 }
 
 func (f *Federation) serveRelayOutbox(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, contentAP, emptyCollection(f.uris.RelayOutbox(), 0))
+	f.servePagedOutbox(w, r, nil)
 }
 
 // serveOutbox pages through an association's upcoming published events,
 // newest published first (Mobilizon reads only page 1 when it follows),
 // as Create activities embedding the Event.
 func (f *Federation) serveOutbox(w http.ResponseWriter, r *http.Request, a *model.Association) {
+	f.servePagedOutbox(w, r, a)
+}
+
+// servePagedOutbox serves an association's outbox, or the relay's (a nil
+// association): Announces of every association's upcoming events.
+func (f *Federation) servePagedOutbox(w http.ResponseWriter, r *http.Request, a *model.Association) {
 	ctx := r.Context()
-	id := f.uris.ActorOutbox(a.Slug)
+	id, owner := f.uris.RelayOutbox(), f.uris.RelayID()
+	if a != nil {
+		id, owner = f.uris.ActorOutbox(a.Slug), f.uris.ActorID(a.Slug)
+	}
 	from := f.cfg.Now().Add(-24 * time.Hour)
-	total, err := f.store.CountLivePublished(ctx, a.ID, from)
+	var total int
+	var err error
+	if a != nil {
+		total, err = f.store.CountLivePublished(ctx, a.ID, from)
+	} else {
+		total, err = f.store.CountLivePublishedFrom(ctx, from)
+	}
 	if err != nil {
 		f.serverError(w, r, err)
 		return
@@ -301,7 +316,7 @@ func (f *Federation) serveOutbox(w http.ResponseWriter, r *http.Request, a *mode
 			"@context":     mobilizon.Context(),
 			"id":           id,
 			"type":         "OrderedCollection",
-			"attributedTo": f.uris.ActorID(a.Slug),
+			"attributedTo": owner,
 			"totalItems":   total,
 			"first":        id + "?page=1",
 		})
@@ -312,12 +327,18 @@ func (f *Federation) serveOutbox(w http.ResponseWriter, r *http.Request, a *mode
 		httpError(w, http.StatusBadRequest, "page must be a positive integer")
 		return
 	}
-	objs, err := f.store.ListLivePublished(ctx, a.ID, from, pageSize, (page-1)*pageSize)
+	var objs []*db.PublishedObject
+	if a != nil {
+		objs, err = f.store.ListLivePublished(ctx, a.ID, from, pageSize, (page-1)*pageSize)
+	} else {
+		objs, err = f.store.ListLivePublishedAll(ctx, from, pageSize, (page-1)*pageSize)
+	}
 	if err != nil {
 		f.serverError(w, r, err)
 		return
 	}
 	items := []any{}
+	slugs := map[int64]string{}
 	for _, p := range objs {
 		obj, err := f.publishedObject(ctx, p)
 		if err != nil {
@@ -327,12 +348,33 @@ func (f *Federation) serveOutbox(w http.ResponseWriter, r *http.Request, a *mode
 			f.serverError(w, r, err)
 			return
 		}
-		items = append(items, map[string]any{
+		slug, ok := slugs[p.AssociationID]
+		if !ok {
+			if slug, err = f.keys.slug(ctx, p.AssociationID); err != nil {
+				continue
+			}
+			slugs[p.AssociationID] = slug
+		}
+		group := f.uris.ActorID(slug)
+		create := map[string]any{
 			"type":      "Create",
 			"id":        f.uris.ActivityID(mobilizon.IDOf(obj), "create", "outbox"),
-			"actor":     f.uris.ActorID(a.Slug),
+			"actor":     group,
 			"to":        []any{mobilizon.Public},
-			"cc":        []any{f.uris.FollowersID(a.Slug)},
+			"cc":        []any{f.uris.FollowersID(slug)},
+			"published": obj["published"],
+			"object":    obj,
+		}
+		if a != nil {
+			items = append(items, create)
+			continue
+		}
+		items = append(items, map[string]any{
+			"type":      "Announce",
+			"id":        f.uris.ActivityID(mobilizon.IDOf(obj), "announce", "outbox"),
+			"actor":     owner,
+			"to":        []any{f.uris.RelayFollowers()},
+			"cc":        []any{mobilizon.Public},
 			"published": obj["published"],
 			"object":    obj,
 		})
@@ -342,7 +384,7 @@ func (f *Federation) serveOutbox(w http.ResponseWriter, r *http.Request, a *mode
 		"id":           fmt.Sprintf("%s?page=%d", id, page),
 		"type":         "OrderedCollectionPage",
 		"partOf":       id,
-		"attributedTo": f.uris.ActorID(a.Slug),
+		"attributedTo": owner,
 		"totalItems":   total,
 		"orderedItems": items,
 	}

@@ -209,7 +209,7 @@ func TestEventNegotiationAndTombstone(t *testing.T) {
 // TestDiscovery: WebFinger for associations and the relay, NodeInfo 2.0
 // and 2.1 as application/json, unknown names refused.
 func TestDiscovery(t *testing.T) {
-	f, _, a, _ := goldenFixture(t)
+	f, s, a, cal := goldenFixture(t)
 	for _, name := range []string{a.Slug, "relay"} {
 		rec := serve(f, "GET", "/.well-known/webfinger?resource=acct:"+name+"@bastide.example", "")
 		var jrd struct {
@@ -253,10 +253,35 @@ func TestDiscovery(t *testing.T) {
 		g["endpoints"].(map[string]any)["sharedInbox"] != f.URIs().SharedInbox() {
 		t.Fatalf("actors: %v %v", g, r)
 	}
-	// The outbox: upcoming published events, paged.
-	var ob map[string]any
-	json.Unmarshal(serve(f, "GET", "/@"+a.Slug+"/outbox", "application/activity+json").Body.Bytes(), &ob)
-	if ob["type"] != "OrderedCollection" || ob["first"] != f.URIs().ActorOutbox(a.Slug)+"?page=1" {
-		t.Fatalf("outbox: %v", ob)
+	// The outboxes: upcoming published events, paged, newest published
+	// first; the Group's as Creates, the relay's as Announces.
+	ev := goldenEvent(t, s, cal.ID, "Fête du pruneau")
+	if _, err := s.PutEvent(context.Background(), db.Put{Event: ev}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.publishPending(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ path, typ, actor string }{
+		{"/@" + a.Slug + "/outbox", "Create", f.URIs().ActorID(a.Slug)},
+		{"/relay/outbox", "Announce", f.URIs().RelayID()},
+	} {
+		var ob, page map[string]any
+		json.Unmarshal(serve(f, "GET", c.path, "application/activity+json").Body.Bytes(), &ob)
+		if ob["type"] != "OrderedCollection" || ob["first"] != f.URIs().Base()+c.path+"?page=1" || ob["totalItems"] != 1.0 {
+			t.Fatalf("%s: %v", c.path, ob)
+		}
+		json.Unmarshal(serve(f, "GET", c.path+"?page=1", "application/activity+json").Body.Bytes(), &page)
+		items, _ := page["orderedItems"].([]any)
+		if len(items) != 1 {
+			t.Fatalf("%s page 1: %v", c.path, page)
+		}
+		it := items[0].(map[string]any)
+		if it["type"] != c.typ || it["actor"] != c.actor || mobilizon.IDOf(it["object"]) != f.URIs().EventID(ev.UUID) {
+			t.Fatalf("%s item: %v", c.path, it)
+		}
+	}
+	if rec := serve(f, "GET", "/@"+a.Slug+"/outbox?page=x", "application/activity+json"); rec.Code != 400 {
+		t.Fatalf("bad page: %d", rec.Code)
 	}
 }
