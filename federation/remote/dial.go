@@ -49,9 +49,12 @@ var blocked = func() []netip.Prefix {
 }()
 
 // AllowedAddr reports whether a connection to ip may be made when private
-// addresses are not allowed. IPv6 is allowed only inside 2000::/3 (global
-// unicast) and outside the special ranges above; IPv4-mapped addresses are
-// judged as IPv4.
+// addresses are not allowed: public IPv4 outside every special-purpose
+// range, and IPv6 only inside 2000::/3 (global unicast). Addresses that
+// embed IPv4 (IPv4-mapped and -compatible, NAT64 64:ff9b::/96, 6to4
+// 2002::/16, Teredo 2001::/32) are refused whole, whatever they embed: a
+// real server does not need them and they are the classic ways around an
+// IPv4 block list.
 func AllowedAddr(ip netip.Addr) bool {
 	if !ip.IsValid() {
 		return false
