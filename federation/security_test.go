@@ -329,3 +329,35 @@ func TestOrigins(t *testing.T) {
 		t.Fatal("the origin's Delete did not remove the event")
 	}
 }
+
+// TestNoPrivateFetches: in production mode (no private addresses), a
+// signature whose key lives on a loopback address is refused without any
+// connection to it (F-21), and no delivery goes there either (F-23).
+func TestNoPrivateFetches(t *testing.T) {
+	ctx := context.Background()
+	in := newInstance(t, func(c *Config) { c.AllowPrivateAddresses = false })
+	st := newStub(t)
+	actor := st.actor("/@grp", "Group")
+	body := mustJSON(t, createEvent(actor, st.URL()+"/events/1", "Réunion", time.Now().Add(time.Hour), nil))
+	if resp := signedPost(t, in.fed.URIs().SharedInbox(), actor+"#main-key", st.key, body); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("key on a loopback address: %d", resp.StatusCode)
+	}
+	if n := st.getCount("/@grp"); n != 0 {
+		t.Fatalf("%d connections to a loopback address", n)
+	}
+	if err := in.store.QueueActivity(ctx, in.fed.URIs().Base()+"/test/3", 0, []byte(`{}`), []string{st.URL() + "/inbox"}); err != nil {
+		t.Fatal(err)
+	}
+	wake(in.fed.wakeDeliver)
+	eventually(t, 5*time.Second, "the delivery to a loopback inbox to fail", func() bool {
+		ds, _ := in.store.DueDeliveries(ctx, time.Now().Add(48*time.Hour), 10, nil, nil)
+		c, _ := in.store.DeliveryCounts(ctx)
+		return (len(ds) == 1 && ds[0].Attempts > 0) || c[db.DeliveryDead] == 1
+	})
+	if got := len(st.received()); got != 0 {
+		t.Fatalf("%d POSTs reached a loopback inbox", got)
+	}
+	if _, _, err := in.fed.Follow(ctx, st.URL()+"/@grp", false); err == nil {
+		t.Fatal("following an actor on a loopback address succeeded")
+	}
+}
