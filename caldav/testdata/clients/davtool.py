@@ -4,7 +4,7 @@
 Usage:
   davtool.py collection BASE USER PASS NAME   URL of the calendar NAME in the user's home
   davtool.py list       URL  USER PASS        member names of a collection, one a line
-  davtool.py find       URL  USER PASS UID    URL of the member of a collection whose UID is UID
+  davtool.py uids       URL  USER PASS        "UID URL" of every member of a collection, one a line
   davtool.py get        URL  USER PASS        status, then the ETag, then the body
   davtool.py put        URL  USER PASS FILE [ETAG]   status (If-Match: ETAG, else If-None-Match: *)
   davtool.py delete     URL  USER PASS        status
@@ -86,7 +86,7 @@ def main():
             if p != me:
                 print(urllib.parse.unquote(p.rsplit("/", 1)[-1]))
         return
-    if cmd == "find":
+    if cmd == "uids":
         root = propfind(url, user, pw, ["d:getetag"], "1")
         me = urllib.parse.urlparse(url).path.rstrip("/")
         for r in root.findall("d:response", NS):
@@ -94,10 +94,11 @@ def main():
             if urllib.parse.urlparse(u).path.rstrip("/") == me:
                 continue
             st, _, data = request("GET", u, user, pw)
-            if st == 200 and any(l.strip() == "UID:" + args[0] for l in data.decode("utf-8", "replace").splitlines()):
-                print(u)
-                return
-        raise SystemExit("no member with UID %s in %s" % (args[0], url))
+            for line in data.decode("utf-8", "replace").splitlines():
+                if st == 200 and line.startswith("UID:"):
+                    print(line[4:].strip(), u)
+                    break
+        return
     if cmd == "get":
         st, h, data = request("GET", url, user, pw)
         print(st)
