@@ -46,7 +46,8 @@ func init() {
 		Args:    "USERNAME",
 		Summary: "create a password for one device or calendar app (shown once)",
 		Help: `Generates a strong random password for one device (a phone, Thunderbird on a
-laptop...) and prints it once: only its bcrypt hash is stored. Give each
+laptop...) and prints it once, alone on standard output (the instructions go
+to standard error): only its bcrypt hash is stored. Give each
 device its own, so that a lost phone can be cut off with
 "bastide app-password revoke" without changing anything else.`,
 		MinArgs: 1, MaxArgs: 1,
@@ -80,20 +81,21 @@ device its own, so that a lost phone can be cut off with
 					}
 					return err
 				}
-				server := "the address of this Bastide instance"
+				server := "this instance's address followed by /dav/, e.g. https://agenda.example.org/dav/ (or give --base-url)"
 				if *baseURL != "" {
 					server = strings.TrimRight(*baseURL, "/") + "/dav/"
 				}
-				fmt.Fprintf(app.Stdout, `App password for %s on %q:
-
-    %s
-
-It is shown only this once. In the calendar app (DAVx5, Thunderbird, Apple
-Calendar, GNOME Calendar...), add a CalDAV account with:
+				// The password alone on standard output (PW=$(bastide
+				// app-password add ...) works), the explanation on standard
+				// error.
+				fmt.Fprintf(app.Stderr, "App password for %s on %q (shown only this once):\n", u.Username, *name)
+				fmt.Fprintln(app.Stdout, pw)
+				fmt.Fprintf(app.Stderr, `In the calendar app (DAVx5, Thunderbird, Apple Calendar, GNOME Calendar...),
+add a CalDAV account with:
     server:   %s
     username: %s
     password: the one above
-`, u.Username, *name, pw, server, u.Username)
+`, server, u.Username)
 				return nil
 			}
 		},

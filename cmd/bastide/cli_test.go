@@ -251,9 +251,10 @@ func TestAssociationsMembersAppPasswords(t *testing.T) {
 
 	r = cliEnv(t, data, "", []string{"BASTIDE_BASE_URL=https://agenda.example.org"}, "app-password", "add", "alice", "--name", "phone")
 	r.must(t, 0, "shown only this once", "https://agenda.example.org/dav/", "username: alice")
-	pw := regexp.MustCompile(`(?m)^    ([A-Za-z0-9]{6}(?:-[A-Za-z0-9]{6}){3})$`).FindStringSubmatch(r.stdout)
+	// The password alone on standard output, for scripts.
+	pw := regexp.MustCompile(`^([A-Za-z0-9]{6}(?:-[A-Za-z0-9]{6}){3})\n$`).FindStringSubmatch(r.stdout)
 	if pw == nil {
-		t.Fatalf("no password in %s", r.stdout)
+		t.Fatalf("standard output is not just the password: %q", r.stdout)
 	}
 	if strings.Contains(state(t, data), pw[1]) {
 		t.Fatal("the app password is stored in clear")
