@@ -133,3 +133,12 @@ func (s *Store) CountFollowers(ctx context.Context, associationID int64) (int, e
 	}
 	return n, nil
 }
+
+// DeleteFollowerEverywhere removes every follow of a remote actor (the
+// actor was deleted on its server).
+func (s *Store) DeleteFollowerEverywhere(ctx context.Context, actorID string) error {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM followers WHERE actor_id = ?`, actorID); err != nil {
+		return fmt.Errorf("db: delete follower %s: %w", actorID, err)
+	}
+	return nil
+}

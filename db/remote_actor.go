@@ -76,3 +76,17 @@ func (s *Store) GetRemoteActorByKeyID(ctx context.Context, keyID string) (*Remot
 	}
 	return a, nil
 }
+
+// InitMeta stores a small state value unless the key is already set, and
+// returns the value that is stored: of two processes initialising the same
+// key (a key pair), both end up with the first one's.
+func (s *Store) InitMeta(ctx context.Context, key, value string) (string, error) {
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, value); err != nil {
+		return "", fmt.Errorf("db: init %s: %w", key, err)
+	}
+	var v string
+	if err := s.w.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v); err != nil {
+		return "", fmt.Errorf("db: init %s: %w", key, mapErr(err))
+	}
+	return v, nil
+}

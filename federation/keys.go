@@ -8,6 +8,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/bastide47/bastide/db"
@@ -23,6 +24,7 @@ const minKeyBits = 2048
 const (
 	metaRelayPrivate = "federation.relay_private_key_pem"
 	metaRelayPublic  = "federation.relay_public_key_pem"
+	metaRelayPair    = "federation.relay_key_pair"
 )
 
 // generateKeyPair returns a new RSA key pair as PEM: PKCS#1 private key,
@@ -113,10 +115,17 @@ func (k *keyring) relay(ctx context.Context) (*rsa.PrivateKey, string, error) {
 	privPEM, err1 := k.store.GetMeta(ctx, metaRelayPrivate)
 	pubPEM, err2 := k.store.GetMeta(ctx, metaRelayPublic)
 	if errors.Is(err1, db.ErrNotFound) || errors.Is(err2, db.ErrNotFound) {
-		privPEM, pubPEM, err1 = generateKeyPair()
-		if err1 != nil {
-			return nil, "", err1
+		// One key pair, stored as one value so that two processes starting
+		// at once (serve and a CLI command) agree on it.
+		priv, pub, err := generateKeyPair()
+		if err != nil {
+			return nil, "", err
 		}
+		pair, err := k.store.InitMeta(ctx, metaRelayPair, priv+"\x00"+pub)
+		if err != nil {
+			return nil, "", err
+		}
+		privPEM, pubPEM, _ = strings.Cut(pair, "\x00")
 		if err := k.store.SetMeta(ctx, metaRelayPrivate, privPEM); err != nil {
 			return nil, "", err
 		}

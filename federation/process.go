@@ -191,8 +191,12 @@ func (f *Federation) onActorUpdate(ctx context.Context, obj map[string]any) erro
 // origin.
 func (f *Federation) onDelete(ctx context.Context, act map[string]any, signer string) error {
 	id := mobilizon.IDOf(act["object"])
-	if id == "" || id == signer {
+	if id == "" {
 		return nil
+	}
+	if id == signer {
+		// The actor itself was deleted: it follows nobody any more.
+		return f.store.DeleteFollowerEverywhere(ctx, signer)
 	}
 	if !mobilizon.SameOrigin(id, signer) {
 		return fmt.Errorf("%s may not delete %s", signer, id)

@@ -285,3 +285,20 @@ func TestDiscovery(t *testing.T) {
 		t.Fatalf("bad page: %d", rec.Code)
 	}
 }
+
+// TestActorDeleted: a Delete of the actor itself (an account closed on its
+// server) removes its follows of our actors.
+func TestActorDeleted(t *testing.T) {
+	ctx := context.Background()
+	f, s, a, _ := goldenFixture(t)
+	ann := "https://mobilizon.example/@ann"
+	if _, err := s.GetFollower(ctx, a.ID, ann); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.process(ctx, map[string]any{"type": "Delete", "id": ann + "#delete", "actor": ann, "object": ann}, ann); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetFollower(ctx, a.ID, ann); err == nil {
+		t.Fatal("a deleted actor still follows the association")
+	}
+}
