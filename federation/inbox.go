@@ -34,7 +34,7 @@ func (f *Federation) serveInbox(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	if !strings.EqualFold(r.Host, f.uris.Host()) {
+	if !f.ourHost(r.Host) {
 		httpError(w, http.StatusUnauthorized, "this request is addressed to another host than "+f.uris.Host())
 		return
 	}
@@ -152,4 +152,19 @@ func (f *Federation) processItem(ctx context.Context, it *db.InboxItem) {
 	if err := f.store.DoneInbox(ctx, it.ID); err != nil {
 		f.log.ErrorContext(ctx, "federation: inbox done", "err", err)
 	}
+}
+
+// ourHost reports whether a request's Host names this instance (a default
+// port written out by a proxy is accepted).
+func (f *Federation) ourHost(h string) bool {
+	h = strings.ToLower(h)
+	if h == f.uris.Host() {
+		return true
+	}
+	for _, p := range []string{":443", ":80"} {
+		if strings.TrimSuffix(h, p) == f.uris.Host() && strings.HasSuffix(h, p) {
+			return true
+		}
+	}
+	return false
 }
