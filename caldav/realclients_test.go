@@ -209,31 +209,38 @@ var litmusNotApplicable = func() map[string]string {
 // litmusSuites are the suites that apply to a calendar collection.
 const litmusSuites = "basic copymove props locks http"
 
-var litmusLine = regexp.MustCompile(`(\d+)\.\s+(\w+)\.*\s+(pass|FAIL|SKIPPED|WARNING)`)
+// litmusResult matches one test of litmus' output: its number and name,
+// the warnings it printed, and its result, e.g.
+//
+//  5. put_no_parent......... WARNING: MKCOL with missing intermediate gave 404, should be 409
+//     ...................... pass (with 1 warning)
+var litmusResult = regexp.MustCompile(`(?m)(\d+)\. (\w+)\.+ ((?:WARNING: .*\n\s*\.+ )*)(pass|FAIL|SKIPPED)(.*)`)
 
-// parseLitmus returns "suite/test" -> "pass", "FAIL" or "SKIPPED", with the
-// FAIL messages.
-func parseLitmus(out string) (map[string]string, map[string]string) {
-	res, msgs := map[string]string{}, map[string]string{}
-	suite := ""
-	for _, line := range strings.Split(strings.ReplaceAll(out, "\r", "\n"), "\n") {
-		if rest, ok := strings.CutPrefix(line, "-> running `"); ok {
-			suite = strings.TrimSuffix(rest, "':")
-			continue
-		}
-		for _, m := range litmusLine.FindAllStringSubmatch(line, -1) {
+// litmusRepeated are the test names litmus uses more than once in a suite.
+var litmusRepeated = map[string]bool{"propget": true, "propinit": true, "notowner_modify": true,
+	"notowner_lock": true, "owner_modify": true, "unlock": true, "refresh": true}
+
+// parseLitmus returns "suite/test" -> "pass", "FAIL" or "SKIPPED", and the
+// FAIL messages and warnings by test.
+func parseLitmus(out string) (res, msgs map[string]string) {
+	res, msgs = map[string]string{}, map[string]string{}
+	out = strings.ReplaceAll(out, "\r", "")
+	for _, part := range strings.Split(out, "-> running `")[1:] {
+		suite, body, _ := strings.Cut(part, "':")
+		for _, m := range litmusResult.FindAllStringSubmatch(body, -1) {
 			name := suite + "/" + m[2]
-			if m[2] == "propget" || m[2] == "propinit" || m[2] == "notowner_modify" || m[2] == "notowner_lock" ||
-				m[2] == "owner_modify" || m[2] == "unlock" || m[2] == "refresh" {
-				// litmus repeats these names; number them
+			if litmusRepeated[m[2]] {
 				name += "#" + m[1]
 			}
-			if m[3] == "WARNING" {
-				continue
-			}
-			res[name] = m[3]
-			if m[3] == "FAIL" {
-				msgs[name] = strings.TrimSpace(line[strings.Index(line, "FAIL"):])
+			res[name] = m[4]
+			if m[4] == "FAIL" || m[3] != "" {
+				var words []string
+				for _, w := range strings.Fields(m[3] + m[4] + m[5]) {
+					if strings.Trim(w, ".") != "" {
+						words = append(words, w)
+					}
+				}
+				msgs[name] = strings.Join(words, " ")
 			}
 		}
 	}
@@ -275,6 +282,9 @@ func TestLitmus(t *testing.T) {
 			t.Errorf("litmus %s passes: remove it from litmusNotApplicable (%s)", n, reason)
 		case res[n] == "pass":
 			passed++
+			if msgs[n] != "" {
+				t.Logf("litmus %s: %s", n, msgs[n])
+			}
 		case !listed && msgs[n] != "":
 			t.Errorf("litmus %s: %s", n, msgs[n])
 		case !listed:
@@ -645,4 +655,28 @@ func rawDAV(t *testing.T, method, url, user, pass string, hdr map[string]string,
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, resp.Header.Get("ETag"), string(b)
+}
+
+// TestParseLitmus checks the parser on litmus 0.13's output, warnings and
+// repeated names included.
+func TestParseLitmus(t *testing.T) {
+	out := "-> running `basic':\n 0. init..................  0. init.................. pass\n" +
+		" 5. put_no_parent......... WARNING: MKCOL with missing intermediate gave 404, should be 409\n" +
+		"    ...................... pass (with 1 warning)\n" +
+		"    ......................  6. mkcol_over_plain...... SKIPPED\n" +
+		"14. mkcol_with_body....... 14. mkcol_with_body....... FAIL (MKCOL with weird body must fail with 415 (RFC2518:8.3.1))\n" +
+		"<- summary for `basic': of 12 tests run: 7 passed, 5 failed. 58.3%\n-> running `props':\n" +
+		" 5. propinit..............  5. propinit.............. FAIL (PUT of `/x': 403 Forbidden)\n" +
+		" 7. propget...............  7. propget............... SKIPPED\n" +
+		" 2. options............... WARNING: server does not claim Class 2 compliance\n" +
+		"    ...................... WARNING: second\n    ...................... FAIL (boom)\n"
+	res, msgs := parseLitmus(out)
+	jsonEq(t, "results", res, map[string]string{"basic/init": "pass", "basic/put_no_parent": "pass",
+		"basic/mkcol_over_plain": "SKIPPED", "basic/mkcol_with_body": "FAIL", "props/propinit#5": "FAIL",
+		"props/propget#7": "SKIPPED", "props/options": "FAIL"})
+	jsonEq(t, "messages", msgs, map[string]string{
+		"basic/put_no_parent":   "WARNING: MKCOL with missing intermediate gave 404, should be 409 pass (with 1 warning)",
+		"basic/mkcol_with_body": "FAIL (MKCOL with weird body must fail with 415 (RFC2518:8.3.1))",
+		"props/propinit#5":      "FAIL (PUT of `/x': 403 Forbidden)",
+		"props/options":         "WARNING: server does not claim Class 2 compliance WARNING: second FAIL (boom)"})
 }
