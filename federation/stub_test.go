@@ -26,6 +26,7 @@ type stub struct {
 	posts      []stubPost
 	status     int
 	gets       map[string]int
+	handlers   map[string]http.HandlerFunc
 }
 
 type stubPost struct {
@@ -36,7 +37,7 @@ type stubPost struct {
 }
 
 func newStub(t testing.TB) *stub {
-	s := &stub{t: t, key: rsaKey(t), docs: map[string]map[string]any{}, actorTypes: map[string]string{}, status: http.StatusAccepted, gets: map[string]int{}}
+	s := &stub{t: t, key: rsaKey(t), docs: map[string]map[string]any{}, actorTypes: map[string]string{}, status: http.StatusAccepted, gets: map[string]int{}, handlers: map[string]http.HandlerFunc{}}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.srv.Close)
 	return s
@@ -92,6 +93,11 @@ func (s *stub) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.gets[r.URL.Path]++
+	if h, ok := s.handlers[r.URL.Path]; ok {
+		s.mu.Unlock()
+		h(w, r)
+		return
+	}
 	d, ok := s.docs[r.URL.Path]
 	typ, isActor := s.actorTypes[r.URL.Path]
 	if !ok && isActor {
@@ -149,4 +155,11 @@ func (s *stub) setKey(k *rsa.PrivateKey) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.key = k
+}
+
+// handle serves path with h (GET).
+func (s *stub) handle(path string, h http.HandlerFunc) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.handlers[path] = h
 }
