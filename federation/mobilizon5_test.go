@@ -192,4 +192,3 @@ func TestMobilizon5Group(t *testing.T) {
 		t.Fatalf("announced event: %+v %v", got, err)
 	}
 }
-
