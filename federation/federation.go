@@ -42,6 +42,9 @@ type Config struct {
 	MaxInboxBody int64
 	// MaxJSONDepth bounds the nesting of incoming JSON (default 32).
 	MaxJSONDepth int
+	// MaxInboxQueue bounds the activities waiting to be processed; past it
+	// the inbox answers 503 with Retry-After (default 20 000).
+	MaxInboxQueue int
 	// DeliveryWorkers bounds concurrent deliveries (default 32).
 	DeliveryWorkers int
 	// PerHostConcurrency bounds concurrent deliveries to one host (default 4).
@@ -80,6 +83,9 @@ func (c *Config) defaults() {
 	}
 	if c.MaxJSONDepth <= 0 {
 		c.MaxJSONDepth = 32
+	}
+	if c.MaxInboxQueue <= 0 {
+		c.MaxInboxQueue = 20000
 	}
 	if c.DeliveryWorkers <= 0 {
 		c.DeliveryWorkers = 32
@@ -145,6 +151,10 @@ type Federation struct {
 
 	keyMu    sync.Mutex
 	keyCache map[string]cachedKey
+
+	queueMu  sync.Mutex
+	queueAt  time.Time
+	queueLen int
 
 	handler http.Handler
 

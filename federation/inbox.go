@@ -34,6 +34,11 @@ func (f *Federation) serveInbox(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusBadRequest, err.Error())
 		return
 	}
+	if f.inboxFull(ctx) {
+		w.Header().Set("Retry-After", "30")
+		httpError(w, http.StatusServiceUnavailable, "the inbox queue is full; retry later")
+		return
+	}
 	if !f.ourHost(r.Host) {
 		httpError(w, http.StatusUnauthorized, "this request is addressed to another host than "+f.uris.Host())
 		return
@@ -167,4 +172,20 @@ func (f *Federation) ourHost(h string) bool {
 		}
 	}
 	return false
+}
+
+// inboxFull reports whether the processing queue holds MaxInboxQueue
+// activities or more (a flood): new ones are then refused with 503 and
+// Retry-After, which senders retry, instead of growing without bound. The
+// length is read at most once a second.
+func (f *Federation) inboxFull(ctx context.Context) bool {
+	f.queueMu.Lock()
+	defer f.queueMu.Unlock()
+	if time.Since(f.queueAt) > time.Second {
+		if n, err := f.store.InboxQueueLen(ctx); err == nil {
+			f.queueLen = n
+		}
+		f.queueAt = time.Now()
+	}
+	return f.queueLen >= f.cfg.MaxInboxQueue
 }

@@ -216,6 +216,29 @@ func TestInboxLimits(t *testing.T) {
 	}
 }
 
+// TestInboxFlood: past MaxInboxQueue waiting activities the inbox answers
+// 503 with Retry-After, and takes activities again once the queue drains.
+func TestInboxFlood(t *testing.T) {
+	in := newInstance(t, func(c *Config) { c.MaxInboxQueue = 3 })
+	in.stop() // no worker: the queue only grows
+	<-in.done
+	st := newStub(t)
+	actor := st.actor("/@grp", "Group")
+	codes := []int{}
+	for i := 0; i < 6; i++ {
+		body := mustJSON(t, map[string]any{"type": "Like", "id": fmt.Sprintf("%s/like/%d", st.URL(), i), "actor": actor, "object": "x"})
+		codes = append(codes, signedPost(t, in.fed.URIs().SharedInbox(), actor+"#main-key", st.key, body).StatusCode)
+		time.Sleep(350 * time.Millisecond)
+	}
+	if codes[0] != 202 || codes[len(codes)-1] != http.StatusServiceUnavailable {
+		t.Fatalf("statuses %v: want 202 first and 503 once the queue is full", codes)
+	}
+	n, _ := in.store.InboxQueueLen(context.Background())
+	if n > 4 {
+		t.Fatalf("%d activities queued past a bound of 3", n)
+	}
+}
+
 // TestKeyRotation: a rotated key is refetched once; garbage signatures do
 // not make us refetch more than once per gap.
 func TestKeyRotation(t *testing.T) {
