@@ -48,6 +48,8 @@ type eventPage struct {
 	AssocHref   string
 	Handle      string
 	Source      string
+	Group       string
+	GroupHref   string
 	Original    string
 	ICSHref     string
 	LD          map[string]any
@@ -266,6 +268,10 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 	if e.Origin == model.OriginRemote {
 		p.Source = hostOf(e.APID)
 		p.Original = httpURL(e.APID)
+		if cal.Kind == model.CalendarRemote && assoc == nil {
+			// The remote group or instance the event comes from.
+			p.Group, p.GroupHref = cal.Name, httpURL(cal.Source)
+		}
 	}
 	p.LD = a.eventLD(e, p, sp, assoc, place, lat, lon, geo)
 	return p, nil
@@ -353,6 +359,12 @@ func (a *app) eventLD(e *model.Event, p *eventPage, sp span, assoc *model.Associ
 	}
 	if assoc != nil {
 		org := map[string]any{"@type": "Organization", "name": assoc.Name, "url": a.opts.BaseURL + "/@" + assoc.Slug}
+		ld["organizer"] = org
+	} else if p.Group != "" {
+		org := map[string]any{"@type": "Organization", "name": p.Group}
+		if p.GroupHref != "" {
+			org["url"] = p.GroupHref
+		}
 		ld["organizer"] = org
 	} else if p.Source != "" {
 		ld["organizer"] = map[string]any{"@type": "Organization", "name": p.Source}

@@ -312,7 +312,11 @@ func TestHostileFieldsInertHTML(t *testing.T) {
 		t.Errorf("JSON-LD keeps the text as data: %q", ld["name"])
 	}
 	r = f.get("/events/" + f.uuids["https://mobilizon.test/events/bal"])
-	mustContain(t, "hostile remote", r.body, "Bal &lt;script&gt;", "Bal trad", "lien", "Publié sur mobilizon.test")
+	mustContain(t, "hostile remote", r.body, "Bal &lt;script&gt;", "Bal trad", "lien", "Publié sur mobilizon.test",
+		`<a href="https://mobilizon.test/@bal" rel="nofollow noopener noreferrer ugc">Mobilizon</a>`)
+	if org, _ := jsonLD(t, r.body)["organizer"].(map[string]any); org["name"] != "Mobilizon" || org["url"] != "https://mobilizon.test/@bal" {
+		t.Errorf("remote organiser in JSON-LD: %v", org)
+	}
 	mustNotContain(t, "hostile remote", r.body, "alert(&#34;r2&#34;)", "javascript")
 }
 
