@@ -318,7 +318,7 @@ func (f *Federation) servePagedOutbox(w http.ResponseWriter, r *http.Request, a 
 			"type":         "OrderedCollection",
 			"attributedTo": owner,
 			"totalItems":   total,
-			"first":        id + "?page=1",
+			"first":        f.uris.PageID(id, 1),
 		})
 		return
 	}
@@ -381,7 +381,7 @@ func (f *Federation) servePagedOutbox(w http.ResponseWriter, r *http.Request, a 
 	}
 	out := map[string]any{
 		"@context":     mobilizon.Context(),
-		"id":           fmt.Sprintf("%s?page=%d", id, page),
+		"id":           f.uris.PageID(id, page),
 		"type":         "OrderedCollectionPage",
 		"partOf":       id,
 		"attributedTo": owner,
@@ -389,10 +389,10 @@ func (f *Federation) servePagedOutbox(w http.ResponseWriter, r *http.Request, a 
 		"orderedItems": items,
 	}
 	if page*pageSize < total {
-		out["next"] = fmt.Sprintf("%s?page=%d", id, page+1)
+		out["next"] = f.uris.PageID(id, page+1)
 	}
 	if page > 1 {
-		out["prev"] = fmt.Sprintf("%s?page=%d", id, page-1)
+		out["prev"] = f.uris.PageID(id, page-1)
 	}
 	writeJSON(w, http.StatusOK, contentAP, out)
 }
