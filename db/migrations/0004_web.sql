@@ -1,1 +1,0 @@
--- Reserved for 0004_web tables; its owner fills it in (the lead removes it if it stays empty).
