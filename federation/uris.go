@@ -160,4 +160,6 @@ func (u *URIs) OutboxID(slug string) string { return u.ActorOutbox(slug) }
 func (u *URIs) SharedInboxID() string { return u.SharedInbox() }
 
 // PageID is page n (from 1) of one of our collections.
-func (u *URIs) PageID(collection string, n int) string { return fmt.Sprintf("%s?page=%d", collection, n) }
+func (u *URIs) PageID(collection string, n int) string {
+	return fmt.Sprintf("%s?page=%d", collection, n)
+}
