@@ -119,30 +119,7 @@ func (s *Store) FeedEventIDs(ctx context.Context, q InstanceQuery, limit int) ([
 		JOIN calendars c ON c.id = e.calendar_id
 		WHERE i.start_utc >= ? AND i.start_utc < ? AND (i.end_utc > ? OR (i.end_utc = i.start_utc AND i.start_utc >= ?))`)
 	args = append(args, fmtTime(q.From.Add(-longest)), fmtTime(q.To), fmtTime(q.From), fmtTime(q.From))
-	inInts(&sb, &args, "e.calendar_id", q.CalendarIDs)
-	inInts(&sb, &args, "c.association_id", q.AssociationIDs)
-	if len(q.Communes) > 0 {
-		sb.WriteString(" AND e.commune_insee IN (" + placeholders(len(q.Communes)) + ")")
-		for _, c := range q.Communes {
-			args = append(args, c)
-		}
-	}
-	if len(q.Categories) > 0 {
-		sb.WriteString(" AND e.id IN (SELECT event_id FROM event_categories WHERE category IN (" + placeholders(len(q.Categories)) + "))")
-		for _, c := range q.Categories {
-			args = append(args, c)
-		}
-	}
-	if m := FTSQuery(q.Text); m != "" {
-		sb.WriteString(" AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
-		args = append(args, m)
-	}
-	if q.Public {
-		sb.WriteString(" AND c.public = 1 AND e.moderation = 'approved' AND e.class NOT IN ('PRIVATE', 'CONFIDENTIAL')")
-	}
-	if !q.IncludeCancelled {
-		sb.WriteString(" AND i.status <> 'CANCELLED' AND e.status <> 'CANCELLED'")
-	}
+	writeInstanceFilters(&sb, &args, q)
 	sb.WriteString(" ORDER BY i.start_utc, i.event_id LIMIT ?")
 	args = append(args, limit)
 	rows, err := s.r.QueryContext(ctx, sb.String(), args...)

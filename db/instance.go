@@ -108,30 +108,7 @@ func (s *Store) ListInstances(ctx context.Context, q InstanceQuery) ([]InstanceR
 		sb.WriteString(" AND (i.start_utc > ? OR (i.start_utc = ? AND i.event_id > ?))")
 		args = append(args, fmtTime(q.After.Start), fmtTime(q.After.Start), q.After.EventID)
 	}
-	inInts(&sb, &args, "e.calendar_id", q.CalendarIDs)
-	inInts(&sb, &args, "c.association_id", q.AssociationIDs)
-	if len(q.Communes) > 0 {
-		sb.WriteString(" AND e.commune_insee IN (" + placeholders(len(q.Communes)) + ")")
-		for _, c := range q.Communes {
-			args = append(args, c)
-		}
-	}
-	if len(q.Categories) > 0 {
-		sb.WriteString(" AND e.id IN (SELECT event_id FROM event_categories WHERE category IN (" + placeholders(len(q.Categories)) + "))")
-		for _, c := range q.Categories {
-			args = append(args, c)
-		}
-	}
-	if m := FTSQuery(q.Text); m != "" {
-		sb.WriteString(" AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
-		args = append(args, m)
-	}
-	if q.Public {
-		sb.WriteString(" AND c.public = 1 AND e.moderation = 'approved' AND e.class NOT IN ('PRIVATE', 'CONFIDENTIAL')")
-	}
-	if !q.IncludeCancelled {
-		sb.WriteString(" AND i.status <> 'CANCELLED' AND e.status <> 'CANCELLED'")
-	}
+	writeInstanceFilters(&sb, &args, q)
 	sb.WriteString(" ORDER BY i.start_utc, i.event_id LIMIT ?")
 	args = append(args, limit)
 
@@ -170,6 +147,36 @@ type prefixScanner struct {
 
 func (p prefixScanner) Scan(dest ...any) error {
 	return p.row.Scan(append(append([]any{}, p.before...), dest...)...)
+}
+
+// writeInstanceFilters appends q's filters (calendars, associations,
+// communes, categories, text, public, cancelled) to a query over
+// event_instances i, events e and calendars c.
+func writeInstanceFilters(sb *strings.Builder, args *[]any, q InstanceQuery) {
+	inInts(sb, args, "e.calendar_id", q.CalendarIDs)
+	inInts(sb, args, "c.association_id", q.AssociationIDs)
+	if len(q.Communes) > 0 {
+		sb.WriteString(" AND e.commune_insee IN (" + placeholders(len(q.Communes)) + ")")
+		for _, c := range q.Communes {
+			*args = append(*args, c)
+		}
+	}
+	if len(q.Categories) > 0 {
+		sb.WriteString(" AND e.id IN (SELECT event_id FROM event_categories WHERE category IN (" + placeholders(len(q.Categories)) + "))")
+		for _, c := range q.Categories {
+			*args = append(*args, c)
+		}
+	}
+	if m := FTSQuery(q.Text); m != "" {
+		sb.WriteString(" AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
+		*args = append(*args, m)
+	}
+	if q.Public {
+		sb.WriteString(" AND c.public = 1 AND e.moderation = 'approved' AND e.class NOT IN ('PRIVATE', 'CONFIDENTIAL')")
+	}
+	if !q.IncludeCancelled {
+		sb.WriteString(" AND i.status <> 'CANCELLED' AND e.status <> 'CANCELLED'")
+	}
 }
 
 func inInts(sb *strings.Builder, args *[]any, col string, ids []int64) {
