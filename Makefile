@@ -5,7 +5,8 @@ GO       ?= go
 TAGS     := sqlite_fts5
 BIN      := bin/bastide
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS  := -X main.version=$(VERSION)
+COMMIT   ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)
+LDFLAGS  := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 export CGO_ENABLED = 1
 
 .PHONY: all build run test lint bench deps clean

@@ -10,13 +10,21 @@ import (
 	"github.com/bastide47/bastide/db"
 )
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3".
-var version = "dev"
+// version and commit may be set at build time with
+// -ldflags "-X main.version=v1.2.3 -X main.commit=abc123" (the Makefile
+// does); otherwise they come from the module and VCS build information.
+var (
+	version = "dev"
+	commit  = ""
+)
 
 // buildInfo returns the version, the VCS commit (with "+dirty" when the
 // tree had changes) and the Go version the binary was built with.
-func buildInfo() (ver, commit, goVersion string) {
-	ver, commit, goVersion = version, "unknown", runtime.Version()
+func buildInfo() (ver, rev, goVersion string) {
+	ver, rev, goVersion = version, "unknown", runtime.Version()
+	if commit != "" {
+		rev = commit
+	}
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return
@@ -24,22 +32,19 @@ func buildInfo() (ver, commit, goVersion string) {
 	if ver == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		ver = bi.Main.Version
 	}
-	var rev, modified string
+	var vcsRev, modified string
 	for _, s := range bi.Settings {
 		switch s.Key {
 		case "vcs.revision":
-			rev = s.Value
+			vcsRev = s.Value
 		case "vcs.modified":
 			modified = s.Value
 		}
 	}
-	if rev != "" {
-		if len(rev) > 12 {
-			rev = rev[:12]
-		}
-		commit = rev
+	if vcsRev != "" && commit == "" {
+		rev = vcsRev[:min(12, len(vcsRev))]
 		if modified == "true" {
-			commit += "+dirty"
+			rev += "+dirty"
 		}
 	}
 	return
