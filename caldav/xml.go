@@ -2,6 +2,7 @@ package caldav
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -121,6 +122,8 @@ func parseXML(r io.Reader, maxDepth, maxNodes int) (*node, error) {
 		case xml.CharData:
 			if len(stack) > 0 {
 				stack[len(stack)-1].Text += string(t)
+			} else if len(bytes.TrimSpace(t)) > 0 {
+				return nil, errors.New("malformed XML: text outside the root element")
 			}
 		}
 	}
@@ -145,6 +148,9 @@ func (h *handler) readXMLBody(r *http.Request) (*node, error) {
 		return nil, nil
 	}
 	n, err := parseXML(br, h.opts.MaxXMLDepth, h.opts.MaxXMLNodes)
+	if errors.Is(err, errXMLEmpty) {
+		return nil, nil // whitespace only: no body
+	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) || (err != nil && strings.Contains(err.Error(), "request body too large")) {
 		return nil, errBodyTooLarge
