@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bastide47/bastide/db/dbtest"
 )
 
 // importFile holds good objects, bad ones and two components sharing a
@@ -165,5 +168,63 @@ func TestImport(t *testing.T) {
 	cli(t, data, "", "import", file, "--association", "comite-nerac").must(t, 0, "2 added")
 	if out := cli(t, data, "", "import", file, "--association", "comite-nerac").stdout; strings.Contains(out, "Created") {
 		t.Fatalf("the default calendar was created again: %s", out)
+	}
+}
+
+func TestImportReportListsTheFirstRefusals(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n")
+	for i := 0; i < maxRefusalsShown+5; i++ {
+		fmt.Fprintf(&sb, "BEGIN:VEVENT\r\nUID:bad-%02d\r\nSUMMARY:no start\r\nEND:VEVENT\r\n", i)
+	}
+	sb.WriteString("BEGIN:VEVENT\r\nUID:good\r\nDTSTART:20300101T100000Z\r\nSUMMARY:ok\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+	store := dbtest.New(t)
+	a, _ := dbtest.Association(t, store, "asso")
+	var progress []string
+	rep, err := importICS(context.Background(), store, a, []byte(sb.String()), importOptions{
+		CalendarSlug: "main", Batch: 10,
+		Progress: func(done, total int) { progress = append(progress, fmt.Sprintf("%d/%d", done, total)) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	rep.print(&out, "asso")
+	text := out.String()
+	if rep.Added != 1 || len(rep.Refused) != maxRefusalsShown+5 || rep.CalendarCreated {
+		t.Fatalf("report %+v", rep)
+	}
+	if !strings.Contains(text, "refused bad-00: ") || !strings.Contains(text, "refused bad-19: ") || strings.Contains(text, "refused bad-20") ||
+		!strings.Contains(text, "... and 5 more refused") {
+		t.Fatalf("report text:\n%s", text)
+	}
+	if strings.Join(progress, " ") != "10/26 20/26 26/26" {
+		t.Fatalf("progress %v", progress)
+	}
+}
+
+func TestProgressBar(t *testing.T) {
+	var sb strings.Builder
+	bar := progressBar(&sb)
+	bar(5, 10)
+	if got := sb.String(); !strings.HasPrefix(got, "\r[###############               ]  50% 5/10 ") || !strings.HasSuffix(got, "events/s") {
+		t.Fatalf("%q", got)
+	}
+}
+
+func TestHrefFor(t *testing.T) {
+	for uid, want := range map[string]string{
+		"abc-123@example.org":              "abc-123@example.org.ics",
+		"040000008200E00074C5B7101A82E008": "040000008200E00074C5B7101A82E008.ics",
+	} {
+		if got := hrefFor(uid); got != want {
+			t.Errorf("hrefFor(%q) = %q, want %q", uid, got, want)
+		}
+	}
+	for _, uid := range []string{"a/b", "../x", ".hidden", "with space", strings.Repeat("x", 300), "é"} {
+		got := hrefFor(uid)
+		if len(got) != 36 || strings.ContainsAny(got, "/ ") {
+			t.Errorf("hrefFor(%q) = %q, want a hash name", uid, got)
+		}
 	}
 }
