@@ -126,3 +126,21 @@ func TestPropfindDepthAndMinimal(t *testing.T) {
 	r = e.do("alice", "PROPFIND", amisMain, testdata(t, "propfind-etags.xml"), "Depth", "1", "Prefer", "return=minimal", "Brief", "t").must(t, 207, "minimal")
 	r.lacks(t, "minimal", "404 Not Found")
 }
+
+// The cache of PROPFIND listings never serves an answer older than the
+// calendar, nor one user's answer to another.
+func TestListingCacheFollowsChanges(t *testing.T) {
+	e := newEnv(t)
+	body := `<D:propfind xmlns:D="DAV:"><D:prop><D:getetag/><D:current-user-privilege-set/></D:prop></D:propfind>`
+	e.put("alice", amisMain+"a.ics", event("a", "20261205T140000Z", "20261205T150000Z", "A")).must(t, 201, "a")
+	for i := 0; i < 2; i++ {
+		e.do("alice", "PROPFIND", amisMain, body, "Depth", "1").must(t, 207, "alice").has(t, "alice", amisMain+"a.ics", "<D:all/>")
+		e.do("victor", "PROPFIND", calPath("victor", "amis.main"), body, "Depth", "1").must(t, 207, "victor").
+			has(t, "victor", "/dav/calendars/victor/amis.main/a.ics").lacks(t, "victor", "<D:all/>", "/alice/")
+	}
+	put := e.put("bob", calPath("bob", "amis.main")+"b.ics", event("b", "20261205T140000Z", "20261205T150000Z", "B")).must(t, 201, "b")
+	r := e.do("alice", "PROPFIND", amisMain, body, "Depth", "1").must(t, 207, "after put")
+	r.has(t, "after put", amisMain+"b.ics", strings.ReplaceAll(put.header.Get("ETag"), `"`, "&quot;"))
+	e.do("alice", "DELETE", amisMain+"a.ics", "").must(t, 204, "delete")
+	e.do("alice", "PROPFIND", amisMain, body, "Depth", "1").must(t, 207, "after delete").lacks(t, "after delete", "a.ics")
+}

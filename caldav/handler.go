@@ -44,6 +44,9 @@ type Options struct {
 	ClientIP func(r *http.Request) string
 	// Throttle bounds failed logins.
 	Throttle Throttle
+	// ListingCache bounds, in bytes, the cache of PROPFIND Depth 1
+	// listings of unchanged calendars (8 MiB; negative disables it).
+	ListingCache int
 	// AuthCacheTTL is how long a verified login is remembered (60 s), so
 	// that bcrypt runs about once a minute per device, not per request. A
 	// revoked app password stops working after at most this long.
@@ -89,6 +92,9 @@ func (o Options) withDefaults() Options {
 	if o.ClientIP == nil {
 		o.ClientIP = remoteIP
 	}
+	if o.ListingCache == 0 {
+		o.ListingCache = 8 << 20
+	}
 	if o.AuthCacheTTL <= 0 {
 		o.AuthCacheTTL = time.Minute
 	}
@@ -97,10 +103,11 @@ func (o Options) withDefaults() Options {
 }
 
 type handler struct {
-	store *db.Store
-	log   *slog.Logger
-	opts  Options
-	auth  *authenticator
+	store    *db.Store
+	log      *slog.Logger
+	opts     Options
+	auth     *authenticator
+	listings *listingCache
 }
 
 // NewHandler returns the CalDAV server: mount it at Options.Prefix + "/"
@@ -112,6 +119,7 @@ func NewHandler(store *db.Store, logger *slog.Logger, opts Options) http.Handler
 	}
 	h := &handler{store: store, log: logger, opts: opts}
 	h.auth = newAuthenticator(store, opts)
+	h.listings = newListingCache(opts.ListingCache)
 	return h
 }
 

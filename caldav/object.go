@@ -51,11 +51,9 @@ func (h *handler) get(w http.ResponseWriter, r *request) error {
 		}
 		return &httpError{code: http.StatusMethodNotAllowed, msg: "collections have no content to GET; use PROPFIND or REPORT"}
 	}
-	dc, err := h.resolveCalendar(r)
-	if err != nil {
-		return err
-	}
-	e, err := h.store.GetEventByHref(r.Context(), dc.Calendar.ID, r.path.object)
+	// One query reaches the calendar and reads the object: a calendar out
+	// of reach and a missing object give the same 404.
+	e, err := h.store.GetDAVObject(r.Context(), r.user.ID, r.path.assoc, r.path.slug, r.path.object)
 	if errors.Is(err, db.ErrNotFound) {
 		return errNotFound
 	}

@@ -100,6 +100,7 @@ func (h *handler) propfind(w http.ResponseWriter, r *request) error {
 	user := r.user.Username
 	var self resource
 	var children func(emit func(*resource)) error
+	cacheKey := ""
 	switch r.path.kind {
 	case resRoot:
 		self = resource{kind: resRoot, href: h.rootPath()}
@@ -148,6 +149,7 @@ func (h *handler) propfind(w http.ResponseWriter, r *request) error {
 		if err := h.loadDead(r, &self, pf); err != nil {
 			return err
 		}
+		cacheKey = listingKey(dc.Calendar.ID, dc.Calendar.Seq, string(dc.Role), user, r.Request, pf)
 		children = func(emit func(*resource)) error {
 			res := &resource{kind: resObject, dc: dc}
 			base := h.calendarPath(user, dc)
@@ -187,8 +189,21 @@ func (h *handler) propfind(w http.ResponseWriter, r *request) error {
 	ms := newMultistatus(w, minimal(r.Request))
 	h.writeProps(ms, r, &self, pf)
 	if depth == 1 && children != nil {
-		if err := children(func(res *resource) { h.writeProps(ms, r, res, pf) }); err != nil {
+		if cacheKey != "" {
+			if b, ok := h.listings.get(cacheKey); ok {
+				ms.w.Write(b)
+				return ms.end()
+			}
+			ms.capture(h.opts.ListingCache / 2)
+		}
+		err := children(func(res *resource) { h.writeProps(ms, r, res, pf) })
+		if err != nil {
 			h.log.ErrorContext(ctx, "caldav: propfind listing failed", "path", r.URL.Path, "err", err)
+		}
+		if cacheKey != "" {
+			if b := ms.captured(); b != nil && err == nil {
+				h.listings.put(cacheKey, b)
+			}
 		}
 	}
 	return ms.end()

@@ -282,6 +282,7 @@ type prop struct {
 // multistatus streams a 207 response.
 type multistatus struct {
 	w       *bufio.Writer
+	cw      *captureWriter
 	minimal bool
 }
 
@@ -291,9 +292,10 @@ func newMultistatus(w http.ResponseWriter, minimal bool) *multistatus {
 		w.Header().Set("Preference-Applied", "return=minimal")
 	}
 	w.WriteHeader(http.StatusMultiStatus)
-	bw := bufio.NewWriterSize(w, 32<<10)
+	cw := &captureWriter{w: w}
+	bw := bufio.NewWriterSize(cw, 32<<10)
 	bw.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n<D:multistatus" + nsDecls + ">")
-	return &multistatus{w: bw, minimal: minimal}
+	return &multistatus{w: bw, cw: cw, minimal: minimal}
 }
 
 func statusLine(code int) string {
@@ -358,6 +360,22 @@ func (m *multistatus) status(href string, code int) {
 }
 
 func (m *multistatus) raw(s string) { m.w.WriteString(s) }
+
+// capture starts keeping a copy of what is written (up to limit bytes);
+// captured stops and returns it (nil if it overflowed).
+func (m *multistatus) capture(limit int) {
+	m.w.Flush()
+	m.cw.on, m.cw.limit, m.cw.buf, m.cw.over = true, limit, nil, false
+}
+
+func (m *multistatus) captured() []byte {
+	m.w.Flush()
+	m.cw.on = false
+	if m.cw.over {
+		return nil
+	}
+	return m.cw.buf
+}
 
 func (m *multistatus) end() error {
 	m.w.WriteString("</D:multistatus>\n")

@@ -432,3 +432,28 @@ func (s *Store) ObjectIDsOfComponent(ctx context.Context, calendarID int64, comp
 	}
 	return out, rows.Err()
 }
+
+// GetDAVObject returns, in one query, an object of a calendar a user
+// reaches (as ResolveDAVCalendar) with its text: the GET path.
+// ErrNotFound when either the calendar or the object is out of reach.
+func (s *Store) GetDAVObject(ctx context.Context, userID int64, assocSlug, calSlug, href string) (*ObjectData, error) {
+	var row *sql.Row
+	const cols = `e.id, e.href, e.etag, e.component, e.updated_at, e.data`
+	if assocSlug == "" {
+		row = s.r.QueryRowContext(ctx, `SELECT `+cols+` FROM calendars c JOIN events e ON e.calendar_id = c.id AND e.href = ?
+			WHERE c.kind = 'personal' AND c.owner_user_id = ? AND c.slug = ?`, href, userID, calSlug)
+	} else {
+		row = s.r.QueryRowContext(ctx, `SELECT `+cols+` FROM associations a
+			JOIN memberships m ON m.association_id = a.id AND m.user_id = ?
+			JOIN calendars c ON c.association_id = a.id AND c.kind = 'association' AND c.slug = ?
+			JOIN events e ON e.calendar_id = c.id AND e.href = ?
+			WHERE a.slug = ?`, userID, calSlug, href, assocSlug)
+	}
+	var o ObjectData
+	var upd string
+	if err := row.Scan(&o.ID, &o.Href, &o.ETag, &o.Component, &upd, &o.Data); err != nil {
+		return nil, fmt.Errorf("db: get object %s: %w", href, mapErr(err))
+	}
+	o.Updated, o.Size = parseTime(upd), int64(len(o.Data))
+	return &o, nil
+}
