@@ -15,17 +15,25 @@ import (
 // the oldest entries go first.
 type listingCache struct {
 	mu    sync.Mutex
-	m     map[string][]byte
+	m     map[string][][]byte
 	order []string
 	size  int
 	max   int
 }
 
 func newListingCache(max int) *listingCache {
-	return &listingCache{m: map[string][]byte{}, max: max}
+	return &listingCache{m: map[string][][]byte{}, max: max}
 }
 
-func (c *listingCache) get(k string) ([]byte, bool) {
+func chunksLen(b [][]byte) int {
+	n := 0
+	for _, c := range b {
+		n += len(c)
+	}
+	return n
+}
+
+func (c *listingCache) get(k string) ([][]byte, bool) {
 	if c == nil || c.max <= 0 {
 		return nil, false
 	}
@@ -35,8 +43,9 @@ func (c *listingCache) get(k string) ([]byte, bool) {
 	return b, ok
 }
 
-func (c *listingCache) put(k string, b []byte) {
-	if c == nil || len(b) > c.max/2 {
+func (c *listingCache) put(k string, b [][]byte) {
+	n := chunksLen(b)
+	if c == nil || n > c.max/2 {
 		return
 	}
 	c.mu.Lock()
@@ -47,30 +56,32 @@ func (c *listingCache) put(k string, b []byte) {
 	for c.size+len(b) > c.max && len(c.order) > 0 {
 		old := c.order[0]
 		c.order = c.order[1:]
-		c.size -= len(c.m[old])
+		c.size -= chunksLen(c.m[old])
 		delete(c.m, old)
 	}
 	c.m[k] = b
 	c.order = append(c.order, k)
-	c.size += len(b)
+	c.size += n
 }
 
 // captureWriter passes writes through and, while on, keeps a copy up to
-// limit bytes.
+// limit bytes, in the chunks it was written in (no reallocation).
 type captureWriter struct {
 	w     io.Writer
 	on    bool
-	buf   []byte
+	buf   [][]byte
+	n     int
 	limit int
 	over  bool
 }
 
 func (c *captureWriter) Write(p []byte) (int, error) {
 	if c.on && !c.over {
-		if len(c.buf)+len(p) > c.limit {
+		if c.n+len(p) > c.limit {
 			c.over, c.buf = true, nil
 		} else {
-			c.buf = append(c.buf, p...)
+			c.buf = append(c.buf, append([]byte(nil), p...))
+			c.n += len(p)
 		}
 	}
 	return c.w.Write(p)

@@ -190,8 +190,10 @@ func (h *handler) propfind(w http.ResponseWriter, r *request) error {
 	h.writeProps(ms, r, &self, pf)
 	if depth == 1 && children != nil {
 		if cacheKey != "" {
-			if b, ok := h.listings.get(cacheKey); ok {
-				ms.w.Write(b)
+			if chunks, ok := h.listings.get(cacheKey); ok {
+				for _, b := range chunks {
+					ms.w.Write(b)
+				}
 				return ms.end()
 			}
 			ms.capture(h.opts.ListingCache / 2)

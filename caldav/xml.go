@@ -365,10 +365,10 @@ func (m *multistatus) raw(s string) { m.w.WriteString(s) }
 // captured stops and returns it (nil if it overflowed).
 func (m *multistatus) capture(limit int) {
 	m.w.Flush()
-	m.cw.on, m.cw.limit, m.cw.buf, m.cw.over = true, limit, nil, false
+	m.cw.on, m.cw.limit, m.cw.buf, m.cw.n, m.cw.over = true, limit, nil, 0, false
 }
 
-func (m *multistatus) captured() []byte {
+func (m *multistatus) captured() [][]byte {
 	m.w.Flush()
 	m.cw.on = false
 	if m.cw.over {
