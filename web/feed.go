@@ -50,6 +50,21 @@ func (p feedParams) key() string {
 	return v.Encode()
 }
 
+// selfURL is the canonical address of a feed page: its filters, limit and
+// cursor, without stray parameters. The cached body is shared by every
+// spelling of the same query, so it must not echo the raw one (an Atom
+// feed's id must also stay the same whatever order the parameters came in).
+func (a *app) selfURL(path string, p feedParams) string {
+	v := p.f.values()
+	if p.limit != min(feedDefaultItems, a.opts.MaxFeedEvents) {
+		v.Set("limit", strconv.Itoa(p.limit))
+	}
+	if p.f.After != "" {
+		v.Set(paramAfter, p.f.After)
+	}
+	return withQuery(a.opts.BaseURL+path, v)
+}
+
 // feedTitle names a feed after its single association, if any.
 func (a *app) feedTitle(lang string, res resolved) string {
 	if len(res.Assocs) == 1 {

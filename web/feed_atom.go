@@ -64,7 +64,7 @@ func (a *app) feedAtom(c echo.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		self := withQuery(a.opts.BaseURL+"/feeds/agenda.atom", c.QueryParams())
+		self := a.selfURL("/feeds/agenda.atom", p)
 		updated := st.At
 		if updated.IsZero() {
 			updated = time.Unix(0, 0)

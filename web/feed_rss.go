@@ -114,7 +114,7 @@ func (a *app) feedRSS(c echo.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		self := withQuery(a.opts.BaseURL+"/feeds/agenda.rss", c.QueryParams())
+		self := a.selfURL("/feeds/agenda.rss", p)
 		doc := rssDoc{Version: "2.0", Atom: "http://www.w3.org/2005/Atom", Channel: rssChannel{
 			Title: a.feedTitle(st.Lang, res), Link: withQuery(a.opts.BaseURL+"/", p.f.values()),
 			Description: tr(st.Lang, "feed.description"), Language: st.Lang,
