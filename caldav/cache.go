@@ -9,20 +9,26 @@ import (
 
 // listingCache keeps the object part of recent PROPFIND Depth 1 answers.
 // Apps poll their calendars far more often than they change: an answer is
-// keyed by the calendar's change sequence (which every write moves), the
-// user, their role and the properties asked, so a cached answer is never
-// older than what the store holds at its sequence. Bounded in bytes;
-// the oldest entries go first.
+// kept per calendar, user, role and properties asked, with the calendar's
+// change sequence (which every write moves) read before the listing, and
+// served only while the calendar is still at that sequence: never older
+// than the store. One answer per key, bounded in bytes, oldest out first.
 type listingCache struct {
 	mu    sync.Mutex
-	m     map[string][][]byte
+	m     map[string]listing
 	order []string
 	size  int
 	max   int
 }
 
+// listing is one cached answer; a newer sequence replaces it.
+type listing struct {
+	seq    int64
+	chunks [][]byte
+}
+
 func newListingCache(max int) *listingCache {
-	return &listingCache{m: map[string][][]byte{}, max: max}
+	return &listingCache{m: map[string]listing{}, max: max}
 }
 
 func chunksLen(b [][]byte) int {
@@ -33,33 +39,51 @@ func chunksLen(b [][]byte) int {
 	return n
 }
 
-func (c *listingCache) get(k string) ([][]byte, bool) {
+func (c *listingCache) get(k string, seq int64) ([][]byte, bool) {
 	if c == nil || c.max <= 0 {
 		return nil, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	b, ok := c.m[k]
-	return b, ok
+	l, ok := c.m[k]
+	if !ok || l.seq != seq {
+		return nil, false
+	}
+	return l.chunks, true
 }
 
-func (c *listingCache) put(k string, b [][]byte) {
+func (c *listingCache) drop(k string) {
+	l, ok := c.m[k]
+	if !ok {
+		return
+	}
+	c.size -= chunksLen(l.chunks)
+	delete(c.m, k)
+	for i, o := range c.order {
+		if o == k {
+			c.order = append(c.order[:i], c.order[i+1:]...)
+			break
+		}
+	}
+}
+
+func (c *listingCache) put(k string, seq int64, b [][]byte) {
 	n := chunksLen(b)
-	if c == nil || n > c.max/2 {
+	if c == nil || c.max <= 0 || n > c.max {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.m[k]; ok {
-		return
+	if l, ok := c.m[k]; ok {
+		if l.seq >= seq {
+			return
+		}
+		c.drop(k)
 	}
-	for c.size+len(b) > c.max && len(c.order) > 0 {
-		old := c.order[0]
-		c.order = c.order[1:]
-		c.size -= chunksLen(c.m[old])
-		delete(c.m, old)
+	for c.size+n > c.max && len(c.order) > 0 {
+		c.drop(c.order[0])
 	}
-	c.m[k] = b
+	c.m[k] = listing{seq: seq, chunks: b}
 	c.order = append(c.order, k)
 	c.size += n
 }
@@ -87,9 +111,10 @@ func (c *captureWriter) Write(p []byte) (int, error) {
 	return c.w.Write(p)
 }
 
-func listingKey(calID, seq int64, role, user string, r *http.Request, pf *propfindReq) string {
+// listingKey names a listing but for its sequence.
+func listingKey(calID int64, role, user string, r *http.Request, pf *propfindReq) string {
 	var sb strings.Builder
-	sb.WriteString(itoa(int(calID)) + "/" + itoa(int(seq)) + "/" + role + "/" + user + "/" + pf.mode)
+	sb.WriteString(itoa(int(calID)) + "/" + role + "/" + user + "/" + pf.mode)
 	if minimal(r) {
 		sb.WriteString("/min")
 	}

@@ -45,7 +45,8 @@ type Options struct {
 	// Throttle bounds failed logins.
 	Throttle Throttle
 	// ListingCache bounds, in bytes, the cache of PROPFIND Depth 1
-	// listings of unchanged calendars (8 MiB; negative disables it).
+	// listings of unchanged calendars (4 MiB, about 12 000 objects;
+	// negative disables it).
 	ListingCache int
 	// AuthCacheTTL is how long a verified login is remembered (60 s), so
 	// that bcrypt runs about once a minute per device, not per request. A
@@ -93,7 +94,7 @@ func (o Options) withDefaults() Options {
 		o.ClientIP = remoteIP
 	}
 	if o.ListingCache == 0 {
-		o.ListingCache = 8 << 20
+		o.ListingCache = 4 << 20
 	}
 	if o.AuthCacheTTL <= 0 {
 		o.AuthCacheTTL = time.Minute

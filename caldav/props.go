@@ -100,7 +100,7 @@ func (h *handler) propfind(w http.ResponseWriter, r *request) error {
 	user := r.user.Username
 	var self resource
 	var children func(emit func(*resource)) error
-	cacheKey := ""
+	cacheKey, cacheSeq := "", int64(0)
 	switch r.path.kind {
 	case resRoot:
 		self = resource{kind: resRoot, href: h.rootPath()}
@@ -149,7 +149,7 @@ func (h *handler) propfind(w http.ResponseWriter, r *request) error {
 		if err := h.loadDead(r, &self, pf); err != nil {
 			return err
 		}
-		cacheKey = listingKey(dc.Calendar.ID, dc.Calendar.Seq, string(dc.Role), user, r.Request, pf)
+		cacheKey, cacheSeq = listingKey(dc.Calendar.ID, string(dc.Role), user, r.Request, pf), dc.Calendar.Seq
 		children = func(emit func(*resource)) error {
 			res := &resource{kind: resObject, dc: dc}
 			base := h.calendarPath(user, dc)
@@ -190,13 +190,13 @@ func (h *handler) propfind(w http.ResponseWriter, r *request) error {
 	h.writeProps(ms, r, &self, pf)
 	if depth == 1 && children != nil {
 		if cacheKey != "" {
-			if chunks, ok := h.listings.get(cacheKey); ok {
+			if chunks, ok := h.listings.get(cacheKey, cacheSeq); ok {
 				for _, b := range chunks {
 					ms.w.Write(b)
 				}
 				return ms.end()
 			}
-			ms.capture(h.opts.ListingCache / 2)
+			ms.capture(h.opts.ListingCache)
 		}
 		err := children(func(res *resource) { h.writeProps(ms, r, res, pf) })
 		if err != nil {
@@ -204,7 +204,7 @@ func (h *handler) propfind(w http.ResponseWriter, r *request) error {
 		}
 		if cacheKey != "" {
 			if b := ms.captured(); b != nil && err == nil {
-				h.listings.put(cacheKey, b)
+				h.listings.put(cacheKey, cacheSeq, b)
 			}
 		}
 	}
