@@ -4,6 +4,9 @@ import (
 	"encoding/xml"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/bastide47/bastide/db/model"
 )
 
 // Regressions found in acceptance QA of issue 5, one test per fix.
@@ -33,5 +36,39 @@ func TestFeedSelfIsCanonical(t *testing.T) {
 	}
 	if strings.Contains(r.body, "junk") {
 		t.Error("a stray parameter is echoed in the feed")
+	}
+}
+
+// A known price gives a schema.org Offer, not only a free one: an amount
+// in euros becomes price + priceCurrency, any other text its description.
+func TestJSONLDOffers(t *testing.T) {
+	for _, c := range []struct{ price, amount string }{
+		{"5 € la séance", "5"}, {"Tarif réduit 3,50 €, plein 7 €", "3.50"}, {"€12", "12"}, {"8 euros", "8"}, {"10 EUR", "10"},
+		{"Gratuit", "0"}, {"Participation libre", ""}, {"2 ateliers", ""},
+	} {
+		p := &eventPage{Summary: "x", Price: c.price}
+		a := &app{opts: Options{BaseURL: testBase}}
+		ld := a.eventLD(&model.Event{UUID: "u"}, p, span{Start: testNow, End: testNow.Add(time.Hour)}, nil, nil, 0, 0, false)
+		offer, ok := ld["offers"].(map[string]any)
+		if !ok {
+			t.Errorf("%q: no offer in %v", c.price, ld)
+			continue
+		}
+		if offer["@type"] != "Offer" || offer["description"] != c.price || offer["url"] != testBase+"/events/u" {
+			t.Errorf("%q: offer %v", c.price, offer)
+		}
+		if c.amount == "" {
+			if _, has := offer["price"]; has {
+				t.Errorf("%q: a price made up: %v", c.price, offer)
+			}
+		} else if offer["price"] != c.amount || offer["priceCurrency"] != "EUR" {
+			t.Errorf("%q: offer %v, want price %s EUR", c.price, offer, c.amount)
+		}
+	}
+	// Through the page: the recurring walk of the fixture costs 2 €.
+	f := newFixture(t)
+	ld := jsonLD(t, f.get("/events/"+f.uuids["rando-mardi"]).body)
+	if offer, _ := ld["offers"].(map[string]any); offer["price"] != "2" || offer["priceCurrency"] != "EUR" || ld["isAccessibleForFree"] != false {
+		t.Errorf("rando-mardi offers: %v", ld["offers"])
 	}
 }

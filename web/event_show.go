@@ -375,11 +375,33 @@ func (a *app) eventLD(e *model.Event, p *eventPage, sp span, assoc *model.Associ
 	if p.Price != "" {
 		free := isFree(p.Price)
 		ld["isAccessibleForFree"] = free
+		offer := map[string]any{"@type": "Offer", "url": ld["url"], "description": p.Price}
 		if free {
-			ld["offers"] = map[string]any{"@type": "Offer", "price": "0", "priceCurrency": "EUR", "url": ld["url"]}
+			offer["price"], offer["priceCurrency"] = "0", "EUR"
+		} else if amount, ok := euroAmount(p.Price); ok {
+			offer["price"], offer["priceCurrency"] = amount, "EUR"
 		}
+		ld["offers"] = offer
 	}
 	return ld
+}
+
+// euroRe finds the first amount in euros of a price written by hand:
+// "5 €", "5,50 €", "€5", "12 euros", "8 EUR".
+var euroRe = regexp.MustCompile(`(?i)(?:€\s*(\d{1,5}(?:[.,]\d{1,2})?)|(\d{1,5}(?:[.,]\d{1,2})?)\s*(?:€|euros?\b|eur\b))`)
+
+// euroAmount returns the first euro amount of a price text, as schema.org
+// wants it ("5.50"), and whether there was one.
+func euroAmount(price string) (string, bool) {
+	m := euroRe.FindStringSubmatch(price)
+	if m == nil {
+		return "", false
+	}
+	v := m[1]
+	if v == "" {
+		v = m[2]
+	}
+	return strings.Replace(v, ",", ".", 1), true
 }
 
 func isFree(price string) bool {
