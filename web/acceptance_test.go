@@ -72,3 +72,18 @@ func TestJSONLDOffers(t *testing.T) {
 		t.Errorf("rando-mardi offers: %v", ld["offers"])
 	}
 }
+
+// A month without events says so: on a phone the grid shows only the
+// month's days that have events, so an empty month was a blank page.
+func TestEmptyMonthSaysSo(t *testing.T) {
+	f := newFixture(t)
+	r := f.get("/?view=month&month=2026-02")
+	if r.code != 200 {
+		t.Fatalf("month: %d", r.code)
+	}
+	mustContain(t, "empty month", r.body, `<p class="empty">Aucun événement ce mois-ci pour ces critères.</p>`, `<table class="month">`)
+	r = f.get("/?view=month&month=2026-02&lang=en")
+	mustContain(t, "empty month en", r.body, "No event this month for these filters.")
+	r = f.get("/?view=month&month=2026-04")
+	mustNotContain(t, "month with events", r.body, "Aucun événement ce mois-ci")
+}

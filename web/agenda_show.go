@@ -62,6 +62,7 @@ type agendaPage struct {
 	Filtered    bool
 	ResetHref   string
 	Empty       bool
+	EmptyMonth  bool
 	DayTemplate bool
 }
 
@@ -302,6 +303,16 @@ func (a *app) fillMonth(ctx context.Context, st state, f filter, res resolved, p
 			week = append(week, cell)
 		}
 		p.Weeks = append(p.Weeks, week)
+	}
+	// Phones show only the month's days that have events: say so when
+	// there are none, rather than an empty page.
+	p.EmptyMonth = true
+	for _, w := range p.Weeks {
+		for _, cell := range w {
+			if cell.InMonth && (len(cell.Items) > 0 || cell.More > 0) {
+				p.EmptyMonth = false
+			}
+		}
 	}
 	return nil
 }

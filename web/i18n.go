@@ -185,5 +185,6 @@ var messages = map[string]message{
 	"price.free":                 {"Gratuit", "Free"},
 	"event.untitled":             {"(sans titre)", "(untitled)"},
 	"agenda.nothing":             {"Rien de prévu", "Nothing planned"},
+	"agenda.empty_month":         {"Aucun événement ce mois-ci pour ces critères.", "No event this month for these filters."},
 	"agenda.search_for":          {"« %s »", "“%s”"},
 }
