@@ -87,3 +87,28 @@ func TestEmptyMonthSaysSo(t *testing.T) {
 	r = f.get("/?view=month&month=2026-04")
 	mustNotContain(t, "month with events", r.body, "Aucun événement ce mois-ci")
 }
+
+// The filters are written on the page itself, not only in <title>: a
+// printed agenda (the form is hidden on paper) says what it lists. Dates
+// are in words and a long search keeps its closing quote.
+func TestShownFilters(t *testing.T) {
+	f := newFixture(t)
+	r := f.get("/?association=fetes-marmande&from=2026-04-01&to=2026-04-30")
+	mustContain(t, "shown", r.body,
+		`<p class="shown"><strong>Sélection :</strong> Comité des fêtes de Marmande, du 1er avril au 30 avril 2026</p>`,
+		"<title>Agenda des associations — Comité des fêtes de Marmande, du 1er avril au 30 avril 2026 · Bastide</title>")
+	r = f.get("/?from=2026-12-20&to=2027-01-03&lang=en")
+	mustContain(t, "shown en", r.body, "<strong>Showing:</strong> from 20 December 2026 to 3 January 2027</p>")
+	r = f.get("/?from=2026-04-11")
+	mustContain(t, "from only", r.body, "<strong>Sélection :</strong> à partir du 11 avril 2026</p>")
+	r = f.get("/?q=" + strings.Repeat("long", 40))
+	mustContain(t, "long search", r.body, "… »</p>", "… » · Bastide</title>")
+	r = f.get("/")
+	mustNotContain(t, "no filter", r.body, `class="shown"`)
+	// The print sheet hides the form but not this line.
+	css := string(assets["style.css"].body)
+	print := css[strings.Index(css, "@media print"):]
+	if strings.Contains(print, ".shown") || !strings.Contains(print, ".filters") {
+		t.Error("the print sheet must hide the form and keep the shown filters")
+	}
+}

@@ -60,6 +60,7 @@ type agendaPage struct {
 	FirstPage   string
 	Sub         subscribe
 	Filtered    bool
+	Shown       string // the filters in words, under the heading
 	ResetHref   string
 	Empty       bool
 	EmptyMonth  bool
@@ -125,8 +126,10 @@ func (a *app) agendaPage(ctx context.Context, c echo.Context, st state, f filter
 		return nil, err
 	}
 	if t := filterTitle(lang, f, res); t != "" {
-		// A shared or bookmarked link says what it shows.
+		// A shared, bookmarked or printed page says what it shows (the
+		// form is hidden on paper).
 		p.Title += " — " + t
+		p.Shown = t
 	}
 	today := st.Now.In(a.paris).Format("2006-01-02")
 	switch f.View {
@@ -374,7 +377,8 @@ func (a *app) fillWeek(ctx context.Context, st state, f filter, res resolved, p 
 }
 
 // filterTitle names the filters of a page: associations, communes,
-// categories, dates and the searched words.
+// categories, dates written out ("du 1er au 24 décembre 2026") and the
+// searched words, whose closing quote is never cut off.
 func filterTitle(lang string, f filter, res resolved) string {
 	var parts []string
 	for _, as := range res.Assocs {
@@ -386,11 +390,35 @@ func filterTitle(lang string, f filter, res resolved) string {
 		}
 	}
 	parts = append(parts, f.Categories...)
-	if f.From != "" || f.To != "" {
-		parts = append(parts, strings.TrimSpace(f.From+" → "+f.To))
+	if d := dateRangeWords(lang, f.From, f.To); d != "" {
+		parts = append(parts, d)
 	}
+	s := excerpt(strings.Join(parts, ", "), 100)
 	if f.Text != "" {
-		parts = append(parts, tr(lang, "agenda.search_for", f.Text))
+		q := tr(lang, "agenda.search_for", excerpt(f.Text, 60))
+		if s != "" {
+			s += ", "
+		}
+		s += q
 	}
-	return excerpt(strings.Join(parts, ", "), 120)
+	return s
+}
+
+// dateRangeWords writes a from/to filter (YYYY-MM-DD, already checked) in
+// words.
+func dateRangeWords(lang, from, to string) string {
+	f, okF := parseDay(from, time.UTC)
+	t, okT := parseDay(to, time.UTC)
+	switch {
+	case okF && okT:
+		if f.Equal(t) {
+			return longDate(lang, f)
+		}
+		return tr(lang, "agenda.range", dayMonth(lang, f, f.Year() != t.Year()), dayMonth(lang, t, true))
+	case okF:
+		return tr(lang, "agenda.range_from", dayMonth(lang, f, true))
+	case okT:
+		return tr(lang, "agenda.range_to", dayMonth(lang, t, true))
+	}
+	return ""
 }
