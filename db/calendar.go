@@ -59,18 +59,54 @@ func (s *Store) CreateCalendar(ctx context.Context, c *model.Calendar) error {
 }
 
 // UpdateCalendar saves a calendar's properties (not its kind, owner or seq).
+// When the calendar becomes public or private, every event in it is logged
+// as changed, so that the publisher withdraws (or publishes) them and the
+// web caches and sync clients learn of it.
 func (s *Store) UpdateCalendar(ctx context.Context, c *model.Calendar) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	res, err := s.w.ExecContext(ctx, `UPDATE calendars SET name = ?, description = ?, color = ?, sort_order = ?,
-		timezone = ?, public = ?, components = ?, trusted = ? WHERE id = ?`,
-		c.Name, c.Description, c.Color, c.Order, c.Timezone, b2i(c.Public), strings.Join(c.Components, ","),
-		b2i(c.Trusted), c.ID)
-	if err != nil {
-		return fmt.Errorf("db: update calendar %d: %w", c.ID, mapErr(err))
-	}
-	return affectedOne(res, fmt.Sprintf("db: update calendar %d", c.ID))
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		var wasPublic int
+		if err := tx.QueryRowContext(ctx, `SELECT public FROM calendars WHERE id = ?`, c.ID).Scan(&wasPublic); err != nil {
+			return fmt.Errorf("db: update calendar %d: %w", c.ID, mapErr(err))
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE calendars SET name = ?, description = ?, color = ?, sort_order = ?,
+			timezone = ?, public = ?, components = ?, trusted = ? WHERE id = ?`,
+			c.Name, c.Description, c.Color, c.Order, c.Timezone, b2i(c.Public), strings.Join(c.Components, ","),
+			b2i(c.Trusted), c.ID)
+		if err != nil {
+			return fmt.Errorf("db: update calendar %d: %w", c.ID, mapErr(err))
+		}
+		if (wasPublic == 1) == c.Public {
+			return nil
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id, href, uid, uuid FROM events WHERE calendar_id = ? ORDER BY id`, c.ID)
+		if err != nil {
+			return fmt.Errorf("db: update calendar %d: %w", c.ID, err)
+		}
+		type ref struct {
+			id              int64
+			href, uid, uuid string
+		}
+		var refs []ref
+		for rows.Next() {
+			var r ref
+			if err := rows.Scan(&r.id, &r.href, &r.uid, &r.uuid); err != nil {
+				rows.Close()
+				return fmt.Errorf("db: update calendar %d: %w", c.ID, err)
+			}
+			refs = append(refs, r)
+		}
+		rows.Close()
+		t := now()
+		for _, r := range refs {
+			if _, err := logChange(ctx, tx, c.ID, r.id, r.href, r.uid, r.uuid, model.ChangePut, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // GetCalendar returns a calendar by id.

@@ -197,3 +197,37 @@ func TestFTSQuery(t *testing.T) {
 		}
 	}
 }
+
+func TestCalendarVisibilityChangeIsLogged(t *testing.T) {
+	ctx := context.Background()
+	s := dbtest.New(t)
+	_, cal := dbtest.Association(t, s, "a")
+	for _, uid := range []string{"v1", "v2"} {
+		if _, err := s.PutEvent(ctx, db.Put{Event: dbtest.Event(cal.ID, uid, time.Now(), uid)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, _ := s.LastSeq(ctx)
+	cal.Name = "Renamed"
+	if err := s.UpdateCalendar(ctx, cal); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := s.LastSeq(ctx); after != before {
+		t.Fatalf("a rename logged changes: %d -> %d", before, after)
+	}
+	cal.Public = false
+	if err := s.UpdateCalendar(ctx, cal); err != nil {
+		t.Fatal(err)
+	}
+	ch, err := s.ChangesAfter(ctx, before, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ch) != 2 || ch[0].Kind != model.ChangePut || ch[1].Href != "v2.ics" {
+		t.Fatalf("going private must log every event: %+v", ch)
+	}
+	got, _ := s.GetCalendar(ctx, cal.ID)
+	if got.Public || got.Seq != ch[1].Seq {
+		t.Fatalf("calendar after update: %+v", got)
+	}
+}

@@ -66,6 +66,7 @@ func TestOtherValidate(t *testing.T) {
 		{"assoc ok", &Association{Slug: "les-amis", Name: "Les amis", CommuneINSEE: "47001"}, ""},
 		{"assoc slug", &Association{Slug: "Les Amis", Name: "x"}, "slug"},
 		{"assoc slug dash", &Association{Slug: "-x", Name: "x"}, "slug"},
+		{"assoc reserved", &Association{Slug: "relay", Name: "Relais"}, "slug"},
 		{"assoc no name", &Association{Slug: "x"}, "name"},
 		{"assoc website", &Association{Slug: "x", Name: "x", Website: "javascript:alert(1)"}, "website"},
 		{"assoc commune", &Association{Slug: "x", Name: "x", CommuneINSEE: "Agen"}, "commune"},

@@ -75,10 +75,20 @@ func (u *User) Validate() error {
 	return nil
 }
 
+// reservedSlugs cannot name an association: they are the instance's own
+// fediverse actor (acct:relay@host) and words of the URL map.
+var reservedSlugs = map[string]bool{
+	"relay": true, "admin": true, "api": true, "dav": true, "embed": true, "events": true,
+	"feeds": true, "inbox": true, "nodeinfo": true, "static": true, "well-known": true,
+}
+
 // Validate checks an association before it is stored.
 func (a *Association) Validate() error {
 	if !ValidSlug(a.Slug) {
 		return invalid("slug", "must be 1 to %d characters among a-z, 0-9 and inner '-'", MaxSlugLen)
+	}
+	if reservedSlugs[a.Slug] {
+		return invalid("slug", "%q is reserved by Bastide; choose another name", a.Slug)
 	}
 	if err := checkText("name", a.Name, MaxNameLen, true); err != nil {
 		return err
