@@ -22,8 +22,12 @@ import (
 // Events go through the real write path: iCalendar text, ical.ParseObject,
 // (*ical.Object).Event, store.PutEvents.
 
-// demoSeededKey marks a database that has received the demo data.
-const demoSeededKey = "demo_seeded"
+// demoSeededKey marks a database that has received the demo data;
+// demoSeedingKey one where seeding started.
+const (
+	demoSeededKey  = "demo_seeded"
+	demoSeedingKey = "demo_seeding"
+)
 
 // Demo user, documented in the README.
 const (
@@ -144,9 +148,19 @@ func seedDemo(ctx context.Context, store *db.Store, log *slog.Logger, now time.T
 	if err != nil {
 		return err
 	}
-	if len(existing) > 0 {
+	// Seeding takes several transactions: a mark at the start lets a
+	// restart after a crash finish the job (every step below is
+	// idempotent) instead of mistaking the half-filled instance for a
+	// real one.
+	if _, err := store.GetMeta(ctx, demoSeedingKey); err == nil {
+		log.Info("resuming interrupted demo seeding")
+	} else if !errors.Is(err, db.ErrNotFound) {
+		return err
+	} else if len(existing) > 0 {
 		log.Warn("--demo ignored: the database already holds associations, and demo data only fills an empty instance", "associations", len(existing))
 		return nil
+	} else if err := store.SetMeta(ctx, demoSeedingKey, now.UTC().Format(time.RFC3339)); err != nil {
+		return err
 	}
 	start := time.Now()
 	paris, err := time.LoadLocation("Europe/Paris")
@@ -157,13 +171,19 @@ func seedDemo(ctx context.Context, store *db.Store, log *slog.Logger, now time.T
 	today := now.In(paris)
 	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, paris)
 
-	hash, err := db.HashPassword(demoPassword)
-	if err != nil {
+	user, err := store.GetUserByUsername(ctx, demoUsername)
+	newUser := errors.Is(err, db.ErrNotFound)
+	if newUser {
+		hash, err := db.HashPassword(demoPassword)
+		if err != nil {
+			return err
+		}
+		user = &model.User{Username: demoUsername, DisplayName: "Compte de démonstration", Email: "demo@example.org", PasswordHash: hash}
+		if err := store.CreateUser(ctx, user); err != nil {
+			return fmt.Errorf("create demo user: %w", err)
+		}
+	} else if err != nil {
 		return err
-	}
-	user := &model.User{Username: demoUsername, DisplayName: "Compte de démonstration", Email: "demo@example.org", PasswordHash: hash}
-	if err := store.CreateUser(ctx, user); err != nil {
-		return fmt.Errorf("create demo user: %w", err)
 	}
 
 	total := 0
@@ -172,8 +192,13 @@ func seedDemo(ctx context.Context, store *db.Store, log *slog.Logger, now time.T
 		if !ok {
 			return fmt.Errorf("demo: unknown commune %q", da.commune)
 		}
-		a := &model.Association{Slug: da.slug, Name: da.name, Description: da.desc, Website: da.website, CommuneINSEE: commune.INSEE}
-		if err := createAssociation(ctx, store, a, "Agenda — "+da.name); err != nil {
+		a, err := store.GetAssociationBySlug(ctx, da.slug)
+		if errors.Is(err, db.ErrNotFound) {
+			a = &model.Association{Slug: da.slug, Name: da.name, Description: da.desc, Website: da.website, CommuneINSEE: commune.INSEE}
+			if err := createAssociation(ctx, store, a, "Agenda — "+da.name); err != nil {
+				return err
+			}
+		} else if err != nil {
 			return err
 		}
 		if da.role != "" {
@@ -182,6 +207,11 @@ func seedDemo(ctx context.Context, store *db.Store, log *slog.Logger, now time.T
 			}
 		}
 		cal, err := store.GetAssociationCalendar(ctx, a.ID, defaultCalendarSlug)
+		if errors.Is(err, db.ErrNotFound) {
+			cal = &model.Calendar{Kind: model.CalendarAssociation, AssociationID: a.ID, Slug: defaultCalendarSlug,
+				Name: "Agenda — " + da.name, Public: true, Components: []string{"VEVENT"}}
+			err = store.CreateCalendar(ctx, cal)
+		}
 		if err != nil {
 			return err
 		}
@@ -220,7 +250,11 @@ func seedDemo(ctx context.Context, store *db.Store, log *slog.Logger, now time.T
 	}
 	log.Info("demo data seeded", "associations", len(demoAssocs), "events", total,
 		"duration_ms", time.Since(start).Milliseconds())
-	log.Info("demo user created: sign in with this username and password", "username", demoUsername, "password", demoPassword)
+	if newUser {
+		log.Info("demo user created: sign in with this username and password", "username", demoUsername, "password", demoPassword)
+	} else {
+		log.Info("demo user already existed; its password was not changed", "username", demoUsername)
+	}
 	return nil
 }
 
