@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os/signal"
 	"sync"
 	"syscall"
@@ -78,6 +79,9 @@ func serve(ctx context.Context, app *App, cfg *Config) error {
 		cfg.BaseURL = deriveBaseURL(ln.Addr().String())
 	}
 
+	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
+		log.Warn("the base URL uses http://: Mobilizon and most fediverse servers only talk to https:// instances; put Bastide behind a TLS reverse proxy and set --base-url https://...", "base_url", cfg.BaseURL)
+	}
 	h, err := buildHandler(store, log, cfg)
 	if err != nil {
 		ln.Close()
