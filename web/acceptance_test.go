@@ -112,3 +112,22 @@ func TestShownFilters(t *testing.T) {
 		t.Error("the print sheet must hide the form and keep the shown filters")
 	}
 }
+
+// Feed entries name the town once when the place already holds it.
+func TestFeedEntryTownOnce(t *testing.T) {
+	f := newFixture(t)
+	r := f.get("/feeds/agenda.rss?association=rando-villeneuve")
+	mustContain(t, "rss", r.body, "Place Lafayette, Villeneuve-sur-Lot")
+	mustNotContain(t, "rss", r.body, "Villeneuve-sur-Lot — Villeneuve-sur-Lot")
+}
+
+// Accept-Language q=0 means "not this language".
+func TestAcceptLanguageQZero(t *testing.T) {
+	for h, want := range map[string]string{"en;q=0": "fr", "en;q=0, fr;q=0.1": "fr", "en;q=0.1": "en", "fr;q=0, en;q=0.2": "en", "en-GB, fr;q=0.5": "en"} {
+		if got := fromAcceptLanguage(h); got != want {
+			t.Errorf("%q: %s, want %s", h, got, want)
+		}
+	}
+	f := newFixture(t)
+	mustContain(t, "q=0", f.get("/", "Accept-Language", "en;q=0").body, `<html lang="fr">`)
+}

@@ -71,7 +71,8 @@ func (a *app) feedEntries(lang string, rows []db.InstanceRow, from time.Time) []
 		if it.Place != "" {
 			parts = append(parts, it.Place)
 		}
-		if it.Commune != "" && it.Commune != it.Place {
+		if it.Commune != "" && !strings.Contains(model.FoldKey(it.Place), model.FoldKey(it.Commune)) {
+			// "Salle des fêtes, Casseneuil — Casseneuil" says the town twice.
 			parts = append(parts, it.Commune)
 		}
 		desc := r.Event.Description

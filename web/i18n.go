@@ -61,7 +61,8 @@ func fromAcceptLanguage(h string) string {
 			}
 		}
 		base, _, _ := strings.Cut(strings.ToLower(tag), "-")
-		if validLang(base) && q > bestQ {
+		// q=0 means "not this language" (RFC 9110, 12.4.2).
+		if validLang(base) && q > 0 && q > bestQ {
 			best, bestQ = base, q
 		}
 	}
