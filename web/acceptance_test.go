@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/xml"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -130,4 +131,47 @@ func TestAcceptLanguageQZero(t *testing.T) {
 	}
 	f := newFixture(t)
 	mustContain(t, "q=0", f.get("/", "Accept-Language", "en;q=0").body, `<html lang="fr">`)
+}
+
+// The language switch goes back only to a plain local path: every spelling
+// of another host, and dot or empty segments that resolve to "//host", go
+// to the home page.
+func TestLangSwitchNoOpenRedirect(t *testing.T) {
+	f := newFixture(t)
+	for _, next := range []string{"//evil.example", "https:evil", `/\evil`, "%2F%2Fevil.example", "%2F%5Cevil", "https://evil.example",
+		"/%2F/evil.example", "/%5C/evil", "%09//evil", "/%09/evil", "///evil.example", "javascript:alert(1)", "/.//evil",
+		"/a/..//evil", "/%2e%2e//evil", "/%2E/%2Fevil", "/%0d%0aSet-Cookie:x=1", "http:%2F%2Fevil", "\\\\evil", "%5C%5Cevil",
+		"/\u3000/evil", "//evil%00.example", "/%252F%252Fevil/.."} {
+		for _, q := range []string{urlQueryEscape(next), next} {
+			r := f.get("/lang/en?next=" + q)
+			if r.code != 303 || !sameHostPath(r.hdr.Get("Location")) {
+				t.Errorf("next=%q: %d Location %q", q, r.code, r.hdr.Get("Location"))
+			}
+		}
+	}
+	for _, next := range []string{"/.//evil", "/a/..//evil", "/%2e%2e//evil", "/%2E/%2Fevil", "///evil"} {
+		if r := f.get("/lang/en?next=" + urlQueryEscape(next)); r.hdr.Get("Location") != "/" {
+			t.Errorf("next=%q: Location %q, want /", next, r.hdr.Get("Location"))
+		}
+	}
+	for next, want := range map[string]string{"/events/x?lang=fr": "/events/x?lang=fr", "/?q=f%C3%AAte&view=month": "/?q=f%C3%AAte&view=month", "/@cine-agen": "/@cine-agen"} {
+		if r := f.get("/lang/en?next=" + urlQueryEscape(next)); r.hdr.Get("Location") != want {
+			t.Errorf("next=%q: Location %q, want %q", next, r.hdr.Get("Location"), want)
+		}
+	}
+}
+
+// sameHostPath reports whether a Location, however a browser normalises
+// it (dot segments, backslashes as slashes), stays on this host.
+func sameHostPath(loc string) bool {
+	if !strings.HasPrefix(loc, "/") || strings.ContainsAny(loc, "\\\r\n\t\x00 ") {
+		return false
+	}
+	base, _ := url.Parse(testBase + "/a/b")
+	u, err := url.Parse(loc)
+	if err != nil {
+		return false
+	}
+	r := base.ResolveReference(u)
+	return r.Host == "agenda.test" && !strings.HasPrefix(r.Path, "//")
 }

@@ -31,5 +31,17 @@ func localPath(next string) string {
 	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") {
 		return "/"
 	}
+	// "/.//evil.test" and "/a/..//evil.test" resolve to the path
+	// "//evil.test": harmless on this host, but one normalisation away
+	// from a network-path reference. No page of the site needs an empty
+	// or dot segment.
+	if strings.Contains(u.Path, "//") {
+		return "/"
+	}
+	for _, seg := range strings.Split(u.Path, "/") {
+		if seg == "." || seg == ".." {
+			return "/"
+		}
+	}
 	return u.String()
 }
