@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/xml"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -174,4 +175,38 @@ func sameHostPath(loc string) bool {
 	}
 	r := base.ResolveReference(u)
 	return r.Host == "agenda.test" && !strings.HasPrefix(r.Path, "//")
+}
+
+// The widget's colours stay readable whatever a site passes: the text
+// colour is the better of dark and light, and the accent is moved towards
+// it until it reaches 4.5:1 on the background.
+func TestEmbedThemeReadable(t *testing.T) {
+	f := newFixture(t)
+	for _, c := range []struct{ color, bg, keep string }{
+		{"1a5fb4", "222222", ""}, {"ffff00", "ffffff", ""}, {"9a3412", "ffffff", "9a3412"}, {"", "777777", ""},
+		{"fff", "000", "ffffff"}, {"000000", "000000", ""}, {"1a5fb4", "", "1a5fb4"},
+	} {
+		r := f.get("/embed/theme.css?color=" + c.color + "&bg=" + c.bg)
+		if r.code != 200 {
+			t.Fatalf("%v: %d", c, r.code)
+		}
+		m := regexp.MustCompile(`--accent:#([0-9a-f]{6});--bg:#([0-9a-f]{6});--fg:#([0-9a-f]{6})`).FindStringSubmatch(r.body)
+		if m == nil {
+			t.Fatalf("%v: %s", c, r.body)
+		}
+		if c.bg == "777777" {
+			// Mid grey: nothing reaches 4.5:1, the accent falls back to the text colour.
+			if m[1] != m[3] {
+				t.Errorf("%v: accent %s, want the text colour %s", c, m[1], m[3])
+			}
+		} else if got := contrast(m[1], m[2]); got < 4.5 {
+			t.Errorf("%v: accent #%s on #%s is %.2f:1", c, m[1], m[2], got)
+		}
+		if got := contrast(m[3], m[2]); got < 4.5 && c.bg != "777777" {
+			t.Errorf("%v: text #%s on #%s is %.2f:1", c, m[3], m[2], got)
+		}
+		if c.keep != "" && m[1] != c.keep {
+			t.Errorf("%v: a readable accent was changed to %s", c, m[1])
+		}
+	}
 }
