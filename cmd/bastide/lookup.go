@@ -1,0 +1,28 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/model"
+)
+
+// getUser finds a user by name with an error a person can act on.
+func getUser(ctx context.Context, store *db.Store, username string) (*model.User, error) {
+	u, err := store.GetUserByUsername(ctx, username)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, fmt.Errorf("no user %q: see `bastide user list`", username)
+	}
+	return u, err
+}
+
+// getAssociation finds an association by slug with an error a person can act on.
+func getAssociation(ctx context.Context, store *db.Store, slug string) (*model.Association, error) {
+	a, err := store.GetAssociationBySlug(ctx, slug)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, fmt.Errorf("no association %q: see `bastide association list`", slug)
+	}
+	return a, err
+}
