@@ -1,0 +1,72 @@
+package caldav
+
+import "testing"
+
+func TestParsePath(t *testing.T) {
+	cases := []struct {
+		in                        string
+		ok                        bool
+		kind                      resKind
+		user, assoc, slug, object string
+	}{
+		{"/dav", true, resRoot, "", "", "", ""},
+		{"/dav/", true, resRoot, "", "", "", ""},
+		{"/dav/principals/", true, resPrincipals, "", "", "", ""},
+		{"/dav/principals/alice/", true, resPrincipal, "alice", "", "", ""},
+		{"/dav/principals/alice", true, resPrincipal, "alice", "", "", ""},
+		{"/dav/calendars/alice/", true, resHome, "alice", "", "", ""},
+		{"/dav/calendars/alice/perso/", true, resCalendar, "alice", "", "perso", ""},
+		{"/dav/calendars/alice/ABC-DEF/", true, resCalendar, "alice", "", "abc-def", ""},
+		{"/dav/calendars/alice/amis.main/", true, resCalendar, "alice", "amis", "main", ""},
+		{"/dav/calendars/alice/amis.main/x.ics", true, resObject, "alice", "amis", "main", "x.ics"},
+		{"/dav/calendars/alice/amis.main/a%20b%40c.ics", true, resObject, "alice", "amis", "main", "a b@c.ics"},
+		{"/dav/calendars/alice/amis.main/coll/", true, resBelow, "alice", "amis", "main", ""},
+		{"/dav/calendars/alice/amis.main/a/b.ics", true, resBelow, "alice", "amis", "main", ""},
+		{"/dav/calendars/alice/AMIS.main/", false, 0, "", "", "", ""},
+		{"/dav/calendars/alice/a.b.c/", false, 0, "", "", "", ""},
+		{"/dav/calendars/alice/.main/", false, 0, "", "", "", ""},
+		{"/dav/calendars/alice/bad_name/", false, 0, "", "", "", ""},
+		{"/dav/calendars/alice/../bob/", false, 0, "", "", "", ""},
+		{"/dav/calendars/alice/%2e%2e/bob/", false, 0, "", "", "", ""},
+		{"/dav/calendars/alice%2Fbob/", false, 0, "", "", "", ""},
+		{"/dav/calendars//alice/", false, 0, "", "", "", ""},
+		{"/dav/calendars/alice/amis.main/%00.ics", false, 0, "", "", "", ""},
+		{"/dav/calendars/alice/amis.main/.", false, 0, "", "", "", ""},
+		{"/dav/other/", false, 0, "", "", "", ""},
+		{"/davx/", false, 0, "", "", "", ""},
+		{"/dav/principals/alice/x/", false, 0, "", "", "", ""},
+	}
+	for _, c := range cases {
+		p, ok := parsePath("/dav", c.in)
+		if ok != c.ok {
+			t.Errorf("%s: ok %v, want %v", c.in, ok, c.ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if p.kind != c.kind || p.user != c.user || p.assoc != c.assoc || p.slug != c.slug || p.object != c.object {
+			t.Errorf("%s: got %+v", c.in, p)
+		}
+	}
+	// A personal slug never contains a dot and an association calendar's
+	// segment always does: the namespaces cannot meet.
+	if a, s, ok := calendarName("amis-main"); !ok || a != "" || s != "amis-main" {
+		t.Errorf("personal: %q %q %v", a, s, ok)
+	}
+	if a, s, ok := calendarName("amis.main"); !ok || a != "amis" || s != "main" {
+		t.Errorf("association: %q %q %v", a, s, ok)
+	}
+}
+
+func TestHrefPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"/dav/calendars/alice/amis.main/x.ics":                  "/dav/calendars/alice/amis.main/x.ics",
+		"https://h.example/dav/calendars/alice/amis.main/x.ics": "/dav/calendars/alice/amis.main/x.ics",
+		" /dav/x?y=1 ": "/dav/x",
+	} {
+		if got, ok := hrefPath(in); !ok || got != want {
+			t.Errorf("%q: %q %v", in, got, ok)
+		}
+	}
+}
