@@ -57,7 +57,34 @@ func seedUpcoming(b *testing.B, n int) *db.Store {
 	return s
 }
 
-func benchGet(b *testing.B, h http.Handler, path string, check func(body string)) {
+// baseline is the bare store work under a benchmarked response, measured
+// in the same run so that the ratio reported next to ns/op does not depend
+// on how busy the machine is.
+type baseline struct {
+	name string
+	run  func() error
+}
+
+// measure returns the mean time of one baseline run over at least 200 ms
+// (and 20 runs).
+func (bl baseline) measure(b *testing.B) time.Duration {
+	b.Helper()
+	n := 0
+	start := time.Now()
+	for n < 20 || time.Since(start) < 200*time.Millisecond {
+		if err := bl.run(); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	return time.Since(start) / time.Duration(n)
+}
+
+// benchGet times GET path and reports, besides ns/op, the ratio of one
+// response to the baseline (measured before and after the timed loop and
+// averaged) as "x_<baseline>", and the response time against the figure
+// issue 5 sets, when there is one, as "x_target" (below 1 meets it).
+func benchGet(b *testing.B, h http.Handler, path string, bl baseline, target time.Duration, check func(body string)) {
 	b.Helper()
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
@@ -65,6 +92,7 @@ func benchGet(b *testing.B, h http.Handler, path string, check func(body string)
 		b.Fatalf("%s: %d", path, rec.Code)
 	}
 	check(rec.Body.String())
+	before := bl.measure(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		rec := httptest.NewRecorder()
@@ -73,6 +101,33 @@ func benchGet(b *testing.B, h http.Handler, path string, check func(body string)
 			b.Fatalf("%s: %d", path, rec.Code)
 		}
 	}
+	b.StopTimer()
+	per := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	base := float64((before + bl.measure(b)).Nanoseconds()) / 2
+	b.ReportMetric(base, "ns/"+bl.name)
+	b.ReportMetric(per/base, "x_"+bl.name)
+	if target > 0 {
+		b.ReportMetric(per/float64(target.Nanoseconds()), "x_target")
+	}
+}
+
+// listBaseline is the store query of an agenda list page.
+func listBaseline(s *db.Store, q db.InstanceQuery) baseline {
+	return baseline{name: "store_query", run: func() error {
+		q := q
+		if q.Limit == 0 {
+			q.Limit = agendaPageSize
+		}
+		if q.From.IsZero() {
+			q.From, q.To = testNow, testNow.Add(defaultListSpan)
+		}
+		q.Public, q.IncludeCancelled = true, true
+		rows, err := s.ListInstances(context.Background(), q)
+		if err == nil && len(rows) == 0 {
+			err = fmt.Errorf("baseline query found nothing")
+		}
+		return err
+	}}
 }
 
 func newBenchHandler(s *db.Store, cache bool) http.Handler {
@@ -81,30 +136,38 @@ func newBenchHandler(s *db.Store, cache bool) http.Handler {
 
 // BenchmarkAgendaPage is the server time of one render of / (first page of
 // the list, filter choices included) with 10 000 upcoming events, without
-// the response cache. Issue 5 asks for under 10 ms.
+// the response cache. Issue 5 asks for under 10 ms; x_store_query is the
+// render over the bare store query of that page.
 func BenchmarkAgendaPage(b *testing.B) {
 	s := seedUpcoming(b, 10000)
-	benchGet(b, newBenchHandler(s, false), "/", func(body string) {
+	benchGet(b, newBenchHandler(s, false), "/", listBaseline(s, db.InstanceQuery{}), 10*time.Millisecond, func(body string) {
 		if strings.Count(body, `<li class="event`) != agendaPageSize {
 			b.Fatalf("page holds %d events", strings.Count(body, `<li class="event`))
 		}
 	})
 }
 
-// BenchmarkAgendaPageFiltered renders / with a commune and a text filter.
+// BenchmarkAgendaPageFiltered renders / with a commune and a text filter,
+// against the same filtered store query.
 func BenchmarkAgendaPageFiltered(b *testing.B) {
 	s := seedUpcoming(b, 10000)
-	benchGet(b, newBenchHandler(s, false), "/?q=rencontre&commune="+model.Communes()[7].INSEE, func(body string) {
+	insee := model.Communes()[7].INSEE
+	bl := listBaseline(s, db.InstanceQuery{Communes: []string{insee}, Text: "rencontre"})
+	benchGet(b, newBenchHandler(s, false), "/?q=rencontre&commune="+insee, bl, 10*time.Millisecond, func(body string) {
 		if !strings.Contains(body, "Rencontre n°") {
 			b.Fatal("no result")
 		}
 	})
 }
 
-// BenchmarkAgendaMonth renders the month grid.
+// BenchmarkAgendaMonth renders the month grid (April 2026, Monday 30 March
+// to Sunday 3 May), against the store query of that grid.
 func BenchmarkAgendaMonth(b *testing.B) {
 	s := seedUpcoming(b, 10000)
-	benchGet(b, newBenchHandler(s, false), "/?view=month", func(body string) {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	bl := listBaseline(s, db.InstanceQuery{From: time.Date(2026, 3, 30, 0, 0, 0, 0, paris),
+		To: time.Date(2026, 5, 4, 0, 0, 0, 0, paris), Limit: monthMaxRows})
+	benchGet(b, newBenchHandler(s, false), "/?view=month", bl, 0, func(body string) {
 		if !strings.Contains(body, `<table class="month">`) {
 			b.Fatal("no grid")
 		}
@@ -112,33 +175,36 @@ func BenchmarkAgendaMonth(b *testing.B) {
 }
 
 // BenchmarkAgendaPageCached is what repeated visits cost while nothing
-// changes: the change-log check plus the cached body.
+// changes: the change-log check plus the cached body. Its x_store_query
+// is below 1: a cached page costs less than the query it saves.
 func BenchmarkAgendaPageCached(b *testing.B) {
 	s := seedUpcoming(b, 10000)
-	benchGet(b, newBenchHandler(s, true), "/", func(string) {})
+	benchGet(b, newBenchHandler(s, true), "/", listBaseline(s, db.InstanceQuery{}), 10*time.Millisecond, func(string) {})
 }
 
 // BenchmarkICSFeed1000 builds a 1 000-event ICS feed (with its VTIMEZONE)
 // out of 10 000 stored events, without the cache. Issue 5: under 50 ms.
+// x_store_read is the feed over reading its 1 000 events from the store
+// (the ids in range, then their iCalendar texts).
 func BenchmarkICSFeed1000(b *testing.B) {
 	s := seedUpcoming(b, 10000)
-	benchGet(b, newBenchHandler(s, false), "/feeds/agenda.ics", func(body string) {
+	ctx := context.Background()
+	from := testNow.Truncate(time.Hour).AddDate(0, 0, -icsPastDays)
+	q := db.InstanceQuery{From: from, To: from.Add(defaultListSpan + icsPastDays*24*time.Hour), Public: true, IncludeCancelled: true}
+	bl := baseline{name: "store_read", run: func() error {
+		ids, err := s.FeedEventIDs(ctx, q, defaultMaxFeedEvents)
+		if err != nil {
+			return err
+		}
+		data, err := s.EventsData(ctx, ids)
+		if err == nil && len(data) != defaultMaxFeedEvents {
+			err = fmt.Errorf("baseline read %d events", len(data))
+		}
+		return err
+	}}
+	benchGet(b, newBenchHandler(s, false), "/feeds/agenda.ics", bl, 50*time.Millisecond, func(body string) {
 		if n := strings.Count(body, "BEGIN:VEVENT"); n != 1000 {
 			b.Fatalf("feed holds %d events", n)
 		}
 	})
-}
-
-// BenchmarkListInstancesBaseline is the store query under the agenda page
-// alone: the page's cost over it is the rendering.
-func BenchmarkListInstancesBaseline(b *testing.B) {
-	s := seedUpcoming(b, 10000)
-	ctx := context.Background()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		rows, err := s.ListInstances(ctx, db.InstanceQuery{From: testNow, To: testNow.AddDate(1, 0, 0), Public: true, IncludeCancelled: true, Limit: agendaPageSize})
-		if err != nil || len(rows) != agendaPageSize {
-			b.Fatal(err, len(rows))
-		}
-	}
 }
