@@ -3,6 +3,7 @@ package federation
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha1"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -67,23 +68,46 @@ type desiredObject struct {
 	uuid  string
 	rid   string
 	start time.Time
+	in    *model.Instance // the occurrence, nil for a whole event
 	obj   map[string]any
 }
 
 // objectFor builds the Event object of a whole event, or of one of its
-// occurrences (in != nil).
-func (f *Federation) objectFor(s *eventSource, in *model.Instance) map[string]any {
-	if in == nil {
+// occurrences (in != nil), under the UUID objectUUID ("" for the default:
+// the event's own, or OccurrenceUUID). A UUID other than the event's gets
+// its own id and the event's page as url.
+func (f *Federation) objectFor(s *eventSource, in *model.Instance, objectUUID string) map[string]any {
+	occ := *s.ev
+	occ.Instances = nil
+	if in != nil {
+		occ.UUID = OccurrenceUUID(s.ev.UUID, in.RecurrenceID)
+		occ.Start, occ.End = in.Start, in.End
+		if in.Status == model.StatusCancelled {
+			occ.Status = model.StatusCancelled
+		}
+	}
+	if objectUUID != "" {
+		occ.UUID = objectUUID
+	}
+	if occ.UUID == s.ev.UUID {
 		return mobilizon.EventObject(s.ev, s.assoc, s.place, f.uris)
 	}
-	occ := *s.ev
-	occ.UUID = OccurrenceUUID(s.ev.UUID, in.RecurrenceID)
-	occ.Start, occ.End = in.Start, in.End
-	occ.Instances = nil
-	if in.Status == model.StatusCancelled {
-		occ.Status = model.StatusCancelled
-	}
 	return mobilizon.EventObject(&occ, s.assoc, s.place, occurrenceURIs{URIs: f.uris, occurrence: occ.UUID, series: s.ev.UUID})
+}
+
+// instanceFor finds the occurrence of a series by its RECURRENCE-ID as
+// stored in published_objects.
+func (f *Federation) instanceFor(ctx context.Context, ev *model.Event, rid string) (*model.Instance, error) {
+	insts, err := f.store.GetInstances(ctx, ev.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range insts {
+		if model.FormatTime(insts[i].RecurrenceID) == rid {
+			return &insts[i], nil
+		}
+	}
+	return nil, db.ErrNotFound
 }
 
 // desired lists the objects a publishable event should have: the event
@@ -91,7 +115,7 @@ func (f *Federation) objectFor(s *eventSource, in *model.Instance) map[string]an
 // that have not ended, within OccurrenceWindow, each with its own id.
 func (f *Federation) desired(ctx context.Context, s *eventSource) ([]desiredObject, error) {
 	if !s.ev.Recurring {
-		return []desiredObject{{uuid: s.ev.UUID, start: s.ev.Start, obj: f.objectFor(s, nil)}}, nil
+		return []desiredObject{{uuid: s.ev.UUID, start: s.ev.Start, obj: f.objectFor(s, nil, "")}}, nil
 	}
 	insts, err := f.store.GetInstances(ctx, s.ev.ID)
 	if err != nil {
@@ -113,7 +137,7 @@ func (f *Federation) desired(ctx context.Context, s *eventSource) ([]desiredObje
 			break
 		}
 		out = append(out, desiredObject{uuid: OccurrenceUUID(s.ev.UUID, in.RecurrenceID),
-			rid: model.FormatTime(in.RecurrenceID), start: in.Start, obj: f.objectFor(s, in)})
+			rid: model.FormatTime(in.RecurrenceID), start: in.Start, in: in, obj: f.objectFor(s, in, "")})
 	}
 	return out, nil
 }
@@ -132,18 +156,28 @@ func (f *Federation) publishedObject(ctx context.Context, p *db.PublishedObject)
 		return nil, db.ErrNotFound
 	}
 	if p.RecurrenceID == "" {
-		return f.objectFor(s, nil), nil
+		return f.objectFor(s, nil, p.ObjectUUID), nil
 	}
-	insts, err := f.store.GetInstances(ctx, ev.ID)
+	in, err := f.instanceFor(ctx, ev, p.RecurrenceID)
 	if err != nil {
 		return nil, err
 	}
-	for i := range insts {
-		if model.FormatTime(insts[i].RecurrenceID) == p.RecurrenceID {
-			return f.objectFor(s, &insts[i]), nil
-		}
-	}
-	return nil, db.ErrNotFound
+	return f.objectFor(s, in, p.ObjectUUID), nil
+}
+
+// RepublishUUID is the UUID under which an object is published again after
+// it was deleted (its calendar went private and public again, its class or
+// moderation changed back, an EXDATE was removed): Mobilizon tombstones a
+// deleted id forever and refuses to create it again, so the object comes
+// back under a new, stable, name-based UUID derived from the deleted one.
+// The event's page is still the object's url; GET of the old id keeps
+// answering 410.
+func RepublishUUID(deletedUUID string) string {
+	h := sha1.Sum([]byte("bastide-republish:" + deletedUUID))
+	h[6] = h[6]&0x0f | 0x50
+	h[8] = h[8]&0x3f | 0x80
+	x := hex.EncodeToString(h[:16])
+	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
 }
 
 // tombstone is what a deleted object's URL answers (with 410).
@@ -253,23 +287,51 @@ func (f *Federation) syncEvent(ctx context.Context, eventUUID string) error {
 				}
 			}
 		}
-		if assoc == nil {
-			return nil // association gone with its followers: nothing to tell
+		var actor string
+		var signer int64
+		var cc []any
+		if assoc != nil {
+			signer, actor = assoc.ID, f.uris.ActorID(assoc.Slug)
+			cc = []any{f.uris.FollowersID(assoc.Slug)}
+		} else {
+			// The association is gone (and its Group's key with it): its
+			// events can only be withdrawn, by the relay, which is on the
+			// same host as the events (what Mobilizon's Delete checks
+			// before it refetches the object and finds the 410).
+			signer, actor = 0, f.uris.RelayID()
+			cc = []any{f.uris.RelayFollowers()}
+			want = nil
 		}
-		groupInboxes, relayInboxes, err := f.recipients(ctx, assoc.ID)
+		assocID := signer
+		if assoc == nil && len(existing) > 0 {
+			assocID = existing[0].AssociationID
+		}
+		groupInboxes, relayInboxes, err := f.recipients(ctx, assocID)
 		if err != nil {
 			return err
 		}
 		all := union(groupInboxes, relayInboxes)
-		actor := f.uris.ActorID(assoc.Slug)
 		to := []any{mobilizon.Public}
-		cc := []any{f.uris.FollowersID(assoc.Slug)}
 		byUUID := map[string]*db.PublishedObject{}
 		for _, p := range existing {
 			byUUID[p.ObjectUUID] = p
 		}
 		wanted := map[string]bool{}
 		for _, d := range want {
+			// An id Mobilizon saw deleted cannot be created again: come
+			// back under the next republication UUID (every row of the
+			// event, republished ones included, is in byUUID).
+			renamed := false
+			for n := 0; n < 64; n++ {
+				ex := byUUID[d.uuid]
+				if ex == nil || ex.State != db.PublishedDeleted {
+					break
+				}
+				d.uuid, renamed = RepublishUUID(d.uuid), true
+			}
+			if renamed {
+				d.obj = f.objectFor(src, d.in, d.uuid)
+			}
 			wanted[d.uuid] = true
 			h := hashObject(d.obj)
 			ex := byUUID[d.uuid]
@@ -282,7 +344,7 @@ func (f *Federation) syncEvent(ctx context.Context, eventUUID string) error {
 			}
 			objID := mobilizon.IDOf(d.obj)
 			act := activity(kind, f.uris.ActivityID(objID, lower(kind), f.token()), actor, to, cc, d.obj, now)
-			if err := f.queue(ctx, tx, act, assoc.ID, all); err != nil {
+			if err := f.queue(ctx, tx, act, signer, all); err != nil {
 				return err
 			}
 			if kind == "Create" && len(relayInboxes) > 0 {
@@ -293,7 +355,7 @@ func (f *Federation) syncEvent(ctx context.Context, eventUUID string) error {
 				}
 			}
 			p := &db.PublishedObject{ObjectUUID: d.uuid, EventUUID: eventUUID, RecurrenceID: d.rid,
-				AssociationID: assoc.ID, Start: d.start, State: db.PublishedLive, BodyHash: h}
+				AssociationID: signer, Start: d.start, State: db.PublishedLive, BodyHash: h}
 			if ex != nil {
 				p.PublishedAt = ex.PublishedAt
 			}
@@ -311,7 +373,7 @@ func (f *Federation) syncEvent(ctx context.Context, eventUUID string) error {
 			objID := f.uris.EventID(ex.ObjectUUID)
 			act := activity("Delete", f.uris.ActivityID(objID, "delete", f.token()), actor, to, cc,
 				f.tombstone(ex.ObjectUUID, now), now)
-			if err := f.queue(ctx, tx, act, assoc.ID, all); err != nil {
+			if err := f.queue(ctx, tx, act, signer, all); err != nil {
 				return err
 			}
 			ex.State = db.PublishedDeleted
