@@ -210,3 +210,41 @@ func TestEmbedThemeReadable(t *testing.T) {
 		}
 	}
 }
+
+// The month grid and the week show an event of several days on each day
+// it covers, not only on its first: on Sunday the festival is still on.
+func TestMultiDayOnEachDay(t *testing.T) {
+	f := newFixture(t)
+	href := `href="/events/` + f.uuids["festival"] + `"`
+	cell := func(body, iso string) string {
+		i := strings.Index(body, `<time datetime="`+iso+`">`)
+		if i < 0 {
+			t.Fatalf("no cell %s", iso)
+		}
+		j := strings.Index(body[i:], "</td>")
+		return body[i : i+j]
+	}
+	r := f.get("/?view=month&month=2026-04")
+	for _, iso := range []string{"2026-04-18", "2026-04-19", "2026-04-20"} {
+		if !strings.Contains(cell(r.body, iso), href) {
+			t.Errorf("month: the festival is not on %s", iso)
+		}
+	}
+	for _, iso := range []string{"2026-04-17", "2026-04-21"} {
+		if strings.Contains(cell(r.body, iso), href) {
+			t.Errorf("month: the festival is on %s", iso)
+		}
+	}
+	r = f.get("/?view=week&week=2026-04-13")
+	for _, iso := range []string{"2026-04-18", "2026-04-19"} {
+		i := strings.Index(r.body, `id="d-`+iso+`"`)
+		j := strings.Index(r.body[i:], "</section>")
+		if i < 0 || !strings.Contains(r.body[i:i+j], href) {
+			t.Errorf("week: the festival is not on %s", iso)
+		}
+	}
+	// The list names it once, on its first day.
+	if n := strings.Count(f.get("/?association=cine-agen").body, href); n != 1 {
+		t.Errorf("list: the festival appears %d times", n)
+	}
+}

@@ -281,12 +281,18 @@ func (a *app) fillMonth(ctx context.Context, st state, f filter, res resolved, p
 	more := map[string]int{}
 	for _, r := range rows {
 		key := a.dayKeyOf(r, gridStart)
-		if len(byDay[key]) == monthCellItems {
-			more[key]++
-			continue
+		var it *item
+		for _, day := range append([]string{key}, a.laterDays(r, key, gridEnd)...) {
+			if len(byDay[day]) == monthCellItems {
+				more[day]++
+				continue
+			}
+			if it == nil {
+				x := a.itemOf(lang, r, gridStart)
+				it = &x
+			}
+			byDay[day] = append(byDay[day], *it)
 		}
-		it := a.itemOf(lang, r, gridStart)
-		byDay[it.dayKey] = append(byDay[it.dayKey], it)
 	}
 	p.Empty = len(rows) == 0
 	for d := gridStart; d.Before(gridEnd); d = d.AddDate(0, 0, 7) {
@@ -318,6 +324,44 @@ func (a *app) fillMonth(ctx context.Context, st state, f filter, res resolved, p
 		}
 	}
 	return nil
+}
+
+// laterDays lists the days after first (YYYY-MM-DD, before end) that an
+// occurrence also covers, for the views that show days side by side: every
+// day of an all-day event of several days, and of a timed one of 24 hours
+// or more. A soirée that ends at 1 h stays on its evening.
+func (a *app) laterDays(r db.InstanceRow, first string, end time.Time) []string {
+	in := r.Instance
+	var last time.Time
+	switch {
+	case r.Event.AllDay:
+		last = in.End.UTC().AddDate(0, 0, -1)
+	case in.End.Sub(in.Start) >= 24*time.Hour:
+		t := in.End.Add(-time.Second)
+		if !r.Event.Floating {
+			t = t.In(a.paris)
+		} else {
+			t = t.UTC()
+		}
+		last = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	default:
+		return nil
+	}
+	d, ok := parseDay(first, time.UTC)
+	if !ok {
+		return nil
+	}
+	stop := end.In(a.paris).Format("2006-01-02")
+	var out []string
+	for i := 0; i < 62; i++ {
+		d = d.AddDate(0, 0, 1)
+		iso := d.Format("2006-01-02")
+		if d.After(last) || iso >= stop {
+			break
+		}
+		out = append(out, iso)
+	}
+	return out
 }
 
 func weekHeads(lang string) []weekdayHead {
@@ -355,7 +399,13 @@ func (a *app) fillWeek(ctx context.Context, st state, f filter, res resolved, p 
 	}
 	items := make([]item, 0, len(rows))
 	for _, r := range rows {
-		items = append(items, a.itemOf(lang, r, monday))
+		it := a.itemOf(lang, r, monday)
+		items = append(items, it)
+		// A festival over the weekend is on Saturday and on Sunday.
+		for _, day := range a.laterDays(r, it.dayKey, end) {
+			it.dayKey = day
+			items = append(items, it)
+		}
 	}
 	groups := a.groupByDay(lang, items, today)
 	byISO := map[string]dayGroup{}
