@@ -248,3 +248,33 @@ func TestMultiDayOnEachDay(t *testing.T) {
 		t.Errorf("list: the festival appears %d times", n)
 	}
 }
+
+// An online event whose LOCATION is its link says "En ligne" in lists,
+// the widget and the feeds instead of printing the link as a place.
+func TestOnlineEventInLists(t *testing.T) {
+	f := newFixture(t)
+	f.putICS(f.cals["cine-agen"], `BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//FR
+BEGIN:VEVENT
+UID:visio-list
+DTSTAMP:20260301T000000Z
+DTSTART:20260415T180000Z
+DTEND:20260415T190000Z
+SUMMARY:Atelier en ligne
+LOCATION:https://visio.example/atelier
+END:VEVENT
+END:VCALENDAR`, nil)
+	for _, path := range []string{"/?association=cine-agen", "/embed?association=cine-agen&n=20", "/@cine-agen"} {
+		r := f.get(path)
+		i := strings.Index(r.body, "Atelier en ligne")
+		if i < 0 {
+			t.Fatalf("%s: no online event", path)
+		}
+		mustContain(t, path, r.body[i:], `<span class="place">En ligne</span>`)
+		mustNotContain(t, path, r.body, ">https://visio.example/atelier<")
+	}
+	r := f.get("/feeds/agenda.rss?association=cine-agen&lang=en")
+	mustContain(t, "rss", r.body, "Wednesday 15 April", "— Online")
+	mustNotContain(t, "rss", r.body, "— https://visio.example")
+}

@@ -28,6 +28,7 @@ type item struct {
 	Cancelled  bool
 	Tentative  bool
 	Recurring  bool
+	Online     bool   // the place is a link (an online Mobilizon event)
 	Desc       string // short excerpt (widget, detailed)
 	dayKey     string
 	start      time.Time
@@ -87,6 +88,11 @@ func (a *app) itemOf(lang string, r db.InstanceRow, from time.Time) item {
 	}
 	if it.Summary == "" {
 		it.Summary = tr(lang, "event.untitled")
+	}
+	if loc := strings.TrimSpace(e.Location); e.PlaceID == 0 && !strings.ContainsAny(loc, " \t\n") && httpURL(loc) != "" {
+		// Federation stores an online event's address as its LOCATION: a
+		// list says "online" rather than print the link as a place.
+		it.Place, it.Online = tr(lang, "event.online"), true
 	}
 	if r.AssociationSlug != "" {
 		it.AssocHref = "/@" + r.AssociationSlug
