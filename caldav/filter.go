@@ -274,6 +274,20 @@ func (m *matcher) matchComp(f *compFilter, c *goical.Component, top bool) bool {
 				}
 			}
 		}
+		// An is-not-defined prop-filter holds when no component of the
+		// object defines the property (a RRULE of the master is not undone
+		// by an override that lacks it); the other tests hold when one
+		// component passes them all.
+		for i := range sub.props {
+			if !sub.props[i].isNotDefined {
+				continue
+			}
+			for _, k := range kids {
+				if len(k.Props.Values(sub.props[i].name)) > 0 {
+					return false
+				}
+			}
+		}
 		found := false
 		for _, k := range kids {
 			if m.matchComp(sub, k, false) {
