@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"time"
@@ -27,6 +28,10 @@ const childEnv = "BASTIDE_BENCH_CHILD"
 
 const benchPassword = "bench-password-47"
 
+// profileEnv, when set, names the file where the child writes a CPU
+// profile of Bastide's server (the -cpuprofile flag).
+const profileEnv = "BASTIDE_BENCH_CPUPROFILE"
+
 // serveChild serves CalDAV on a free port of 127.0.0.1, prints its origin
 // on the first line of standard output and serves until standard input is
 // closed.
@@ -42,6 +47,19 @@ func serveChild(dbPath string) int {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench child:", err)
 		return 1
+	}
+	if p := os.Getenv(profileEnv); p != "" {
+		f, err := os.Create(p)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench child:", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "bench child:", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
 	}
 	h := caldav.NewHandler(store, nil, caldav.Options{})
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}

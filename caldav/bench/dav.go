@@ -111,7 +111,7 @@ func (r *msResponse) ok() *propstat {
 
 func parseMultistatus(rep *reply) (*multistatus, error) {
 	if rep.status != http.StatusMultiStatus {
-		return nil, fmt.Errorf("status %d, want 207: %.200s", rep.status, rep.body)
+		return nil, fmt.Errorf("status %d, want 207: %.200s", rep.status, strings.Join(strings.Fields(string(rep.body)), " "))
 	}
 	var ms multistatus
 	if err := xml.NewDecoder(bytes.NewReader(rep.body)).Decode(&ms); err != nil {

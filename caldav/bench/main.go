@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -59,7 +60,18 @@ func main() {
 	flag.Uint64Var(&cfg.seed, "seed", 47, "random seed of the workload")
 	flag.StringVar(&cfg.servers, "servers", "bastide,radicale,xandikos", "servers to measure")
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the temporary directory")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of Bastide's server to this file")
 	flag.Parse()
+	if *profile != "" {
+		p, err := filepath.Abs(*profile)
+		if err == nil {
+			err = os.Setenv(profileEnv, p)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(2)
+		}
+	}
 	rep, err := run(cfg, os.Stdout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -185,7 +197,7 @@ func (rep *report) print(out io.Writer) {
 			fmt.Fprintf(out, " %-26s", cell)
 		}
 		if bastide != nil && best > 0 && bastide.results[op] != nil && bastide.results[op].median() > 0 {
-			fmt.Fprintf(out, " ×%.0f", float64(best)/float64(bastide.results[op].median()))
+			fmt.Fprintf(out, " ×%.1f", float64(best)/float64(bastide.results[op].median()))
 		}
 		fmt.Fprintln(out)
 	}
@@ -201,10 +213,46 @@ func (rep *report) print(out io.Writer) {
 		fmt.Fprintf(out, " %-26s", fmt.Sprintf("%.1f MB", float64(rep.peak[t.name])/(1<<20)))
 	}
 	fmt.Fprintln(out)
+	fmt.Fprintln(out, "ratio: the faster median of the other servers ÷ Bastide's median (incorrect answers count too)")
+	if bastide != nil && len(rep.targets) > 1 {
+		fmt.Fprintln(out, "\ngoals at this size:")
+		for _, op := range opNames {
+			r := bastide.results[op]
+			if r == nil || len(r.times) == 0 {
+				continue
+			}
+			var best time.Duration
+			for _, t := range rep.targets {
+				if o := t.results[op]; t != bastide && o != nil && len(o.times) > 0 && (best == 0 || o.median() < best) {
+					best = o.median()
+				}
+			}
+			ratio := float64(best) / float64(r.median())
+			line := fmt.Sprintf("  %-24s ×%-7.1f %s", op, ratio, verdict(ratio >= 50, "≥ 50× faster"))
+			if op == "PUT" || op == "GET" {
+				line += ", " + verdict(r.median() < 2*time.Millisecond, "median < 2 ms")
+			}
+			if r.wrong == "" && r.err == nil {
+				line += ", correct"
+			} else {
+				line += ", INCORRECT"
+			}
+			fmt.Fprintln(out, line)
+		}
+		fmt.Fprintf(out, "  %-24s %.1f MB %s\n", "peak memory", float64(rep.peak[bastide.name])/(1<<20),
+			verdict(rep.peak[bastide.name] < 60<<20, "< 60 MB"))
+	}
 	if len(notes) > 0 {
 		fmt.Fprintln(out, "\n✗ marks an incorrect answer:")
 		for _, n := range notes {
 			fmt.Fprintln(out, "  "+n)
 		}
 	}
+}
+
+func verdict(ok bool, goal string) string {
+	if ok {
+		return goal + ": met"
+	}
+	return goal + ": MISSED"
 }
