@@ -237,6 +237,28 @@ func TestSyncCollection(t *testing.T) {
 	}
 	r = sync("alice", syncToken_(t, r.body), "").must(t, 207, "rest")
 	r.has(t, "rest", "f.ics").lacks(t, "rest", "d.ics", "507")
+	// A first sync with a limit pages through the objects, deleted ones left out.
+	seen := map[string]bool{}
+	tok = ""
+	for page := 0; page < 10; page++ {
+		r = sync("alice", tok, "<D:limit><D:nresults>2</D:nresults></D:limit>").must(t, 207, "initial page")
+		if strings.Contains(r.body, "b.ics</D:href><D:propstat>") || (page == 0 && strings.Contains(r.body, "404 Not Found")) {
+			t.Fatalf("initial page shows a deleted object:\n%s", r.body)
+		}
+		for _, m := range regexp.MustCompile(`amis.main/([a-z]+\.ics)</D:href><D:propstat>`).FindAllStringSubmatch(r.body, -1) {
+			seen[m[1]] = true
+		}
+		tok = syncToken_(t, r.body)
+		if !strings.Contains(r.body, "507") {
+			break
+		}
+	}
+	for _, n := range []string{"a.ics", "c.ics", "d.ics", "e.ics", "f.ics"} {
+		if !seen[n] {
+			t.Fatalf("paged first sync missed %s (saw %v)", n, seen)
+		}
+	}
+	e.do("alice", "REPORT", amisMain, strings.Replace(testdata(t, "sync.xml", "TOKEN", "", "LIMIT", ""), "<D:sync-level>1<", "<D:sync-level>2<", 1), "Depth", "1").must(t, 400, "sync-level 2")
 }
 
 func TestFreeBusy(t *testing.T) {
