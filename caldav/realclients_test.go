@@ -73,6 +73,19 @@ const (
 	bobAppPass    = "bob-thunderbird-7q2x"
 )
 
+// realHashes are the bcrypt hashes of the two passwords, made once: bcrypt
+// is slow on purpose, and slower still under the race detector.
+var realHashes = sync.OnceValue(func() (h struct{ alice, bob string }) {
+	var err error
+	if h.alice, err = db.HashPassword(alicePassword); err != nil {
+		panic(err)
+	}
+	if h.bob, err = db.HashPassword(bobAppPass); err != nil {
+		panic(err)
+	}
+	return h
+})
+
 // newRealEnv starts the server. wrap, when not nil, sits in front of the
 // CalDAV handler (litmus needs one request translated).
 func newRealEnv(t *testing.T, wrap func(http.Handler) http.Handler) *realEnv {
@@ -80,20 +93,12 @@ func newRealEnv(t *testing.T, wrap func(http.Handler) http.Handler) *realEnv {
 	ctx := context.Background()
 	store := dbtest.New(t)
 	assoc, cal := dbtest.Association(t, store, "chorale")
-	hash, err := db.HashPassword(alicePassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	alice := &model.User{Username: "alice", DisplayName: "Alice Martin", Email: "alice@example.org", PasswordHash: hash}
+	alice := &model.User{Username: "alice", DisplayName: "Alice Martin", Email: "alice@example.org", PasswordHash: realHashes().alice}
 	if err := store.CreateUser(ctx, alice); err != nil {
 		t.Fatal(err)
 	}
 	bob := dbtest.User(t, store, "bob")
-	apHash, err := db.HashPassword(bobAppPass)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.AddAppPassword(ctx, &model.AppPassword{UserID: bob.ID, Name: "vdirsyncer", Hash: apHash}); err != nil {
+	if err := store.AddAppPassword(ctx, &model.AppPassword{UserID: bob.ID, Name: "vdirsyncer", Hash: realHashes().bob}); err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range []model.Membership{{UserID: alice.ID, AssociationID: assoc.ID, Role: model.RoleOwner},
