@@ -63,6 +63,13 @@ func (h *handler) mkcalendar(w http.ResponseWriter, r *request) error {
 			return err
 		}
 	}
+	for _, up := range ups {
+		if up.n.is(dav("resourcetype")) && up.n.child(cs("subscribed")) != nil {
+			// Apple asks the server to keep subscriptions; Bastide does not
+			// fetch feeds for clients: the app keeps the subscription itself.
+			return preconditionErr(http.StatusForbidden, dav("valid-resourcetype"), "subscribed calendars are not stored on the server; subscribe in the app")
+		}
+	}
 	ctx := r.Context()
 	c := &model.Calendar{Slug: p.slug, Name: p.slug, Components: []string{"VEVENT", "VTODO"}}
 	segment := ""

@@ -33,6 +33,9 @@ func TestMkcalendarPersonalAtTheClientsURL(t *testing.T) {
 	e.do("alice", "MKCOL", "/dav/calendars/alice/vdir/", testdata(t, "mkcol-vdirsyncer.xml")).must(t, 201, "extended mkcol")
 	r = e.do("alice", "PROPFIND", "/dav/calendars/alice/vdir/", `<D:propfind xmlns:D="DAV:"><D:prop><D:displayname/><D:resourcetype/></D:prop></D:propfind>`, "Depth", "0")
 	r.must(t, 207, "vdir").has(t, "vdir", "<C:calendar/>", "<D:displayname/></D:prop><D:status>HTTP/1.1 404")
+	// Apple's server-side subscriptions are refused (the app keeps them).
+	e.do("alice", "MKCALENDAR", "/dav/calendars/alice/sub/", `<C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav" xmlns:CS="http://calendarserver.org/ns/"><D:set><D:prop><D:resourcetype><D:collection/><CS:subscribed/></D:resourcetype><CS:source><D:href>https://example.org/feed.ics</D:href></CS:source></D:prop></D:set></C:mkcalendar>`).
+		must(t, 403, "subscription").has(t, "subscription", "valid-resourcetype")
 	// Plain MKCOL and bad names are refused with a reason.
 	e.do("alice", "MKCOL", "/dav/calendars/alice/plain/", "").must(t, 403, "plain mkcol")
 	e.do("alice", "MKCALENDAR", "/dav/calendars/alice/bad_name/", "").must(t, 404, "bad name")
