@@ -179,7 +179,7 @@ func startXandikos(dir string, objs []*object) (*server, error) {
 		return nil, err
 	}
 	for _, args := range [][]string{{"init", "-q"}, {"add", "-A"},
-		{"-c", "user.name=bench", "-c", "user.email=bench@localhost", "commit", "-q", "-m", "bench workload"}} {
+		{"-c", "user.name=bench", "-c", "user.email=bench@localhost", "-c", "commit.gpgsign=false", "commit", "-q", "-m", "bench workload"}} {
 		c := exec.Command(gitBin, args...)
 		c.Dir = col
 		if out, err := c.CombinedOutput(); err != nil {
