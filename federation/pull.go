@@ -87,6 +87,9 @@ func (f *Federation) ingest(ctx context.Context, obj map[string]any, signer, via
 	if err != nil {
 		return err
 	}
+	if re.Draft {
+		return nil // a draft is not published, whatever reached us
+	}
 	return f.storeRemote(ctx, fl, re)
 }
 
