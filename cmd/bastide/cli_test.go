@@ -161,6 +161,9 @@ func TestVersion(t *testing.T) {
 	if !regexp.MustCompile(`commit: \S+`).MatchString(r.stdout) {
 		t.Fatalf("no commit line: %s", r.stdout)
 	}
+	if alias := cli(t, t.TempDir(), "", "--version"); alias.code != 0 || alias.stdout != r.stdout {
+		t.Fatalf("--version: %+v", alias)
+	}
 }
 
 func TestUsers(t *testing.T) {
