@@ -346,30 +346,14 @@ func (h *handler) moveCopy(w http.ResponseWriter, r *request) error {
 	if r.Header.Get("Overwrite") == "F" {
 		put.IfNoneMatch = true
 	}
-	if r.Method == "MOVE" && src.Calendar.ID == dst.Calendar.ID {
-		// Same calendar: the UID is taken by the source until it goes.
-		if _, err := h.store.DeleteEvent(r.Context(), src.Calendar.ID, r.path.object, e.ETag); err != nil {
-			return h.storeError(r.user.Username, src, err)
-		}
+	// The source goes and the destination comes in one transaction (the
+	// UID of the source is free again when both are in the same calendar).
+	res, err := h.store.CopyEvent(r.Context(), put, src.Calendar.ID, r.path.object, e.ETag, r.Method == "MOVE")
+	if errors.Is(err, db.ErrNotFound) {
+		return errNotFound
 	}
-	res, err := h.store.PutEvent(r.Context(), put)
 	if err != nil {
-		if r.Method == "MOVE" && src.Calendar.ID == dst.Calendar.ID {
-			// Put the source back as it was.
-			back, perr := h.eventFromData(src, e.Href, []byte(e.Data))
-			if perr == nil {
-				_, perr = h.store.PutEvent(r.Context(), db.Put{Event: back})
-			}
-			if perr != nil {
-				h.log.ErrorContext(r.Context(), "caldav: cannot restore a moved object", "href", e.Href, "err", perr)
-			}
-		}
 		return h.storeError(r.user.Username, dst, err)
-	}
-	if r.Method == "MOVE" && src.Calendar.ID != dst.Calendar.ID {
-		if _, err := h.store.DeleteEvent(r.Context(), src.Calendar.ID, r.path.object, e.ETag); err != nil && !errors.Is(err, db.ErrNotFound) {
-			return h.storeError(r.user.Username, src, err)
-		}
 	}
 	w.Header().Set("ETag", ne.ETag)
 	if res.Created {

@@ -457,3 +457,35 @@ func (s *Store) GetDAVObject(ctx context.Context, userID int64, assocSlug, calSl
 	o.Updated, o.Size = parseTime(upd), int64(len(o.Data))
 	return &o, nil
 }
+
+// CopyEvent writes dst (as PutEvent) and, when move is set, deletes the
+// object srcHref of calendar srcCalendarID whose ETag must still be
+// srcETag, in one transaction: a MOVE either happens whole or not at all.
+func (s *Store) CopyEvent(ctx context.Context, dst Put, srcCalendarID int64, srcHref, srcETag string, move bool) (PutResult, error) {
+	var res PutResult
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		if move {
+			cal, err := scanCalendar(tx.QueryRowContext(ctx, "SELECT "+calCols+" FROM calendars c WHERE c.id = ?", srcCalendarID))
+			if err != nil {
+				return fmt.Errorf("db: move event: calendar %d: %w", srcCalendarID, err)
+			}
+			var id int64
+			var uid, uuid, etag, apID, origin string
+			err = tx.QueryRowContext(ctx, `SELECT id, uid, uuid, etag, ap_id, origin FROM events WHERE calendar_id = ? AND href = ?`,
+				srcCalendarID, srcHref).Scan(&id, &uid, &uuid, &etag, &apID, &origin)
+			if err != nil {
+				return fmt.Errorf("db: move event %s: %w", srcHref, mapErr(err))
+			}
+			if etag != srcETag {
+				return fmt.Errorf("db: move event %s: it changed meanwhile: %w", srcHref, ErrPrecondition)
+			}
+			if err := deleteEventTx(ctx, tx, cal, id, srcHref, uid, uuid, apID, origin); err != nil {
+				return err
+			}
+		}
+		var err error
+		res, err = putEventTx(ctx, tx, dst)
+		return err
+	})
+	return res, err
+}
