@@ -393,9 +393,11 @@ type CappedBounds struct {
 // ListCappedBounds returns the capped events of a calendar with the bounds
 // of their stored occurrences.
 func (s *Store) ListCappedBounds(ctx context.Context, calendarID int64) ([]CappedBounds, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT e.id, ifnull(min(i.start_utc), ''), ifnull(max(i.start_utc), ''), e.all_day OR e.floating, e.component
-		FROM events e LEFT JOIN event_instances i ON i.event_id = e.id AND i.override = 0
-		WHERE e.calendar_id = ? AND e.instances_capped = 1 GROUP BY e.id`, calendarID)
+	rows, err := s.r.QueryContext(ctx, `SELECT e.id,
+		ifnull((SELECT min(start_utc) FROM event_instances WHERE event_id = e.id AND override = 0), ''),
+		ifnull((SELECT max(start_utc) FROM event_instances WHERE event_id = e.id AND override = 0), ''),
+		e.all_day OR e.floating, e.component
+		FROM events e INDEXED BY caldav_events_capped WHERE e.calendar_id = ? AND e.instances_capped = 1`, calendarID)
 	if err != nil {
 		return nil, fmt.Errorf("db: capped events: %w", err)
 	}

@@ -25,3 +25,8 @@ CREATE TABLE caldav_names (
 -- each row read would load the object's text from the table.
 CREATE INDEX caldav_events_list ON events(calendar_id, href, etag, component, updated_at);
 CREATE INDEX caldav_events_kind ON events(calendar_id, id, component, all_day, floating, instances_capped);
+-- Capped series (whose stored occurrences stop at the horizon or the cap)
+-- are looked up on every time-range query, with the bounds of what is
+-- stored for each.
+CREATE INDEX caldav_events_capped ON events(calendar_id, id, component, all_day, floating) WHERE instances_capped = 1;
+CREATE INDEX caldav_instances_bounds ON event_instances(event_id, override, start_utc);
