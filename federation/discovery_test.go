@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/model"
+	"github.com/bastide47/bastide/federation/mobilizon"
 )
 
 // TestDiscoveryShapes checks discovery the way Mobilizon reads it
@@ -131,5 +133,54 @@ func TestDiscoveryShapes(t *testing.T) {
 	err := s.CreateAssociation(context.Background(), &model.Association{Slug: "relay", Name: "Relay"})
 	if err == nil {
 		t.Fatal("an association named relay would share the relay's handle")
+	}
+}
+
+// TestServedDocumentsValid: what Mobilizon reads by GET is held to the same
+// ingest rules as what Bastide pushes: every item of the Group's and the
+// relay's outbox pages (a Mobilizon instance reads page 1 when it starts
+// following) and every published Event, occurrences of a series included.
+func TestServedDocumentsValid(t *testing.T) {
+	ctx := context.Background()
+	f, s, a, cal := goldenFixture(t)
+	if _, err := s.PutEvent(ctx, db.Put{Event: goldenEvent(t, s, cal.ID, "Fête du pruneau")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PutEvent(ctx, db.Put{Event: seriesEvent(t, cal.ID, "9d0b8a1e-2c3d-4e5f-8a6b-7c8d9e0f1a2b", goldenClock, "")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.publishPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	events := 0
+	for _, path := range []string{"/@" + a.Slug + "/outbox?page=1", "/relay/outbox?page=1"} {
+		var page map[string]any
+		rec := serve(f, "GET", path, "application/activity+json")
+		if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil || rec.Code != 200 {
+			t.Fatalf("%s: %d %v", path, rec.Code, err)
+		}
+		items, _ := page["orderedItems"].([]any)
+		if len(items) != 6 {
+			t.Fatalf("%s: %d items, want the event and 5 occurrences", path, len(items))
+		}
+		for _, it := range items {
+			doc, _ := mobilizon.Decode(mustJSON(t, it))
+			if probs := mobilizon.Validate(doc); len(probs) > 0 {
+				t.Errorf("%s item %v: Mobilizon would not take it as meant: %v", path, mobilizon.IDOf(doc), probs)
+			}
+			id := mobilizon.IDOf(doc["object"])
+			rec := serve(f, "GET", strings.TrimPrefix(id, f.URIs().Base()), "application/activity+json")
+			ev, err := mobilizon.Decode(rec.Body.Bytes())
+			if err != nil || rec.Code != 200 || mobilizon.IDOf(ev) != id {
+				t.Fatalf("GET %s: %d %v", id, rec.Code, err)
+			}
+			if probs := mobilizon.Validate(ev); len(probs) > 0 {
+				t.Errorf("GET %s: Mobilizon would not take it as meant: %v", id, probs)
+			}
+			events++
+		}
+	}
+	if events != 12 {
+		t.Fatalf("%d documents checked", events)
 	}
 }

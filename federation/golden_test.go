@@ -36,6 +36,7 @@ func newOffline(t *testing.T) (*Federation, *db.Store) {
 	f.token = func() string { n++; return fmt.Sprintf("t%d", n) }
 	u := 0
 	f.newUUID = func() string { u++; return fmt.Sprintf("00000000-0000-4000-8000-%012d", u) }
+	t.Cleanup(func() { validateSent(t, s) })
 	return f, s
 }
 

@@ -12,11 +12,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/federation/mobilizon"
 )
 
 // instance is one Bastide federation side served on 127.0.0.1, with its own
@@ -79,7 +81,8 @@ func (in *instance) start(ln net.Listener) {
 	}()
 }
 
-// shutdown stops the server and the workers and closes the store.
+// shutdown stops the server and the workers and closes the store, after
+// checking everything the instance sent with Mobilizon's ingest rules.
 func (in *instance) shutdown() {
 	if in.srv == nil {
 		return
@@ -87,8 +90,41 @@ func (in *instance) shutdown() {
 	in.stop()
 	<-in.done
 	in.srv.Close()
+	validateSent(in.t, in.store)
 	in.store.Close()
 	in.srv = nil
+}
+
+// validateSent applies Mobilizon's ingest rules (mobilizon.Validate,
+// reference §5 and §12) to every activity Bastide queued in store, so that
+// every test that makes Bastide send something also checks its shape.
+// Activities a test queued by hand (ids under /test/) are left out.
+func validateSent(t testing.TB, store *db.Store) {
+	t.Helper()
+	rows, err := store.Reader().Query(`SELECT ap_id, body FROM activities ORDER BY id`)
+	if err != nil {
+		t.Errorf("read sent activities: %v", err)
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, body string
+		if err := rows.Scan(&id, &body); err != nil {
+			t.Errorf("read sent activities: %v", err)
+			return
+		}
+		if strings.Contains(id, "/test/") {
+			continue
+		}
+		act, err := mobilizon.Decode([]byte(body))
+		if err != nil {
+			t.Errorf("sent activity %s is not JSON: %v", id, err)
+			continue
+		}
+		if probs := mobilizon.Validate(act); len(probs) > 0 {
+			t.Errorf("sent %v %s: Mobilizon would not take it as meant: %v", act["type"], id, probs)
+		}
+	}
 }
 
 // restart shuts the instance down and starts it again on the same address
