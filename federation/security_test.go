@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"crypto"
+	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
+	"encoding/pem"
 	"fmt"
 	"net/http"
 	"strings"
@@ -34,6 +37,7 @@ type rawSigned struct {
 	method, host    string
 	signPath        string // path signed in (request-target), default the one sent to
 	signMethod      string // method signed in (request-target), default the one sent
+	dateHeader      string // Date sent verbatim ("-": none), default date formatted
 }
 
 func (r rawSigned) do(t *testing.T) int {
@@ -60,7 +64,13 @@ func (r rawSigned) do(t *testing.T) int {
 		host = req.URL.Host
 	}
 	req.Header.Set("Content-Type", "application/activity+json")
-	req.Header.Set("Date", r.date.UTC().Format(http.TimeFormat))
+	switch r.dateHeader {
+	case "":
+		req.Header.Set("Date", r.date.UTC().Format(http.TimeFormat))
+	case "-":
+	default:
+		req.Header.Set("Date", r.dateHeader)
+	}
 	if r.digest == "" {
 		r.digest = digestOf(r.body)
 	}
@@ -119,6 +129,13 @@ func (r rawSigned) do(t *testing.T) int {
 
 var strictHeaders = []string{"(request-target)", "host", "date", "digest"}
 
+// sigCase is one signed POST and the status it must get.
+type sigCase struct {
+	name string
+	r    rawSigned
+	want int
+}
+
 // TestInboxSignatureStrict: the inbox refuses every signature a lax
 // verifier would take (security.md F-01 … F-10), and queues nothing.
 func TestInboxSignatureStrict(t *testing.T) {
@@ -133,11 +150,7 @@ func TestInboxSignatureStrict(t *testing.T) {
 	key := st.key
 	weak, _ := rsa.GenerateKey(rand.Reader, 1024)
 
-	cases := []struct {
-		name string
-		r    rawSigned
-		want int
-	}{
+	cases := []sigCase{
 		{"date only (no headers=)", rawSigned{url: inbox, keyID: keyID, key: key, body: body}, 401},
 		{"digest not signed", rawSigned{url: inbox, keyID: keyID, key: key, body: body, headers: []string{"(request-target)", "host", "date"}}, 401},
 		{"host not signed", rawSigned{url: inbox, keyID: keyID, key: key, body: body, headers: []string{"(request-target)", "date", "digest"}}, 401},
@@ -158,11 +171,52 @@ func TestInboxSignatureStrict(t *testing.T) {
 		d["publicKey"].(map[string]any)["publicKeyPem"] = pkcs1PublicPEM(weak)
 		return d
 	}())
+	// F-05: unparsable and missing Date.
+	cases = append(cases,
+		sigCase{"Date: wrong date", rawSigned{url: inbox, keyID: keyID, key: key, body: body, headers: strictHeaders, dateHeader: "wrong date"}, 401},
+		sigCase{"Date missing but signed", rawSigned{url: inbox, keyID: keyID, key: key, body: body, headers: strictHeaders, dateHeader: "-"}, 401},
+	)
+	// F-09: an Ed25519 key claimed as rsa-sha256.
+	edPub, _, _ := ed25519.GenerateKey(rand.Reader)
+	edDER, _ := x509.MarshalPKIXPublicKey(edPub)
+	st.doc("/@ed", func() map[string]any {
+		d := st.actorDoc("/@ed", "Person")
+		d["publicKey"].(map[string]any)["publicKeyPem"] = string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: edDER}))
+		return d
+	}())
+	edActor := st.URL() + "/@ed"
+	cases = append(cases, sigCase{"Ed25519 key as rsa-sha256", rawSigned{url: inbox, keyID: edActor + "#main-key", key: key, headers: strictHeaders,
+		body: mustJSON(t, map[string]any{"type": "Like", "id": edActor + "/like/1", "actor": edActor, "object": "x"})}, 401})
+	// F-08: a valid signature by evil for every kind of activity of grp.
+	evil := newStub(t)
+	evilActor := evil.actor("/@u", "Person")
+	for _, typ := range []string{"Create", "Update", "Delete", "Follow", "Accept", "Undo", "Announce"} {
+		b := mustJSON(t, map[string]any{"type": typ, "id": st.URL() + "/act/" + typ, "actor": actor, "object": st.URL() + "/events/1"})
+		cases = append(cases, sigCase{typ + " of grp signed by evil", rawSigned{url: inbox, keyID: evilActor + "#main-key", key: evil.key, body: b, headers: strictHeaders}, 401})
+	}
+	// F-11: a relay forwards grp's Update carrying an LD signature.
+	relay := evil.actor("/relay", "Application")
+	ld := mustJSON(t, map[string]any{"type": "Update", "id": st.URL() + "/act/ld", "actor": actor, "object": st.URL() + "/events/1",
+		"signature": map[string]any{"type": "RsaSignature2017", "creator": keyID, "signatureValue": "AAAA"}})
+	cases = append(cases, sigCase{"relayed with an LD signature", rawSigned{url: inbox, keyID: relay + "#main-key", key: evil.key, body: ld, headers: strictHeaders}, 401})
+	// F-08 variant: evil signs as itself an activity whose id is on grp's host.
+	stolen := mustJSON(t, map[string]any{"type": "Like", "id": st.URL() + "/act/9", "actor": evilActor, "object": "x"})
+	cases = append(cases, sigCase{"id on another origin than the actor", rawSigned{url: inbox, keyID: evilActor + "#main-key", key: evil.key, body: stolen, headers: strictHeaders}, 401})
 	for _, c := range cases {
 		if got := c.r.do(t); got != c.want {
 			t.Errorf("%s: status %d, want %d", c.name, got, c.want)
 		}
 	}
+	// The genuine st.URL()/act/9 is still taken after the stolen one.
+	genuine := rawSigned{url: inbox, keyID: keyID, key: key, headers: strictHeaders,
+		body: mustJSON(t, map[string]any{"type": "Like", "id": st.URL() + "/act/9", "actor": actor, "object": "x"})}
+	if got := genuine.do(t); got != http.StatusAccepted {
+		t.Errorf("the genuine activity after a stolen id: %d, want 202", got)
+	}
+	eventually(t, 20*time.Second, "the genuine activity to be processed", func() bool {
+		n, _ := in.store.InboxQueueLen(context.Background())
+		return n == 0
+	})
 	// Unsigned: 401 and no fetch at all.
 	gets := st.getCount("/@grp")
 	resp, err := http.Post(inbox, "application/activity+json", bytes.NewReader(body))
