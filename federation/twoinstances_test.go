@@ -2,9 +2,13 @@ package federation
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/bastide47/bastide/caldav"
 	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/dbtest"
 	"github.com/bastide47/bastide/db/model"
@@ -25,9 +29,10 @@ func agenda(t *testing.T, s *db.Store) map[string]bool {
 	return out
 }
 
-// TestTwoInstances: B follows A's association; events written on A reach
-// B's agenda within 5 s, and so do their update and deletion; A restarted
-// mid-way loses nothing.
+// TestTwoInstances: B follows A's association; an event written over
+// CalDAV on A reaches B's agenda within 5 s, and so do its update and its
+// deletion; A stopped right after a write, and written to while down,
+// loses nothing once restarted.
 func TestTwoInstances(t *testing.T) {
 	ctx := context.Background()
 	a := newInstance(t, nil)
@@ -60,9 +65,12 @@ func TestTwoInstances(t *testing.T) {
 
 	eventually(t, 5*time.Second, "the backfilled event on B's agenda", func() bool { return agenda(t, b.store)["Vide-grenier"] })
 
+	// Written over CalDAV on A, by an editor of the association.
+	dav := newDAVClient(t, a, assoc)
 	start := time.Now().Add(48 * time.Hour).Truncate(time.Minute)
-	ev := dbtest.Event(cal.ID, "concert-1", start, "Concert sous la halle")
-	if _, err := a.store.PutEvent(ctx, db.Put{Event: ev}); err != nil {
+	dav.put("concert-1.ics", vevent("concert-1", start, "Concert sous la halle"), http.StatusCreated)
+	ev, err := a.store.GetEventByHref(ctx, cal.ID, "concert-1.ics")
+	if err != nil {
 		t.Fatal(err)
 	}
 	t0 := time.Now()
@@ -77,18 +85,20 @@ func TestTwoInstances(t *testing.T) {
 		t.Fatalf("remote copy: start %v (want %v), origin %q, moderation %q", remote.Start, start, remote.Origin, remote.Moderation)
 	}
 
-	upd := dbtest.Event(cal.ID, "concert-1", start, "Concert sous la halle (reporté)")
-	if _, err := a.store.PutEvent(ctx, db.Put{Event: upd}); err != nil {
-		t.Fatal(err)
-	}
+	dav.put("concert-1.ics", vevent("concert-1", start, "Concert sous la halle (reporté)"), http.StatusNoContent)
+	t0 = time.Now()
 	eventually(t, 5*time.Second, "the update on B", func() bool {
 		g := agenda(t, b.store)
 		return g["Concert sous la halle (reporté)"] && !g["Concert sous la halle"]
 	})
+	t.Logf("update reached B in %s", time.Since(t0))
 
-	// A goes down; an event written meanwhile goes out once A is back.
+	// A stops right after a CalDAV write (publisher and deliveries cut
+	// short wherever they were), then one more event is written while A
+	// is down; both go out once A is back.
+	dav.put("marche-1.ics", vevent("marche-1", start.Add(24*time.Hour), "Marché de nuit"), http.StatusCreated)
 	a.shutdown()
-	late := dbtest.Event(cal.ID, "marche-1", start.Add(24*time.Hour), "Marché de nuit")
+	late := dbtest.Event(cal.ID, "bal-1", start.Add(48*time.Hour), "Bal de la Saint-Jean")
 	st, err := db.Open(ctx, a.path)
 	if err != nil {
 		t.Fatal(err)
@@ -98,15 +108,76 @@ func TestTwoInstances(t *testing.T) {
 	}
 	st.Close()
 	a.restart()
-	eventually(t, 5*time.Second, "the event written while A was down on B", func() bool { return agenda(t, b.store)["Marché de nuit"] })
+	eventually(t, 5*time.Second, "the events written just before and while A was down on B", func() bool {
+		g := agenda(t, b.store)
+		return g["Marché de nuit"] && g["Bal de la Saint-Jean"]
+	})
 
-	if _, err := a.store.DeleteEvent(ctx, cal.ID, upd.Href, ""); err != nil {
-		t.Fatal(err)
-	}
+	dav.delete("concert-1.ics")
+	t0 = time.Now()
 	eventually(t, 5*time.Second, "the deletion on B", func() bool { return !agenda(t, b.store)["Concert sous la halle (reporté)"] })
+	t.Logf("deletion reached B in %s", time.Since(t0))
 	if _, err := b.store.GetEventByAPID(ctx, a.fed.URIs().EventID(ev.UUID)); err == nil {
 		t.Fatal("B still stores the deleted event")
 	}
+}
+
+// davClient writes to an association's calendar through Bastide's CalDAV
+// handler on an instance's store, as an editor with a password.
+type davClient struct {
+	t    *testing.T
+	in   *instance
+	path string
+}
+
+func newDAVClient(t *testing.T, in *instance, a *model.Association) *davClient {
+	t.Helper()
+	ctx := context.Background()
+	hash, err := db.HashPassword("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &model.User{Username: "editrice", DisplayName: "Éditrice", Email: "editrice@example.org", PasswordHash: hash}
+	if err := in.store.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if err := in.store.SetMembership(ctx, &model.Membership{UserID: u.ID, AssociationID: a.ID, Role: model.RoleEditor}); err != nil {
+		t.Fatal(err)
+	}
+	return &davClient{t: t, in: in, path: "/dav/calendars/editrice/" + a.Slug + ".main/"}
+}
+
+func (d *davClient) do(method, name, body string) *httptest.ResponseRecorder {
+	d.t.Helper()
+	req := httptest.NewRequest(method, d.in.fed.URIs().Base()+d.path+name, strings.NewReader(body))
+	req.SetBasicAuth("editrice", "correct horse battery")
+	if body != "" {
+		req.Header.Set("Content-Type", "text/calendar; charset=utf-8")
+	}
+	rec := httptest.NewRecorder()
+	caldav.NewHandler(d.in.store, nil, caldav.Options{Prefix: "/dav"}).ServeHTTP(rec, req)
+	return rec
+}
+
+func (d *davClient) put(name, body string, want int) {
+	d.t.Helper()
+	if rec := d.do(http.MethodPut, name, body); rec.Code != want && !(want == http.StatusNoContent && rec.Code == http.StatusOK) {
+		d.t.Fatalf("CalDAV PUT %s: %d %s, want %d", name, rec.Code, rec.Body, want)
+	}
+}
+
+func (d *davClient) delete(name string) {
+	d.t.Helper()
+	if rec := d.do(http.MethodDelete, name, ""); rec.Code != http.StatusNoContent && rec.Code != http.StatusOK {
+		d.t.Fatalf("CalDAV DELETE %s: %d %s", name, rec.Code, rec.Body)
+	}
+}
+
+func vevent(uid string, start time.Time, summary string) string {
+	return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Bastide//test//FR\r\nBEGIN:VEVENT\r\nUID:" + uid +
+		"\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:" + start.UTC().Format("20060102T150405Z") +
+		"\r\nDTEND:" + start.Add(2*time.Hour).UTC().Format("20060102T150405Z") + "\r\nSUMMARY:" + summary +
+		"\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 }
 
 // TestFollowByHandleAndInstance: B follows A's association by its handle
