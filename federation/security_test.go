@@ -13,6 +13,7 @@ import (
 	"encoding/base64"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -125,6 +126,16 @@ func (r rawSigned) do(t *testing.T) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// infinite is an endless stream of one byte.
+type infinite byte
+
+func (b infinite) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(b)
+	}
+	return len(p), nil
 }
 
 var strictHeaders = []string{"(request-target)", "host", "date", "digest"}
@@ -259,6 +270,16 @@ func TestInboxLimits(t *testing.T) {
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("oversized body: %d", resp.StatusCode)
 	}
+	// Chunked, no Content-Length: 20 MB offered, refused at the cap.
+	chunked := io.LimitReader(infinite('a'), 20<<20)
+	req, _ := http.NewRequest(http.MethodPost, in.fed.URIs().SharedInbox(), struct{ io.Reader }{chunked})
+	req.Header.Set("Content-Type", "application/activity+json")
+	if resp, err = http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Fatalf("oversized chunked body: %d", resp.StatusCode)
+		}
+	} // an error means the server closed the connection before the client finished: also refused
 	deep := strings.Repeat(`{"object":`, 40) + `"x"` + strings.Repeat("}", 40)
 	resp, err = http.Post(in.fed.URIs().SharedInbox(), "application/activity+json", strings.NewReader(deep))
 	if err != nil {
