@@ -40,7 +40,12 @@ func scanPublished(row interface{ Scan(...any) error }) (*PublishedObject, error
 	return &p, nil
 }
 
-// GetPublished returns a published object by the UUID of its id.
+// GetPublished returns a published object by the UUID of its id
+// (/events/{uuid}). The object may be an occurrence of a series or an
+// event republished under a new id: when ObjectUUID differs from
+// EventUUID, the page for people is /events/{EventUUID}, and the web side
+// redirects an HTML request for /events/{ObjectUUID} there (302).
+// ErrNotFound when the UUID was never published.
 func (s *Store) GetPublished(ctx context.Context, objectUUID string) (*PublishedObject, error) {
 	p, err := scanPublished(s.r.QueryRowContext(ctx, "SELECT "+publishedCols+" FROM published_objects WHERE object_uuid = ?", objectUUID))
 	if err != nil {
