@@ -140,7 +140,7 @@ func TestFedifyInterop(t *testing.T) {
 		t.Fatalf("Fedify could not send its Follow: %d", resp.StatusCode)
 	}
 	peerActor := peer + "/users/peer"
-	eventually(t, 10*time.Second, "Bastide to accept Fedify's Follow", func() bool {
+	eventually(t, 20*time.Second, "Bastide to accept Fedify's Follow", func() bool {
 		f, err := in.store.GetFollower(ctx, assoc.ID, peerActor)
 		return err == nil && f.State == db.FollowAccepted
 	})
@@ -156,7 +156,7 @@ func TestFedifyInterop(t *testing.T) {
 	check := func(typ string) fedifyEntry {
 		t.Helper()
 		var e fedifyEntry
-		eventually(t, 10*time.Second, "Fedify to receive the "+typ, func() bool {
+		eventually(t, 20*time.Second, "Fedify to receive the "+typ, func() bool {
 			var ok bool
 			e, ok = find(typ)
 			return ok
@@ -164,7 +164,7 @@ func TestFedifyInterop(t *testing.T) {
 		if !e.Verified || e.KeyID != group+"#main-key" || e.Owner != group {
 			t.Fatalf("Fedify did not verify Bastide's signed %s: %+v", typ, e)
 		}
-		eventually(t, 5*time.Second, "Fedify's inbox to handle the "+typ, func() bool {
+		eventually(t, 20*time.Second, "Fedify's inbox to handle the "+typ, func() bool {
 			for _, x := range fedifyLog(t, peer) {
 				if x.ID == e.ID && x.HandledBy == typ {
 					return true

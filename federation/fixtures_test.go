@@ -125,7 +125,7 @@ func TestMobilizonFixtures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "our Follow to reach the stub", func() bool {
+	eventually(t, 20*time.Second, "our Follow to reach the stub", func() bool {
 		for _, p := range st.received() {
 			if mobilizon.TypeOf(p.act) == "Follow" && p.act["object"] == st.URL()+"/relay" && p.act["actor"] == in.fed.URIs().RelayID() {
 				return true
@@ -261,7 +261,7 @@ func TestMobilizonFixtures(t *testing.T) {
 			t.Fatalf("follower %+v, %v", f, err)
 		}
 		var accept stubPost
-		eventually(t, 5*time.Second, "the Accept at the follower's inbox", func() bool {
+		eventually(t, 20*time.Second, "the Accept at the follower's inbox", func() bool {
 			for _, p := range st.received()[before:] {
 				if mobilizon.TypeOf(p.act) == "Accept" {
 					accept = p

@@ -103,7 +103,7 @@ func TestMobilizon5Group(t *testing.T) {
 		t.Fatal(err)
 	}
 	var follow map[string]any
-	eventually(t, 5*time.Second, "our Follow at Mobilizon's shared inbox", func() bool {
+	eventually(t, 20*time.Second, "our Follow at Mobilizon's shared inbox", func() bool {
 		for _, p := range st.received() {
 			if p.act["type"] == "Follow" && p.path == "/inbox" {
 				follow = p.act
@@ -123,7 +123,7 @@ func TestMobilizon5Group(t *testing.T) {
 		if resp := signedPost(t, in.fed.URIs().SharedInbox(), actor+"#main-key", st.key, mustJSON(t, act)); resp.StatusCode != 202 {
 			t.Fatalf("inbox: %d", resp.StatusCode)
 		}
-		eventually(t, 5*time.Second, "the queue to drain", func() bool {
+		eventually(t, 20*time.Second, "the queue to drain", func() bool {
 			n, _ := in.store.InboxQueueLen(ctx)
 			return n == 0
 		})
@@ -135,7 +135,7 @@ func TestMobilizon5Group(t *testing.T) {
 		t.Fatalf("follow state %s after Mobilizon's Accept", got.State)
 	}
 
-	eventually(t, 5*time.Second, "the backfill of the 3 upcoming events", func() bool {
+	eventually(t, 20*time.Second, "the backfill of the 3 upcoming events", func() bool {
 		evs, _ := in.store.ListEvents(ctx, fl.CalendarID, false)
 		return len(evs) == 3
 	})

@@ -375,7 +375,7 @@ func TestOrigins(t *testing.T) {
 		if resp := signedPost(t, in.fed.URIs().SharedInbox(), actor+"#main-key", key, mustJSON(t, act)); resp.StatusCode != 202 {
 			t.Fatalf("inbox: %d", resp.StatusCode)
 		}
-		eventually(t, 5*time.Second, "the queue to drain", func() bool {
+		eventually(t, 20*time.Second, "the queue to drain", func() bool {
 			n, _ := in.store.InboxQueueLen(ctx)
 			return n == 0
 		})
@@ -447,7 +447,7 @@ func TestNoPrivateFetches(t *testing.T) {
 		t.Fatal(err)
 	}
 	wake(in.fed.wakeDeliver)
-	eventually(t, 5*time.Second, "the delivery to a loopback inbox to fail", func() bool {
+	eventually(t, 20*time.Second, "the delivery to a loopback inbox to fail", func() bool {
 		ds, _ := in.store.DueDeliveries(ctx, time.Now().Add(48*time.Hour), 10, nil, nil)
 		c, _ := in.store.DeliveryCounts(ctx)
 		return (len(ds) == 1 && ds[0].Attempts > 0) || c[db.DeliveryDead] == 1

@@ -45,7 +45,7 @@ func TestTwoInstances(t *testing.T) {
 	if _, err := a.store.PutEvent(ctx, db.Put{Event: early}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "A to publish the early event", func() bool {
+	eventually(t, 20*time.Second, "A to publish the early event", func() bool {
 		p, err := a.store.GetPublished(ctx, early.UUID)
 		return err == nil && p.State == db.PublishedLive
 	})
@@ -54,16 +54,16 @@ func TestTwoInstances(t *testing.T) {
 	if err != nil {
 		t.Fatalf("follow: %v", err)
 	}
-	eventually(t, 5*time.Second, "A to record B's relay as an accepted follower", func() bool {
+	eventually(t, 20*time.Second, "A to record B's relay as an accepted follower", func() bool {
 		f, err := a.store.GetFollower(ctx, assoc.ID, b.fed.URIs().RelayID())
 		return err == nil && f.State == db.FollowAccepted
 	})
-	eventually(t, 5*time.Second, "B to receive A's Accept", func() bool {
+	eventually(t, 20*time.Second, "B to receive A's Accept", func() bool {
 		f, err := b.store.GetFollow(ctx, fl.Object)
 		return err == nil && f.State == db.FollowAccepted
 	})
 
-	eventually(t, 5*time.Second, "the backfilled event on B's agenda", func() bool { return agenda(t, b.store)["Vide-grenier"] })
+	eventually(t, 20*time.Second, "the backfilled event on B's agenda", func() bool { return agenda(t, b.store)["Vide-grenier"] })
 
 	// Written over CalDAV on A, by an editor of the association.
 	dav := newDAVClient(t, a, assoc)
@@ -108,7 +108,7 @@ func TestTwoInstances(t *testing.T) {
 	}
 	st.Close()
 	a.restart()
-	eventually(t, 5*time.Second, "the events written just before and while A was down on B", func() bool {
+	eventually(t, 20*time.Second, "the events written just before and while A was down on B", func() bool {
 		g := agenda(t, b.store)
 		return g["Marché de nuit"] && g["Bal de la Saint-Jean"]
 	})
@@ -205,7 +205,7 @@ func TestFollowByHandleAndInstance(t *testing.T) {
 		t.Fatalf("the domain resolved to %+v", relay)
 	}
 	for _, fl := range []*db.Follow{byHandle, byInstance} {
-		eventually(t, 5*time.Second, "the Accept of "+fl.Object, func() bool {
+		eventually(t, 20*time.Second, "the Accept of "+fl.Object, func() bool {
 			got, err := b.store.GetFollow(ctx, fl.Object)
 			return err == nil && got.State == db.FollowAccepted
 		})
@@ -215,7 +215,7 @@ func TestFollowByHandleAndInstance(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got *model.Event
-	eventually(t, 5*time.Second, "the event on B", func() bool {
+	eventually(t, 20*time.Second, "the event on B", func() bool {
 		got, err = b.store.GetEventByAPID(ctx, a.fed.URIs().EventID(ev.UUID))
 		return err == nil
 	})
