@@ -164,8 +164,10 @@ func TestFollowersLifecycle(t *testing.T) {
 
 // TestPeriodicRefresh: Mobilizon never retries a push, so followed
 // sources are read again every RefreshInterval (injected clock): an event
-// whose push was missed arrives at the next refresh, not before. Drafts
-// are never stored, pushed or backfilled.
+// whose push was missed arrives at the next refresh, not before; an
+// upcoming event the listing no longer shows is fetched from its origin,
+// removed when gone (410), updated when changed. Drafts are never stored,
+// pushed or backfilled.
 func TestPeriodicRefresh(t *testing.T) {
 	ctx := context.Background()
 	clock := &testClock{t: time.Now()}
@@ -226,6 +228,30 @@ func TestPeriodicRefresh(t *testing.T) {
 		t.Fatalf("refreshed at %v, clock %v", got.RefreshedAt, clock.Now())
 	}
 
+	// Missed Delete and missed cancelling Update: both events leave the
+	// listing; at the next refresh each is fetched from its origin, the
+	// deleted one (410) is removed, the other updated.
+	gone, moved := mzUUID(1), mzUUID(3)
+	cancelled := mzEvent(base, moved, "Marché de nuit", start.Add(24*time.Hour))
+	cancelled["status"], cancelled["ical:status"] = "CANCELLED", "CANCELLED"
+	cancelled["@context"] = mobilizon.Context()
+	st.doc("/events/"+moved, cancelled)
+	st.handle("/events/"+gone, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/activity+json")
+		w.WriteHeader(http.StatusGone)
+		json.NewEncoder(w).Encode(map[string]any{"type": "Tombstone", "id": base + "/events/" + gone})
+	})
+	mu.Lock()
+	items = []any{draft}
+	mu.Unlock()
+	clock.Set(clock.Now().Add(6*time.Hour + time.Minute))
+	wake(in.fed.wakeRefresh)
+	eventually(t, 20*time.Second, "the missed Delete and cancellation to be caught", func() bool {
+		_, err := in.store.GetEventByAPID(ctx, base+"/events/"+gone)
+		ev, err2 := in.store.GetEventByAPID(ctx, base+"/events/"+moved)
+		return err != nil && err2 == nil && ev.Status == "CANCELLED"
+	})
+
 	// A pushed draft is not stored either.
 	d2 := mzEvent(base, mzUUID(4), "Autre brouillon", start)
 	d2["draft"] = true
@@ -237,7 +263,7 @@ func TestPeriodicRefresh(t *testing.T) {
 		t.Fatal("a pushed draft was stored")
 	}
 	evs, _ := in.store.ListEvents(ctx, fl.CalendarID, false)
-	if len(evs) != 2 {
-		t.Fatalf("%d events in the source's calendar, want 2", len(evs))
+	if len(evs) != 1 {
+		t.Fatalf("%d events in the source's calendar, want 1", len(evs))
 	}
 }

@@ -389,16 +389,71 @@ func (f *Federation) refresh(ctx context.Context, fl *db.Follow) error {
 		return err
 	}
 	now := f.cfg.Now()
+	listed := map[string]bool{}
 	for _, it := range items {
 		obj := unwrapEvent(it)
-		if obj == nil || !upcoming(obj, now) {
+		if obj == nil {
+			continue
+		}
+		listed[mobilizon.IDOf(obj)] = true
+		if !upcoming(obj, now) {
 			continue
 		}
 		if err := f.ingest(ctx, obj, fl.Object, "", false); err != nil {
 			f.log.DebugContext(ctx, "federation: backfill item skipped", "actor_iri", fl.Object, "err", err)
 		}
 	}
+	if err := f.recheckUnlisted(ctx, fl, listed, now); err != nil {
+		return err
+	}
 	return f.store.MarkFollowRefreshed(ctx, fl.ID, now)
+}
+
+// maxRecheck bounds the events fetched again by one refresh.
+const maxRecheck = 50
+
+// recheckUnlisted fetches again, from their own origin, the upcoming
+// events of a source's calendar that its listing no longer shows:
+// Mobilizon sends a Delete once and never retries, so a missed one would
+// leave the event on the agenda for good. A 410 (or a Tombstone) deletes
+// the local copy, a changed event is updated; other failures leave it as
+// it is until the next refresh. At most maxRecheck fetches a refresh.
+func (f *Federation) recheckUnlisted(ctx context.Context, fl *db.Follow, listed map[string]bool, now time.Time) error {
+	evs, err := f.store.ListEvents(ctx, fl.CalendarID, false)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, ev := range evs {
+		if ev.Origin != model.OriginRemote || ev.APID == "" || listed[ev.APID] {
+			continue
+		}
+		end := ev.End
+		if end.IsZero() || end.Before(ev.Start) {
+			end = ev.Start
+		}
+		if !end.After(now) {
+			continue
+		}
+		if n++; n > maxRecheck {
+			break
+		}
+		obj, _, err := f.client.GetObject(ctx, ev.APID)
+		switch {
+		case errors.Is(err, remote.ErrGone) || (err == nil && mobilizon.TypeOf(obj) == "Tombstone"):
+			if _, err := f.store.DeleteEvent(ctx, ev.CalendarID, ev.Href, ""); err != nil && !errors.Is(err, db.ErrNotFound) {
+				return err
+			}
+			f.log.InfoContext(ctx, "federation: remote event gone at its origin", "object", ev.APID)
+		case err != nil:
+			f.log.DebugContext(ctx, "federation: recheck failed", "object", ev.APID, "err", err)
+		default:
+			if err := f.ingest(ctx, obj, fl.Object, "", true); err != nil {
+				f.log.DebugContext(ctx, "federation: recheck not taken", "object", ev.APID, "err", err)
+			}
+		}
+	}
+	return nil
 }
 
 // unwrapEvent finds the Event in an outbox item: an Event, a Create of
