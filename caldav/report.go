@@ -280,7 +280,7 @@ const maxZoneOffset = 15 * time.Hour
 func (h *handler) eventIDsInRange(ctx context.Context, dc *db.DAVCalendar, tr *timeRange, loc *time.Location, busy bool) ([]int64, error) {
 	set := map[int64]bool{}
 	from, to := tr.from(), tr.to()
-	err := h.store.EachInstanceInRange(ctx, dc.Calendar.ID, from, to, maxZoneOffset, func(in db.DAVInstance) error {
+	check := func(in db.DAVInstance) error {
 		if in.Component != "VEVENT" || set[in.EventID] || (busy && in.Status == "CANCELLED") {
 			return nil
 		}
@@ -292,7 +292,26 @@ func (h *handler) eventIDsInRange(ctx context.Context, dc *db.DAVCalendar, tr *t
 			set[in.EventID] = true
 		}
 		return nil
-	})
+	}
+	// Inside [from+pad, to-pad) any occurrence that starts overlaps the
+	// range, whatever its zone: SQL counts those objects; only the edges
+	// need each occurrence checked here.
+	inFrom, inTo := from.Add(maxZoneOffset), to.Add(-maxZoneOffset)
+	var err error
+	if !busy && inTo.Sub(inFrom) > 2*maxZoneOffset {
+		err = h.store.EachEventStartingIn(ctx, dc.Calendar.ID, inFrom, inTo, "VEVENT", func(id int64) error {
+			set[id] = true
+			return nil
+		})
+		if err == nil {
+			err = h.store.EachInstanceInRange(ctx, dc.Calendar.ID, from, inFrom, maxZoneOffset, check)
+		}
+		if err == nil {
+			err = h.store.EachInstanceInRange(ctx, dc.Calendar.ID, inTo, to, maxZoneOffset, check)
+		}
+	} else {
+		err = h.store.EachInstanceInRange(ctx, dc.Calendar.ID, from, to, maxZoneOffset, check)
+	}
 	if err != nil {
 		return nil, err
 	}

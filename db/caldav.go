@@ -491,3 +491,26 @@ func (s *Store) CopyEvent(ctx context.Context, dst Put, srcCalendarID int64, src
 	})
 	return res, err
 }
+
+// EachEventStartingIn calls fn once for every object of a component with a
+// stored occurrence starting in [from, to): the inside of a time range,
+// where starting is enough to overlap, counted in SQL.
+func (s *Store) EachEventStartingIn(ctx context.Context, calendarID int64, from, to time.Time, component string, fn func(id int64) error) error {
+	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT i.event_id FROM event_instances i
+		CROSS JOIN events e INDEXED BY caldav_events_kind ON e.calendar_id = ? AND e.id = i.event_id
+		WHERE i.start_utc >= ? AND i.start_utc < ? AND e.component = ?`, calendarID, fmtTime(from), fmtTime(to), component)
+	if err != nil {
+		return fmt.Errorf("db: events starting in range: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return fmt.Errorf("db: events starting in range: %w", err)
+		}
+		if err := fn(id); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
