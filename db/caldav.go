@@ -465,7 +465,9 @@ func (s *Store) GetDAVObject(ctx context.Context, userID int64, assocSlug, calSl
 // srcETag, in one transaction: a MOVE either happens whole or not at all.
 func (s *Store) CopyEvent(ctx context.Context, dst Put, srcCalendarID int64, srcHref, srcETag string, move bool) (PutResult, error) {
 	var res PutResult
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Tx(ctx, func(stx *sql.Tx) error {
+		tx := newTxq(stx)
+		defer tx.close()
 		if move {
 			cal, err := scanCalendar(tx.QueryRowContext(ctx, "SELECT "+calCols+" FROM calendars c WHERE c.id = ?", srcCalendarID))
 			if err != nil {

@@ -100,8 +100,10 @@ func (s *Store) UpdateCalendar(ctx context.Context, c *model.Calendar) error {
 		}
 		rows.Close()
 		t := now()
+		q := newTxq(tx)
+		defer q.close()
 		for _, r := range refs {
-			if _, err := logChange(ctx, tx, c.ID, r.id, r.href, r.uid, r.uuid, model.ChangePut, t); err != nil {
+			if _, err := logChange(ctx, q, c.ID, r.id, r.href, r.uid, r.uuid, model.ChangePut, t); err != nil {
 				return err
 			}
 		}
@@ -255,8 +257,10 @@ func (s *Store) DeleteCalendar(ctx context.Context, id int64) error {
 			all = append(all, g)
 		}
 		rows.Close()
+		q := newTxq(tx)
+		defer q.close()
 		for _, g := range all {
-			if err := deleteEventTx(ctx, tx, cal, g.id, g.href, g.uid, g.uuid, g.apID, g.orig); err != nil {
+			if err := deleteEventTx(ctx, q, cal, g.id, g.href, g.uid, g.uuid, g.apID, g.orig); err != nil {
 				return err
 			}
 		}

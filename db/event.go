@@ -75,7 +75,9 @@ func NewUUID() string {
 // one transaction. On success the event's ID, UUID, ETag and timestamps are set.
 func (s *Store) PutEvent(ctx context.Context, p Put) (PutResult, error) {
 	var res PutResult
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Tx(ctx, func(stx *sql.Tx) error {
+		tx := newTxq(stx)
+		defer tx.close()
 		var err error
 		res, err = putEventTx(ctx, tx, p)
 		return err
@@ -88,7 +90,11 @@ func (s *Store) PutEvent(ctx context.Context, p Put) (PutResult, error) {
 // and does not stop the others.
 func (s *Store) PutEvents(ctx context.Context, puts []Put) ([]PutResult, error) {
 	out := make([]PutResult, len(puts))
-	err := s.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Tx(ctx, func(stx *sql.Tx) error {
+		// One statement cache for the whole batch: SQLite compiles each
+		// query once instead of once per event.
+		tx := newTxq(stx)
+		defer tx.close()
 		for i, p := range puts {
 			if _, err := tx.ExecContext(ctx, "SAVEPOINT put"); err != nil {
 				return fmt.Errorf("db: put events: %w", err)
@@ -120,7 +126,7 @@ type storedHead struct {
 	calendarID            int64
 }
 
-func putEventTx(ctx context.Context, tx *sql.Tx, p Put) (PutResult, error) {
+func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
 	e := p.Event
 	if e.Origin == "" {
 		e.Origin = model.OriginLocal
@@ -163,7 +169,9 @@ func putEventTx(ctx context.Context, tx *sql.Tx, p Put) (PutResult, error) {
 			return PutResult{}, fmt.Errorf("db: put event %s: ETag %s is not the current one: %w", e.Href, p.IfMatch, ErrPrecondition)
 		}
 	}
-	if other, err := head(ctx, tx, "calendar_id = ? AND uid = ?", e.CalendarID, e.UID); err == nil {
+	if p.ByUID {
+		// cur was looked up by this UID already.
+	} else if other, err := head(ctx, tx, "calendar_id = ? AND uid = ?", e.CalendarID, e.UID); err == nil {
 		if cur == nil || other.id != cur.id {
 			return PutResult{}, &UIDConflictError{UID: e.UID, Href: other.href}
 		}
@@ -236,20 +244,22 @@ func putEventTx(ctx context.Context, tx *sql.Tx, p Put) (PutResult, error) {
 	return PutResult{Created: created, Seq: seq}, nil
 }
 
-func writeIndexes(ctx context.Context, tx *sql.Tx, e *model.Event) error {
+func writeIndexes(ctx context.Context, tx *txq, e *model.Event) error {
 	if len(e.Instances) > 0 {
-		st, err := tx.PrepareContext(ctx, `INSERT INTO event_instances (event_id, start_utc, end_utc, recurrence_id, override, status) VALUES (?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
+		// Many rows per INSERT: a weekly event holds a hundred occurrences,
+		// and one statement per row costs more than the rows.
 		var longest time.Duration
-		for _, in := range e.Instances {
-			if _, err := st.ExecContext(ctx, e.ID, fmtTime(in.Start), fmtTime(in.End), fmtTime(in.RecurrenceID), b2i(in.Override), in.Status); err != nil {
-				return err
+		for k := 0; k < len(e.Instances); k += instanceRowsPerInsert {
+			chunk := e.Instances[k:min(k+instanceRowsPerInsert, len(e.Instances))]
+			args := make([]any, 0, 6*len(chunk))
+			for _, in := range chunk {
+				args = append(args, e.ID, fmtTime(in.Start), fmtTime(in.End), fmtTime(in.RecurrenceID), b2i(in.Override), in.Status)
+				if d := in.End.Sub(in.Start); d > longest {
+					longest = d
+				}
 			}
-			if d := in.End.Sub(in.Start); d > longest {
-				longest = d
+			if _, err := tx.ExecContext(ctx, instanceInsert(len(chunk)), args...); err != nil {
+				return err
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('instance_max_seconds', ?)
@@ -274,7 +284,7 @@ func writeIndexes(ctx context.Context, tx *sql.Tx, e *model.Event) error {
 	return err
 }
 
-func logChange(ctx context.Context, tx *sql.Tx, calID, eventID int64, href, uid, uuid string, kind model.ChangeKind, t time.Time) (int64, error) {
+func logChange(ctx context.Context, tx *txq, calID, eventID int64, href, uid, uuid string, kind model.ChangeKind, t time.Time) (int64, error) {
 	r, err := tx.ExecContext(ctx, `INSERT INTO changes (calendar_id, event_id, href, uid, uuid, kind, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		calID, eventID, href, uid, uuid, string(kind), fmtTime(t))
 	if err != nil {
@@ -287,7 +297,7 @@ func logChange(ctx context.Context, tx *sql.Tx, calID, eventID int64, href, uid,
 	return seq, nil
 }
 
-func head(ctx context.Context, tx *sql.Tx, where string, args ...any) (*storedHead, error) {
+func head(ctx context.Context, tx *txq, where string, args ...any) (*storedHead, error) {
 	var h storedHead
 	err := tx.QueryRowContext(ctx, `SELECT id, href, uid, uuid, etag, created_at, calendar_id FROM events WHERE `+where, args...).
 		Scan(&h.id, &h.href, &h.uid, &h.uuid, &h.etag, &h.created, &h.calendarID)
@@ -297,7 +307,7 @@ func head(ctx context.Context, tx *sql.Tx, where string, args ...any) (*storedHe
 	return &h, nil
 }
 
-func fillStored(ctx context.Context, tx *sql.Tx, e *model.Event, id int64) error {
+func fillStored(ctx context.Context, tx *txq, e *model.Event, id int64) error {
 	st, err := scanEvent(tx.QueryRowContext(ctx, "SELECT "+eventCols+"NULL FROM events e WHERE e.id = ?", id), false)
 	if err != nil {
 		return fmt.Errorf("db: put event: %w", err)
@@ -326,7 +336,9 @@ func (s *Store) DeleteEvent(ctx context.Context, calendarID int64, href, ifMatch
 		if ifMatch != "" && ifMatch != "*" && ifMatch != etag {
 			return fmt.Errorf("db: delete event %s: ETag %s is not the current one: %w", href, ifMatch, ErrPrecondition)
 		}
-		if err := deleteEventTx(ctx, tx, cal, id, href, uid, uuid, apID, origin); err != nil {
+		q := newTxq(tx)
+		defer q.close()
+		if err := deleteEventTx(ctx, q, cal, id, href, uid, uuid, apID, origin); err != nil {
 			return err
 		}
 		return tx.QueryRowContext(ctx, `SELECT seq FROM calendars WHERE id = ?`, calendarID).Scan(&seq)
@@ -334,7 +346,7 @@ func (s *Store) DeleteEvent(ctx context.Context, calendarID int64, href, ifMatch
 	return seq, err
 }
 
-func deleteEventTx(ctx context.Context, tx *sql.Tx, cal *model.Calendar, id int64, href, uid, uuid, apID, origin string) error {
+func deleteEventTx(ctx context.Context, tx *txq, cal *model.Calendar, id int64, href, uid, uuid, apID, origin string) error {
 	for _, q := range []string{`DELETE FROM events WHERE id = ?`, `DELETE FROM events_fts WHERE rowid = ?`} {
 		if _, err := tx.ExecContext(ctx, q, id); err != nil {
 			return fmt.Errorf("db: delete event %s: %w", href, err)
@@ -510,4 +522,75 @@ func (s *Store) GetTombstone(ctx context.Context, uuid string) (*Tombstone, erro
 
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+// instanceRowsPerInsert is the number of occurrences written by one INSERT
+// (6 parameters each, far below SQLite's parameter limit).
+const instanceRowsPerInsert = 64
+
+var instanceInserts [instanceRowsPerInsert + 1]string
+
+func init() {
+	for n := 1; n <= instanceRowsPerInsert; n++ {
+		instanceInserts[n] = "INSERT OR IGNORE INTO event_instances (event_id, start_utc, end_utc, recurrence_id, override, status) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?),", n), ",")
+	}
+}
+
+func instanceInsert(n int) string { return instanceInserts[n] }
+
+// txq is a write transaction with a cache of prepared statements: the
+// driver compiles every query it is given, and a batch runs the same dozen
+// queries per event. (The cache cannot live on the store: the writing pool
+// has one connection, which the transaction holds while it runs.)
+type txq struct {
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+func newTxq(tx *sql.Tx) *txq { return &txq{tx: tx, stmts: map[string]*sql.Stmt{}} }
+
+func (q *txq) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := q.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := q.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	q.stmts[query] = st
+	return st, nil
+}
+
+func (q *txq) close() {
+	for _, st := range q.stmts {
+		st.Close()
+	}
+}
+
+// ExecContext runs a cached statement.
+func (q *txq) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := q.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// QueryRowContext runs a cached query for one row.
+func (q *txq) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := q.stmt(ctx, query)
+	if err != nil {
+		return q.tx.QueryRowContext(ctx, query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// QueryContext runs a cached query.
+func (q *txq) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := q.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
 }

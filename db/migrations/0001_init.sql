@@ -122,16 +122,18 @@ CREATE UNIQUE INDEX events_ap_id ON events(ap_id) WHERE ap_id <> '';
 CREATE INDEX events_commune ON events(commune_insee);
 
 -- One row per occurrence, expanded at write time over a bounded horizon.
+-- Clustered by start, so that a time range is one ordered scan of the table
+-- itself; the second index serves deletion and the bounds of a series.
 CREATE TABLE event_instances (
-    event_id      INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
     start_utc     TEXT NOT NULL,
-    end_utc       TEXT NOT NULL,
+    event_id      INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
     recurrence_id TEXT NOT NULL DEFAULT '',
+    end_utc       TEXT NOT NULL,
     override      INTEGER NOT NULL DEFAULT 0,
-    status        TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX event_instances_start ON event_instances(start_utc, event_id);
-CREATE INDEX event_instances_event ON event_instances(event_id);
+    status        TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (start_utc, event_id, recurrence_id)
+) WITHOUT ROWID;
+CREATE INDEX event_instances_event ON event_instances(event_id, override, start_utc);
 
 CREATE TABLE event_categories (
     event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,

@@ -29,4 +29,4 @@ CREATE INDEX caldav_events_kind ON events(calendar_id, id, component, all_day, f
 -- are looked up on every time-range query, with the bounds of what is
 -- stored for each.
 CREATE INDEX caldav_events_capped ON events(calendar_id, id, component, all_day, floating) WHERE instances_capped = 1;
-CREATE INDEX caldav_instances_bounds ON event_instances(event_id, override, start_utc);
+-- (The bounds of a series come from event_instances_event, in 0001.)
