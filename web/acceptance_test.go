@@ -278,3 +278,42 @@ END:VCALENDAR`, nil)
 	mustContain(t, "rss", r.body, "Wednesday 15 April", "— Online")
 	mustNotContain(t, "rss", r.body, "— https://visio.example")
 }
+
+// What calendar apps check in a subscription (Apple Calendar, Google
+// Calendar by URL, Thunderbird): the calendar's own properties, CRLF line
+// ends only, and UID, DTSTAMP and DTSTART in every event.
+func TestFeedICSSubscription(t *testing.T) {
+	f := newFixture(t)
+	for _, path := range []string{"/feeds/agenda.ics", "/events/" + "%s" + ".ics"} {
+		if strings.Contains(path, "%s") {
+			path = strings.Replace(path, "%s", f.uuids["rando-mardi"], 1)
+		}
+		r := f.get(path)
+		if r.code != 200 || r.hdr.Get("Content-Type") != "text/calendar; charset=utf-8" {
+			t.Fatalf("%s: %d %q", path, r.code, r.hdr.Get("Content-Type"))
+		}
+		if !strings.HasPrefix(r.body, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:") || !strings.HasSuffix(r.body, "END:VCALENDAR\r\n") {
+			t.Errorf("%s: calendar head or tail: %q … %q", path, r.body[:min(60, len(r.body))], r.body[max(0, len(r.body)-20):])
+		}
+		mustContain(t, path, r.body, "\r\nCALSCALE:GREGORIAN\r\n", "\r\nMETHOD:PUBLISH\r\n", "\r\nX-WR-CALNAME:", "\r\nBEGIN:VTIMEZONE\r\nTZID:Europe/Paris\r\n")
+		if strings.Count(r.body, "\n") != strings.Count(r.body, "\r\n") {
+			t.Errorf("%s: bare LF line ends", path)
+		}
+		events := strings.Split(r.body, "BEGIN:VEVENT\r\n")[1:]
+		if len(events) == 0 {
+			t.Fatalf("%s: no event", path)
+		}
+		for _, ev := range events {
+			ev = ev[:strings.Index(ev, "END:VEVENT\r\n")]
+			for _, prop := range []string{"UID", "DTSTAMP", "DTSTART"} {
+				if !strings.HasPrefix(ev, prop) && !strings.Contains(ev, "\r\n"+prop) {
+					t.Errorf("%s: an event without %s:\n%s", path, prop, ev)
+				}
+			}
+		}
+	}
+	r := f.get("/feeds/agenda.ics")
+	mustContain(t, "feed", r.body, "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n", "\r\nX-PUBLISHED-TTL:PT1H\r\n", "\r\nX-WR-TIMEZONE:Europe/Paris\r\n")
+	// The subscription link of the page is the webcal:// form of the same feed.
+	mustContain(t, "agenda", f.get("/?commune=47157").body, `href="webcal://agenda.test/feeds/agenda.ics?commune=47157"`)
+}
