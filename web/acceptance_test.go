@@ -317,3 +317,23 @@ func TestFeedICSSubscription(t *testing.T) {
 	// The subscription link of the page is the webcal:// form of the same feed.
 	mustContain(t, "agenda", f.get("/?commune=47157").body, `href="webcal://agenda.test/feeds/agenda.ics?commune=47157"`)
 }
+
+// A 400 page says the right bound for each number (the widget's n stops at
+// 50, not at the feeds' 1 000), says that a well-formed date may not exist,
+// and quotes only the start of a long value.
+func TestBadRequestMessages(t *testing.T) {
+	f := newFixture(t)
+	r := f.get("/embed?n=80")
+	mustContain(t, "embed n", r.body, "Le nombre « 80 » doit être un entier entre 1 et 50.")
+	r = f.get("/api/events?limit=5000")
+	mustContain(t, "api limit", r.body, "entre 1 et 1000")
+	r = f.get("/?from=2026-02-29&lang=en")
+	mustContain(t, "feb 29", r.body, "The date “2026-02-29” does not exist or is not in the YYYY-MM-DD format.")
+	long := strings.Repeat("x", 3000)
+	for _, path := range []string{"/?after=" + long, "/api/events?from=" + long, "/feeds/agenda.ics?to=" + long} {
+		r = f.get(path)
+		if r.code != 400 || strings.Contains(r.body, strings.Repeat("x", 41)) || !strings.Contains(r.body, strings.Repeat("x", 40)+"…") {
+			t.Errorf("%.40s: %d, %d bytes: the value is not cut", path, r.code, len(r.body))
+		}
+	}
+}

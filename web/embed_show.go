@@ -53,7 +53,7 @@ func parseEmbedOptions(q url.Values) (embedOptions, error) {
 	if v := q.Get("n"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > embedMaxN {
-			return o, &badRequest{Key: "error.bad_limit", Arg: v}
+			return o, &badRequest{Key: "error.bad_limit", Arg: v, Max: embedMaxN}
 		}
 		o.N = n
 	}

@@ -37,10 +37,13 @@ func (a *app) handleError(err error, c echo.Context) {
 	switch {
 	case errors.As(err, &br):
 		code = http.StatusBadRequest
+		// The value is shown so that the visitor sees what to fix, but a
+		// few words of it are enough.
+		arg := cutRunes(br.Arg, 40)
 		if br.Key == "error.bad_limit" {
-			detail = tr(lang, br.Key, br.Arg, a.opts.MaxFeedEvents)
+			detail = tr(lang, br.Key, arg, br.Max)
 		} else {
-			detail = tr(lang, br.Key, br.Arg)
+			detail = tr(lang, br.Key, arg)
 		}
 	case errors.As(err, &ve):
 		code = http.StatusBadRequest
@@ -85,4 +88,12 @@ func (a *app) handleError(err error, c echo.Context) {
 		}
 		_ = c.HTMLBlob(code, body)
 	}
+}
+
+// cutRunes shortens s to n runes, marking the cut.
+func cutRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }

@@ -30,7 +30,7 @@ func (a *app) parseFeedParams(q url.Values) (feedParams, error) {
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > a.opts.MaxFeedEvents {
-			return p, &badRequest{Key: "error.bad_limit", Arg: v}
+			return p, &badRequest{Key: "error.bad_limit", Arg: v, Max: a.opts.MaxFeedEvents}
 		}
 		p.limit = n
 	}

@@ -47,9 +47,11 @@ type filter struct {
 }
 
 // badRequest is an error a person can fix by changing the URL; its message
-// key and argument are shown on the 400 page.
+// key and argument are shown on the 400 page. Max is the upper bound of a
+// number parameter (error.bad_limit).
 type badRequest struct {
 	Key, Arg string
+	Max      int
 }
 
 func (e *badRequest) Error() string { return "web: bad request: " + e.Key + " " + e.Arg }

@@ -179,7 +179,7 @@ var messages = map[string]message{
 	"error.500":                  {"Un problème est survenu de notre côté. Réessayez dans un moment.", "Something went wrong on our side. Please try again in a moment."},
 	"error.503":                  {"Le service est momentanément indisponible.", "The service is unavailable for a moment."},
 	"error.back":                 {"Revenir à l'agenda", "Back to the agenda"},
-	"error.bad_date":             {"La date « %s » n'est pas au format AAAA-MM-JJ.", "The date “%s” is not in the YYYY-MM-DD format."},
+	"error.bad_date":             {"La date « %s » n'existe pas ou n'est pas au format AAAA-MM-JJ.", "The date “%s” does not exist or is not in the YYYY-MM-DD format."},
 	"error.bad_range":            {"La date de fin est avant la date de début (%s).", "The end date is before the start date (%s)."},
 	"error.bad_month":            {"Le mois « %s » n'est pas au format AAAA-MM.", "The month “%s” is not in the YYYY-MM format."},
 	"error.bad_view":             {"L'affichage « %s » n'existe pas (list, month ou week).", "The view “%s” does not exist (list, month or week)."},
