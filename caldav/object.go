@@ -1,6 +1,7 @@
 package caldav
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"mime"
@@ -125,6 +126,37 @@ func (h *handler) readObjectBody(w http.ResponseWriter, r *request) ([]byte, err
 	return data, nil
 }
 
+// fixThunderbird drops the DURATION:PT0S that Thunderbird writes next to
+// DTEND in a rescheduled occurrence (RFC 5545 forbids both); it reports
+// whether it changed the data.
+func (h *handler) fixThunderbird(data []byte) ([]byte, bool) {
+	if !bytes.Contains(data, []byte("DURATION:PT0S")) || !bytes.Contains(data, []byte("DTEND")) {
+		return data, false
+	}
+	cal, err := ical.Decode(data, h.opts.Limits)
+	if err != nil {
+		return data, false
+	}
+	changed := false
+	for _, c := range cal.Children {
+		if c.Name != "VEVENT" || c.Props.Get("DTEND") == nil {
+			continue
+		}
+		if d := c.Props.Get("DURATION"); d != nil && strings.TrimSpace(d.Value) == "PT0S" {
+			c.Props.Del("DURATION")
+			changed = true
+		}
+	}
+	if !changed {
+		return data, false
+	}
+	out, err := ical.Encode(cal)
+	if err != nil {
+		return data, false
+	}
+	return out, true
+}
+
 // eventFromData parses and checks an object for a calendar.
 func (h *handler) eventFromData(dc *db.DAVCalendar, name string, data []byte) (*model.Event, error) {
 	obj, err := ical.ParseObject(data, h.opts.Limits)
@@ -182,6 +214,7 @@ func (h *handler) put(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
+	data, changed := h.fixThunderbird(data)
 	e, err := h.eventFromData(dc, r.path.object, data)
 	if err != nil {
 		return err
@@ -225,7 +258,10 @@ func (h *handler) put(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return h.storeError(r.user.Username, dc, err)
 	}
-	w.Header().Set("ETag", e.ETag)
+	if !changed {
+		// RFC 4791 §5.3.4: no ETag when the stored data is not what was sent.
+		w.Header().Set("ETag", e.ETag)
+	}
 	if res.Created {
 		w.Header().Set("Location", h.objectPath(r.user.Username, dc, r.path.object))
 		w.WriteHeader(http.StatusCreated)

@@ -43,6 +43,21 @@ func TestThunderbirdReplay(t *testing.T) {
 	r.has(t, "tb sync 2", cal+"tb-1.ics", "<D:getetag>"+strings.ReplaceAll(put.header.Get("ETag"), `"`, "&quot;"))
 	e.do("bob", "REPORT", cal, testdata(t, "multiget.xml", "HREFS", multigetBody(cal+"tb-1.ics")), "Depth", "1").must(t, 207, "tb multiget").
 		has(t, "tb multiget", "UID:tb-1", "<D:getetag>")
+	// Rescheduling one occurrence, Thunderbird writes DTEND and DURATION:PT0S
+	// in the override: accepted, the DURATION dropped, and no ETag returned
+	// since the stored text differs from the one sent.
+	series := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.1//EN\r\nBEGIN:VEVENT\r\nUID:tb-series\r\nDTSTAMP:20261101T000000Z\r\n" +
+		"DTSTART:20261202T180000Z\r\nDTEND:20261202T200000Z\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\nSUMMARY:Chorale\r\nEND:VEVENT\r\n" +
+		"BEGIN:VEVENT\r\nUID:tb-series\r\nDTSTAMP:20261101T000000Z\r\nRECURRENCE-ID:20261209T180000Z\r\nDTSTART:20261210T180000Z\r\nDTEND:20261210T200000Z\r\n" +
+		"DURATION:PT0S\r\nSUMMARY:Chorale (jeudi)\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	r = e.put("bob", cal+"tb-series.ics", series).must(t, 201, "tb override")
+	if r.header.Get("ETag") != "" {
+		t.Fatalf("ETag returned for altered data: %q", r.header.Get("ETag"))
+	}
+	got := e.do("bob", "GET", cal+"tb-series.ics", "").must(t, 200, "tb get series")
+	if strings.Contains(got.body, "DURATION") || !strings.Contains(got.body, "Chorale (jeudi)") {
+		t.Fatalf("stored:\n%s", got.body)
+	}
 	// Without sync support Thunderbird would PROPFIND Depth 1 for ETags.
 	e.do("bob", "PROPFIND", cal, testdata(t, "propfind-etags.xml"), "Depth", "1").must(t, 207, "tb etags").has(t, "tb etags", "tb-1.ics", "<D:getetag>")
 }
