@@ -149,6 +149,16 @@ func TestEvolutionReplay(t *testing.T) {
 	if strings.Count(mg.body, "<D:getetag>") != len(list) {
 		t.Fatalf("multiget of %d:\n%s", len(list), mg.body)
 	}
+	// Evolution writes EXDATE;VALUE=DATE next to a DATE-TIME DTSTART: the day is excluded.
+	evo := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Evolution//EN\r\nBEGIN:VEVENT\r\nUID:evo-weekly\r\nDTSTAMP:20261101T000000Z\r\n" +
+		"DTSTART:20261203T100000Z\r\nDTEND:20261203T110000Z\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\nEXDATE;VALUE=DATE:20261210\r\nSUMMARY:Permanence\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	e.put("alice", amisMain+"evo-weekly.ics", evo).must(t, 201, "evo exdate")
+	if got := queryHrefs(t, e, testdata(t, "query-month.xml", "START", "20261210T080000Z", "END", "20261210T120000Z")); !same(got, "market.ics") {
+		t.Fatalf("EXDATE;VALUE=DATE day matched: %v", got)
+	}
+	if got := queryHrefs(t, e, testdata(t, "query-month.xml", "START", "20261217T080000Z", "END", "20261217T120000Z")); !same(got, "evo-weekly.ics") {
+		t.Fatalf("third week: %v", got)
+	}
 	etag := e.do("alice", "GET", amisMain+"plain.ics", "").header.Get("ETag")
 	e.put("alice", amisMain+"plain.ics", event("plain", "20261207T100000Z", "20261207T120000Z", "AG annuelle (longue)"), "If-Match", strings.ReplaceAll(etag, `"`, `\"`)).must(t, 204, "evo update")
 }
