@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -95,6 +96,7 @@ func (s *Store) PutEvents(ctx context.Context, puts []Put) ([]PutResult, error) 
 		// query once instead of once per event.
 		tx := newTxq(stx)
 		defer tx.close()
+		tx.deferInstances, tx.pending = true, map[int64][]model.Instance{}
 		for i, p := range puts {
 			if _, err := tx.ExecContext(ctx, "SAVEPOINT put"); err != nil {
 				return fmt.Errorf("db: put events: %w", err)
@@ -105,11 +107,18 @@ func (s *Store) PutEvents(ctx context.Context, puts []Put) ([]PutResult, error) 
 				if _, err := tx.ExecContext(ctx, "ROLLBACK TO put"); err != nil {
 					return fmt.Errorf("db: put events: %w", err)
 				}
+			} else if !r.Unchanged {
+				// Replaces what an earlier put of the same object in this
+				// batch left pending; stored rows were deleted by the put.
+				tx.pending[p.Event.ID] = p.Event.Instances
 			}
 			if _, err := tx.ExecContext(ctx, "RELEASE put"); err != nil {
 				return fmt.Errorf("db: put events: %w", err)
 			}
 			out[i] = r
+		}
+		if err := tx.flushInstances(ctx); err != nil {
+			return fmt.Errorf("db: put events: occurrences: %w", err)
 		}
 		return nil
 	})
@@ -137,7 +146,7 @@ func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
 	if err := e.Validate(); err != nil {
 		return PutResult{}, err
 	}
-	cal, err := scanCalendar(tx.QueryRowContext(ctx, "SELECT "+calCols+" FROM calendars c WHERE c.id = ?", e.CalendarID))
+	cal, err := tx.calendar(ctx, e.CalendarID)
 	if err != nil {
 		return PutResult{}, fmt.Errorf("db: put event: calendar %d: %w", e.CalendarID, err)
 	}
@@ -245,26 +254,8 @@ func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
 }
 
 func writeIndexes(ctx context.Context, tx *txq, e *model.Event) error {
-	if len(e.Instances) > 0 {
-		// Many rows per INSERT: a weekly event holds a hundred occurrences,
-		// and one statement per row costs more than the rows.
-		var longest time.Duration
-		for k := 0; k < len(e.Instances); k += instanceRowsPerInsert {
-			chunk := e.Instances[k:min(k+instanceRowsPerInsert, len(e.Instances))]
-			args := make([]any, 0, 6*len(chunk))
-			for _, in := range chunk {
-				args = append(args, e.ID, fmtTime(in.Start), fmtTime(in.End), fmtTime(in.RecurrenceID), b2i(in.Override), in.Status)
-				if d := in.End.Sub(in.Start); d > longest {
-					longest = d
-				}
-			}
-			if _, err := tx.ExecContext(ctx, instanceInsert(len(chunk)), args...); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('instance_max_seconds', ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE CAST(excluded.value AS INTEGER) > CAST(meta.value AS INTEGER)`,
-			fmt.Sprint(int64(longest/time.Second))); err != nil {
+	if len(e.Instances) > 0 && !tx.deferInstances {
+		if err := insertInstances(ctx, tx, e.ID, e.Instances); err != nil {
 			return err
 		}
 	}
@@ -539,6 +530,58 @@ func init() {
 
 func instanceInsert(n int) string { return instanceInserts[n] }
 
+// insertInstances writes occurrences, many rows per INSERT (a weekly event
+// holds a hundred of them, and one statement per row costs more than the
+// rows), and raises the longest-occurrence bound that range queries use.
+func insertInstances(ctx context.Context, tx *txq, eventID int64, ins []model.Instance) error {
+	var longest time.Duration
+	for k := 0; k < len(ins); k += instanceRowsPerInsert {
+		chunk := ins[k:min(k+instanceRowsPerInsert, len(ins))]
+		args := make([]any, 0, 6*len(chunk))
+		for _, in := range chunk {
+			id := eventID
+			if id == 0 {
+				id = in.EventID
+			}
+			args = append(args, id, fmtTime(in.Start), fmtTime(in.End), fmtTime(in.RecurrenceID), b2i(in.Override), in.Status)
+			if d := in.End.Sub(in.Start); d > longest {
+				longest = d
+			}
+		}
+		if _, err := tx.ExecContext(ctx, instanceInsert(len(chunk)), args...); err != nil {
+			return err
+		}
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('instance_max_seconds', ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE CAST(excluded.value AS INTEGER) > CAST(meta.value AS INTEGER)`,
+		fmt.Sprint(int64(longest/time.Second)))
+	return err
+}
+
+// flushInstances writes the occurrences a batch deferred, sorted by start:
+// the table is clustered by start, and inserting in its order touches each
+// page once instead of once per event.
+func (q *txq) flushInstances(ctx context.Context) error {
+	var all []model.Instance
+	for id, ins := range q.pending {
+		for _, in := range ins {
+			in.EventID = id
+			all = append(all, in)
+		}
+	}
+	q.pending = nil
+	if len(all) == 0 {
+		return nil
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if !all[i].Start.Equal(all[j].Start) {
+			return all[i].Start.Before(all[j].Start)
+		}
+		return all[i].EventID < all[j].EventID
+	})
+	return insertInstances(ctx, q, 0, all)
+}
+
 // txq is a write transaction with a cache of prepared statements: the
 // driver compiles every query it is given, and a batch runs the same dozen
 // queries per event. (The cache cannot live on the store: the writing pool
@@ -546,6 +589,28 @@ func instanceInsert(n int) string { return instanceInserts[n] }
 type txq struct {
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
+	// deferInstances makes a batch keep occurrences in pending (by event
+	// id) and write them all, sorted, before it commits.
+	deferInstances bool
+	pending        map[int64][]model.Instance
+	// cals remembers the calendars read in this transaction (their
+	// properties, not their seq, which the transaction itself advances).
+	cals map[int64]*model.Calendar
+}
+
+func (q *txq) calendar(ctx context.Context, id int64) (*model.Calendar, error) {
+	if c, ok := q.cals[id]; ok {
+		return c, nil
+	}
+	c, err := scanCalendar(q.QueryRowContext(ctx, "SELECT "+calCols+" FROM calendars c WHERE c.id = ?", id))
+	if err != nil {
+		return nil, err
+	}
+	if q.cals == nil {
+		q.cals = map[int64]*model.Calendar{}
+	}
+	q.cals[id] = c
+	return c, nil
 }
 
 func newTxq(tx *sql.Tx) *txq { return &txq{tx: tx, stmts: map[string]*sql.Stmt{}} }

@@ -38,7 +38,7 @@ const dsnOptions = "_foreign_keys=1" +
 	"&_journal_mode=WAL" +
 	"&_synchronous=FULL" +
 	"&_txlock=immediate" +
-	"&_cache_size=-16000"
+	"&_cache_size=-64000"
 
 // readOptions are the options of the read-only pool.
 const readOptions = "_foreign_keys=1&_busy_timeout=10000&_query_only=1&_cache_size=-16000"

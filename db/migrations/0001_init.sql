@@ -143,11 +143,14 @@ CREATE TABLE event_categories (
 CREATE INDEX event_categories_category ON event_categories(category, event_id);
 
 -- Full-text index over the agenda's text, accents folded ("fete" finds
--- "Fête"). Its rowid is the event id; the store keeps it in step.
+-- "Fête"). Its rowid is the event id; the store keeps it in step. Searches
+-- are words and prefixes, never phrases, so positions are not kept
+-- (detail=none), which makes every write cheaper.
 CREATE VIRTUAL TABLE events_fts USING fts5(
     summary, description, location, categories,
     content = '',
     contentless_delete = 1,
+    detail = none,
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
