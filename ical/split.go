@@ -101,8 +101,14 @@ func Split(data []byte, lim Limits) ([]ObjectResult, error) {
 			cal.Children = append(cal.Children, g.comps...)
 			b, err := Encode(cal)
 			if err == nil {
+				// The whole file was decoded within the limits already:
+				// build the object from the components themselves rather
+				// than decoding its text a second time.
 				res.Data = b
-				res.Obj, err = ParseObject(b, lim)
+				res.Obj, err = objectFromCalendar(cal)
+				if err == nil {
+					res.Obj.Data = b
+				}
 			}
 			if err != nil {
 				res.Obj, res.Err = nil, err

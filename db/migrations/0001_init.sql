@@ -157,9 +157,10 @@ CREATE VIRTUAL TABLE events_fts USING fts5(
 -- The change log. seq is global and only grows; a calendar's seq is the seq
 -- of its last change, which makes it the CTag and the sync token. Rows
 -- outlive their calendar, so that a deleted calendar's events still reach
--- the publisher as deletions.
+-- the publisher as deletions. Rows are never deleted, so the rowid alone
+-- keeps growing (no AUTOINCREMENT bookkeeping on every write).
 CREATE TABLE changes (
-    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq         INTEGER PRIMARY KEY,
     calendar_id INTEGER NOT NULL,
     event_id    INTEGER NOT NULL,
     href        TEXT NOT NULL,

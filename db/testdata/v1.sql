@@ -163,7 +163,7 @@ CREATE VIRTUAL TABLE events_fts USING fts5(
 -- outlive their calendar, so that a deleted calendar's events still reach
 -- the publisher as deletions.
 CREATE TABLE changes (
-    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq         INTEGER PRIMARY KEY,
     calendar_id INTEGER NOT NULL,
     event_id    INTEGER NOT NULL,
     href        TEXT NOT NULL,
