@@ -337,3 +337,38 @@ func TestBadRequestMessages(t *testing.T) {
 		}
 	}
 }
+
+// When the next date of a series is cancelled, the page leads with the
+// following one that takes place (the cancelled one stays, struck through,
+// in the list of next dates).
+func TestSeriesLeadsWithNextHeldDate(t *testing.T) {
+	f := newFixture(t)
+	f.putICS(f.cals["cine-agen"], `BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//FR
+BEGIN:VEVENT
+UID:atelier-jeudi
+DTSTAMP:20260301T000000Z
+DTSTART;TZID=Europe/Paris:20260402T180000
+DTEND;TZID=Europe/Paris:20260402T200000
+RRULE:FREQ=WEEKLY;COUNT=6
+SUMMARY:Atelier du jeudi
+END:VEVENT
+BEGIN:VEVENT
+UID:atelier-jeudi
+DTSTAMP:20260301T000000Z
+RECURRENCE-ID;TZID=Europe/Paris:20260409T180000
+DTSTART;TZID=Europe/Paris:20260409T180000
+DTEND;TZID=Europe/Paris:20260409T200000
+STATUS:CANCELLED
+SUMMARY:Atelier du jeudi
+END:VEVENT
+END:VCALENDAR`, nil)
+	r := f.get("/events/" + f.uuids["atelier-jeudi"])
+	mustContain(t, "series", r.body,
+		`<dt>Date</dt><dd><time datetime="2026-04-16T18:00:00&#43;02:00">jeudi 16 avril 2026 de 18 h à 20 h</time>`,
+		"<del>jeudi 9 avril 2026 de 18 h à 20 h</del>", "Cette date est annulée")
+	if ld := jsonLD(t, r.body); ld["startDate"] != "2026-04-16T18:00:00+02:00" {
+		t.Errorf("JSON-LD startDate %v", ld["startDate"])
+	}
+}

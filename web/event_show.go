@@ -155,7 +155,17 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 		}
 	}
 	if len(upcoming) > 0 {
-		start, end = upcoming[0].Start, upcoming[0].End
+		// The date the page leads with is the next one that takes place: a
+		// cancelled occurrence is listed, struck through, under the next
+		// dates, but must not read as the event's date.
+		next := upcoming[0]
+		for _, in := range upcoming {
+			if in.Status != model.StatusCancelled {
+				next = in
+				break
+			}
+		}
+		start, end = next.Start, next.End
 	}
 	sp := a.spanOf(start, end, e.AllDay, e.Floating)
 	p.When = formatWhen(lang, sp)
