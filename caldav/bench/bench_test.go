@@ -21,6 +21,7 @@ func TestMain(m *testing.M) {
 // right; Radicale 3.1.8 computes time ranges correctly too, which checks the
 // benchmark's own expectations against an independent implementation.
 func TestQuick(t *testing.T) {
+	requestTimeout = time.Minute
 	var out bytes.Buffer
 	rep, err := run(config{events: 150, reps: 3, budget: 2 * time.Second, seed: 47, servers: "bastide,radicale,xandikos"}, &out)
 	t.Log("\n" + out.String())
