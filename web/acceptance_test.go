@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"encoding/xml"
 	"net/url"
 	"regexp"
@@ -371,4 +372,40 @@ END:VCALENDAR`, nil)
 	if ld := jsonLD(t, r.body); ld["startDate"] != "2026-04-16T18:00:00+02:00" {
 		t.Errorf("JSON-LD startDate %v", ld["startDate"])
 	}
+}
+
+// A recurring event's JSON-LD carries its schema.org Schedule, so that a
+// reader of the data knows the date shown is one of a series.
+func TestJSONLDSchedule(t *testing.T) {
+	f := newFixture(t)
+	ld := jsonLD(t, f.get("/events/"+f.uuids["rando-mardi"]).body)
+	sch, ok := ld["eventSchedule"].(map[string]any)
+	if !ok {
+		t.Fatalf("no eventSchedule in %v", ld)
+	}
+	want := map[string]any{"@type": "Schedule", "repeatFrequency": "P1W", "byDay": []any{"https://schema.org/Tuesday"},
+		"endDate": "2026-06-30", "scheduleTimezone": "Europe/Paris", "startTime": "09:00:00", "endTime": "12:00:00"}
+	for k, v := range want {
+		if got, _ := json.Marshal(sch[k]); string(got) != string(must(json.Marshal(v))) {
+			t.Errorf("eventSchedule %s = %s, want %v", k, got, v)
+		}
+	}
+	if sd, _ := sch["startDate"].(string); !strings.HasPrefix(sd, "2026-0") {
+		t.Errorf("eventSchedule startDate %v", sch["startDate"])
+	}
+	ld = jsonLD(t, f.get("/events/"+f.uuids["cine-debat"]).body)
+	if _, has := ld["eventSchedule"]; has {
+		t.Errorf("\"the first Saturday\" has no plain Schedule form, got %v", ld["eventSchedule"])
+	}
+	ld = jsonLD(t, f.get("/events/"+f.uuids["fete-musique"]).body)
+	if _, has := ld["eventSchedule"]; has {
+		t.Error("a single event has a schedule")
+	}
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -284,7 +285,59 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 		}
 	}
 	p.LD = a.eventLD(e, p, sp, assoc, place, lat, lon, geo)
+	if e.Recurring {
+		if sch := a.scheduleLD(e); sch != nil {
+			p.LD["eventSchedule"] = sch
+		}
+	}
 	return p, nil
+}
+
+var schemaDays = [...]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
+
+// scheduleLD is the schema.org Schedule of a simple RRULE (a frequency,
+// an interval, plain weekdays or days of the month, COUNT or UNTIL), or
+// nil for rules it cannot say: the page's startDate is then the next
+// occurrence alone, which is still true.
+func (a *app) scheduleLD(e *model.Event) map[string]any {
+	r, ok := parseRuleParts(e.RRule)
+	if !ok || len(r.byMonth) > 0 {
+		return nil
+	}
+	unit := map[string]string{"DAILY": "D", "WEEKLY": "W", "MONTHLY": "M", "YEARLY": "Y"}[r.freq]
+	sp := a.spanOf(e.Start, e.End, e.AllDay, e.Floating)
+	sch := map[string]any{"@type": "Schedule", "repeatFrequency": "P" + strconv.Itoa(r.interval) + unit,
+		"startDate": sp.Start.Format("2006-01-02"), "scheduleTimezone": "Europe/Paris"}
+	var days []string
+	for _, d := range r.byDay {
+		if d.n != 0 {
+			return nil
+		}
+		days = append(days, "https://schema.org/"+schemaDays[d.day])
+	}
+	if len(days) > 0 {
+		sch["byDay"] = days
+	}
+	if len(r.byMDay) > 0 {
+		sch["byMonthDay"] = r.byMDay
+	}
+	if !sp.AllDay {
+		sch["startTime"] = sp.Start.Format("15:04:05")
+		if sp.End.After(sp.Start) {
+			sch["endTime"] = sp.End.Format("15:04:05")
+		}
+	}
+	if r.count > 0 {
+		sch["repeatCount"] = r.count
+	}
+	if !r.until.IsZero() {
+		u := r.until
+		if !r.untilDate {
+			u = u.In(a.paris)
+		}
+		sch["endDate"] = u.Format("2006-01-02")
+	}
+	return sch
 }
 
 // metaDescription fills the meta description from the event text.
