@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -95,8 +96,18 @@ func (a *app) publicEvent(ctx context.Context, id string) (*model.Event, *model.
 // eventShow renders /events/{uuid}, or the event's .ics for /events/{uuid}.ics.
 func (a *app) eventShow(c echo.Context) error {
 	id := c.Param("uuid")
+	suffix := ""
 	if strings.HasSuffix(id, ".ics") {
-		return a.eventICS(c, strings.TrimSuffix(id, ".ics"))
+		id, suffix = strings.TrimSuffix(id, ".ics"), ".ics"
+	}
+	// An occurrence of a series published on the fediverse as its own
+	// Event (or an event republished under a new id) has an id of its own;
+	// people following it from Mobilizon land on the series' page.
+	if p, err := a.store.GetPublished(c.Request().Context(), id); err == nil && p.EventUUID != id {
+		return c.Redirect(http.StatusFound, "/events/"+url.PathEscape(p.EventUUID)+suffix)
+	}
+	if suffix != "" {
+		return a.eventICS(c, id)
 	}
 	return a.respond(c, "/events/"+id, "no-cache", func(ctx context.Context, st state) (*cached, error) {
 		e, cal, err := a.publicEvent(ctx, id)
