@@ -113,15 +113,26 @@ func WriteFeed(w io.Writer, objects [][]byte, opt FeedOptions) error {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		if tz := tzs[id]; tz != nil {
+		// An IANA zone is written from Go's zone data, from the year before
+		// the first date that uses it (so that a January start is covered
+		// by the previous autumn's onset): a definition stored with one
+		// object may start years after another object's first date. Other
+		// names keep the definition their file carried.
+		loc, iana := loadIANA(id)
+		if tz := tzs[id]; tz != nil && !iana {
 			cal.Children = append(cal.Children, tz)
 			continue
 		}
-		loc, err := ResolveTZID(id, nil)
-		if err != nil || loc == time.UTC {
+		if !iana {
+			var err error
+			if loc, err = ResolveTZID(id, nil); err != nil {
+				continue
+			}
+		}
+		if loc == time.UTC {
 			continue
 		}
-		gen, err := VTimezone(loc.String(), used[id])
+		gen, err := VTimezone(loc.String(), used[id]-1)
 		if err != nil {
 			continue
 		}
