@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/bastide47/bastide/db/model"
@@ -166,15 +165,9 @@ func (s *Store) CreateDAVCalendar(ctx context.Context, c *model.Calendar, segmen
 	}
 	c.CreatedAt = now()
 	return s.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO calendars (kind, association_id, owner_user_id, slug, name, description,
-			color, sort_order, timezone, public, components, source, trusted, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.Kind, nullID(c.AssociationID), nullID(c.OwnerUserID), c.Slug, c.Name, c.Description, c.Color, c.Order,
-			c.Timezone, b2i(c.Public), strings.Join(c.Components, ","), c.Source, b2i(c.Trusted), fmtTime(c.CreatedAt))
-		if err != nil {
-			return fmt.Errorf("db: create calendar %s: %w", c.Slug, mapErr(err))
+		if err := insertCalendar(ctx, tx, c); err != nil {
+			return err
 		}
-		c.ID, _ = res.LastInsertId()
 		if segment != "" && segment != c.Slug {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO caldav_names (calendar_id, segment) VALUES (?, ?)`, c.ID, segment); err != nil {
 				return fmt.Errorf("db: create calendar %s: %w", c.Slug, mapErr(err))
@@ -469,21 +462,10 @@ func (s *Store) CopyEvent(ctx context.Context, dst Put, srcCalendarID int64, src
 		tx := newTxq(stx)
 		defer tx.close()
 		if move {
-			cal, err := scanCalendar(tx.QueryRowContext(ctx, "SELECT "+calCols+" FROM calendars c WHERE c.id = ?", srcCalendarID))
-			if err != nil {
-				return fmt.Errorf("db: move event: calendar %d: %w", srcCalendarID, err)
+			if srcETag == "" {
+				return fmt.Errorf("db: move event %s: no ETag: %w", srcHref, ErrPrecondition)
 			}
-			var id int64
-			var uid, uuid, etag, apID, origin string
-			err = tx.QueryRowContext(ctx, `SELECT id, uid, uuid, etag, ap_id, origin FROM events WHERE calendar_id = ? AND href = ?`,
-				srcCalendarID, srcHref).Scan(&id, &uid, &uuid, &etag, &apID, &origin)
-			if err != nil {
-				return fmt.Errorf("db: move event %s: %w", srcHref, mapErr(err))
-			}
-			if etag != srcETag {
-				return fmt.Errorf("db: move event %s: it changed meanwhile: %w", srcHref, ErrPrecondition)
-			}
-			if err := deleteEventTx(ctx, tx, cal, id, srcHref, uid, uuid, apID, origin); err != nil {
+			if err := deleteAtHrefTx(ctx, tx, srcCalendarID, srcHref, srcETag); err != nil {
 				return err
 			}
 		}

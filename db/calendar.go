@@ -46,7 +46,13 @@ func (s *Store) CreateCalendar(ctx context.Context, c *model.Calendar) error {
 		return err
 	}
 	c.CreatedAt = now()
-	res, err := s.w.ExecContext(ctx, `INSERT INTO calendars (kind, association_id, owner_user_id, slug, name, description,
+	return insertCalendar(ctx, s.w, c)
+}
+
+func insertCalendar(ctx context.Context, ex interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, c *model.Calendar) error {
+	res, err := ex.ExecContext(ctx, `INSERT INTO calendars (kind, association_id, owner_user_id, slug, name, description,
 		color, sort_order, timezone, public, components, source, trusted, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.Kind, nullID(c.AssociationID), nullID(c.OwnerUserID), c.Slug, c.Name, c.Description, c.Color, c.Order,

@@ -313,28 +313,34 @@ func fillStored(ctx context.Context, tx *txq, e *model.Event, id int64) error {
 func (s *Store) DeleteEvent(ctx context.Context, calendarID int64, href, ifMatch string) (int64, error) {
 	var seq int64
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
-		cal, err := scanCalendar(tx.QueryRowContext(ctx, "SELECT "+calCols+" FROM calendars c WHERE c.id = ?", calendarID))
-		if err != nil {
-			return fmt.Errorf("db: delete event: calendar %d: %w", calendarID, err)
-		}
-		var id int64
-		var uid, uuid, etag, apID, origin string
-		err = tx.QueryRowContext(ctx, `SELECT id, uid, uuid, etag, ap_id, origin FROM events WHERE calendar_id = ? AND href = ?`,
-			calendarID, href).Scan(&id, &uid, &uuid, &etag, &apID, &origin)
-		if err != nil {
-			return fmt.Errorf("db: delete event %s: %w", href, mapErr(err))
-		}
-		if ifMatch != "" && ifMatch != "*" && ifMatch != etag {
-			return fmt.Errorf("db: delete event %s: ETag %s is not the current one: %w", href, ifMatch, ErrPrecondition)
-		}
 		q := newTxq(tx)
 		defer q.close()
-		if err := deleteEventTx(ctx, q, cal, id, href, uid, uuid, apID, origin); err != nil {
+		if err := deleteAtHrefTx(ctx, q, calendarID, href, ifMatch); err != nil {
 			return err
 		}
 		return tx.QueryRowContext(ctx, `SELECT seq FROM calendars WHERE id = ?`, calendarID).Scan(&seq)
 	})
 	return seq, err
+}
+
+// deleteAtHrefTx deletes the object at href of a calendar, whose ETag must
+// be ifMatch unless that is empty or "*".
+func deleteAtHrefTx(ctx context.Context, tx *txq, calendarID int64, href, ifMatch string) error {
+	cal, err := tx.calendar(ctx, calendarID)
+	if err != nil {
+		return fmt.Errorf("db: delete event: calendar %d: %w", calendarID, err)
+	}
+	var id int64
+	var uid, uuid, etag, apID, origin string
+	err = tx.QueryRowContext(ctx, `SELECT id, uid, uuid, etag, ap_id, origin FROM events WHERE calendar_id = ? AND href = ?`,
+		calendarID, href).Scan(&id, &uid, &uuid, &etag, &apID, &origin)
+	if err != nil {
+		return fmt.Errorf("db: delete event %s: %w", href, mapErr(err))
+	}
+	if ifMatch != "" && ifMatch != "*" && ifMatch != etag {
+		return fmt.Errorf("db: delete event %s: ETag %s is not the current one: %w", href, ifMatch, ErrPrecondition)
+	}
+	return deleteEventTx(ctx, tx, cal, id, href, uid, uuid, apID, origin)
 }
 
 func deleteEventTx(ctx context.Context, tx *txq, cal *model.Calendar, id int64, href, uid, uuid, apID, origin string) error {
