@@ -207,30 +207,52 @@ func (n *node) innerXML() string {
 	return sb.String()
 }
 
-// xmlText writes s escaped for XML text and attribute values.
-func xmlText(w io.StringWriter, s string) {
-	last := 0
-	for i := 0; i < len(s); i++ {
-		var esc string
-		switch s[i] {
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		case '&':
-			esc = "&amp;"
-		case '"':
-			esc = "&quot;"
-		case '\r':
-			esc = "&#13;"
-		default:
-			continue
-		}
-		w.WriteString(s[last:i])
-		w.WriteString(esc)
-		last = i + 1
+// xmlEscapes holds the replacement of every byte xmlText escapes ("" for
+// the others): markup characters, the quote of attribute values, and CR,
+// which XML parsers would otherwise turn into LF (calendar data keeps its
+// CRLF line ends).
+var xmlEscapes = [256]string{'<': "&lt;", '>': "&gt;", '&': "&amp;", '"': "&quot;", '\r': "&#13;"}
+
+// xmlPlain is true for the bytes xmlText copies as they are.
+var xmlPlain = func() (t [256]bool) {
+	for i := range t {
+		t[i] = xmlEscapes[i] == ""
 	}
-	w.WriteString(s[last:])
+	return t
+}()
+
+// xmlText writes s escaped for XML text and attribute values. Runs of
+// plain bytes are found with a table and copied whole: calendar data, the
+// bulk of multiget and expand answers, has one escape (CR) per line.
+func xmlText(w io.StringWriter, s string) {
+	if bw, ok := w.(*bufio.Writer); ok {
+		// the common case, without an interface call per run
+		for len(s) > 0 {
+			i := 0
+			for i < len(s) && xmlPlain[s[i]] {
+				i++
+			}
+			bw.WriteString(s[:i])
+			if i == len(s) {
+				return
+			}
+			bw.WriteString(xmlEscapes[s[i]])
+			s = s[i+1:]
+		}
+		return
+	}
+	for len(s) > 0 {
+		i := 0
+		for i < len(s) && xmlPlain[s[i]] {
+			i++
+		}
+		w.WriteString(s[:i])
+		if i == len(s) {
+			return
+		}
+		w.WriteString(xmlEscapes[s[i]])
+		s = s[i+1:]
+	}
 }
 
 func escapeXML(s string) string {
