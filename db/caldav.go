@@ -3,8 +3,12 @@ package db
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+	"runtime"
+	"sync"
 	"time"
+	"weak"
 
 	"github.com/bastide47/bastide/db/model"
 )
@@ -13,12 +17,97 @@ import (
 // listings that never read the iCalendar text, the instance index as the
 // time-range filter needs it, and the dead properties clients set.
 
+// The queries of CalDAV's hot paths (every request resolves a calendar, GET
+// and calendar-multiget read objects) stay prepared on the read pool:
+// preparing a join costs SQLite about as much as running it (GET: 61 µs a
+// query unprepared, 35 µs prepared, at 10 000 events). database/sql keeps
+// each statement prepared on every connection it runs on.
+const (
+	davQGetPersonal = iota
+	davQGetAssoc
+	davQResolvePersonal
+	davQResolveAssoc
+	davQByHrefs
+	davQByHrefsData
+	davQCount
+)
+
+// davStmts are one store's prepared statements.
+type davStmts struct {
+	mu sync.Mutex
+	st [davQCount]*sql.Stmt
+}
+
+// davStmtsByStore is keyed by a weak pointer so that a store dropped by
+// its user is collected, its statements closed with it.
+var davStmtsByStore sync.Map // weak.Pointer[Store] -> *davStmts
+
+// davQuery runs query number q (whose text is query) on the read pool,
+// prepared once per store; unprepared if preparing fails.
+func (s *Store) davQuery(ctx context.Context, q int, query string, args ...any) (*sql.Rows, error) {
+	if st := s.davStmt(ctx, q, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return s.r.QueryContext(ctx, query, args...)
+}
+
+func (s *Store) davQueryRow(ctx context.Context, q int, query string, args ...any) *sql.Row {
+	if st := s.davStmt(ctx, q, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return s.r.QueryRowContext(ctx, query, args...)
+}
+
+func (s *Store) davStmt(ctx context.Context, q int, query string) *sql.Stmt {
+	key := weak.Make(s)
+	v, ok := davStmtsByStore.Load(key)
+	if !ok {
+		var loaded bool
+		v, loaded = davStmtsByStore.LoadOrStore(key, &davStmts{})
+		if !loaded {
+			runtime.AddCleanup(s, func(k weak.Pointer[Store]) {
+				if v, ok := davStmtsByStore.LoadAndDelete(k); ok {
+					ds := v.(*davStmts)
+					ds.mu.Lock()
+					defer ds.mu.Unlock()
+					for _, st := range ds.st {
+						if st != nil {
+							st.Close()
+						}
+					}
+				}
+			}, key)
+		}
+	}
+	ds := v.(*davStmts)
+	ds.mu.Lock()
+	defer ds.mu.Unlock()
+	if ds.st[q] == nil {
+		st, err := s.r.PrepareContext(context.WithoutCancel(ctx), query)
+		if err != nil {
+			return nil
+		}
+		ds.st[q] = st
+	}
+	return ds.st[q]
+}
+
 // DAVCalendar is a calendar as a user reaches it through CalDAV, with the URL
 // segment a client chose for it (empty: the slug) and its dead properties.
 type DAVCalendar struct {
 	UserCalendar
 	Segment string
 }
+
+const (
+	resolvePersonalQuery = "SELECT " + calCols + `, '', 'owner', ifnull(n.segment, '') FROM calendars c
+			LEFT JOIN caldav_names n ON n.calendar_id = c.id
+			WHERE c.kind = 'personal' AND c.owner_user_id = ? AND c.slug = ?`
+	resolveAssocQuery = "SELECT " + calCols + `, a.slug, m.role, '' FROM calendars c
+			JOIN associations a ON a.id = c.association_id
+			JOIN memberships m ON m.association_id = a.id AND m.user_id = ?
+			WHERE c.kind = 'association' AND a.slug = ? AND c.slug = ?`
+)
 
 // ResolveDAVCalendar returns the calendar a user reaches by name: a personal
 // calendar (assocSlug empty) of the user, or a calendar of an association the
@@ -27,14 +116,9 @@ type DAVCalendar struct {
 func (s *Store) ResolveDAVCalendar(ctx context.Context, userID int64, assocSlug, calSlug string) (*DAVCalendar, error) {
 	var row *sql.Row
 	if assocSlug == "" {
-		row = s.r.QueryRowContext(ctx, "SELECT "+calCols+`, '', 'owner', ifnull(n.segment, '') FROM calendars c
-			LEFT JOIN caldav_names n ON n.calendar_id = c.id
-			WHERE c.kind = 'personal' AND c.owner_user_id = ? AND c.slug = ?`, userID, calSlug)
+		row = s.davQueryRow(ctx, davQResolvePersonal, resolvePersonalQuery, userID, calSlug)
 	} else {
-		row = s.r.QueryRowContext(ctx, "SELECT "+calCols+`, a.slug, m.role, '' FROM calendars c
-			JOIN associations a ON a.id = c.association_id
-			JOIN memberships m ON m.association_id = a.id AND m.user_id = ?
-			WHERE c.kind = 'association' AND a.slug = ? AND c.slug = ?`, userID, assocSlug, calSlug)
+		row = s.davQueryRow(ctx, davQResolveAssoc, resolveAssocQuery, userID, assocSlug, calSlug)
 	}
 	var dc DAVCalendar
 	var role string
@@ -285,47 +369,49 @@ func (s *Store) EachObjectData(ctx context.Context, calendarID int64, ids []int6
 
 // EachObjectByHref calls fn for the objects of a calendar at the given
 // hrefs, with their text when withData is set (missing ones are skipped).
+// The hrefs go as one JSON array, so that a single prepared statement
+// serves any number of them.
 func (s *Store) EachObjectByHref(ctx context.Context, calendarID int64, hrefs []string, withData bool, fn func(ObjectData) error) error {
-	col := "NULL"
-	if withData {
-		col = "data"
+	if len(hrefs) == 0 {
+		return nil
 	}
-	for len(hrefs) > 0 {
-		n := min(len(hrefs), idChunk)
-		args := []any{calendarID}
-		for _, h := range hrefs[:n] {
-			args = append(args, h)
-		}
-		rows, err := s.r.QueryContext(ctx, `SELECT id, href, etag, -1, component, updated_at, `+col+` FROM events WHERE calendar_id = ? AND href IN (`+placeholders(n)+`)`, args...)
-		if err != nil {
+	list, err := json.Marshal(hrefs)
+	if err != nil {
+		return fmt.Errorf("db: read objects: %w", err)
+	}
+	q, query := davQByHrefs, byHrefsQuery
+	if withData {
+		q, query = davQByHrefsData, byHrefsDataQuery
+	}
+	rows, err := s.davQuery(ctx, q, query, calendarID, string(list))
+	if err != nil {
+		return fmt.Errorf("db: read objects: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var o ObjectData
+		var upd string
+		var data sql.NullString
+		if err := rows.Scan(&o.ID, &o.Href, &o.ETag, &o.Size, &o.Component, &upd, &data); err != nil {
 			return fmt.Errorf("db: read objects: %w", err)
 		}
-		err = func() error {
-			defer rows.Close()
-			for rows.Next() {
-				var o ObjectData
-				var upd string
-				var data sql.NullString
-				if err := rows.Scan(&o.ID, &o.Href, &o.ETag, &o.Size, &o.Component, &upd, &data); err != nil {
-					return fmt.Errorf("db: read objects: %w", err)
-				}
-				o.Updated, o.Data = parseTime(upd), data.String
-				if withData {
-					o.Size = int64(len(o.Data))
-				}
-				if err := fn(o); err != nil {
-					return err
-				}
-			}
-			return rows.Err()
-		}()
-		if err != nil {
+		o.Updated, o.Data = parseTime(upd), data.String
+		if withData {
+			o.Size = int64(len(o.Data))
+		}
+		if err := fn(o); err != nil {
 			return err
 		}
-		hrefs = hrefs[n:]
 	}
-	return nil
+	return rows.Err()
 }
+
+const (
+	byHrefsQuery = `SELECT id, href, etag, -1, component, updated_at, NULL FROM events
+		WHERE calendar_id = ? AND href IN (SELECT value FROM json_each(?))`
+	byHrefsDataQuery = `SELECT id, href, etag, -1, component, updated_at, data FROM events
+		WHERE calendar_id = ? AND href IN (SELECT value FROM json_each(?))`
+)
 
 // DAVInstance is a stored occurrence as the time-range filter reads it.
 type DAVInstance struct {
@@ -428,21 +514,26 @@ func (s *Store) ObjectIDsOfComponent(ctx context.Context, calendarID int64, comp
 	return out, rows.Err()
 }
 
+const (
+	getObjectCols          = `e.id, e.href, e.etag, e.component, e.updated_at, e.data`
+	getPersonalObjectQuery = `SELECT ` + getObjectCols + ` FROM calendars c JOIN events e ON e.calendar_id = c.id AND e.href = ?
+			WHERE c.kind = 'personal' AND c.owner_user_id = ? AND c.slug = ?`
+	getAssocObjectQuery = `SELECT ` + getObjectCols + ` FROM associations a
+			JOIN memberships m ON m.association_id = a.id AND m.user_id = ?
+			JOIN calendars c ON c.association_id = a.id AND c.kind = 'association' AND c.slug = ?
+			JOIN events e ON e.calendar_id = c.id AND e.href = ?
+			WHERE a.slug = ?`
+)
+
 // GetDAVObject returns, in one query, an object of a calendar a user
 // reaches (as ResolveDAVCalendar) with its text: the GET path.
 // ErrNotFound when either the calendar or the object is out of reach.
 func (s *Store) GetDAVObject(ctx context.Context, userID int64, assocSlug, calSlug, href string) (*ObjectData, error) {
 	var row *sql.Row
-	const cols = `e.id, e.href, e.etag, e.component, e.updated_at, e.data`
 	if assocSlug == "" {
-		row = s.r.QueryRowContext(ctx, `SELECT `+cols+` FROM calendars c JOIN events e ON e.calendar_id = c.id AND e.href = ?
-			WHERE c.kind = 'personal' AND c.owner_user_id = ? AND c.slug = ?`, href, userID, calSlug)
+		row = s.davQueryRow(ctx, davQGetPersonal, getPersonalObjectQuery, href, userID, calSlug)
 	} else {
-		row = s.r.QueryRowContext(ctx, `SELECT `+cols+` FROM associations a
-			JOIN memberships m ON m.association_id = a.id AND m.user_id = ?
-			JOIN calendars c ON c.association_id = a.id AND c.kind = 'association' AND c.slug = ?
-			JOIN events e ON e.calendar_id = c.id AND e.href = ?
-			WHERE a.slug = ?`, userID, calSlug, href, assocSlug)
+		row = s.davQueryRow(ctx, davQGetAssoc, getAssocObjectQuery, userID, calSlug, href, assocSlug)
 	}
 	var o ObjectData
 	var upd string
