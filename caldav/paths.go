@@ -56,16 +56,31 @@ type davPath struct {
 // slugs; ok is false when the segment can name no calendar.
 func calendarName(seg string) (assoc, slug string, ok bool) {
 	if a, c, found := strings.Cut(seg, "."); found {
-		if !model.ValidSlug(a) || !model.ValidSlug(c) {
+		if !validSlug(a) || !validSlug(c) {
 			return "", "", false
 		}
 		return a, c, true
 	}
 	s := strings.ToLower(seg)
-	if !model.ValidSlug(s) {
+	if !validSlug(s) {
 		return "", "", false
 	}
 	return "", s, true
+}
+
+// validSlug is model.ValidSlug (lower-case letters, digits and inner
+// hyphens) without its regular expression, which cost a multiget of 100
+// hrefs about 80 µs; TestValidSlug holds the two equal.
+func validSlug(s string) bool {
+	if s == "" || len(s) > model.MaxSlugLen || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // cleanSegment decodes one escaped path segment and refuses what could

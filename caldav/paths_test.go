@@ -1,6 +1,11 @@
 package caldav
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/bastide47/bastide/db/model"
+)
 
 func TestParsePath(t *testing.T) {
 	cases := []struct {
@@ -67,6 +72,27 @@ func TestHrefPath(t *testing.T) {
 	} {
 		if got, ok := hrefPath(in); !ok || got != want {
 			t.Errorf("%q: %q %v", in, got, ok)
+		}
+	}
+}
+
+// TestValidSlug holds the fast slug check equal to the model's.
+func TestValidSlug(t *testing.T) {
+	cases := []string{"", "a", "-", "a-", "-a", "a-b", "a--b", "A", "é", "a.b", "a_b", "0", "9z", "ab-", "x y",
+		strings.Repeat("a", model.MaxSlugLen), strings.Repeat("a", model.MaxSlugLen+1), "agenda", "bench", "\x00"}
+	alphabet := "az09-A.é"
+	for i := 0; i < 4096; i++ {
+		var b strings.Builder
+		for n := i; n > 0; n /= len(alphabet) + 1 {
+			if d := n % (len(alphabet) + 1); d > 0 {
+				b.WriteByte(alphabet[d-1])
+			}
+		}
+		cases = append(cases, b.String())
+	}
+	for _, s := range cases {
+		if got, want := validSlug(s), model.ValidSlug(s); got != want {
+			t.Errorf("validSlug(%q) = %v, model.ValidSlug says %v", s, got, want)
 		}
 	}
 }
