@@ -85,6 +85,7 @@ func startBastide(dir string, objs []*object) (*server, error) {
 	}
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), childEnv+"="+dbPath)
+	dieWithParent(cmd)
 	log := &syncBuffer{}
 	cmd.Stderr = log
 	stdin, err := cmd.StdinPipe()
@@ -101,6 +102,7 @@ func startBastide(dir string, objs []*object) (*server, error) {
 	exited := make(chan struct{})
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	go func() { _ = cmd.Wait(); close(exited) }()
+	track(cmd, exited)
 	stop := func() {
 		stdin.Close()
 		select {

@@ -26,8 +26,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -97,7 +99,7 @@ func run(cfg config, out io.Writer) (*report, error) {
 	fmt.Fprintf(out, "workload: %d objects (%d recurring with EXDATE and a moved occurrence), Europe/Paris, "+
 		"September 2024 to August 2027;\nquery month March 2026 (Paris): %d objects, %d occurrences\n",
 		len(w.objects), recurring, len(hrefs), inst)
-	dir, err := os.MkdirTemp("", "bastide-bench-")
+	dir, err := os.MkdirTemp("", "bastide-caldav-bench-")
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +107,18 @@ func run(cfg config, out io.Writer) (*report, error) {
 		fmt.Fprintln(out, "temporary directory:", dir)
 	} else {
 		defer os.RemoveAll(dir)
+		// an interrupted run removes its directory too (the servers die
+		// with the process, see dieWithParent)
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		defer func() { signal.Stop(sig); close(sig) }()
+		go func() {
+			if _, ok := <-sig; ok {
+				killAll()
+				os.RemoveAll(dir)
+				os.Exit(130)
+			}
+		}()
 	}
 	rep := &report{peak: map[string]int64{}}
 	for i, name := range strings.Split(cfg.servers, ",") {

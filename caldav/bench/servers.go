@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -25,6 +26,41 @@ type server struct {
 	// peakRSS reads the peak resident memory of the server process, in bytes.
 	peakRSS func() (int64, error)
 	stop    func()
+}
+
+// running holds the kill functions of the server processes alive, for an
+// interrupted run.
+var running struct {
+	sync.Mutex
+	kills map[*exec.Cmd]func()
+}
+
+func track(cmd *exec.Cmd, exited chan struct{}) {
+	running.Lock()
+	defer running.Unlock()
+	if running.kills == nil {
+		running.kills = map[*exec.Cmd]func(){}
+	}
+	running.kills[cmd] = func() { _ = cmd.Process.Kill(); <-exited }
+	go func() {
+		<-exited
+		running.Lock()
+		delete(running.kills, cmd)
+		running.Unlock()
+	}()
+}
+
+// killAll kills every server process still running.
+func killAll() {
+	running.Lock()
+	kills := make([]func(), 0, len(running.kills))
+	for _, k := range running.kills {
+		kills = append(kills, k)
+	}
+	running.Unlock()
+	for _, k := range kills {
+		k()
+	}
 }
 
 // missingTool is the error for a tool the benchmark needs and cannot find.
@@ -67,11 +103,13 @@ func startProcess(bin string, args ...string) (*exec.Cmd, *syncBuffer, chan stru
 	log := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, nil, nil, err
 	}
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
+	track(cmd, exited)
 	return cmd, log, exited, nil
 }
 
