@@ -38,10 +38,15 @@ const dsnOptions = "_foreign_keys=1" +
 	"&_journal_mode=WAL" +
 	"&_synchronous=FULL" +
 	"&_txlock=immediate" +
-	"&_cache_size=-64000"
+	"&_cache_size=" + servingCacheSize
+
+// servingCacheSize is the page cache of each connection (16 MB): small,
+// since peak memory matters on the machines associations share; PutEvents
+// enlarges the writer's for large batches only.
+const servingCacheSize = "-16000"
 
 // readOptions are the options of the read-only pool.
-const readOptions = "_foreign_keys=1&_busy_timeout=10000&_query_only=1&_cache_size=-16000"
+const readOptions = "_foreign_keys=1&_busy_timeout=10000&_query_only=1&_cache_size=" + servingCacheSize
 
 //go:embed migrations/*.sql
 var migrationFS embed.FS

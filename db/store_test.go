@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -276,5 +277,23 @@ func TestMigrateFromV1(t *testing.T) {
 	}
 	if res, err := s.IntegrityCheck(ctx); err != nil || res != "ok" {
 		t.Fatalf("integrity: %s %v", res, err)
+	}
+}
+
+// A large batch enlarges the writer's page cache only while it runs.
+func TestBulkBatchRestoresCache(t *testing.T) {
+	ctx := context.Background()
+	s := dbtest.New(t)
+	_, cal := dbtest.Association(t, s, "a")
+	puts := make([]db.Put, 300)
+	for i := range puts {
+		puts[i] = db.Put{Event: dbtest.Event(cal.ID, fmt.Sprint("bulk", i), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i)*time.Hour), "x")}
+	}
+	if _, err := s.PutEvents(ctx, puts); err != nil {
+		t.Fatal(err)
+	}
+	var size int
+	if err := s.Writer().QueryRowContext(ctx, "PRAGMA cache_size").Scan(&size); err != nil || size != -16000 {
+		t.Fatalf("writer cache_size %d (%v), want -16000 after the batch", size, err)
 	}
 }
