@@ -5,10 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"runtime"
-	"sync"
 	"time"
-	"weak"
 
 	"github.com/bastide47/bastide/db/model"
 )
@@ -16,81 +13,6 @@ import (
 // Queries of the CalDAV server: calendars as one user reaches them, object
 // listings that never read the iCalendar text, the instance index as the
 // time-range filter needs it, and the dead properties clients set.
-
-// The queries of CalDAV's hot paths (every request resolves a calendar, GET
-// and calendar-multiget read objects) stay prepared on the read pool:
-// preparing a join costs SQLite about as much as running it (GET: 61 µs a
-// query unprepared, 35 µs prepared, at 10 000 events). database/sql keeps
-// each statement prepared on every connection it runs on.
-const (
-	davQGetPersonal = iota
-	davQGetAssoc
-	davQResolvePersonal
-	davQResolveAssoc
-	davQByHrefs
-	davQByHrefsData
-	davQCount
-)
-
-// davStmts are one store's prepared statements.
-type davStmts struct {
-	mu sync.Mutex
-	st [davQCount]*sql.Stmt
-}
-
-// davStmtsByStore is keyed by a weak pointer so that a store dropped by
-// its user is collected, its statements closed with it.
-var davStmtsByStore sync.Map // weak.Pointer[Store] -> *davStmts
-
-// davQuery runs query number q (whose text is query) on the read pool,
-// prepared once per store; unprepared if preparing fails.
-func (s *Store) davQuery(ctx context.Context, q int, query string, args ...any) (*sql.Rows, error) {
-	if st := s.davStmt(ctx, q, query); st != nil {
-		return st.QueryContext(ctx, args...)
-	}
-	return s.r.QueryContext(ctx, query, args...)
-}
-
-func (s *Store) davQueryRow(ctx context.Context, q int, query string, args ...any) *sql.Row {
-	if st := s.davStmt(ctx, q, query); st != nil {
-		return st.QueryRowContext(ctx, args...)
-	}
-	return s.r.QueryRowContext(ctx, query, args...)
-}
-
-func (s *Store) davStmt(ctx context.Context, q int, query string) *sql.Stmt {
-	key := weak.Make(s)
-	v, ok := davStmtsByStore.Load(key)
-	if !ok {
-		var loaded bool
-		v, loaded = davStmtsByStore.LoadOrStore(key, &davStmts{})
-		if !loaded {
-			runtime.AddCleanup(s, func(k weak.Pointer[Store]) {
-				if v, ok := davStmtsByStore.LoadAndDelete(k); ok {
-					ds := v.(*davStmts)
-					ds.mu.Lock()
-					defer ds.mu.Unlock()
-					for _, st := range ds.st {
-						if st != nil {
-							st.Close()
-						}
-					}
-				}
-			}, key)
-		}
-	}
-	ds := v.(*davStmts)
-	ds.mu.Lock()
-	defer ds.mu.Unlock()
-	if ds.st[q] == nil {
-		st, err := s.r.PrepareContext(context.WithoutCancel(ctx), query)
-		if err != nil {
-			return nil
-		}
-		ds.st[q] = st
-	}
-	return ds.st[q]
-}
 
 // DAVCalendar is a calendar as a user reaches it through CalDAV, with the URL
 // segment a client chose for it (empty: the slug) and its dead properties.
@@ -116,9 +38,9 @@ const (
 func (s *Store) ResolveDAVCalendar(ctx context.Context, userID int64, assocSlug, calSlug string) (*DAVCalendar, error) {
 	var row *sql.Row
 	if assocSlug == "" {
-		row = s.davQueryRow(ctx, davQResolvePersonal, resolvePersonalQuery, userID, calSlug)
+		row = s.r.QueryRowContext(ctx, resolvePersonalQuery, userID, calSlug)
 	} else {
-		row = s.davQueryRow(ctx, davQResolveAssoc, resolveAssocQuery, userID, assocSlug, calSlug)
+		row = s.r.QueryRowContext(ctx, resolveAssocQuery, userID, assocSlug, calSlug)
 	}
 	var dc DAVCalendar
 	var role string
@@ -379,11 +301,11 @@ func (s *Store) EachObjectByHref(ctx context.Context, calendarID int64, hrefs []
 	if err != nil {
 		return fmt.Errorf("db: read objects: %w", err)
 	}
-	q, query := davQByHrefs, byHrefsQuery
+	query := byHrefsQuery
 	if withData {
-		q, query = davQByHrefsData, byHrefsDataQuery
+		query = byHrefsDataQuery
 	}
-	rows, err := s.davQuery(ctx, q, query, calendarID, string(list))
+	rows, err := s.r.QueryContext(ctx, query, calendarID, string(list))
 	if err != nil {
 		return fmt.Errorf("db: read objects: %w", err)
 	}
@@ -531,9 +453,9 @@ const (
 func (s *Store) GetDAVObject(ctx context.Context, userID int64, assocSlug, calSlug, href string) (*ObjectData, error) {
 	var row *sql.Row
 	if assocSlug == "" {
-		row = s.davQueryRow(ctx, davQGetPersonal, getPersonalObjectQuery, href, userID, calSlug)
+		row = s.r.QueryRowContext(ctx, getPersonalObjectQuery, href, userID, calSlug)
 	} else {
-		row = s.davQueryRow(ctx, davQGetAssoc, getAssocObjectQuery, userID, calSlug, href, assocSlug)
+		row = s.r.QueryRowContext(ctx, getAssocObjectQuery, userID, calSlug, href, assocSlug)
 	}
 	var o ObjectData
 	var upd string
