@@ -75,19 +75,7 @@ func (s *Store) GetAssociationBySlug(ctx context.Context, slug string) (*model.A
 // ListAssociations returns every association, by name.
 func (s *Store) ListAssociations(ctx context.Context) ([]*model.Association, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT "+assocCols+" FROM associations ORDER BY name COLLATE NOCASE, slug")
-	if err != nil {
-		return nil, fmt.Errorf("db: list associations: %w", err)
-	}
-	defer rows.Close()
-	var out []*model.Association
-	for rows.Next() {
-		a, err := scanAssociation(rows)
-		if err != nil {
-			return nil, fmt.Errorf("db: list associations: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return collect(rows, err, "list associations", scanAssociation)
 }
 
 // SetMembership adds a user to an association or changes their role.

@@ -57,19 +57,7 @@ func (s *Store) GetPublished(ctx context.Context, objectUUID string) (*Published
 // ListPublishedTx returns the objects published for an event, by start.
 func ListPublishedTx(ctx context.Context, tx *sql.Tx, eventUUID string) ([]*PublishedObject, error) {
 	rows, err := tx.QueryContext(ctx, "SELECT "+publishedCols+" FROM published_objects WHERE event_uuid = ? ORDER BY start_utc, object_uuid", eventUUID)
-	if err != nil {
-		return nil, fmt.Errorf("db: list published: %w", err)
-	}
-	defer rows.Close()
-	var out []*PublishedObject
-	for rows.Next() {
-		p, err := scanPublished(rows)
-		if err != nil {
-			return nil, fmt.Errorf("db: list published: %w", err)
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return collect(rows, err, "list published", scanPublished)
 }
 
 // PutPublishedTx records the state of a published object.
@@ -97,19 +85,7 @@ func (s *Store) ListLivePublished(ctx context.Context, associationID int64, from
 	rows, err := s.r.QueryContext(ctx, "SELECT "+publishedCols+` FROM published_objects
 		WHERE association_id = ? AND state = 'live' AND start_utc >= ? ORDER BY published_at DESC, start_utc, object_uuid LIMIT ? OFFSET ?`,
 		associationID, fmtTime(from), limit, offset)
-	if err != nil {
-		return nil, fmt.Errorf("db: list published: %w", err)
-	}
-	defer rows.Close()
-	var out []*PublishedObject
-	for rows.Next() {
-		p, err := scanPublished(rows)
-		if err != nil {
-			return nil, fmt.Errorf("db: list published: %w", err)
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return collect(rows, err, "list published", scanPublished)
 }
 
 // ListLivePublishedAll is ListLivePublished over every association (the
@@ -118,19 +94,7 @@ func (s *Store) ListLivePublishedAll(ctx context.Context, from time.Time, limit,
 	rows, err := s.r.QueryContext(ctx, "SELECT "+publishedCols+` FROM published_objects
 		WHERE state = 'live' AND start_utc >= ? ORDER BY published_at DESC, start_utc, object_uuid LIMIT ? OFFSET ?`,
 		fmtTime(from), limit, offset)
-	if err != nil {
-		return nil, fmt.Errorf("db: list published: %w", err)
-	}
-	defer rows.Close()
-	var out []*PublishedObject
-	for rows.Next() {
-		p, err := scanPublished(rows)
-		if err != nil {
-			return nil, fmt.Errorf("db: list published: %w", err)
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return collect(rows, err, "list published", scanPublished)
 }
 
 // CountLivePublishedFrom counts what ListLivePublishedAll pages through.

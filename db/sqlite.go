@@ -224,6 +224,27 @@ func migrate(ctx context.Context, w *sql.DB) error {
 	return nil
 }
 
+// collect reads every row of a query with scan. op names the operation in
+// errors ("list users").
+func collect[T any](rows *sql.Rows, err error, op string, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, fmt.Errorf("db: %s: %w", op, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("db: %s: %w", op, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("db: %s: %w", op, err)
+	}
+	return out, nil
+}
+
 // Tx runs fn in one write transaction: committed if fn returns nil, rolled
 // back otherwise. Other packages use it to make several writes atomic.
 func (s *Store) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {

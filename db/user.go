@@ -86,19 +86,7 @@ func (s *Store) GetUserByUsername(ctx context.Context, username string) (*model.
 // ListUsers returns every user, by username.
 func (s *Store) ListUsers(ctx context.Context) ([]*model.User, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT "+userCols+" FROM users ORDER BY username")
-	if err != nil {
-		return nil, fmt.Errorf("db: list users: %w", err)
-	}
-	defer rows.Close()
-	var out []*model.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("db: list users: %w", err)
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return collect(rows, err, "list users", scanUser)
 }
 
 // UpdateUser saves a user's display name, e-mail, admin flag and password hash.
