@@ -254,23 +254,7 @@ func (s *Store) EachObjectData(ctx context.Context, calendarID int64, ids []int6
 		if err != nil {
 			return fmt.Errorf("db: read objects: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var o ObjectData
-			var upd string
-			var data sql.NullString
-			if err := rows.Scan(&o.ID, &o.Href, &o.ETag, &o.Size, &o.Component, &upd, &data); err != nil {
-				return fmt.Errorf("db: read objects: %w", err)
-			}
-			o.Updated, o.Data = parseTime(upd), data.String
-			if withData {
-				o.Size = int64(len(o.Data))
-			}
-			if err := fn(o); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
+		return eachObjectRow(rows, withData, fn)
 	}
 	if ids == nil {
 		return run("")
@@ -287,6 +271,29 @@ func (s *Store) EachObjectData(ctx context.Context, calendarID int64, ids []int6
 		ids = ids[n:]
 	}
 	return nil
+}
+
+// eachObjectRow calls fn for every row of an object listing query
+// (id, href, etag, size, component, updated_at, data or NULL), then closes
+// the rows.
+func eachObjectRow(rows *sql.Rows, withData bool, fn func(ObjectData) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		var o ObjectData
+		var upd string
+		var data sql.NullString
+		if err := rows.Scan(&o.ID, &o.Href, &o.ETag, &o.Size, &o.Component, &upd, &data); err != nil {
+			return fmt.Errorf("db: read objects: %w", err)
+		}
+		o.Updated, o.Data = parseTime(upd), data.String
+		if withData {
+			o.Size = int64(len(o.Data))
+		}
+		if err := fn(o); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // EachObjectByHref calls fn for the objects of a calendar at the given
@@ -309,23 +316,7 @@ func (s *Store) EachObjectByHref(ctx context.Context, calendarID int64, hrefs []
 	if err != nil {
 		return fmt.Errorf("db: read objects: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var o ObjectData
-		var upd string
-		var data sql.NullString
-		if err := rows.Scan(&o.ID, &o.Href, &o.ETag, &o.Size, &o.Component, &upd, &data); err != nil {
-			return fmt.Errorf("db: read objects: %w", err)
-		}
-		o.Updated, o.Data = parseTime(upd), data.String
-		if withData {
-			o.Size = int64(len(o.Data))
-		}
-		if err := fn(o); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return eachObjectRow(rows, withData, fn)
 }
 
 const (
