@@ -75,7 +75,7 @@ func (s *Store) PublicCategories(ctx context.Context, from time.Time, limit int)
 		JOIN calendars c ON c.id = e.calendar_id
 		WHERE c.public = 1 AND e.moderation = 'approved' AND e.class NOT IN ('PRIVATE', 'CONFIDENTIAL')
 		AND EXISTS (SELECT 1 FROM event_instances i WHERE i.event_id = e.id AND i.end_utc >= ?)
-		GROUP BY lower(ec.category) ORDER BY lower(ec.category) LIMIT ?`, fmtTime(from), limit)
+		GROUP BY lower(ec.category) ORDER BY lower(ec.category) LIMIT +?`, fmtTime(from), limit)
 	if err != nil {
 		return nil, fmt.Errorf("db: public categories: %w", err)
 	}
@@ -120,7 +120,7 @@ func (s *Store) FeedEventIDs(ctx context.Context, q InstanceQuery, limit int) ([
 		WHERE i.start_utc >= ? AND i.start_utc < ? AND (i.end_utc > ? OR (i.end_utc = i.start_utc AND i.start_utc >= ?))`)
 	args = append(args, fmtTime(q.From.Add(-longest)), fmtTime(q.To), fmtTime(q.From), fmtTime(q.From))
 	writeInstanceFilters(&sb, &args, q)
-	sb.WriteString(" ORDER BY i.start_utc, i.event_id LIMIT ?")
+	sb.WriteString(" ORDER BY i.start_utc, i.event_id LIMIT +?")
 	args = append(args, limit)
 	rows, err := s.r.QueryContext(ctx, sb.String(), args...)
 	if err != nil {

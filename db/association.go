@@ -45,7 +45,7 @@ func (s *Store) UpdateAssociation(ctx context.Context, a *model.Association) err
 		return err
 	}
 	res, err := s.w.ExecContext(ctx, `UPDATE associations SET name = ?, description = ?, website = ?, email = ?,
-		commune_insee = ?, private_key_pem = ?, public_key_pem = ?, manually_approves_followers = ? WHERE id = ?`,
+		commune_insee = ?, private_key_pem = ?, public_key_pem = ?, manually_approves_followers = ? WHERE id = +?`,
 		a.Name, a.Description, a.Website, a.Email, a.CommuneINSEE, a.PrivateKeyPEM, a.PublicKeyPEM,
 		b2i(a.ManuallyApprovesFollowers), a.ID)
 	if err != nil {
@@ -56,7 +56,7 @@ func (s *Store) UpdateAssociation(ctx context.Context, a *model.Association) err
 
 // GetAssociation returns an association by id.
 func (s *Store) GetAssociation(ctx context.Context, id int64) (*model.Association, error) {
-	a, err := scanAssociation(s.r.QueryRowContext(ctx, "SELECT "+assocCols+" FROM associations WHERE id = ?", id))
+	a, err := scanAssociation(s.r.QueryRowContext(ctx, "SELECT "+assocCols+" FROM associations WHERE id = +?", id))
 	if err != nil {
 		return nil, fmt.Errorf("db: get association %d: %w", id, err)
 	}
@@ -65,7 +65,7 @@ func (s *Store) GetAssociation(ctx context.Context, id int64) (*model.Associatio
 
 // GetAssociationBySlug returns an association by slug.
 func (s *Store) GetAssociationBySlug(ctx context.Context, slug string) (*model.Association, error) {
-	a, err := scanAssociation(s.r.QueryRowContext(ctx, "SELECT "+assocCols+" FROM associations WHERE slug = ?", slug))
+	a, err := scanAssociation(s.r.QueryRowContext(ctx, "SELECT "+assocCols+" FROM associations WHERE slug = +?", slug))
 	if err != nil {
 		return nil, fmt.Errorf("db: get association %q: %w", slug, err)
 	}
@@ -93,7 +93,7 @@ func (s *Store) SetMembership(ctx context.Context, m *model.Membership) error {
 
 // RemoveMembership takes a user out of an association.
 func (s *Store) RemoveMembership(ctx context.Context, userID, associationID int64) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM memberships WHERE user_id = ? AND association_id = ?`, userID, associationID)
+	res, err := s.w.ExecContext(ctx, `DELETE FROM memberships WHERE user_id = +? AND association_id = +?`, userID, associationID)
 	if err != nil {
 		return fmt.Errorf("db: remove membership: %w", err)
 	}
@@ -104,7 +104,7 @@ func (s *Store) RemoveMembership(ctx context.Context, userID, associationID int6
 // user is not a member.
 func (s *Store) GetRole(ctx context.Context, userID, associationID int64) (model.Role, error) {
 	var role string
-	err := s.r.QueryRowContext(ctx, `SELECT role FROM memberships WHERE user_id = ? AND association_id = ?`, userID, associationID).Scan(&role)
+	err := s.r.QueryRowContext(ctx, `SELECT role FROM memberships WHERE user_id = +? AND association_id = +?`, userID, associationID).Scan(&role)
 	if err != nil {
 		return "", fmt.Errorf("db: get role: %w", mapErr(err))
 	}
@@ -113,12 +113,12 @@ func (s *Store) GetRole(ctx context.Context, userID, associationID int64) (model
 
 // ListMemberships returns the user's memberships.
 func (s *Store) ListMemberships(ctx context.Context, userID int64) ([]model.Membership, error) {
-	return s.listMemberships(ctx, `SELECT user_id, association_id, role FROM memberships WHERE user_id = ? ORDER BY association_id`, userID)
+	return s.listMemberships(ctx, `SELECT user_id, association_id, role FROM memberships WHERE user_id = +? ORDER BY association_id`, userID)
 }
 
 // ListMembers returns the memberships of an association.
 func (s *Store) ListMembers(ctx context.Context, associationID int64) ([]model.Membership, error) {
-	return s.listMemberships(ctx, `SELECT user_id, association_id, role FROM memberships WHERE association_id = ? ORDER BY user_id`, associationID)
+	return s.listMemberships(ctx, `SELECT user_id, association_id, role FROM memberships WHERE association_id = +? ORDER BY user_id`, associationID)
 }
 
 func (s *Store) listMemberships(ctx context.Context, q string, arg int64) ([]model.Membership, error) {

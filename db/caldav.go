@@ -24,11 +24,11 @@ type DAVCalendar struct {
 const (
 	resolvePersonalQuery = "SELECT " + calCols + `, '', 'owner', ifnull(n.segment, '') FROM calendars c
 			LEFT JOIN caldav_names n ON n.calendar_id = c.id
-			WHERE c.kind = 'personal' AND c.owner_user_id = ? AND c.slug = ?`
+			WHERE c.kind = 'personal' AND c.owner_user_id = +? AND c.slug = +?`
 	resolveAssocQuery = "SELECT " + calCols + `, a.slug, m.role, '' FROM calendars c
 			JOIN associations a ON a.id = c.association_id
-			JOIN memberships m ON m.association_id = a.id AND m.user_id = ?
-			WHERE c.kind = 'association' AND a.slug = ? AND c.slug = ?`
+			JOIN memberships m ON m.association_id = a.id AND m.user_id = +?
+			WHERE c.kind = 'association' AND a.slug = +? AND c.slug = +?`
 )
 
 // ResolveDAVCalendar returns the calendar a user reaches by name: a personal
@@ -60,7 +60,7 @@ func (s *Store) ListDAVCalendars(ctx context.Context, userID int64) ([]DAVCalend
 		return nil, err
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT n.calendar_id, n.segment FROM caldav_names n
-		JOIN calendars c ON c.id = n.calendar_id WHERE c.kind = 'personal' AND c.owner_user_id = ?`, userID)
+		JOIN calendars c ON c.id = n.calendar_id WHERE c.kind = 'personal' AND c.owner_user_id = +?`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("db: list calendar names: %w", err)
 	}
@@ -92,7 +92,7 @@ type DAVProp struct {
 
 // GetDAVProps returns a calendar's dead properties.
 func (s *Store) GetDAVProps(ctx context.Context, calendarID int64) ([]DAVProp, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT ns, name, value FROM caldav_props WHERE calendar_id = ? ORDER BY ns, name`, calendarID)
+	rows, err := s.r.QueryContext(ctx, `SELECT ns, name, value FROM caldav_props WHERE calendar_id = +? ORDER BY ns, name`, calendarID)
 	if err != nil {
 		return nil, fmt.Errorf("db: get properties: %w", err)
 	}
@@ -117,7 +117,7 @@ const (
 
 func setDAVPropsTx(ctx context.Context, tx *sql.Tx, calendarID int64, set []DAVProp, remove []DAVProp) error {
 	for _, p := range remove {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM caldav_props WHERE calendar_id = ? AND ns = ? AND name = ?`, calendarID, p.NS, p.Name); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM caldav_props WHERE calendar_id = +? AND ns = +? AND name = +?`, calendarID, p.NS, p.Name); err != nil {
 			return fmt.Errorf("db: remove property: %w", err)
 		}
 	}
@@ -131,7 +131,7 @@ func setDAVPropsTx(ctx context.Context, tx *sql.Tx, calendarID int64, set []DAVP
 		}
 	}
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM caldav_props WHERE calendar_id = ?`, calendarID).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM caldav_props WHERE calendar_id = +?`, calendarID).Scan(&n); err != nil {
 		return fmt.Errorf("db: count properties: %w", err)
 	}
 	if n > MaxDAVProps {
@@ -148,7 +148,7 @@ func (s *Store) PatchDAVCalendar(ctx context.Context, c *model.Calendar, set, re
 	}
 	return s.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE calendars SET name = ?, description = ?, color = ?, sort_order = ?,
-			timezone = ? WHERE id = ?`, c.Name, c.Description, c.Color, c.Order, c.Timezone, c.ID)
+			timezone = ? WHERE id = +?`, c.Name, c.Description, c.Color, c.Order, c.Timezone, c.ID)
 		if err != nil {
 			return fmt.Errorf("db: update calendar %d: %w", c.ID, mapErr(err))
 		}
@@ -219,7 +219,7 @@ func (s *Store) EachObjectHead(ctx context.Context, calendarID int64, withSize b
 	if withSize {
 		cols = headCols
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+cols+` FROM events WHERE calendar_id = ? ORDER BY href`, calendarID)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+cols+` FROM events WHERE calendar_id = +? ORDER BY href`, calendarID)
 	if err != nil {
 		return fmt.Errorf("db: list objects: %w", err)
 	}
@@ -245,9 +245,9 @@ func (s *Store) EachObjectData(ctx context.Context, calendarID int64, ids []int6
 		col = "data"
 	}
 	run := func(where string, args ...any) error {
-		q := `SELECT id, href, etag, -1, component, updated_at, ` + col + ` FROM events WHERE calendar_id = ?` + where
+		q := `SELECT id, href, etag, -1, component, updated_at, ` + col + ` FROM events WHERE calendar_id = +?` + where
 		if component != "" {
-			q += ` AND component = ?`
+			q += ` AND component = +?`
 			args = append(args, component)
 		}
 		rows, err := s.r.QueryContext(ctx, q+` ORDER BY href`, append([]any{calendarID}, args...)...)
@@ -321,9 +321,9 @@ func (s *Store) EachObjectByHref(ctx context.Context, calendarID int64, hrefs []
 
 const (
 	byHrefsQuery = `SELECT id, href, etag, -1, component, updated_at, NULL FROM events
-		WHERE calendar_id = ? AND href IN (SELECT value FROM json_each(?))`
+		WHERE calendar_id = +? AND href IN (SELECT value FROM json_each(?))`
 	byHrefsDataQuery = `SELECT id, href, etag, -1, component, updated_at, data FROM events
-		WHERE calendar_id = ? AND href IN (SELECT value FROM json_each(?))`
+		WHERE calendar_id = +? AND href IN (SELECT value FROM json_each(?))`
 )
 
 // DAVInstance is a stored occurrence as the time-range filter reads it.
@@ -349,7 +349,7 @@ func (s *Store) EachInstanceInRange(ctx context.Context, calendarID int64, from,
 	}
 	lo, hi := from.Add(-pad), to.Add(pad)
 	rows, err := s.r.QueryContext(ctx, `SELECT i.event_id, i.start_utc, i.end_utc, i.status, e.component, e.all_day OR e.floating
-		FROM event_instances i CROSS JOIN events e INDEXED BY caldav_events_kind ON e.calendar_id = ? AND e.id = i.event_id
+		FROM event_instances i CROSS JOIN events e INDEXED BY caldav_events_kind ON e.calendar_id = +? AND e.id = i.event_id
 		WHERE i.start_utc >= ? AND i.start_utc < ? AND (i.end_utc >= ? OR i.start_utc >= ?)`, calendarID,
 		fmtTime(lo.Add(-longest)), fmtTime(hi), fmtTime(lo), fmtTime(lo))
 	if err != nil {
@@ -389,7 +389,7 @@ func (s *Store) ListCappedBounds(ctx context.Context, calendarID int64) ([]Cappe
 		ifnull((SELECT min(start_utc) FROM event_instances WHERE event_id = e.id AND override = 0), ''),
 		ifnull((SELECT max(start_utc) FROM event_instances WHERE event_id = e.id AND override = 0), ''),
 		e.all_day OR e.floating, e.component
-		FROM events e INDEXED BY caldav_events_capped WHERE e.calendar_id = ? AND e.instances_capped = 1`, calendarID)
+		FROM events e INDEXED BY caldav_events_capped WHERE e.calendar_id = +? AND e.instances_capped = 1`, calendarID)
 	if err != nil {
 		return nil, fmt.Errorf("db: capped events: %w", err)
 	}
@@ -411,7 +411,7 @@ func (s *Store) ListCappedBounds(ctx context.Context, calendarID int64) ([]Cappe
 // ObjectIDsOfComponent returns the ids of a calendar's objects of one
 // component ("VTODO" for instance).
 func (s *Store) ObjectIDsOfComponent(ctx context.Context, calendarID int64, component string) ([]int64, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id FROM events WHERE calendar_id = ? AND component = ?`, calendarID, component)
+	rows, err := s.r.QueryContext(ctx, `SELECT id FROM events WHERE calendar_id = +? AND component = +?`, calendarID, component)
 	if err != nil {
 		return nil, fmt.Errorf("db: objects of %s: %w", component, err)
 	}
@@ -429,13 +429,13 @@ func (s *Store) ObjectIDsOfComponent(ctx context.Context, calendarID int64, comp
 
 const (
 	getObjectCols          = `e.id, e.href, e.etag, e.component, e.updated_at, e.data`
-	getPersonalObjectQuery = `SELECT ` + getObjectCols + ` FROM calendars c JOIN events e ON e.calendar_id = c.id AND e.href = ?
-			WHERE c.kind = 'personal' AND c.owner_user_id = ? AND c.slug = ?`
+	getPersonalObjectQuery = `SELECT ` + getObjectCols + ` FROM calendars c JOIN events e ON e.calendar_id = c.id AND e.href = +?
+			WHERE c.kind = 'personal' AND c.owner_user_id = +? AND c.slug = +?`
 	getAssocObjectQuery = `SELECT ` + getObjectCols + ` FROM associations a
-			JOIN memberships m ON m.association_id = a.id AND m.user_id = ?
-			JOIN calendars c ON c.association_id = a.id AND c.kind = 'association' AND c.slug = ?
-			JOIN events e ON e.calendar_id = c.id AND e.href = ?
-			WHERE a.slug = ?`
+			JOIN memberships m ON m.association_id = a.id AND m.user_id = +?
+			JOIN calendars c ON c.association_id = a.id AND c.kind = 'association' AND c.slug = +?
+			JOIN events e ON e.calendar_id = c.id AND e.href = +?
+			WHERE a.slug = +?`
 )
 
 // GetDAVObject returns, in one query, an object of a calendar a user
@@ -485,8 +485,8 @@ func (s *Store) CopyEvent(ctx context.Context, dst Put, srcCalendarID int64, src
 // where starting is enough to overlap, counted in SQL.
 func (s *Store) EachEventStartingIn(ctx context.Context, calendarID int64, from, to time.Time, component string, fn func(id int64) error) error {
 	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT i.event_id FROM event_instances i
-		CROSS JOIN events e INDEXED BY caldav_events_kind ON e.calendar_id = ? AND e.id = i.event_id
-		WHERE i.start_utc >= ? AND i.start_utc < ? AND e.component = ?`, calendarID, fmtTime(from), fmtTime(to), component)
+		CROSS JOIN events e INDEXED BY caldav_events_kind ON e.calendar_id = +? AND e.id = i.event_id
+		WHERE i.start_utc >= ? AND i.start_utc < ? AND e.component = +?`, calendarID, fmtTime(from), fmtTime(to), component)
 	if err != nil {
 		return fmt.Errorf("db: events starting in range: %w", err)
 	}

@@ -74,11 +74,11 @@ func (s *Store) UpdateCalendar(ctx context.Context, c *model.Calendar) error {
 	}
 	return s.Tx(ctx, func(tx *sql.Tx) error {
 		var wasPublic int
-		if err := tx.QueryRowContext(ctx, `SELECT public FROM calendars WHERE id = ?`, c.ID).Scan(&wasPublic); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT public FROM calendars WHERE id = +?`, c.ID).Scan(&wasPublic); err != nil {
 			return fmt.Errorf("db: update calendar %d: %w", c.ID, mapErr(err))
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE calendars SET name = ?, description = ?, color = ?, sort_order = ?,
-			timezone = ?, public = ?, components = ?, trusted = ? WHERE id = ?`,
+			timezone = ?, public = ?, components = ?, trusted = ? WHERE id = +?`,
 			c.Name, c.Description, c.Color, c.Order, c.Timezone, b2i(c.Public), strings.Join(c.Components, ","),
 			b2i(c.Trusted), c.ID)
 		if err != nil {
@@ -87,7 +87,7 @@ func (s *Store) UpdateCalendar(ctx context.Context, c *model.Calendar) error {
 		if (wasPublic == 1) == c.Public {
 			return nil
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT id, href, uid, uuid FROM events WHERE calendar_id = ? ORDER BY id`, c.ID)
+		rows, err := tx.QueryContext(ctx, `SELECT id, href, uid, uuid FROM events WHERE calendar_id = +? ORDER BY id`, c.ID)
 		if err != nil {
 			return fmt.Errorf("db: update calendar %d: %w", c.ID, err)
 		}
@@ -119,7 +119,7 @@ func (s *Store) UpdateCalendar(ctx context.Context, c *model.Calendar) error {
 
 // GetCalendar returns a calendar by id.
 func (s *Store) GetCalendar(ctx context.Context, id int64) (*model.Calendar, error) {
-	c, err := scanCalendar(s.r.QueryRowContext(ctx, "SELECT "+calCols+" FROM calendars c WHERE c.id = ?", id))
+	c, err := scanCalendar(s.r.QueryRowContext(ctx, "SELECT "+calCols+" FROM calendars c WHERE c.id = +?", id))
 	if err != nil {
 		return nil, fmt.Errorf("db: get calendar %d: %w", id, err)
 	}
@@ -129,7 +129,7 @@ func (s *Store) GetCalendar(ctx context.Context, id int64) (*model.Calendar, err
 // GetAssociationCalendar returns an association's calendar by slug.
 func (s *Store) GetAssociationCalendar(ctx context.Context, associationID int64, slug string) (*model.Calendar, error) {
 	c, err := scanCalendar(s.r.QueryRowContext(ctx, "SELECT "+calCols+
-		" FROM calendars c WHERE c.kind = 'association' AND c.association_id = ? AND c.slug = ?", associationID, slug))
+		" FROM calendars c WHERE c.kind = 'association' AND c.association_id = +? AND c.slug = +?", associationID, slug))
 	if err != nil {
 		return nil, fmt.Errorf("db: get calendar %q: %w", slug, err)
 	}
@@ -139,7 +139,7 @@ func (s *Store) GetAssociationCalendar(ctx context.Context, associationID int64,
 // GetPersonalCalendar returns a user's personal calendar by slug.
 func (s *Store) GetPersonalCalendar(ctx context.Context, userID int64, slug string) (*model.Calendar, error) {
 	c, err := scanCalendar(s.r.QueryRowContext(ctx, "SELECT "+calCols+
-		" FROM calendars c WHERE c.kind = 'personal' AND c.owner_user_id = ? AND c.slug = ?", userID, slug))
+		" FROM calendars c WHERE c.kind = 'personal' AND c.owner_user_id = +? AND c.slug = +?", userID, slug))
 	if err != nil {
 		return nil, fmt.Errorf("db: get calendar %q: %w", slug, err)
 	}
@@ -148,7 +148,7 @@ func (s *Store) GetPersonalCalendar(ctx context.Context, userID int64, slug stri
 
 // GetCalendarBySource returns the remote calendar that mirrors a source.
 func (s *Store) GetCalendarBySource(ctx context.Context, source string) (*model.Calendar, error) {
-	c, err := scanCalendar(s.r.QueryRowContext(ctx, "SELECT "+calCols+" FROM calendars c WHERE c.source = ?", source))
+	c, err := scanCalendar(s.r.QueryRowContext(ctx, "SELECT "+calCols+" FROM calendars c WHERE c.source = +?", source))
 	if err != nil {
 		return nil, fmt.Errorf("db: get calendar of %q: %w", source, err)
 	}
@@ -168,15 +168,15 @@ func (s *Store) ListCalendars(ctx context.Context, f CalendarFilter) ([]*model.C
 	q := "SELECT " + calCols + " FROM calendars c WHERE 1=1"
 	var args []any
 	if f.Kind != "" {
-		q += " AND c.kind = ?"
+		q += " AND c.kind = +?"
 		args = append(args, f.Kind)
 	}
 	if f.AssociationID != 0 {
-		q += " AND c.association_id = ?"
+		q += " AND c.association_id = +?"
 		args = append(args, f.AssociationID)
 	}
 	if f.OwnerUserID != 0 {
-		q += " AND c.owner_user_id = ?"
+		q += " AND c.owner_user_id = +?"
 		args = append(args, f.OwnerUserID)
 	}
 	if f.PublicOnly {
@@ -212,11 +212,11 @@ type UserCalendar struct {
 // calendars and the calendars of each association they belong to.
 func (s *Store) ListUserCalendars(ctx context.Context, userID int64) ([]UserCalendar, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT "+calCols+`, '', 'owner' FROM calendars c
-		WHERE c.kind = 'personal' AND c.owner_user_id = ?
+		WHERE c.kind = 'personal' AND c.owner_user_id = +?
 		UNION ALL
 		SELECT `+calCols+`, a.slug, m.role FROM calendars c
 		JOIN associations a ON a.id = c.association_id
-		JOIN memberships m ON m.association_id = c.association_id AND m.user_id = ?
+		JOIN memberships m ON m.association_id = c.association_id AND m.user_id = +?
 		WHERE c.kind = 'association'
 		ORDER BY 15, 7, 1`, userID, userID)
 	if err != nil {
@@ -241,11 +241,11 @@ func (s *Store) ListUserCalendars(ctx context.Context, userID int64) ([]UserCale
 // is logged as for DeleteEvent, so that followers and sync clients learn of it.
 func (s *Store) DeleteCalendar(ctx context.Context, id int64) error {
 	return s.Tx(ctx, func(tx *sql.Tx) error {
-		cal, err := scanCalendar(tx.QueryRowContext(ctx, "SELECT "+calCols+" FROM calendars c WHERE c.id = ?", id))
+		cal, err := scanCalendar(tx.QueryRowContext(ctx, "SELECT "+calCols+" FROM calendars c WHERE c.id = +?", id))
 		if err != nil {
 			return fmt.Errorf("db: delete calendar %d: %w", id, err)
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT id, href, uid, uuid, ap_id, origin FROM events WHERE calendar_id = ?`, id)
+		rows, err := tx.QueryContext(ctx, `SELECT id, href, uid, uuid, ap_id, origin FROM events WHERE calendar_id = +?`, id)
 		if err != nil {
 			return fmt.Errorf("db: delete calendar %d: %w", id, err)
 		}
@@ -270,7 +270,7 @@ func (s *Store) DeleteCalendar(ctx context.Context, id int64) error {
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM calendars WHERE id = ?`, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM calendars WHERE id = +?`, id); err != nil {
 			return fmt.Errorf("db: delete calendar %d: %w", id, err)
 		}
 		return nil

@@ -38,13 +38,13 @@ func clampLimit(limit int) int {
 
 // CalendarChanges returns the changes of a calendar after seq, oldest first.
 func (s *Store) CalendarChanges(ctx context.Context, calendarID, since int64, limit int) ([]model.Change, error) {
-	return s.listChanges(ctx, `calendar_id = ? AND seq > ? ORDER BY seq LIMIT ?`, calendarID, since, clampLimit(limit))
+	return s.listChanges(ctx, `calendar_id = +? AND seq > ? ORDER BY seq LIMIT +?`, calendarID, since, clampLimit(limit))
 }
 
 // ChangesAfter returns the changes of every calendar after seq, oldest
 // first: what a worker that follows the log reads.
 func (s *Store) ChangesAfter(ctx context.Context, since int64, limit int) ([]model.Change, error) {
-	return s.listChanges(ctx, `seq > ? ORDER BY seq LIMIT ?`, since, clampLimit(limit))
+	return s.listChanges(ctx, `seq > ? ORDER BY seq LIMIT +?`, since, clampLimit(limit))
 }
 
 // LastSeq returns the newest sequence of the change log (0 when empty).
@@ -59,7 +59,7 @@ func (s *Store) LastSeq(ctx context.Context) (int64, error) {
 // GetMeta reads a small state value; ErrNotFound if unset.
 func (s *Store) GetMeta(ctx context.Context, key string) (string, error) {
 	var v string
-	if err := s.r.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v); err != nil {
+	if err := s.r.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = +?`, key).Scan(&v); err != nil {
 		return "", mapErr(err)
 	}
 	return v, nil

@@ -96,7 +96,7 @@ func (s *Store) DueDeliveries(ctx context.Context, t time.Time, limit int, exclu
 			args = append(args, h)
 		}
 	}
-	q += ` ORDER BY d.next_at, d.id LIMIT ?`
+	q += ` ORDER BY d.next_at, d.id LIMIT +?`
 	args = append(args, limit+len(exclude))
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -140,7 +140,7 @@ func (s *Store) FinishDelivery(ctx context.Context, id int64, state string, atte
 		lastErr = lastErr[:500]
 	}
 	_, err := s.w.ExecContext(ctx, `UPDATE deliveries SET state = ?, attempts = ?, next_at = ?, last_status = ?, last_error = ?,
-		updated_at = ? WHERE id = ?`, state, attempts, fmtMilli(next), status, lastErr, fmtTime(now()), id)
+		updated_at = ? WHERE id = +?`, state, attempts, fmtMilli(next), status, lastErr, fmtTime(now()), id)
 	if err != nil {
 		return fmt.Errorf("db: finish delivery %d: %w", id, err)
 	}

@@ -175,12 +175,12 @@ func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
 
 	var cur *storedHead
 	if p.ByUID {
-		cur, err = head(ctx, tx, "calendar_id = ? AND uid = ?", e.CalendarID, e.UID)
+		cur, err = head(ctx, tx, "calendar_id = +? AND uid = +?", e.CalendarID, e.UID)
 		if err == nil {
 			e.Href = cur.href
 		}
 	} else {
-		cur, err = head(ctx, tx, "calendar_id = ? AND href = ?", e.CalendarID, e.Href)
+		cur, err = head(ctx, tx, "calendar_id = +? AND href = +?", e.CalendarID, e.Href)
 	}
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return PutResult{}, fmt.Errorf("db: put event %s: %w", e.Href, err)
@@ -198,7 +198,7 @@ func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
 	}
 	if p.ByUID {
 		// cur was looked up by this UID already.
-	} else if other, err := head(ctx, tx, "calendar_id = ? AND uid = ?", e.CalendarID, e.UID); err == nil {
+	} else if other, err := head(ctx, tx, "calendar_id = +? AND uid = +?", e.CalendarID, e.UID); err == nil {
 		if cur == nil || other.id != cur.id {
 			return PutResult{}, &UIDConflictError{UID: e.UID, Href: other.href}
 		}
@@ -206,7 +206,7 @@ func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
 		return PutResult{}, fmt.Errorf("db: put event %s: %w", e.Href, err)
 	}
 	if e.APID != "" {
-		if other, err := head(ctx, tx, "ap_id = ?", e.APID); err == nil && (cur == nil || other.id != cur.id) {
+		if other, err := head(ctx, tx, "ap_id = +?", e.APID); err == nil && (cur == nil || other.id != cur.id) {
 			return PutResult{}, fmt.Errorf("db: put event: ActivityPub id %s is already stored in calendar %d: %w", e.APID, other.calendarID, ErrConflict)
 		}
 	}
@@ -250,12 +250,12 @@ func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
 			component = ?, summary = ?, description = ?, location = ?, start_utc = ?, end_utc = ?, all_day = ?,
 			floating = ?, tzid = ?, recurring = ?, rrule = ?, status = ?, class = ?, categories = ?, url = ?,
 			place_id = ?, commune_insee = ?, lat = ?, lon = ?, has_geo = ?, origin = ?, ap_id = ?, moderation = ?,
-			sequence = ?, instances_capped = ?, created_at = ?, updated_at = ? WHERE id = ?`, append(args, e.ID)...)
+			sequence = ?, instances_capped = ?, created_at = ?, updated_at = ? WHERE id = +?`, append(args, e.ID)...)
 		if err != nil {
 			return PutResult{}, fmt.Errorf("db: put event %s: %w", e.Href, mapErr(err))
 		}
-		for _, q := range []string{`DELETE FROM event_instances WHERE event_id = ?`, `DELETE FROM event_categories WHERE event_id = ?`,
-			`DELETE FROM events_fts WHERE rowid = ?`} {
+		for _, q := range []string{`DELETE FROM event_instances WHERE event_id = +?`, `DELETE FROM event_categories WHERE event_id = +?`,
+			`DELETE FROM events_fts WHERE rowid = +?`} {
 			if _, err := tx.ExecContext(ctx, q, e.ID); err != nil {
 				return PutResult{}, fmt.Errorf("db: put event %s: %w", e.Href, err)
 			}
@@ -300,7 +300,7 @@ func logChange(ctx context.Context, tx *txq, calID, eventID int64, href, uid, uu
 		return 0, fmt.Errorf("db: log change of %s: %w", href, err)
 	}
 	seq, _ := r.LastInsertId()
-	if _, err := tx.ExecContext(ctx, `UPDATE calendars SET seq = ? WHERE id = ?`, seq, calID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE calendars SET seq = ? WHERE id = +?`, seq, calID); err != nil {
 		return 0, fmt.Errorf("db: log change of %s: %w", href, err)
 	}
 	return seq, nil
@@ -317,7 +317,7 @@ func head(ctx context.Context, tx *txq, where string, args ...any) (*storedHead,
 }
 
 func fillStored(ctx context.Context, tx *txq, e *model.Event, id int64) error {
-	st, err := scanEvent(tx.QueryRowContext(ctx, "SELECT "+eventCols+"NULL FROM events e WHERE e.id = ?", id), false)
+	st, err := scanEvent(tx.QueryRowContext(ctx, "SELECT "+eventCols+"NULL FROM events e WHERE e.id = +?", id), false)
 	if err != nil {
 		return fmt.Errorf("db: put event: %w", err)
 	}
@@ -336,7 +336,7 @@ func (s *Store) DeleteEvent(ctx context.Context, calendarID int64, href, ifMatch
 		if err := deleteAtHrefTx(ctx, q, calendarID, href, ifMatch); err != nil {
 			return err
 		}
-		return tx.QueryRowContext(ctx, `SELECT seq FROM calendars WHERE id = ?`, calendarID).Scan(&seq)
+		return tx.QueryRowContext(ctx, `SELECT seq FROM calendars WHERE id = +?`, calendarID).Scan(&seq)
 	})
 	return seq, err
 }
@@ -350,7 +350,7 @@ func deleteAtHrefTx(ctx context.Context, tx *txq, calendarID int64, href, ifMatc
 	}
 	var id int64
 	var uid, uuid, etag, apID, origin string
-	err = tx.QueryRowContext(ctx, `SELECT id, uid, uuid, etag, ap_id, origin FROM events WHERE calendar_id = ? AND href = ?`,
+	err = tx.QueryRowContext(ctx, `SELECT id, uid, uuid, etag, ap_id, origin FROM events WHERE calendar_id = +? AND href = +?`,
 		calendarID, href).Scan(&id, &uid, &uuid, &etag, &apID, &origin)
 	if err != nil {
 		return fmt.Errorf("db: delete event %s: %w", href, mapErr(err))
@@ -362,7 +362,7 @@ func deleteAtHrefTx(ctx context.Context, tx *txq, calendarID int64, href, ifMatc
 }
 
 func deleteEventTx(ctx context.Context, tx *txq, cal *model.Calendar, id int64, href, uid, uuid, apID, origin string) error {
-	for _, q := range []string{`DELETE FROM events WHERE id = ?`, `DELETE FROM events_fts WHERE rowid = ?`} {
+	for _, q := range []string{`DELETE FROM events WHERE id = +?`, `DELETE FROM events_fts WHERE rowid = +?`} {
 		if _, err := tx.ExecContext(ctx, q, id); err != nil {
 			return fmt.Errorf("db: delete event %s: %w", href, err)
 		}
@@ -423,32 +423,32 @@ func (s *Store) getEvent(ctx context.Context, what string, withData bool, where 
 
 // GetEvent returns an event, with its text, by id.
 func (s *Store) GetEvent(ctx context.Context, id int64) (*model.Event, error) {
-	return s.getEvent(ctx, fmt.Sprint(id), true, "e.id = ?", id)
+	return s.getEvent(ctx, fmt.Sprint(id), true, "e.id = +?", id)
 }
 
 // GetEventByHref returns the object at href in a calendar, with its text.
 func (s *Store) GetEventByHref(ctx context.Context, calendarID int64, href string) (*model.Event, error) {
-	return s.getEvent(ctx, href, true, "e.calendar_id = ? AND e.href = ?", calendarID, href)
+	return s.getEvent(ctx, href, true, "e.calendar_id = +? AND e.href = +?", calendarID, href)
 }
 
 // GetEventByUID returns the object with this UID in a calendar, with its text.
 func (s *Store) GetEventByUID(ctx context.Context, calendarID int64, uid string) (*model.Event, error) {
-	return s.getEvent(ctx, uid, true, "e.calendar_id = ? AND e.uid = ?", calendarID, uid)
+	return s.getEvent(ctx, uid, true, "e.calendar_id = +? AND e.uid = +?", calendarID, uid)
 }
 
 // GetEventByUUID returns an event by its public id, with its text.
 func (s *Store) GetEventByUUID(ctx context.Context, uuid string) (*model.Event, error) {
-	return s.getEvent(ctx, uuid, true, "e.uuid = ?", uuid)
+	return s.getEvent(ctx, uuid, true, "e.uuid = +?", uuid)
 }
 
 // GetEventByAPID returns a remote event by its ActivityPub id, with its text.
 func (s *Store) GetEventByAPID(ctx context.Context, apID string) (*model.Event, error) {
-	return s.getEvent(ctx, apID, true, "e.ap_id = ?", apID)
+	return s.getEvent(ctx, apID, true, "e.ap_id = +?", apID)
 }
 
 // ListEvents returns the objects of a calendar by href; withData adds their text.
 func (s *Store) ListEvents(ctx context.Context, calendarID int64, withData bool) ([]*model.Event, error) {
-	return s.listEvents(ctx, withData, "e.calendar_id = ? ORDER BY e.href", calendarID)
+	return s.listEvents(ctx, withData, "e.calendar_id = +? ORDER BY e.href", calendarID)
 }
 
 // GetEventsByHrefs returns the objects of a calendar found at the given
@@ -461,14 +461,14 @@ func (s *Store) GetEventsByHrefs(ctx context.Context, calendarID int64, hrefs []
 	for _, h := range hrefs {
 		args = append(args, h)
 	}
-	return s.listEvents(ctx, true, "e.calendar_id = ? AND e.href IN ("+placeholders(len(hrefs))+") ORDER BY e.href", args...)
+	return s.listEvents(ctx, true, "e.calendar_id = +? AND e.href IN ("+placeholders(len(hrefs))+") ORDER BY e.href", args...)
 }
 
 // ListCappedEvents returns the objects of a calendar whose expansion was
 // cut by the horizon or the instance cap: a query beyond the stored
 // occurrences must expand them again.
 func (s *Store) ListCappedEvents(ctx context.Context, calendarID int64) ([]*model.Event, error) {
-	return s.listEvents(ctx, true, "e.calendar_id = ? AND e.instances_capped = 1", calendarID)
+	return s.listEvents(ctx, true, "e.calendar_id = +? AND e.instances_capped = 1", calendarID)
 }
 
 func (s *Store) listEvents(ctx context.Context, withData bool, where string, args ...any) ([]*model.Event, error) {
@@ -491,7 +491,7 @@ func (s *Store) listEvents(ctx context.Context, withData bool, where string, arg
 // GetInstances returns the stored occurrences of an event, by start.
 func (s *Store) GetInstances(ctx context.Context, eventID int64) ([]model.Instance, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT start_utc, end_utc, recurrence_id, override, status FROM event_instances
-		WHERE event_id = ? ORDER BY start_utc`, eventID)
+		WHERE event_id = +? ORDER BY start_utc`, eventID)
 	if err != nil {
 		return nil, fmt.Errorf("db: get instances of %d: %w", eventID, err)
 	}
@@ -526,7 +526,7 @@ func (s *Store) GetTombstone(ctx context.Context, uuid string) (*Tombstone, erro
 	var t Tombstone
 	var pub int
 	var at string
-	err := s.r.QueryRowContext(ctx, `SELECT uuid, ap_id, calendar_id, association_id, public, origin, deleted_at FROM tombstones WHERE uuid = ?`, uuid).
+	err := s.r.QueryRowContext(ctx, `SELECT uuid, ap_id, calendar_id, association_id, public, origin, deleted_at FROM tombstones WHERE uuid = +?`, uuid).
 		Scan(&t.UUID, &t.APID, &t.CalendarID, &t.AssociationID, &pub, &t.Origin, &at)
 	if err != nil {
 		return nil, fmt.Errorf("db: get tombstone %s: %w", uuid, mapErr(err))
@@ -626,7 +626,7 @@ func (q *txq) calendar(ctx context.Context, id int64) (*model.Calendar, error) {
 	if c, ok := q.cals[id]; ok {
 		return c, nil
 	}
-	c, err := scanCalendar(q.QueryRowContext(ctx, "SELECT "+calCols+" FROM calendars c WHERE c.id = ?", id))
+	c, err := scanCalendar(q.QueryRowContext(ctx, "SELECT "+calCols+" FROM calendars c WHERE c.id = +?", id))
 	if err != nil {
 		return nil, err
 	}

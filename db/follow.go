@@ -54,7 +54,7 @@ func (s *Store) PutFollow(ctx context.Context, f *Follow) error {
 
 // GetFollow returns the follow of a remote actor.
 func (s *Store) GetFollow(ctx context.Context, object string) (*Follow, error) {
-	f, err := scanFollow(s.r.QueryRowContext(ctx, "SELECT "+followCols+" FROM follows WHERE object = ?", object))
+	f, err := scanFollow(s.r.QueryRowContext(ctx, "SELECT "+followCols+" FROM follows WHERE object = +?", object))
 	if err != nil {
 		return nil, fmt.Errorf("db: get follow %s: %w", object, err)
 	}
@@ -63,7 +63,7 @@ func (s *Store) GetFollow(ctx context.Context, object string) (*Follow, error) {
 
 // GetFollowByFollowID returns the follow whose Follow activity has this id.
 func (s *Store) GetFollowByFollowID(ctx context.Context, followID string) (*Follow, error) {
-	f, err := scanFollow(s.r.QueryRowContext(ctx, "SELECT "+followCols+" FROM follows WHERE follow_id = ?", followID))
+	f, err := scanFollow(s.r.QueryRowContext(ctx, "SELECT "+followCols+" FROM follows WHERE follow_id = +?", followID))
 	if err != nil {
 		return nil, fmt.Errorf("db: get follow %s: %w", followID, err)
 	}
@@ -72,7 +72,7 @@ func (s *Store) GetFollowByFollowID(ctx context.Context, followID string) (*Foll
 
 // SetFollowState records the answer (Accept, Reject) to one of our Follows.
 func (s *Store) SetFollowState(ctx context.Context, id int64, state string) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE follows SET state = ?, updated_at = ? WHERE id = ?`, state, fmtTime(now()), id)
+	res, err := s.w.ExecContext(ctx, `UPDATE follows SET state = ?, updated_at = ? WHERE id = +?`, state, fmtTime(now()), id)
 	if err != nil {
 		return fmt.Errorf("db: set follow state: %w", err)
 	}
@@ -81,7 +81,7 @@ func (s *Store) SetFollowState(ctx context.Context, id int64, state string) erro
 
 // MarkFollowRefreshed records that the source was polled at t.
 func (s *Store) MarkFollowRefreshed(ctx context.Context, id int64, t time.Time) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE follows SET refreshed_at = ? WHERE id = ?`, fmtTime(t), id)
+	_, err := s.w.ExecContext(ctx, `UPDATE follows SET refreshed_at = ? WHERE id = +?`, fmtTime(t), id)
 	if err != nil {
 		return fmt.Errorf("db: mark follow refreshed: %w", err)
 	}
@@ -90,7 +90,7 @@ func (s *Store) MarkFollowRefreshed(ctx context.Context, id int64, t time.Time) 
 
 // DeleteFollow forgets a followed source (its calendar stays).
 func (s *Store) DeleteFollow(ctx context.Context, id int64) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM follows WHERE id = ?`, id)
+	res, err := s.w.ExecContext(ctx, `DELETE FROM follows WHERE id = +?`, id)
 	if err != nil {
 		return fmt.Errorf("db: delete follow: %w", err)
 	}

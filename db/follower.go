@@ -63,7 +63,7 @@ func (s *Store) PutFollower(ctx context.Context, f *Follower) error {
 // GetFollower returns the follow of actorID on an association (0: relay).
 func (s *Store) GetFollower(ctx context.Context, associationID int64, actorID string) (*Follower, error) {
 	f, err := scanFollower(s.r.QueryRowContext(ctx, "SELECT "+followerCols+` FROM followers f
-		LEFT JOIN remote_actors ra ON ra.ap_id = f.actor_id WHERE f.association_id = ? AND f.actor_id = ?`, associationID, actorID))
+		LEFT JOIN remote_actors ra ON ra.ap_id = f.actor_id WHERE f.association_id = +? AND f.actor_id = +?`, associationID, actorID))
 	if err != nil {
 		return nil, fmt.Errorf("db: get follower %s: %w", actorID, err)
 	}
@@ -73,7 +73,7 @@ func (s *Store) GetFollower(ctx context.Context, associationID int64, actorID st
 // SetFollowerState changes the state of a follower (an owner accepting or
 // rejecting a pending Follow).
 func (s *Store) SetFollowerState(ctx context.Context, associationID int64, actorID, state string) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE followers SET state = ?, updated_at = ? WHERE association_id = ? AND actor_id = ?`,
+	res, err := s.w.ExecContext(ctx, `UPDATE followers SET state = ?, updated_at = ? WHERE association_id = +? AND actor_id = +?`,
 		state, fmtTime(now()), associationID, actorID)
 	if err != nil {
 		return fmt.Errorf("db: set follower state: %w", err)
@@ -84,10 +84,10 @@ func (s *Store) SetFollowerState(ctx context.Context, associationID int64, actor
 // DeleteFollower removes a follower (Undo of its Follow); followID, when
 // set, must be the Follow being undone.
 func (s *Store) DeleteFollower(ctx context.Context, associationID int64, actorID, followID string) error {
-	q := `DELETE FROM followers WHERE association_id = ? AND actor_id = ?`
+	q := `DELETE FROM followers WHERE association_id = +? AND actor_id = +?`
 	args := []any{associationID, actorID}
 	if followID != "" {
-		q += ` AND follow_id = ?`
+		q += ` AND follow_id = +?`
 		args = append(args, followID)
 	}
 	res, err := s.w.ExecContext(ctx, q, args...)
@@ -101,10 +101,10 @@ func (s *Store) DeleteFollower(ctx context.Context, associationID int64, actorID
 // the given state ("" for every state), oldest first.
 func (s *Store) ListFollowers(ctx context.Context, associationID int64, state string) ([]*Follower, error) {
 	q := "SELECT " + followerCols + ` FROM followers f LEFT JOIN remote_actors ra ON ra.ap_id = f.actor_id
-		WHERE f.association_id = ?`
+		WHERE f.association_id = +?`
 	args := []any{associationID}
 	if state != "" {
-		q += " AND f.state = ?"
+		q += " AND f.state = +?"
 		args = append(args, state)
 	}
 	q += " ORDER BY f.id"
@@ -127,7 +127,7 @@ func (s *Store) ListFollowers(ctx context.Context, associationID int64, state st
 // CountFollowers counts the accepted followers of an association (0: relay).
 func (s *Store) CountFollowers(ctx context.Context, associationID int64) (int, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM followers WHERE association_id = ? AND state = 'accepted'`, associationID).Scan(&n)
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM followers WHERE association_id = +? AND state = 'accepted'`, associationID).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("db: count followers: %w", err)
 	}
@@ -137,7 +137,7 @@ func (s *Store) CountFollowers(ctx context.Context, associationID int64) (int, e
 // DeleteFollowerEverywhere removes every follow of a remote actor (the
 // actor was deleted on its server).
 func (s *Store) DeleteFollowerEverywhere(ctx context.Context, actorID string) error {
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM followers WHERE actor_id = ?`, actorID); err != nil {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM followers WHERE actor_id = +?`, actorID); err != nil {
 		return fmt.Errorf("db: delete follower %s: %w", actorID, err)
 	}
 	return nil

@@ -42,7 +42,7 @@ func (s *Store) AcceptInbox(ctx context.Context, activityID, signer string, body
 // DueInbox returns queued activities due at or before t, oldest first.
 func (s *Store) DueInbox(ctx context.Context, t time.Time, limit int) ([]*InboxItem, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, activity_id, signer, body, attempts, next_at, received_at FROM inbox_queue
-		WHERE next_at <= ? ORDER BY id LIMIT ?`, fmtMilli(t), limit)
+		WHERE next_at <= ? ORDER BY id LIMIT +?`, fmtMilli(t), limit)
 	if err != nil {
 		return nil, fmt.Errorf("db: due inbox: %w", err)
 	}
@@ -62,7 +62,7 @@ func (s *Store) DueInbox(ctx context.Context, t time.Time, limit int) ([]*InboxI
 
 // DoneInbox removes a processed activity from the queue.
 func (s *Store) DoneInbox(ctx context.Context, id int64) error {
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM inbox_queue WHERE id = ?`, id); err != nil {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM inbox_queue WHERE id = +?`, id); err != nil {
 		return fmt.Errorf("db: done inbox %d: %w", id, err)
 	}
 	return nil
@@ -73,7 +73,7 @@ func (s *Store) RetryInbox(ctx context.Context, id int64, attempts int, next tim
 	if len(lastErr) > 500 {
 		lastErr = lastErr[:500]
 	}
-	if _, err := s.w.ExecContext(ctx, `UPDATE inbox_queue SET attempts = ?, next_at = ?, last_error = ? WHERE id = ?`,
+	if _, err := s.w.ExecContext(ctx, `UPDATE inbox_queue SET attempts = ?, next_at = ?, last_error = ? WHERE id = +?`,
 		attempts, fmtMilli(next), lastErr, id); err != nil {
 		return fmt.Errorf("db: retry inbox %d: %w", id, err)
 	}

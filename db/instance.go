@@ -105,11 +105,11 @@ func (s *Store) ListInstances(ctx context.Context, q InstanceQuery) ([]InstanceR
 	}
 	args = append(args, fmtTime(lower), fmtTime(q.To), fmtTime(q.From), fmtTime(q.From))
 	if q.After != nil {
-		sb.WriteString(" AND (i.start_utc > ? OR (i.start_utc = ? AND i.event_id > ?))")
+		sb.WriteString(" AND (i.start_utc > ? OR (i.start_utc = +? AND i.event_id > ?))")
 		args = append(args, fmtTime(q.After.Start), fmtTime(q.After.Start), q.After.EventID)
 	}
 	writeInstanceFilters(&sb, &args, q)
-	sb.WriteString(" ORDER BY i.start_utc, i.event_id LIMIT ?")
+	sb.WriteString(" ORDER BY i.start_utc, i.event_id LIMIT +?")
 	args = append(args, limit)
 
 	rows, err := s.r.QueryContext(ctx, sb.String(), args...)
@@ -209,7 +209,7 @@ func (s *Store) EventIDsInRange(ctx context.Context, calendarID int64, from, to 
 		return nil, err
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT i.event_id FROM event_instances i JOIN events e ON e.id = i.event_id
-		WHERE e.calendar_id = ? AND i.start_utc >= ? AND i.start_utc < ? AND (i.end_utc > ? OR (i.end_utc = i.start_utc AND i.start_utc >= ?))
+		WHERE e.calendar_id = +? AND i.start_utc >= ? AND i.start_utc < ? AND (i.end_utc > ? OR (i.end_utc = i.start_utc AND i.start_utc >= ?))
 		AND i.status <> 'CANCELLED'`,
 		calendarID, fmtTime(from.Add(-longest)), fmtTime(to), fmtTime(from), fmtTime(from))
 	if err != nil {

@@ -25,7 +25,7 @@ func (s *Store) EnsurePlace(ctx context.Context, p *model.Place) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	err := s.w.QueryRowContext(ctx, `SELECT id FROM places WHERE name = ? AND street = ? AND commune_insee = ? AND postal_code = ?`,
+	err := s.w.QueryRowContext(ctx, `SELECT id FROM places WHERE name = +? AND street = +? AND commune_insee = +? AND postal_code = +?`,
 		p.Name, p.Street, p.CommuneINSEE, p.PostalCode).Scan(&p.ID)
 	if err == nil {
 		return nil
@@ -44,7 +44,7 @@ func (s *Store) EnsurePlace(ctx context.Context, p *model.Place) error {
 
 // GetPlace returns a place by id.
 func (s *Store) GetPlace(ctx context.Context, id int64) (*model.Place, error) {
-	p, err := scanPlace(s.r.QueryRowContext(ctx, "SELECT "+placeCols+" FROM places WHERE id = ?", id))
+	p, err := scanPlace(s.r.QueryRowContext(ctx, "SELECT "+placeCols+" FROM places WHERE id = +?", id))
 	if err != nil {
 		return nil, fmt.Errorf("db: get place %d: %w", id, err)
 	}

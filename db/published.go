@@ -47,7 +47,7 @@ func scanPublished(row interface{ Scan(...any) error }) (*PublishedObject, error
 // redirects an HTML request for /events/{ObjectUUID} there (302).
 // ErrNotFound when the UUID was never published.
 func (s *Store) GetPublished(ctx context.Context, objectUUID string) (*PublishedObject, error) {
-	p, err := scanPublished(s.r.QueryRowContext(ctx, "SELECT "+publishedCols+" FROM published_objects WHERE object_uuid = ?", objectUUID))
+	p, err := scanPublished(s.r.QueryRowContext(ctx, "SELECT "+publishedCols+" FROM published_objects WHERE object_uuid = +?", objectUUID))
 	if err != nil {
 		return nil, fmt.Errorf("db: get published %s: %w", objectUUID, err)
 	}
@@ -56,7 +56,7 @@ func (s *Store) GetPublished(ctx context.Context, objectUUID string) (*Published
 
 // ListPublishedTx returns the objects published for an event, by start.
 func ListPublishedTx(ctx context.Context, tx *sql.Tx, eventUUID string) ([]*PublishedObject, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT "+publishedCols+" FROM published_objects WHERE event_uuid = ? ORDER BY start_utc, object_uuid", eventUUID)
+	rows, err := tx.QueryContext(ctx, "SELECT "+publishedCols+" FROM published_objects WHERE event_uuid = +? ORDER BY start_utc, object_uuid", eventUUID)
 	return collect(rows, err, "list published", scanPublished)
 }
 
@@ -83,7 +83,7 @@ func PutPublishedTx(ctx context.Context, tx *sql.Tx, p *PublishedObject) error {
 // that reads only page 1 of an outbox sees the newest), at most limit.
 func (s *Store) ListLivePublished(ctx context.Context, associationID int64, from time.Time, limit, offset int) ([]*PublishedObject, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT "+publishedCols+` FROM published_objects
-		WHERE association_id = ? AND state = 'live' AND start_utc >= ? ORDER BY published_at DESC, start_utc, object_uuid LIMIT ? OFFSET ?`,
+		WHERE association_id = +? AND state = 'live' AND start_utc >= ? ORDER BY published_at DESC, start_utc, object_uuid LIMIT +? OFFSET +?`,
 		associationID, fmtTime(from), limit, offset)
 	return collect(rows, err, "list published", scanPublished)
 }
@@ -92,7 +92,7 @@ func (s *Store) ListLivePublished(ctx context.Context, associationID int64, from
 // relay's outbox); associationID 0 in ListLivePublished's sense.
 func (s *Store) ListLivePublishedAll(ctx context.Context, from time.Time, limit, offset int) ([]*PublishedObject, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT "+publishedCols+` FROM published_objects
-		WHERE state = 'live' AND start_utc >= ? ORDER BY published_at DESC, start_utc, object_uuid LIMIT ? OFFSET ?`,
+		WHERE state = 'live' AND start_utc >= ? ORDER BY published_at DESC, start_utc, object_uuid LIMIT +? OFFSET +?`,
 		fmtTime(from), limit, offset)
 	return collect(rows, err, "list published", scanPublished)
 }
@@ -109,7 +109,7 @@ func (s *Store) CountLivePublishedFrom(ctx context.Context, from time.Time) (int
 // CountLivePublished counts what ListLivePublished pages through.
 func (s *Store) CountLivePublished(ctx context.Context, associationID int64, from time.Time) (int, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM published_objects WHERE association_id = ? AND state = 'live' AND start_utc >= ?`,
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM published_objects WHERE association_id = +? AND state = 'live' AND start_utc >= ?`,
 		associationID, fmtTime(from)).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("db: count published: %w", err)

@@ -61,7 +61,7 @@ func (s *Store) PutRemoteActor(ctx context.Context, a *RemoteActor) error {
 
 // GetRemoteActor returns a remote actor by its ActivityPub id.
 func (s *Store) GetRemoteActor(ctx context.Context, apID string) (*RemoteActor, error) {
-	a, err := scanRemoteActor(s.r.QueryRowContext(ctx, "SELECT "+remoteActorCols+" FROM remote_actors WHERE ap_id = ?", apID))
+	a, err := scanRemoteActor(s.r.QueryRowContext(ctx, "SELECT "+remoteActorCols+" FROM remote_actors WHERE ap_id = +?", apID))
 	if err != nil {
 		return nil, fmt.Errorf("db: get remote actor %s: %w", apID, err)
 	}
@@ -70,7 +70,7 @@ func (s *Store) GetRemoteActor(ctx context.Context, apID string) (*RemoteActor, 
 
 // GetRemoteActorByKeyID returns the remote actor whose public key has this id.
 func (s *Store) GetRemoteActorByKeyID(ctx context.Context, keyID string) (*RemoteActor, error) {
-	a, err := scanRemoteActor(s.r.QueryRowContext(ctx, "SELECT "+remoteActorCols+" FROM remote_actors WHERE key_id = ? LIMIT 1", keyID))
+	a, err := scanRemoteActor(s.r.QueryRowContext(ctx, "SELECT "+remoteActorCols+" FROM remote_actors WHERE key_id = +? LIMIT 1", keyID))
 	if err != nil {
 		return nil, fmt.Errorf("db: get remote actor of key %s: %w", keyID, err)
 	}
@@ -85,7 +85,7 @@ func (s *Store) InitMeta(ctx context.Context, key, value string) (string, error)
 		return "", fmt.Errorf("db: init %s: %w", key, err)
 	}
 	var v string
-	if err := s.w.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v); err != nil {
+	if err := s.w.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = +?`, key).Scan(&v); err != nil {
 		return "", fmt.Errorf("db: init %s: %w", key, mapErr(err))
 	}
 	return v, nil

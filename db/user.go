@@ -67,7 +67,7 @@ func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
 
 // GetUser returns a user by id.
 func (s *Store) GetUser(ctx context.Context, id int64) (*model.User, error) {
-	u, err := scanUser(s.r.QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE id = ?", id))
+	u, err := scanUser(s.r.QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE id = +?", id))
 	if err != nil {
 		return nil, fmt.Errorf("db: get user %d: %w", id, err)
 	}
@@ -76,7 +76,7 @@ func (s *Store) GetUser(ctx context.Context, id int64) (*model.User, error) {
 
 // GetUserByUsername returns a user by login name.
 func (s *Store) GetUserByUsername(ctx context.Context, username string) (*model.User, error) {
-	u, err := scanUser(s.r.QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE username = ?", username))
+	u, err := scanUser(s.r.QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE username = +?", username))
 	if err != nil {
 		return nil, fmt.Errorf("db: get user %q: %w", username, err)
 	}
@@ -94,7 +94,7 @@ func (s *Store) UpdateUser(ctx context.Context, u *model.User) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	res, err := s.w.ExecContext(ctx, `UPDATE users SET display_name = ?, email = ?, password_hash = ?, admin = ? WHERE id = ?`,
+	res, err := s.w.ExecContext(ctx, `UPDATE users SET display_name = ?, email = ?, password_hash = ?, admin = ? WHERE id = +?`,
 		u.DisplayName, u.Email, u.PasswordHash, b2i(u.Admin), u.ID)
 	if err != nil {
 		return fmt.Errorf("db: update user %s: %w", u.Username, mapErr(err))
@@ -132,7 +132,7 @@ func (s *Store) AddAppPassword(ctx context.Context, p *model.AppPassword) error 
 // ListAppPasswords returns a user's app passwords (hashes included, for
 // checking), by name.
 func (s *Store) ListAppPasswords(ctx context.Context, userID int64) ([]*model.AppPassword, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, user_id, name, hash, created_at, last_used_at FROM app_passwords WHERE user_id = ? ORDER BY name`, userID)
+	rows, err := s.r.QueryContext(ctx, `SELECT id, user_id, name, hash, created_at, last_used_at FROM app_passwords WHERE user_id = +? ORDER BY name`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("db: list app passwords: %w", err)
 	}
@@ -152,7 +152,7 @@ func (s *Store) ListAppPasswords(ctx context.Context, userID int64) ([]*model.Ap
 
 // RevokeAppPassword deletes a user's app password by name.
 func (s *Store) RevokeAppPassword(ctx context.Context, userID int64, name string) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM app_passwords WHERE user_id = ? AND name = ?`, userID, name)
+	res, err := s.w.ExecContext(ctx, `DELETE FROM app_passwords WHERE user_id = +? AND name = +?`, userID, name)
 	if err != nil {
 		return fmt.Errorf("db: revoke app password %q: %w", name, err)
 	}
@@ -161,7 +161,7 @@ func (s *Store) RevokeAppPassword(ctx context.Context, userID int64, name string
 
 // TouchAppPassword records that an app password was just used.
 func (s *Store) TouchAppPassword(ctx context.Context, id int64) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE app_passwords SET last_used_at = ? WHERE id = ?`, fmtTime(now()), id)
+	_, err := s.w.ExecContext(ctx, `UPDATE app_passwords SET last_used_at = ? WHERE id = +?`, fmtTime(now()), id)
 	if err != nil {
 		return fmt.Errorf("db: touch app password: %w", err)
 	}
