@@ -48,6 +48,10 @@ type Options struct {
 	// listings of unchanged calendars (4 MiB, about 12 000 objects;
 	// negative disables it).
 	ListingCache int
+	// ObjectCache bounds, in bytes, the cache of recently written and read
+	// objects that calendar-multiget answers from (12 MiB, about 12 000
+	// objects of 1 KiB; negative disables it).
+	ObjectCache int
 	// AuthCacheTTL is how long a verified login is remembered (60 s), so
 	// that bcrypt runs about once a minute per device, not per request. A
 	// revoked app password stops working after at most this long.
@@ -96,6 +100,9 @@ func (o Options) withDefaults() Options {
 	if o.ListingCache == 0 {
 		o.ListingCache = 4 << 20
 	}
+	if o.ObjectCache == 0 {
+		o.ObjectCache = 12 << 20
+	}
 	if o.AuthCacheTTL <= 0 {
 		o.AuthCacheTTL = time.Minute
 	}
@@ -109,6 +116,7 @@ type handler struct {
 	opts     Options
 	auth     *authenticator
 	listings *listingCache
+	objects  *objectCache
 }
 
 // NewHandler returns the CalDAV server: mount it at Options.Prefix + "/"
@@ -121,6 +129,7 @@ func NewHandler(store *db.Store, logger *slog.Logger, opts Options) http.Handler
 	h := &handler{store: store, log: logger, opts: opts}
 	h.auth = newAuthenticator(store, opts)
 	h.listings = newListingCache(opts.ListingCache)
+	h.objects = newObjectCache(opts.ObjectCache)
 	return h
 }
 

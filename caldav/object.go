@@ -258,6 +258,10 @@ func (h *handler) put(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return h.storeError(r.user.Username, dc, err)
 	}
+	if !res.Unchanged {
+		h.objects.written(dc.Calendar, res.PrevSeq, res.Seq, newCachedObject(db.ObjectHead{ID: e.ID, Href: e.Href,
+			ETag: e.ETag, Component: e.Component, Updated: e.Updated}, e.Data))
+	}
 	if !changed {
 		// RFC 4791 §5.3.4: no ETag when the stored data is not what was sent.
 		w.Header().Set("ETag", e.ETag)

@@ -473,7 +473,7 @@ func escapeSegment(s string) string { return pathEscape(s) }
 // writeObjectProps is the hot path of listings and reports: one object's
 // response written straight to the stream. calData, when set, gives the
 // content of CALDAV:calendar-data.
-func (h *handler) writeObjectProps(ms *multistatus, r *request, res *resource, names []qname, calData func() (string, bool)) {
+func (h *handler) writeObjectProps(ms *multistatus, r *request, res *resource, names []qname, calData func() (text string, escaped, ok bool)) {
 	w := ms.w
 	o := res.obj
 	w.WriteString("<D:response><D:href>")
@@ -497,13 +497,17 @@ func (h *handler) writeObjectProps(ms *multistatus, r *request, res *resource, n
 				missing = append(missing, q)
 				continue
 			}
-			data, ok := calData()
+			data, escaped, ok := calData()
 			if !ok {
 				missing = append(missing, q)
 				continue
 			}
 			w.WriteString("<C:calendar-data>")
-			xmlText(w, data)
+			if escaped {
+				w.WriteString(data)
+			} else {
+				xmlText(w, data)
+			}
 			w.WriteString("</C:calendar-data>")
 		default:
 			if v, ok := h.propValue(r, res, q); ok {

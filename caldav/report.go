@@ -151,13 +151,30 @@ func (ow *objectWriter) write(o db.ObjectData) {
 		ow.h.writeProps(ow.ms, ow.r, &ow.res, ow.pf)
 		return
 	}
-	ow.h.writeObjectProps(ow.ms, ow.r, &ow.res, ow.pf.names, func() (string, bool) {
+	ow.h.writeObjectProps(ow.ms, ow.r, &ow.res, ow.pf.names, func() (string, bool, bool) {
 		cd := ow.cd
 		if cd == nil {
 			cd = &calData{}
 		}
 		data, err := ow.h.render(cd, o.Data, ow.loc)
-		return data, err == nil
+		return data, false, err == nil
+	})
+}
+
+// cacheable tells whether the answer can come from the object cache: the
+// properties asked by name, the calendar data whole.
+func (ow *objectWriter) cacheable() bool {
+	return ow.pf.mode == "prop" && (ow.cd == nil || ow.cd.plain())
+}
+
+// writeCached writes an object of the cache (only when cacheable); its
+// calendar data is there when it was cached with it.
+func (ow *objectWriter) writeCached(o *cachedObject) {
+	ow.head = o.head
+	ow.res.obj = &ow.head
+	ow.res.href = ow.base + escapeSegment(o.head.Href)
+	ow.h.writeObjectProps(ow.ms, ow.r, &ow.res, ow.pf.names, func() (string, bool, bool) {
+		return o.esc, true, true
 	})
 }
 
@@ -389,16 +406,46 @@ func (h *handler) multiget(w http.ResponseWriter, r *request, dc *db.DAVCalendar
 	}
 	loc := h.calLocation(dc, body)
 	ow := h.newObjectWriter(w, r, dc, pf, cd, loc)
+	ctx := r.Context()
+	calID := dc.Calendar.ID
+	// Objects the cache holds are written from it; the others are read
+	// from the store and, with their data, go into the cache.
+	toRead := names
+	at, cached := int64(0), false
+	if ow.cacheable() {
+		at, cached = h.objects.sync(ctx, h.store, dc.Calendar)
+	}
+	if cached {
+		toRead = nil
+		for i, o := range h.objects.get(calID, at, names) {
+			if o == nil {
+				toRead = append(toRead, names[i])
+			} else {
+				ow.writeCached(o)
+			}
+		}
+	}
+	withData := ow.needsData()
+	fill := cached && withData
+	var fresh []*cachedObject
 	seen := map[string]bool{}
-	err = h.store.EachObjectByHref(r.Context(), dc.Calendar.ID, names, ow.needsData(), func(o db.ObjectData) error {
+	err = h.store.EachObjectByHref(ctx, calID, toRead, withData, func(o db.ObjectData) error {
 		seen[o.Href] = true
+		if fill {
+			co := newCachedObject(o.ObjectHead, o.Data)
+			fresh = append(fresh, co)
+			ow.writeCached(co)
+			return nil
+		}
 		ow.write(o)
 		return nil
 	})
 	if err != nil {
-		h.log.ErrorContext(r.Context(), "caldav: multiget failed", "path", r.URL.Path, "err", err)
+		h.log.ErrorContext(ctx, "caldav: multiget failed", "path", r.URL.Path, "err", err)
+	} else if fill {
+		h.objects.fill(calID, at, fresh)
 	}
-	for _, n := range names {
+	for _, n := range toRead {
 		if !seen[n] {
 			ow.ms.status(byName[n], http.StatusNotFound)
 		}

@@ -109,7 +109,7 @@ func (s *Store) UpdateCalendar(ctx context.Context, c *model.Calendar) error {
 		q := newTxq(tx)
 		defer q.close()
 		for _, r := range refs {
-			if _, err := logChange(ctx, q, c.ID, r.id, r.href, r.uid, r.uuid, model.ChangePut, t); err != nil {
+			if _, _, err := logChange(ctx, q, c.ID, r.id, r.href, r.uid, r.uuid, model.ChangePut, t); err != nil {
 				return err
 			}
 		}

@@ -36,6 +36,10 @@ type PutResult struct {
 	Unchanged bool
 	// Seq is the change log sequence of the write (0 when unchanged).
 	Seq int64
+	// PrevSeq is the calendar's sequence just before the write: when it is
+	// the sequence a cache of the calendar was at, this write is the only
+	// change between the two.
+	PrevSeq int64
 	// Err is the error of this write, in PutEvents.
 	Err error
 }
@@ -264,11 +268,11 @@ func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
 	if err := writeIndexes(ctx, tx, e); err != nil {
 		return PutResult{}, fmt.Errorf("db: put event %s: %w", e.Href, err)
 	}
-	seq, err := logChange(ctx, tx, e.CalendarID, e.ID, e.Href, e.UID, e.UUID, model.ChangePut, t)
+	seq, prev, err := logChange(ctx, tx, e.CalendarID, e.ID, e.Href, e.UID, e.UUID, model.ChangePut, t)
 	if err != nil {
 		return PutResult{}, err
 	}
-	return PutResult{Created: created, Seq: seq}, nil
+	return PutResult{Created: created, Seq: seq, PrevSeq: prev}, nil
 }
 
 func writeIndexes(ctx context.Context, tx *txq, e *model.Event) error {
@@ -293,17 +297,22 @@ func writeIndexes(ctx context.Context, tx *txq, e *model.Event) error {
 	return err
 }
 
-func logChange(ctx context.Context, tx *txq, calID, eventID int64, href, uid, uuid string, kind model.ChangeKind, t time.Time) (int64, error) {
+// logChange appends a change to the log and moves the calendar's sequence
+// to it; it returns the new sequence and the calendar's sequence before.
+func logChange(ctx context.Context, tx *txq, calID, eventID int64, href, uid, uuid string, kind model.ChangeKind, t time.Time) (seq, prev int64, err error) {
+	if err := tx.QueryRowContext(ctx, `SELECT seq FROM calendars WHERE id = +?`, calID).Scan(&prev); err != nil {
+		return 0, 0, fmt.Errorf("db: log change of %s: %w", href, mapErr(err))
+	}
 	r, err := tx.ExecContext(ctx, `INSERT INTO changes (calendar_id, event_id, href, uid, uuid, kind, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		calID, eventID, href, uid, uuid, string(kind), fmtTime(t))
 	if err != nil {
-		return 0, fmt.Errorf("db: log change of %s: %w", href, err)
+		return 0, 0, fmt.Errorf("db: log change of %s: %w", href, err)
 	}
-	seq, _ := r.LastInsertId()
+	seq, _ = r.LastInsertId()
 	if _, err := tx.ExecContext(ctx, `UPDATE calendars SET seq = ? WHERE id = +?`, seq, calID); err != nil {
-		return 0, fmt.Errorf("db: log change of %s: %w", href, err)
+		return 0, 0, fmt.Errorf("db: log change of %s: %w", href, err)
 	}
-	return seq, nil
+	return seq, prev, nil
 }
 
 func head(ctx context.Context, tx *txq, where string, args ...any) (*storedHead, error) {
@@ -373,7 +382,7 @@ func deleteEventTx(ctx context.Context, tx *txq, cal *model.Calendar, id int64, 
 		uuid, apID, cal.ID, cal.AssociationID, b2i(cal.Public), origin, fmtTime(t)); err != nil {
 		return fmt.Errorf("db: delete event %s: %w", href, err)
 	}
-	_, err := logChange(ctx, tx, cal.ID, id, href, uid, uuid, model.ChangeDelete, t)
+	_, _, err := logChange(ctx, tx, cal.ID, id, href, uid, uuid, model.ChangeDelete, t)
 	return err
 }
 
