@@ -175,21 +175,42 @@ func (oc *objectCache) fill(calID, at int64, objs []*cachedObject) {
 	oc.trimLocked()
 }
 
-// written records a write of this process: the object as stored after the
-// change seq, whose calendar was at prev before it.
-func (oc *objectCache) written(c *model.Calendar, prev, seq int64, o *cachedObject) {
+// written records a write of this process: the object as stored by the
+// change seq, whose calendar was at prev before it. When the part is behind
+// prev (writes that finished in another order), it first catches up from
+// the log; the object goes in only if no later change followed it.
+func (oc *objectCache) written(ctx context.Context, store changeReader, c *model.Calendar, prev, seq int64, o *cachedObject) {
 	if oc == nil || seq == 0 {
 		return
 	}
 	oc.mu.Lock()
-	defer oc.mu.Unlock()
 	part := oc.cals[c.ID]
-	if part == nil || !part.created.Equal(c.CreatedAt) || part.seq != prev {
-		return // the next sync catches up from the log
+	switch {
+	case part == nil || !part.created.Equal(c.CreatedAt):
+		oc.dropLocked(c.ID)
+		part = &calObjects{created: c.CreatedAt, seq: seq, objs: map[string]*cachedObject{}}
+		oc.cals[c.ID] = part
+		part.put(oc, o)
+		oc.trimLocked()
+		oc.mu.Unlock()
+		return
+	case part.seq == prev:
+		part.seq = seq
+		part.put(oc, o)
+		oc.trimLocked()
+		oc.mu.Unlock()
+		return
+	case part.seq > seq:
+		oc.mu.Unlock()
+		return // a later change may have replaced it
 	}
-	part.seq = seq
-	part.put(oc, o)
-	oc.trimLocked()
+	oc.mu.Unlock()
+	at := *c
+	at.Seq = seq
+	if got, ok := oc.sync(ctx, store, &at); !ok || got != seq {
+		return
+	}
+	oc.fill(c.ID, seq, []*cachedObject{o})
 }
 
 func (p *calObjects) put(oc *objectCache, o *cachedObject) {
@@ -217,10 +238,17 @@ func (oc *objectCache) trimLocked() {
 	}
 }
 
-// newCachedObject escapes an object's data for the cache.
+// newCachedObject escapes an object's data for the cache, in a string of
+// exactly its length (a growing builder would keep up to twice as much).
 func newCachedObject(h db.ObjectHead, data string) *cachedObject {
+	n := len(data)
+	for i := 0; i < len(data); i++ {
+		if !xmlPlain[data[i]] {
+			n += len(xmlEscapes[data[i]]) - 1
+		}
+	}
 	var sb strings.Builder
-	sb.Grow(len(data) + len(data)/32)
+	sb.Grow(n)
 	xmlText(&sb, data)
 	h.Size = int64(len(data))
 	return &cachedObject{head: h, esc: sb.String()}

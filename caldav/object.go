@@ -259,7 +259,7 @@ func (h *handler) put(w http.ResponseWriter, r *request) error {
 		return h.storeError(r.user.Username, dc, err)
 	}
 	if !res.Unchanged {
-		h.objects.written(dc.Calendar, res.PrevSeq, res.Seq, newCachedObject(db.ObjectHead{ID: e.ID, Href: e.Href,
+		h.objects.written(r.Context(), h.store, dc.Calendar, res.PrevSeq, res.Seq, newCachedObject(db.ObjectHead{ID: e.ID, Href: e.Href,
 			ETag: e.ETag, Component: e.Component, Updated: e.Updated}, e.Data))
 	}
 	if !changed {

@@ -95,20 +95,11 @@ func (s *Store) PutEvent(ctx context.Context, p Put) (PutResult, error) {
 // and does not stop the others.
 func (s *Store) PutEvents(ctx context.Context, puts []Put) ([]PutResult, error) {
 	out := make([]PutResult, len(puts))
-	bulk := len(puts) >= bulkBatch
 	err := s.Tx(ctx, func(stx *sql.Tx) error {
 		// One statement cache for the whole batch: SQLite compiles each
 		// query once instead of once per event.
 		tx := newTxq(stx)
 		defer tx.close()
-		if bulk {
-			// A large batch touches many pages of the occurrence table:
-			// a larger page cache for its duration saves re-reading them.
-			// The serving-time cache stays small (memory matters more).
-			if _, err := stx.ExecContext(ctx, "PRAGMA cache_size = -64000"); err != nil {
-				return fmt.Errorf("db: put events: %w", err)
-			}
-		}
 		tx.deferInstances, tx.pending = true, map[int64][]model.Instance{}
 		for i, p := range puts {
 			if _, err := tx.ExecContext(ctx, "SAVEPOINT put"); err != nil {
@@ -135,20 +126,26 @@ func (s *Store) PutEvents(ctx context.Context, puts []Put) ([]PutResult, error) 
 		}
 		return nil
 	})
-	if bulk {
-		if _, rerr := s.w.ExecContext(ctx, "PRAGMA cache_size = "+servingCacheSize); rerr != nil && err == nil {
-			err = fmt.Errorf("db: put events: %w", rerr)
-		}
-	}
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// bulkBatch is the batch size from which PutEvents enlarges the writer's
-// page cache while it runs.
-const bulkBatch = 256
+// BulkWrites enlarges the writing connection's page cache to 64 MB until
+// the returned function is called: a long run of PutEvents batches (an
+// import) touches many pages of the occurrence table, and keeping them
+// between batches saves re-reading them. The serving-time cache stays
+// small, since memory matters more there.
+func (s *Store) BulkWrites(ctx context.Context) (done func(), err error) {
+	if _, err := s.w.ExecContext(ctx, "PRAGMA cache_size = -64000"); err != nil {
+		return nil, fmt.Errorf("db: bulk writes: %w", err)
+	}
+	return func() {
+		// Shrinking frees the pages; a failure here leaves a larger cache.
+		_, _ = s.w.ExecContext(context.Background(), "PRAGMA cache_size = "+servingCacheSize)
+	}, nil
+}
 
 type storedHead struct {
 	id                    int64

@@ -45,10 +45,16 @@ const dsnOptions = "_foreign_keys=1" +
 	"&_stmt_cache_size=128" +
 	"&_cache_size=" + servingCacheSize
 
-// servingCacheSize is the page cache of each connection (16 MB): small,
-// since peak memory matters on the machines associations share; PutEvents
-// enlarges the writer's for large batches only.
-const servingCacheSize = "-16000"
+// servingCacheSize is the page cache of the writing connection (8 MB) and
+// readCacheSize that of each reading one (2 MB): small, since peak memory
+// matters on the machines associations share. The kernel keeps the file
+// in its own cache, so a page SQLite does not hold costs a read system
+// call, not a disk read; imports enlarge the writer's cache while they run
+// (BulkWrites).
+const (
+	servingCacheSize = "-8000"
+	readCacheSize    = "-2000"
+)
 
 // readOptions are the options of the read-only pool.
 //
@@ -63,7 +69,7 @@ const servingCacheSize = "-16000"
 // CalDAV's GET query took 26 µs instead of 4 at 10 000 events. The unary
 // plus changes neither the value nor the use of indexes; params_test.go
 // finds any parameter written the other way.
-const readOptions = "_foreign_keys=1&_busy_timeout=10000&_query_only=1&_stmt_cache_size=64&_cache_size=" + servingCacheSize
+const readOptions = "_foreign_keys=1&_busy_timeout=10000&_query_only=1&_stmt_cache_size=64&_cache_size=" + readCacheSize
 
 //go:embed migrations/*.sql
 var migrationFS embed.FS

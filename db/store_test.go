@@ -280,11 +280,33 @@ func TestMigrateFromV1(t *testing.T) {
 	}
 }
 
-// A large batch enlarges the writer's page cache only while it runs.
-func TestBulkBatchRestoresCache(t *testing.T) {
+// BulkWrites enlarges the writer's page cache only until it is done, and
+// the readers keep their small one.
+func TestBulkWritesRestoreCache(t *testing.T) {
 	ctx := context.Background()
 	s := dbtest.New(t)
 	_, cal := dbtest.Association(t, s, "a")
+	cacheSize := func(d *sql.DB) int {
+		t.Helper()
+		var size int
+		if err := d.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&size); err != nil {
+			t.Fatal(err)
+		}
+		return size
+	}
+	if got := cacheSize(s.Writer()); got != -8000 {
+		t.Fatalf("writer cache_size %d, want -8000 when serving", got)
+	}
+	if got := cacheSize(s.Reader()); got != -2000 {
+		t.Fatalf("reader cache_size %d, want -2000", got)
+	}
+	done, err := s.BulkWrites(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cacheSize(s.Writer()); got != -64000 {
+		t.Fatalf("writer cache_size %d, want -64000 during bulk writes", got)
+	}
 	puts := make([]db.Put, 300)
 	for i := range puts {
 		puts[i] = db.Put{Event: dbtest.Event(cal.ID, fmt.Sprint("bulk", i), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i)*time.Hour), "x")}
@@ -292,8 +314,8 @@ func TestBulkBatchRestoresCache(t *testing.T) {
 	if _, err := s.PutEvents(ctx, puts); err != nil {
 		t.Fatal(err)
 	}
-	var size int
-	if err := s.Writer().QueryRowContext(ctx, "PRAGMA cache_size").Scan(&size); err != nil || size != -16000 {
-		t.Fatalf("writer cache_size %d (%v), want -16000 after the batch", size, err)
+	done()
+	if got := cacheSize(s.Writer()); got != -8000 {
+		t.Fatalf("writer cache_size %d, want -8000 after the bulk writes", got)
 	}
 }

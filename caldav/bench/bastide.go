@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"sync"
@@ -27,6 +28,9 @@ import (
 const childEnv = "BASTIDE_BENCH_CHILD"
 
 const benchPassword = "bench-password-47"
+
+// benchMemoryLimit is serve's default soft limit of the Go heap.
+const benchMemoryLimit = 32 << 20
 
 // profileEnv, when set, names the file where the child writes a CPU
 // profile of Bastide's server (the -cpuprofile flag).
@@ -61,6 +65,8 @@ func serveChild(dbPath string) int {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	// As bastide serve does by default (--memory-limit 32).
+	debug.SetMemoryLimit(benchMemoryLimit)
 	h := caldav.NewHandler(store, nil, caldav.Options{})
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(l) }()

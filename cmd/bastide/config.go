@@ -31,7 +31,18 @@ type Config struct {
 	// AllowPrivateAddresses lets federation reach loopback and private
 	// networks: for tests and development only.
 	AllowPrivateAddresses bool
+	// MemoryLimitMiB is the soft limit of the Go heap, in MiB (0: the
+	// runtime's default, or GOMEMLIMIT).
+	MemoryLimitMiB int
 }
+
+// defaultMemoryLimitMiB keeps a serving instance small: its caches (CalDAV
+// objects 12 MiB, listings 4 MiB) stay whole below it, and the collector
+// runs more often rather than letting the heap double.
+const defaultMemoryLimitMiB = 32
+
+// minMemoryLimitMiB is the lowest limit that leaves the caches room.
+const minMemoryLimitMiB = 24
 
 // registerServe declares serve's own flags.
 func (c *Config) registerServe(fs *flag.FlagSet) {
@@ -39,6 +50,7 @@ func (c *Config) registerServe(fs *flag.FlagSet) {
 	fs.StringVar(&c.BaseURL, "base-url", "", "public `URL` of this instance, e.g. https://agenda.example.org; default http://localhost:PORT when listening on a loopback address, required otherwise")
 	fs.BoolVar(&c.Demo, "demo", false, "fill an empty instance with demonstration associations and events of the Lot-et-Garonne (done once)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to wait for requests in flight on shutdown")
+	fs.IntVar(&c.MemoryLimitMiB, "memory-limit", defaultMemoryLimitMiB, "soft limit of the Go heap in `MiB`: the garbage collector works harder near it (0: no limit of Bastide's own; GOMEMLIMIT, when set, wins)")
 	fs.BoolVar(&c.AllowPrivateAddresses, "allow-private-addresses", false, "let federation fetch from and deliver to loopback and private addresses (tests and development only)")
 }
 
@@ -95,6 +107,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		bad("--shutdown-timeout (BASTIDE_SHUTDOWN_TIMEOUT) must be positive, e.g. 15s")
+	}
+	if c.MemoryLimitMiB != 0 && c.MemoryLimitMiB < minMemoryLimitMiB {
+		bad("--memory-limit (BASTIDE_MEMORY_LIMIT) %d MiB is too low: Bastide's caches alone need about %d MiB; give at least %d, or 0 for no limit", c.MemoryLimitMiB, minMemoryLimitMiB-8, minMemoryLimitMiB)
 	}
 
 	host, port, err := net.SplitHostPort(c.Addr)

@@ -251,6 +251,11 @@ func importICS(ctx context.Context, store *db.Store, a *model.Association, data 
 		}
 	}()
 
+	bulkDone, err := store.BulkWrites(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer bulkDone()
 	var cal *model.Calendar
 	done := 0
 	for b := range batches {
