@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // XML namespaces of the protocol.
@@ -69,8 +70,18 @@ var (
 
 // parseXML reads one XML document into a tree. It refuses DOCTYPE (and so
 // every entity declaration: no billion laughs, no external entities),
-// bounds nesting and the number of elements, and never recurses.
-func parseXML(r io.Reader, maxDepth, maxNodes int) (*node, error) {
+// bounds nesting and the number of elements, and never recurses. The fast
+// reader takes what clients send; encoding/xml the rest (xmlfast.go).
+func parseXML(b []byte, maxDepth, maxNodes int) (*node, error) {
+	n, err := fastParse(b, maxDepth, maxNodes)
+	if err == errFallback {
+		return parseStd(bytes.NewReader(b), maxDepth, maxNodes)
+	}
+	return n, err
+}
+
+// parseStd is parseXML with encoding/xml.
+func parseStd(r io.Reader, maxDepth, maxNodes int) (*node, error) {
 	d := xml.NewDecoder(r)
 	d.Strict = true
 	var stack []*node
@@ -142,18 +153,20 @@ func (h *handler) readXMLBody(r *http.Request) (*node, error) {
 	if r.Body == nil {
 		return nil, nil
 	}
-	body := http.MaxBytesReader(nil, r.Body, h.opts.MaxBody)
-	br := bufio.NewReader(body)
-	if _, err := br.Peek(1); err == io.EOF {
+	b, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, h.opts.MaxBody))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, errBodyTooLarge
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the request body: %w", err)
+	}
+	if len(b) == 0 {
 		return nil, nil
 	}
-	n, err := parseXML(br, h.opts.MaxXMLDepth, h.opts.MaxXMLNodes)
+	n, err := parseXML(b, h.opts.MaxXMLDepth, h.opts.MaxXMLNodes)
 	if errors.Is(err, errXMLEmpty) {
 		return nil, nil // whitespace only: no body
-	}
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) || (err != nil && strings.Contains(err.Error(), "request body too large")) {
-		return nil, errBodyTooLarge
 	}
 	return n, err
 }
@@ -301,11 +314,66 @@ type prop struct {
 	inner string
 }
 
-// multistatus streams a 207 response.
+// multistatus writes a 207 response. Up to spoolLimit bytes it is kept in
+// memory and sent at the end with its length, in one write: the client
+// reads it in one go instead of chunk by chunk. A larger answer streams.
 type multistatus struct {
 	w       *bufio.Writer
 	cw      *captureWriter
+	sp      *spool
 	minimal bool
+}
+
+// spoolLimit bounds the answer kept in memory before it is sent (a
+// multiget of 100 objects is about 130 KB).
+const spoolLimit = 1 << 20
+
+// spool holds the start of a response until it ends or grows past limit.
+type spool struct {
+	w         http.ResponseWriter
+	buf       *[]byte
+	streaming bool
+}
+
+// spools recycles the buffers of answers that fitted.
+var spools = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+func (s *spool) Write(p []byte) (int, error) {
+	if s.streaming {
+		return s.w.Write(p)
+	}
+	if len(*s.buf)+len(p) > spoolLimit {
+		s.streaming = true
+		s.w.WriteHeader(http.StatusMultiStatus)
+		_, err := s.w.Write(*s.buf)
+		s.release()
+		if err != nil {
+			return 0, err
+		}
+		return s.w.Write(p)
+	}
+	*s.buf = append(*s.buf, p...)
+	return len(p), nil
+}
+
+func (s *spool) release() {
+	if s.buf != nil && cap(*s.buf) <= spoolLimit*2 {
+		*s.buf = (*s.buf)[:0]
+		spools.Put(s.buf)
+	}
+	s.buf = nil
+}
+
+// finish sends what is held, with its length.
+func (s *spool) finish() error {
+	if s.streaming {
+		return nil
+	}
+	s.w.Header().Set("Content-Length", strconv.Itoa(len(*s.buf)))
+	s.w.WriteHeader(http.StatusMultiStatus)
+	_, err := s.w.Write(*s.buf)
+	s.release()
+	return err
 }
 
 func newMultistatus(w http.ResponseWriter, minimal bool) *multistatus {
@@ -313,11 +381,11 @@ func newMultistatus(w http.ResponseWriter, minimal bool) *multistatus {
 	if minimal {
 		w.Header().Set("Preference-Applied", "return=minimal")
 	}
-	w.WriteHeader(http.StatusMultiStatus)
-	cw := &captureWriter{w: w}
+	sp := &spool{w: w, buf: spools.Get().(*[]byte)}
+	cw := &captureWriter{w: sp}
 	bw := bufio.NewWriterSize(cw, 32<<10)
 	bw.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n<D:multistatus" + nsDecls + ">")
-	return &multistatus{w: bw, cw: cw, minimal: minimal}
+	return &multistatus{w: bw, cw: cw, sp: sp, minimal: minimal}
 }
 
 func statusLine(code int) string {
@@ -401,5 +469,8 @@ func (m *multistatus) captured() [][]byte {
 
 func (m *multistatus) end() error {
 	m.w.WriteString("</D:multistatus>\n")
-	return m.w.Flush()
+	if err := m.w.Flush(); err != nil {
+		return err
+	}
+	return m.sp.finish()
 }
