@@ -324,9 +324,10 @@ type multistatus struct {
 	minimal bool
 }
 
-// spoolLimit bounds the answer kept in memory before it is sent (a
-// multiget of 100 objects is about 130 KB).
-const spoolLimit = 1 << 20
+// spoolLimit bounds the answer kept in memory before it is sent: a
+// multiget of 100 objects (about 130 KB) fits; a listing of a large
+// calendar streams.
+const spoolLimit = 256 << 10
 
 // spool holds the start of a response until it ends or grows past limit.
 type spool struct {

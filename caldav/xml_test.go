@@ -45,3 +45,37 @@ func BenchmarkXMLText(b *testing.B) {
 		xmlText(w, s)
 	}
 }
+
+// A small answer goes out whole with its length; one past the spool bound
+// streams; both read back complete.
+func TestMultistatusSpool(t *testing.T) {
+	for _, n := range []int{3, spoolLimit / 40} {
+		rec := newRecorder()
+		ms := newMultistatus(rec, false)
+		for i := 0; i < n; i++ {
+			ms.status("/dav/calendars/alice/amis.main/"+strings.Repeat("x", 8)+itoa(i)+".ics", 404)
+		}
+		if err := ms.end(); err != nil {
+			t.Fatal(err)
+		}
+		body := rec.Body.String()
+		var doc struct {
+			Responses []struct {
+				Href string `xml:"href"`
+			} `xml:"response"`
+		}
+		if err := xml.Unmarshal([]byte(body), &doc); err != nil || len(doc.Responses) != n {
+			t.Fatalf("%d responses: read %d (%v)", n, len(doc.Responses), err)
+		}
+		cl := rec.Header().Get("Content-Length")
+		switch {
+		case len(body) <= spoolLimit && cl != itoa(len(body)):
+			t.Fatalf("%d bytes sent with Content-Length %q", len(body), cl)
+		case len(body) > spoolLimit && cl != "":
+			t.Fatalf("%d bytes streamed with Content-Length %q", len(body), cl)
+		}
+		if rec.Code != 207 {
+			t.Fatalf("status %d", rec.Code)
+		}
+	}
+}
