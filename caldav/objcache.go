@@ -47,13 +47,14 @@ type calObjects struct {
 type cachedObject struct {
 	head db.ObjectHead
 	esc  string
+	seg  string // the href escaped as a path segment
 }
 
 // objectOverhead approximates the memory of an entry beside its strings.
 const objectOverhead = 160
 
 func (o *cachedObject) cost() int {
-	return objectOverhead + len(o.esc) + len(o.head.Href) + len(o.head.ETag)
+	return objectOverhead + len(o.esc) + len(o.head.Href) + len(o.seg) + len(o.head.ETag)
 }
 
 func newObjectCache(max int) *objectCache {
@@ -251,5 +252,5 @@ func newCachedObject(h db.ObjectHead, data string) *cachedObject {
 	sb.Grow(n)
 	xmlText(&sb, data)
 	h.Size = int64(len(data))
-	return &cachedObject{head: h, esc: sb.String()}
+	return &cachedObject{head: h, esc: sb.String(), seg: escapeSegment(h.Href)}
 }

@@ -115,16 +115,17 @@ func tzidLocation(text string) *time.Location {
 
 // objectWriter writes one object's response in a report.
 type objectWriter struct {
-	h    *handler
-	r    *request
-	dc   *db.DAVCalendar
-	ms   *multistatus
-	pf   *propfindReq
-	cd   *calData
-	loc  *time.Location
-	base string
-	res  resource
-	head db.ObjectHead
+	h      *handler
+	r      *request
+	dc     *db.DAVCalendar
+	ms     *multistatus
+	pf     *propfindReq
+	cd     *calData
+	loc    *time.Location
+	base   string
+	res    resource
+	head   db.ObjectHead
+	cached *cachedObject
 }
 
 func (h *handler) newObjectWriter(w http.ResponseWriter, r *request, dc *db.DAVCalendar, pf *propfindReq, cd *calData, loc *time.Location) *objectWriter {
@@ -161,6 +162,10 @@ func (ow *objectWriter) write(o db.ObjectData) {
 	})
 }
 
+// cachedData gives the calendar data of the object writeCached writes,
+// without a closure per object.
+func (ow *objectWriter) cachedData() (string, bool, bool) { return ow.cached.esc, true, true }
+
 // cacheable tells whether the answer can come from the object cache: the
 // properties asked by name, the calendar data whole.
 func (ow *objectWriter) cacheable() bool {
@@ -172,10 +177,9 @@ func (ow *objectWriter) cacheable() bool {
 func (ow *objectWriter) writeCached(o *cachedObject) {
 	ow.head = o.head
 	ow.res.obj = &ow.head
-	ow.res.href = ow.base + escapeSegment(o.head.Href)
-	ow.h.writeObjectProps(ow.ms, ow.r, &ow.res, ow.pf.names, func() (string, bool, bool) {
-		return o.esc, true, true
-	})
+	ow.res.href = ow.base + o.seg
+	ow.cached = o
+	ow.h.writeObjectProps(ow.ms, ow.r, &ow.res, ow.pf.names, ow.cachedData)
 }
 
 func (h *handler) calendarQuery(w http.ResponseWriter, r *request, dc *db.DAVCalendar, body *node) error {
@@ -386,11 +390,27 @@ func (h *handler) multiget(w http.ResponseWriter, r *request, dc *db.DAVCalendar
 	}
 	// Each href is resolved like a request path: only objects of this very
 	// calendar, seen through this user's home, are read.
+	// An href under the request's own path (the usual case) needs only
+	// its last segment read: the others are those of the request, which
+	// ServeHTTP parsed and checked already.
 	names := make([]string, 0, len(hrefs))
 	byName := map[string]string{}
 	var bad []string
+	under := ""
+	if r.path.kind == resCalendar {
+		under = strings.TrimSuffix(r.URL.EscapedPath(), "/") + "/"
+	}
 	for _, href := range hrefs {
 		p, ok := hrefPath(href)
+		if rest, found := strings.CutPrefix(p, under); ok && under != "" && found && rest != "" && !strings.Contains(rest, "/") {
+			if name, ok := cleanSegment(rest); ok {
+				if _, dup := byName[name]; !dup {
+					names = append(names, name)
+				}
+				byName[name] = href
+				continue
+			}
+		}
 		var dp davPath
 		if ok {
 			dp, ok = parsePath(h.opts.Prefix, p)

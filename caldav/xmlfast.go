@@ -32,6 +32,7 @@ type fastParser struct {
 	stack    []fastOpen
 	ns       []nsBinding
 	root     *node
+	slab     []node
 }
 
 // fastOpen is an element whose end tag is awaited, with its raw name and
@@ -43,6 +44,16 @@ type fastOpen struct {
 }
 
 type nsBinding struct{ prefix, url string }
+
+// newNode hands out nodes from slabs: one allocation per 32 elements.
+func (p *fastParser) newNode() *node {
+	if len(p.slab) == 0 {
+		p.slab = make([]node, 32)
+	}
+	n := &p.slab[0]
+	p.slab = p.slab[1:]
+	return n
+}
 
 func fastParse(b []byte, maxDepth, maxNodes int) (*node, error) {
 	p := &fastParser{b: b, maxDepth: maxDepth, maxNodes: maxNodes}
@@ -182,17 +193,45 @@ func (p *fastParser) name() ([]byte, error) {
 // splitName cuts prefix:local as encoding/xml does; ok is false for a name
 // with more than one colon.
 func splitName(raw []byte) (prefix, local string, ok bool) {
-	switch bytes.Count(raw, []byte(":")) {
-	case 0:
-		return "", string(raw), true
-	case 1:
-		i := bytes.IndexByte(raw, ':')
-		if i == 0 || i == len(raw)-1 {
-			return "", string(raw), true
-		}
-		return string(raw[:i]), string(raw[i+1:]), true
+	i := bytes.IndexByte(raw, ':')
+	if i < 0 {
+		return "", intern(raw), true
 	}
-	return "", "", false
+	if bytes.IndexByte(raw[i+1:], ':') >= 0 {
+		return "", "", false
+	}
+	if i == 0 || i == len(raw)-1 {
+		return "", intern(raw), true
+	}
+	return intern(raw[:i]), intern(raw[i+1:]), true
+}
+
+// interned holds the names requests use, so that reading them allocates
+// nothing; others are allocated as read.
+var interned = func() map[string]string {
+	m := map[string]string{}
+	for _, s := range []string{"D", "d", "C", "c", "A", "CS", "cs", "CAL", "cal", "I", "ical", "E", "xmlns",
+		"href", "prop", "propfind", "allprop", "propname", "include", "getetag", "getctag", "calendar-data",
+		"calendar-multiget", "calendar-query", "sync-collection", "sync-token", "sync-level", "filter",
+		"comp-filter", "prop-filter", "param-filter", "text-match", "time-range", "is-not-defined", "comp",
+		"expand", "limit-recurrence-set", "limit", "nresults", "resourcetype", "displayname", "getcontenttype",
+		"getlastmodified", "getcontentlength", "current-user-principal", "current-user-privilege-set",
+		"supported-report-set", "owner", "principal-URL", "calendar-home-set", "calendar-user-address-set",
+		"supported-calendar-component-set", "calendar-description", "calendar-color", "calendar-order",
+		"calendar-timezone", "free-busy-query", "schedule-inbox-URL", "schedule-outbox-URL", "name",
+		"start", "end", "collation", "negate-condition", "set", "remove", "propertyupdate", "mkcalendar", "mkcol",
+		"max-resource-size", "quota-available-bytes", "quota-used-bytes", "source", "getctag",
+		"calendar-proxy-read-for", "calendar-proxy-write-for", "email-address-set", "VCALENDAR", "VEVENT", "VTODO"} {
+		m[s] = s
+	}
+	return m
+}()
+
+func intern(b []byte) string {
+	if s, ok := interned[string(b)]; ok {
+		return s
+	}
+	return string(b)
 }
 
 func (p *fastParser) skipSpace() {
@@ -227,7 +266,7 @@ func (p *fastParser) startTag() error {
 	if len(p.stack) >= p.maxDepth {
 		return errXMLDepth
 	}
-	n := &node{}
+	n := p.newNode()
 	bound := 0
 	empty := false
 	for {
