@@ -64,7 +64,15 @@ func (c *client) do(method, p string, hdr map[string]string, body string) (*repl
 	if err != nil {
 		return nil, err
 	}
-	b, err := io.ReadAll(resp.Body)
+	// A body of known length is read into a buffer of that size, as
+	// clients do, rather than one grown by doubling: the doubling cost
+	// about 50 µs on a 130 KB answer, of the client, not the server.
+	var buf bytes.Buffer
+	if resp.ContentLength > 0 && resp.ContentLength < 64<<20 {
+		buf.Grow(int(resp.ContentLength) + bytes.MinRead)
+	}
+	_, err = buf.ReadFrom(resp.Body)
+	b := buf.Bytes()
 	resp.Body.Close()
 	el := time.Since(t0)
 	if err != nil {
