@@ -153,7 +153,19 @@ func (h *handler) readXMLBody(r *http.Request) (*node, error) {
 	if r.Body == nil {
 		return nil, nil
 	}
-	b, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, h.opts.MaxBody))
+	var b []byte
+	var err error
+	body := http.MaxBytesReader(nil, r.Body, h.opts.MaxBody)
+	if n := r.ContentLength; n > 0 && n <= h.opts.MaxBody {
+		// The announced length, read at once (a body shorter than it
+		// is cut short by the server already).
+		b = make([]byte, n)
+		var got int
+		got, err = io.ReadFull(body, b)
+		b = b[:got]
+	} else {
+		b, err = io.ReadAll(body)
+	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return nil, errBodyTooLarge
@@ -314,79 +326,48 @@ type prop struct {
 	inner string
 }
 
-// multistatus writes a 207 response. Up to spoolLimit bytes it is kept in
-// memory and sent at the end with its length, in one write: the client
-// reads it in one go instead of chunk by chunk. A larger answer streams.
+// multistatus writes a 207 response. Its buffer holds spoolLimit bytes:
+// an answer that fits is sent at the end with its length, in one write,
+// and the client reads it in one go; a larger one streams.
 type multistatus struct {
 	w       *bufio.Writer
 	cw      *captureWriter
-	sp      *spool
+	out     *lazyStatus
 	minimal bool
 }
 
-// spoolLimit bounds the answer kept in memory before it is sent: a
-// multiget of 100 objects (about 130 KB) fits; a listing of a large
-// calendar streams.
+// spoolLimit is the size of the answer buffer: a multiget of 100 objects
+// (about 130 KB) fits; a listing of a large calendar streams.
 const spoolLimit = 256 << 10
 
-// spool holds the start of a response until it ends or grows past limit.
-type spool struct {
-	w         http.ResponseWriter
-	buf       *[]byte
-	streaming bool
+// lazyStatus sends the 207 status before the first bytes that reach it.
+type lazyStatus struct {
+	w       http.ResponseWriter
+	started bool
 }
 
-// spools recycles the buffers of answers that fitted.
-var spools = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
-
-func (s *spool) Write(p []byte) (int, error) {
-	if s.streaming {
-		return s.w.Write(p)
+func (l *lazyStatus) Write(p []byte) (int, error) {
+	if !l.started {
+		l.started = true
+		l.w.WriteHeader(http.StatusMultiStatus)
 	}
-	if len(*s.buf)+len(p) > spoolLimit {
-		s.streaming = true
-		s.w.WriteHeader(http.StatusMultiStatus)
-		_, err := s.w.Write(*s.buf)
-		s.release()
-		if err != nil {
-			return 0, err
-		}
-		return s.w.Write(p)
-	}
-	*s.buf = append(*s.buf, p...)
-	return len(p), nil
+	return l.w.Write(p)
 }
 
-func (s *spool) release() {
-	if s.buf != nil && cap(*s.buf) <= spoolLimit*2 {
-		*s.buf = (*s.buf)[:0]
-		spools.Put(s.buf)
-	}
-	s.buf = nil
-}
-
-// finish sends what is held, with its length.
-func (s *spool) finish() error {
-	if s.streaming {
-		return nil
-	}
-	s.w.Header().Set("Content-Length", strconv.Itoa(len(*s.buf)))
-	s.w.WriteHeader(http.StatusMultiStatus)
-	_, err := s.w.Write(*s.buf)
-	s.release()
-	return err
-}
+// answerBuffers recycles the buffers of answers.
+var answerBuffers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, spoolLimit) }}
 
 func newMultistatus(w http.ResponseWriter, minimal bool) *multistatus {
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
 	if minimal {
 		w.Header().Set("Preference-Applied", "return=minimal")
 	}
-	sp := &spool{w: w, buf: spools.Get().(*[]byte)}
-	cw := &captureWriter{w: sp}
-	bw := bufio.NewWriterSize(cw, 32<<10)
+	out := &lazyStatus{w: w}
+	cw := &captureWriter{w: out}
+	bw := answerBuffers.Get().(*bufio.Writer)
+	bw.Reset(cw)
 	bw.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n<D:multistatus" + nsDecls + ">")
-	return &multistatus{w: bw, cw: cw, sp: sp, minimal: minimal}
+	return &multistatus{w: bw, cw: cw, out: out, minimal: minimal}
 }
 
 func statusLine(code int) string {
@@ -470,8 +451,12 @@ func (m *multistatus) captured() [][]byte {
 
 func (m *multistatus) end() error {
 	m.w.WriteString("</D:multistatus>\n")
-	if err := m.w.Flush(); err != nil {
-		return err
+	if !m.out.started {
+		// All of it is still in the buffer: its length is known.
+		m.out.w.Header().Set("Content-Length", strconv.Itoa(m.w.Buffered()))
 	}
-	return m.sp.finish()
+	err := m.w.Flush()
+	m.w.Reset(nil)
+	answerBuffers.Put(m.w)
+	return err
 }

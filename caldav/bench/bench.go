@@ -109,6 +109,15 @@ func (t *target) put(o *object, hdr map[string]string) (*reply, error) {
 	return t.c.do("PUT", t.calPath+o.href, h, o.data)
 }
 
+// putTimed is put for a measured request.
+func (t *target) putTimed(o *object, hdr map[string]string) (*reply, error) {
+	h := map[string]string{"Content-Type": "text/calendar; charset=utf-8"}
+	for k, v := range hdr {
+		h[k] = v
+	}
+	return t.c.timed("PUT", t.calPath+o.href, h, o.data)
+}
+
 // measure runs op up to reps times (at least 3, within budget) and keeps
 // the durations and the first wrong answer.
 func (t *target) measure(name string, reps int, budget time.Duration, op func() (time.Duration, string, error)) {
@@ -144,7 +153,7 @@ func (t *target) run(reps int, budget time.Duration) {
 
 func (t *target) opPut() (time.Duration, string, error) {
 	o := t.w.fresh(t.rng)
-	rep, err := t.put(o, map[string]string{"If-None-Match": "*"})
+	rep, err := t.putTimed(o, map[string]string{"If-None-Match": "*"})
 	if err != nil {
 		return 0, "", err
 	}
@@ -158,7 +167,7 @@ func (t *target) opPut() (time.Duration, string, error) {
 
 func (t *target) opGet() (time.Duration, string, error) {
 	o := t.objects[t.pick(1)[0]]
-	rep, err := t.c.do("GET", t.calPath+o.href, nil, "")
+	rep, err := t.c.timed("GET", t.calPath+o.href, nil, "")
 	if err != nil {
 		return 0, "", err
 	}
@@ -174,7 +183,7 @@ func (t *target) opGet() (time.Duration, string, error) {
 }
 
 func (t *target) opPropfind() (time.Duration, string, error) {
-	rep, err := t.c.do("PROPFIND", t.calPath, map[string]string{"Depth": "1"}, propfindDepth1())
+	rep, err := t.c.timed("PROPFIND", t.calPath, map[string]string{"Depth": "1"}, propfindDepth1())
 	if err != nil {
 		return 0, "", err
 	}
@@ -196,7 +205,7 @@ func (t *target) opPropfind() (time.Duration, string, error) {
 }
 
 func (t *target) opQuery() (time.Duration, string, error) {
-	rep, err := t.c.do("REPORT", t.calPath, map[string]string{"Depth": "1"},
+	rep, err := t.c.timed("REPORT", t.calPath, map[string]string{"Depth": "1"},
 		calendarQuery(t.w.monthStart, t.w.monthEnd, "<D:getetag/>"))
 	if err != nil {
 		return 0, "", err
@@ -215,7 +224,7 @@ func (t *target) opQuery() (time.Duration, string, error) {
 
 func (t *target) opMultiget() (time.Duration, string, error) {
 	hrefs := t.pick(100)
-	rep, err := t.c.do("REPORT", t.calPath, map[string]string{"Depth": "1"}, multiget(t.calPath, hrefs))
+	rep, err := t.c.timed("REPORT", t.calPath, map[string]string{"Depth": "1"}, multiget(t.calPath, hrefs))
 	if err != nil {
 		return 0, "", err
 	}
@@ -283,7 +292,7 @@ func (t *target) runSync(reps int, budget time.Duration) {
 		delete(t.objects, deleted)
 		t.hrefs = nil
 		want[deleted] = 404
-		rep, err := t.c.do("REPORT", t.calPath, map[string]string{"Depth": "0"}, syncCollection(token))
+		rep, err := t.c.timed("REPORT", t.calPath, map[string]string{"Depth": "0"}, syncCollection(token))
 		if err != nil {
 			return 0, "", err
 		}
