@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
+	"net/url"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -244,4 +246,55 @@ func TestObjectCacheUnderConcurrentWrites(t *testing.T) {
 	}
 	wg.Wait()
 	e.checkAgainstStore("after the writers", names...)
+}
+
+// Answers from the cache, whole or through its prepared tails, are byte
+// for byte those written without it.
+func TestObjectCacheSameBytes(t *testing.T) {
+	names := []string{"plain.ics", "a b&c.ics", "é<>.ics", "quote\".ics"}
+	summaries := []string{"Réunion R&D <salle 2>", "a\\, b", "\"quoted\"", "x"}
+	answers := map[string][]string{}
+	for _, mode := range []string{"cache", "nocache"} {
+		e := newEnv(t, func(o *Options) {
+			if mode == "nocache" {
+				o.ObjectCache = -1
+			}
+		})
+		var hrefs []string
+		for i, n := range names {
+			path := amisMain + url.PathEscape(n)
+			e.put("alice", path, event(fmt.Sprintf("same-%d", i), "20261210T100000Z", "20261210T110000Z", summaries[i])).must(t, 201, "put "+n)
+			hrefs = append(hrefs, path)
+		}
+		hrefElems := ""
+		for _, h := range hrefs {
+			hrefElems += "<D:href>" + escapeXML(h) + "</D:href>"
+		}
+		for _, props := range []string{"<D:getetag/><C:calendar-data/>", "<C:calendar-data/><D:getetag/>", "<D:getetag/>",
+			"<D:getetag/><C:calendar-data/><D:getcontenttype/>"} {
+			body := `<?xml version="1.0" encoding="utf-8"?><C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop>` +
+				props + `</D:prop>` + hrefElems + `</C:calendar-multiget>`
+			// twice: the second answer comes from the cache when on
+			for k := 0; k < 2; k++ {
+				r := e.do("alice", "REPORT", amisMain, body, "Depth", "1").must(t, 207, "multiget "+props)
+				answers[mode] = append(answers[mode], r.body)
+			}
+		}
+	}
+	if len(answers["cache"]) != len(answers["nocache"]) {
+		t.Fatal("not as many answers")
+	}
+	// The order of responses is free (the cache answers in the order of
+	// the request, the store in its own): compare them sorted.
+	sorted := func(body string) string {
+		body = strings.TrimSuffix(strings.TrimSpace(body), "</D:multistatus>")
+		parts := strings.Split(body, "<D:response>")
+		sort.Strings(parts[1:])
+		return strings.Join(parts, "<D:response>")
+	}
+	for i := range answers["cache"] {
+		if sorted(answers["cache"][i]) != sorted(answers["nocache"][i]) {
+			t.Fatalf("answer %d differs:\nwith the cache:\n%s\nwithout:\n%s", i, answers["cache"][i], answers["nocache"][i])
+		}
+	}
 }

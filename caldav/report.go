@@ -126,6 +126,10 @@ type objectWriter struct {
 	res    resource
 	head   db.ObjectHead
 	cached *cachedObject
+	// etagAndData: the properties are getetag and calendar-data, in
+	// that order; writeCached then writes the cached tail.
+	etagAndData bool
+	baseEsc     string
 }
 
 func (h *handler) newObjectWriter(w http.ResponseWriter, r *request, dc *db.DAVCalendar, pf *propfindReq, cd *calData, loc *time.Location) *objectWriter {
@@ -169,12 +173,23 @@ func (ow *objectWriter) cachedData() (string, bool, bool) { return ow.cached.esc
 // cacheable tells whether the answer can come from the object cache: the
 // properties asked by name, the calendar data whole.
 func (ow *objectWriter) cacheable() bool {
-	return ow.pf.mode == "prop" && (ow.cd == nil || ow.cd.plain())
+	ok := ow.pf.mode == "prop" && (ow.cd == nil || ow.cd.plain())
+	if ok && len(ow.pf.names) == 2 && ow.pf.names[0] == dav("getetag") && ow.pf.names[1] == cal("calendar-data") {
+		ow.etagAndData, ow.baseEsc = true, escapeXML(ow.base)
+	}
+	return ok
 }
 
 // writeCached writes an object of the cache (only when cacheable); its
 // calendar data is there when it was cached with it.
 func (ow *objectWriter) writeCached(o *cachedObject) {
+	if ow.etagAndData {
+		w := ow.ms.w
+		w.WriteString("<D:response><D:href>")
+		w.WriteString(ow.baseEsc)
+		w.WriteString(o.tail)
+		return
+	}
 	ow.head = o.head
 	ow.res.obj = &ow.head
 	ow.res.href = ow.base + o.seg
