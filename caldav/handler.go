@@ -49,8 +49,8 @@ type Options struct {
 	// negative disables it).
 	ListingCache int
 	// ObjectCache bounds, in bytes, the cache of recently written and read
-	// objects that calendar-multiget answers from (12 MiB, about 12 000
-	// objects of 1 KiB; negative disables it).
+	// objects that calendar-multiget answers from (16 MiB, about 12 000
+	// objects of 1 KiB with their prepared answers; negative disables it).
 	ObjectCache int
 	// AuthCacheTTL is how long a verified login is remembered (60 s), so
 	// that bcrypt runs about once a minute per device, not per request. A
@@ -101,7 +101,7 @@ func (o Options) withDefaults() Options {
 		o.ListingCache = 4 << 20
 	}
 	if o.ObjectCache == 0 {
-		o.ObjectCache = 12 << 20
+		o.ObjectCache = 16 << 20
 	}
 	if o.AuthCacheTTL <= 0 {
 		o.AuthCacheTTL = time.Minute

@@ -37,12 +37,16 @@ type Config struct {
 }
 
 // defaultMemoryLimitMiB keeps a serving instance small: its caches (CalDAV
-// objects 12 MiB, listings 4 MiB) stay whole below it, and the collector
+// objects 16 MiB, listings 4 MiB) stay whole below it, and the collector
 // runs more often rather than letting the heap double.
 const defaultMemoryLimitMiB = 32
 
-// minMemoryLimitMiB is the lowest limit that leaves the caches room.
-const minMemoryLimitMiB = 24
+// cachesMiB is what the caches may hold; minMemoryLimitMiB leaves them
+// room and the requests some more.
+const (
+	cachesMiB         = 20
+	minMemoryLimitMiB = 28
+)
 
 // registerServe declares serve's own flags.
 func (c *Config) registerServe(fs *flag.FlagSet) {
@@ -109,7 +113,7 @@ func (c *Config) Validate() error {
 		bad("--shutdown-timeout (BASTIDE_SHUTDOWN_TIMEOUT) must be positive, e.g. 15s")
 	}
 	if c.MemoryLimitMiB != 0 && c.MemoryLimitMiB < minMemoryLimitMiB {
-		bad("--memory-limit (BASTIDE_MEMORY_LIMIT) %d MiB is too low: Bastide's caches alone need about %d MiB; give at least %d, or 0 for no limit", c.MemoryLimitMiB, minMemoryLimitMiB-8, minMemoryLimitMiB)
+		bad("--memory-limit (BASTIDE_MEMORY_LIMIT) %d MiB is too low: Bastide's caches alone may hold %d MiB; give at least %d, or 0 for no limit", c.MemoryLimitMiB, cachesMiB, minMemoryLimitMiB)
 	}
 
 	host, port, err := net.SplitHostPort(c.Addr)
