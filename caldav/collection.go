@@ -166,6 +166,7 @@ func (h *handler) deleteCalendar(w http.ResponseWriter, r *request) error {
 		}
 		return err
 	}
+	h.objects.forget(dc.Calendar.ID)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

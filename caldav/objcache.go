@@ -141,6 +141,17 @@ func (p *calObjects) remove(oc *objectCache, href string) {
 	}
 }
 
+// forget drops a deleted calendar's objects at once (they would otherwise
+// wait for the bound to push them out).
+func (oc *objectCache) forget(calID int64) {
+	if oc == nil {
+		return
+	}
+	oc.mu.Lock()
+	oc.dropLocked(calID)
+	oc.mu.Unlock()
+}
+
 func (oc *objectCache) dropLocked(calID int64) {
 	if p, ok := oc.cals[calID]; ok {
 		oc.size -= p.bytes

@@ -298,3 +298,24 @@ func TestObjectCacheSameBytes(t *testing.T) {
 		}
 	}
 }
+
+// A calendar deleted through CalDAV leaves the cache at once.
+func TestObjectCacheDropsCalendarDeletedByApp(t *testing.T) {
+	e := newEnv(t)
+	e.put("alice", amisMain+"x.ics", event("x", "20261210T100000Z", "20261210T110000Z", "to go")).must(t, 201, "put")
+	e.multigetOf("x.ics")
+	oc := e.h.(*handler).objects
+	held := func() bool {
+		oc.mu.Lock()
+		defer oc.mu.Unlock()
+		_, ok := oc.cals[e.amisCal.ID]
+		return ok
+	}
+	if !held() {
+		t.Fatal("the calendar was not cached to begin with")
+	}
+	e.do("alice", "DELETE", amisMain, "").must(t, 204, "delete calendar")
+	if held() {
+		t.Fatal("the deleted calendar's objects are still cached")
+	}
+}
