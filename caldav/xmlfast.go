@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -25,6 +26,7 @@ const xmlURL = "http://www.w3.org/XML/1998/namespace"
 
 type fastParser struct {
 	b        []byte
+	s        string // b as a string: names and plain text are parts of it
 	i        int
 	maxDepth int
 	maxNodes int
@@ -39,7 +41,7 @@ type fastParser struct {
 // how many namespace bindings it pushed.
 type fastOpen struct {
 	n     *node
-	raw   []byte
+	raw   string
 	bound int
 }
 
@@ -56,7 +58,7 @@ func (p *fastParser) newNode() *node {
 }
 
 func fastParse(b []byte, maxDepth, maxNodes int) (*node, error) {
-	p := &fastParser{b: b, maxDepth: maxDepth, maxNodes: maxNodes}
+	p := &fastParser{b: b, s: string(b), maxDepth: maxDepth, maxNodes: maxNodes}
 	return p.parse()
 }
 
@@ -69,6 +71,20 @@ func isNameStart(c byte) bool {
 func isNameChar(c byte) bool {
 	return isNameStart(c) || c >= '0' && c <= '9' || c == '-' || c == '.'
 }
+
+// textPlain marks the bytes chars copies without a second look: not a
+// delimiter, entity, CR, control character or the start of a multi-byte
+// character.
+var textPlain = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = true
+	}
+	t['\t'], t['\n'] = true, true
+	for _, c := range "<>&\"'" {
+		t[c] = false
+	}
+	return t
+}()
 
 // inCharRange is XML 1.0's Char production (as encoding/xml checks it).
 func inCharRange(r rune) bool {
@@ -172,66 +188,38 @@ func (p *fastParser) declaration() error {
 }
 
 // name reads an ASCII XML name at p.i.
-func (p *fastParser) name() ([]byte, error) {
+func (p *fastParser) name() (string, error) {
 	start := p.i
 	if p.i >= len(p.b) {
-		return nil, errFallback
+		return "", errFallback
 	}
 	if c := p.b[p.i]; !isNameStart(c) {
-		return nil, errFallback
+		return "", errFallback
 	}
 	p.i++
 	for p.i < len(p.b) && isNameChar(p.b[p.i]) {
 		p.i++
 	}
 	if p.i < len(p.b) && p.b[p.i] >= utf8.RuneSelf {
-		return nil, errFallback
+		return "", errFallback
 	}
-	return p.b[start:p.i], nil
+	return p.s[start:p.i], nil
 }
 
 // splitName cuts prefix:local as encoding/xml does; ok is false for a name
 // with more than one colon.
-func splitName(raw []byte) (prefix, local string, ok bool) {
-	i := bytes.IndexByte(raw, ':')
+func splitName(raw string) (prefix, local string, ok bool) {
+	i := strings.IndexByte(raw, ':')
 	if i < 0 {
-		return "", intern(raw), true
+		return "", raw, true
 	}
-	if bytes.IndexByte(raw[i+1:], ':') >= 0 {
+	if strings.IndexByte(raw[i+1:], ':') >= 0 {
 		return "", "", false
 	}
 	if i == 0 || i == len(raw)-1 {
-		return "", intern(raw), true
+		return "", raw, true
 	}
-	return intern(raw[:i]), intern(raw[i+1:]), true
-}
-
-// interned holds the names requests use, so that reading them allocates
-// nothing; others are allocated as read.
-var interned = func() map[string]string {
-	m := map[string]string{}
-	for _, s := range []string{"D", "d", "C", "c", "A", "CS", "cs", "CAL", "cal", "I", "ical", "E", "xmlns",
-		"href", "prop", "propfind", "allprop", "propname", "include", "getetag", "getctag", "calendar-data",
-		"calendar-multiget", "calendar-query", "sync-collection", "sync-token", "sync-level", "filter",
-		"comp-filter", "prop-filter", "param-filter", "text-match", "time-range", "is-not-defined", "comp",
-		"expand", "limit-recurrence-set", "limit", "nresults", "resourcetype", "displayname", "getcontenttype",
-		"getlastmodified", "getcontentlength", "current-user-principal", "current-user-privilege-set",
-		"supported-report-set", "owner", "principal-URL", "calendar-home-set", "calendar-user-address-set",
-		"supported-calendar-component-set", "calendar-description", "calendar-color", "calendar-order",
-		"calendar-timezone", "free-busy-query", "schedule-inbox-URL", "schedule-outbox-URL", "name",
-		"start", "end", "collation", "negate-condition", "set", "remove", "propertyupdate", "mkcalendar", "mkcol",
-		"max-resource-size", "quota-available-bytes", "quota-used-bytes", "source", "getctag",
-		"calendar-proxy-read-for", "calendar-proxy-write-for", "email-address-set", "VCALENDAR", "VEVENT", "VTODO"} {
-		m[s] = s
-	}
-	return m
-}()
-
-func intern(b []byte) string {
-	if s, ok := interned[string(b)]; ok {
-		return s
-	}
-	return string(b)
+	return raw[:i], raw[i+1:], true
 }
 
 func (p *fastParser) skipSpace() {
@@ -387,7 +375,7 @@ func (p *fastParser) endTag() error {
 		return errors.New("malformed XML: unexpected end element")
 	}
 	top := p.stack[len(p.stack)-1]
-	if !bytes.Equal(top.raw, raw) {
+	if top.raw != raw {
 		return fmt.Errorf("malformed XML: element <%s> closed by </%s>", top.raw, raw)
 	}
 	p.stack = p.stack[:len(p.stack)-1]
@@ -416,10 +404,15 @@ func (p *fastParser) text() error {
 // what encoding/xml refuses: other entities, bytes outside XML's
 // characters, "]]>" in content, "<" in a value.
 func (p *fastParser) chars(stop byte) (string, error) {
-	start := p.i
+	b, i := p.b, p.i
+	start := i
 	simple := true // no entity, no CR: the bytes are the text
-	for p.i < len(p.b) {
-		c := p.b[p.i]
+	for i < len(b) {
+		c := b[i]
+		if textPlain[c] {
+			i++
+			continue
+		}
 		if c == stop {
 			break
 		}
@@ -428,23 +421,24 @@ func (p *fastParser) chars(stop byte) (string, error) {
 			return "", errors.New("malformed XML: unescaped < inside an attribute value")
 		case c == '&' || c == '\r':
 			simple = false
-		case c == '>' && stop == '<' && p.i >= start+2 && p.b[p.i-1] == ']' && p.b[p.i-2] == ']':
+		case c == '>' && stop == '<' && i >= start+2 && b[i-1] == ']' && b[i-2] == ']':
 			return "", errors.New("malformed XML: unescaped ]]> outside CDATA")
 		case c < 0x20 && c != '\t' && c != '\n':
 			return "", fmt.Errorf("malformed XML: illegal character code %U", rune(c))
 		case c >= utf8.RuneSelf:
-			r, size := utf8.DecodeRune(p.b[p.i:])
+			r, size := utf8.DecodeRune(b[i:])
 			if r == utf8.RuneError && size == 1 {
 				return "", errors.New("malformed XML: invalid UTF-8")
 			}
 			if !inCharRange(r) {
 				return "", fmt.Errorf("malformed XML: illegal character code %U", r)
 			}
-			p.i += size
+			i += size
 			continue
 		}
-		p.i++
+		i++
 	}
+	p.i = i
 	if p.i >= len(p.b) && stop != '<' {
 		return "", errors.New("malformed XML: unexpected end inside an attribute value")
 	}
@@ -453,7 +447,7 @@ func (p *fastParser) chars(stop byte) (string, error) {
 		p.i++ // the closing quote
 	}
 	if simple {
-		return string(raw), nil
+		return p.s[start : start+len(raw)], nil
 	}
 	var sb []byte
 	for k := 0; k < len(raw); k++ {
