@@ -20,6 +20,8 @@ type result struct {
 	// wrong is the first incorrect answer ("" when every answer was right).
 	wrong string
 	err   error
+	// bytes is the size of the last measured answer's body.
+	bytes int
 }
 
 func (r *result) median() time.Duration { return quantile(r.times, 0.5) }
@@ -134,6 +136,7 @@ func (t *target) measure(name string, reps int, budget time.Duration, op func() 
 			return
 		}
 		r.times = append(r.times, d)
+		r.bytes = t.c.lastBytes
 		if wrong != "" && r.wrong == "" {
 			r.wrong = wrong
 		}

@@ -19,6 +19,8 @@ type client struct {
 	origin     string // scheme://host:port
 	user, pass string
 	hc         *http.Client
+	// lastBytes is the body size of the last answer read.
+	lastBytes int
 }
 
 // requestTimeout bounds every request of the benchmark: Radicale takes
@@ -76,6 +78,7 @@ func (c *client) do(method, p string, hdr map[string]string, body string) (*repl
 	b := buf.Bytes()
 	resp.Body.Close()
 	el := time.Since(t0)
+	c.lastBytes = len(b)
 	if err != nil {
 		return nil, err
 	}

@@ -48,6 +48,9 @@ type config struct {
 type report struct {
 	targets []*target
 	peak    map[string]int64
+	// floor is the loopback floor for the answers of GET and multiget:
+	// operation -> median time of a server that only sends that many bytes.
+	floor map[string]time.Duration
 	// bastideWrong lists Bastide's incorrect answers.
 	bastideWrong []string
 }
@@ -55,6 +58,9 @@ type report struct {
 func main() {
 	if db := os.Getenv(childEnv); db != "" {
 		os.Exit(serveChild(db))
+	}
+	if os.Getenv(floorEnv) != "" {
+		os.Exit(serveFloor())
 	}
 	var cfg config
 	flag.IntVar(&cfg.events, "events", 10000, "number of calendar objects in the workload")
@@ -125,7 +131,7 @@ func run(cfg config, out io.Writer) (*report, error) {
 			}
 		}()
 	}
-	rep := &report{peak: map[string]int64{}}
+	rep := &report{peak: map[string]int64{}, floor: map[string]time.Duration{}}
 	for i, name := range strings.Split(cfg.servers, ",") {
 		sub := dir + string(os.PathSeparator) + name
 		if err := os.MkdirAll(sub, 0o755); err != nil {
@@ -170,11 +176,30 @@ func run(cfg config, out io.Writer) (*report, error) {
 			if !strings.HasPrefix(t.expand, "correct") {
 				rep.bastideWrong = append(rep.bastideWrong, "expand: "+t.expand)
 			}
+			// The same answers' sizes from a server that does nothing.
+			var sizes []int
+			for _, op := range floorOps {
+				if r := t.results[op]; r != nil && r.bytes > 0 {
+					sizes = append(sizes, r.bytes)
+				}
+			}
+			floor, err := measureFloor(sizes, max(cfg.reps, 30))
+			if err != nil {
+				return nil, fmt.Errorf("loopback floor: %w", err)
+			}
+			for _, op := range floorOps {
+				if r := t.results[op]; r != nil && r.bytes > 0 {
+					rep.floor[op] = floor[r.bytes]
+				}
+			}
 		}
 	}
 	rep.print(out)
 	return rep, nil
 }
+
+// floorOps are the operations whose answer the loopback floor resends.
+var floorOps = []string{"GET", "calendar-multiget 100"}
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond)) }
 
@@ -233,6 +258,13 @@ func (rep *report) print(out io.Writer) {
 	}
 	fmt.Fprintln(out)
 	fmt.Fprintln(out, "ratio: the faster median of the other servers ÷ Bastide's median (incorrect answers count too)")
+	for _, op := range floorOps {
+		if f, ok := rep.floor[op]; ok && bastide != nil {
+			r := bastide.results[op]
+			fmt.Fprintf(out, "loopback floor, %s: %s ms for the same %d bytes from a server that only sends them (%.0f%% of Bastide's median)\n",
+				op, ms(f), r.bytes, 100*float64(f)/float64(r.median()))
+		}
+	}
 	if bastide != nil && len(rep.targets) > 1 {
 		fmt.Fprintln(out, "\ngoals at this size:")
 		for _, op := range opNames {

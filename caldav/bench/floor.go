@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The loopback floor: a server that does nothing but send a body of a
+// given size, in a process of its own, measured with the same client as
+// the servers. It tells how much of a measured time is the HTTP round trip
+// and the transfer of the answer alone on this machine, a baseline of the
+// same run.
+
+// floorEnv, when set, makes the program serve the floor instead of running
+// the benchmark.
+const floorEnv = "BASTIDE_BENCH_FLOOR"
+
+// maxFloorBody bounds the bodies the floor server sends.
+const maxFloorBody = 64 << 20
+
+// serveFloor answers GET /N with N bytes (and their length) on a free port
+// of 127.0.0.1, prints its origin, and serves until standard input closes.
+func serveFloor() int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench floor:", err)
+		return 1
+	}
+	fill := make([]byte, maxFloorBody)
+	for i := range fill {
+		fill[i] = 'x'
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/"))
+		if err != nil || n < 0 || n > maxFloorBody {
+			http.Error(w, "GET /N with 0 <= N <= 64 MiB", http.StatusBadRequest)
+			return
+		}
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Length", strconv.Itoa(n))
+		_, _ = w.Write(fill[:n])
+	})
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	fmt.Printf("http://%s\n", l.Addr())
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	_ = srv.Close()
+	return 0
+}
+
+// measureFloor starts the floor server and times reps requests for a body
+// of each size (the median of each).
+func measureFloor(sizes []int, reps int) (map[int]time.Duration, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), floorEnv+"=1")
+	dieWithParent(cmd)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	defer func() {
+		stdin.Close()
+		_ = cmd.Wait()
+	}()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		return nil, fmt.Errorf("floor server did not start: %v", err)
+	}
+	c := newClient(strings.TrimSpace(line), "", "")
+	out := map[int]time.Duration{}
+	for _, n := range sizes {
+		r := &result{}
+		for i := 0; i < reps; i++ {
+			rep, err := c.timed("GET", "/"+strconv.Itoa(n), nil, "")
+			if err != nil {
+				return nil, err
+			}
+			if rep.status != http.StatusOK || len(rep.body) != n {
+				return nil, fmt.Errorf("floor server: status %d, %d bytes, want %d", rep.status, len(rep.body), n)
+			}
+			r.times = append(r.times, rep.elapsed)
+		}
+		out[n] = r.median()
+	}
+	return out, nil
+}
