@@ -13,6 +13,9 @@ func TestMain(m *testing.M) {
 	if db := os.Getenv(childEnv); db != "" {
 		os.Exit(serveChild(db))
 	}
+	if os.Getenv(floorEnv) != "" {
+		os.Exit(serveFloor())
+	}
 	os.Exit(m.Run())
 }
 
@@ -47,6 +50,11 @@ func TestQuick(t *testing.T) {
 					t.Errorf("Radicale disagrees with the expected answer of %s: %s", op, w)
 				}
 			}
+		}
+	}
+	for _, op := range floorOps {
+		if rep.floor[op] <= 0 {
+			t.Errorf("no loopback floor measured for %s: %v", op, rep.floor)
 		}
 	}
 	if rep.peak["Bastide"] <= 0 {

@@ -19,8 +19,8 @@ import (
 // and the transfer of the answer alone on this machine, a baseline of the
 // same run.
 
-// floorEnv, when set, makes the program serve the floor instead of running
-// the benchmark.
+// floorEnv, when set to a size in bytes, makes the program serve the floor
+// (bodies up to that size) instead of running the benchmark.
 const floorEnv = "BASTIDE_BENCH_FLOOR"
 
 // maxFloorBody bounds the bodies the floor server sends.
@@ -29,19 +29,24 @@ const maxFloorBody = 64 << 20
 // serveFloor answers GET /N with N bytes (and their length) on a free port
 // of 127.0.0.1, prints its origin, and serves until standard input closes.
 func serveFloor() int {
+	size, err := strconv.Atoi(os.Getenv(floorEnv))
+	if err != nil || size < 0 || size > maxFloorBody {
+		fmt.Fprintf(os.Stderr, "bench floor: %s must be a size from 0 to %d\n", floorEnv, maxFloorBody)
+		return 2
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench floor:", err)
 		return 1
 	}
-	fill := make([]byte, maxFloorBody)
+	fill := make([]byte, size)
 	for i := range fill {
 		fill[i] = 'x'
 	}
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/"))
-		if err != nil || n < 0 || n > maxFloorBody {
-			http.Error(w, "GET /N with 0 <= N <= 64 MiB", http.StatusBadRequest)
+		if err != nil || n < 0 || n > len(fill) {
+			http.Error(w, "GET /N with 0 <= N <= "+strconv.Itoa(len(fill)), http.StatusBadRequest)
 			return
 		}
 		_, _ = io.Copy(io.Discard, r.Body)
@@ -63,8 +68,12 @@ func measureFloor(sizes []int, reps int) (map[int]time.Duration, error) {
 	if err != nil {
 		return nil, err
 	}
+	largest := 0
+	for _, n := range sizes {
+		largest = max(largest, n)
+	}
 	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), floorEnv+"=1")
+	cmd.Env = append(os.Environ(), floorEnv+"="+strconv.Itoa(largest))
 	dieWithParent(cmd)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
