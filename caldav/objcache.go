@@ -93,8 +93,10 @@ func (oc *objectCache) sync(ctx context.Context, store changeReader, c *model.Ca
 	}
 	oc.mu.Lock()
 	part := oc.cals[c.ID]
-	if part == nil || !part.created.Equal(c.CreatedAt) {
-		// New, or a calendar that reused the id: start afresh.
+	if part == nil || !part.created.Equal(c.CreatedAt) || (c.Seq == 0 && part.seq != 0) {
+		// New, or a calendar that reused the id: start afresh. A
+		// calendar at sequence 0 never had an object, whatever a
+		// namesake created in the same second left here.
 		oc.dropLocked(c.ID)
 		part = &calObjects{created: c.CreatedAt, seq: c.Seq, objs: map[string]*cachedObject{}}
 		oc.cals[c.ID] = part

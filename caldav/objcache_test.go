@@ -173,6 +173,42 @@ func TestObjectCacheForgetsDeletedCalendars(t *testing.T) {
 	}
 }
 
+// A calendar that takes the id of one just deleted (SQLite reuses the
+// largest id), created in the same second, answers nothing of the old one:
+// neither while it is empty nor after its first write.
+func TestObjectCacheIdReusedInTheSameSecond(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	autre := calPath("carol", "autre.main")
+	e.put("carol", autre+"old.ics", event("old", "20261210T100000Z", "20261210T110000Z", "old calendar")).must(t, 201, "put")
+	multiget := func() string {
+		return e.do("carol", "REPORT", autre, testdata(t, "multiget.xml", "HREFS", multigetBody(autre+"old.ics")), "Depth", "1").
+			must(t, 207, "multiget").body
+	}
+	if !strings.Contains(multiget(), "UID:old") {
+		t.Fatal("the object is not there to begin with")
+	}
+	old := e.autreCal
+	if err := e.store.DeleteCalendar(ctx, old.ID); err != nil {
+		t.Fatal(err)
+	}
+	c := &model.Calendar{Kind: model.CalendarAssociation, AssociationID: e.autre.ID, Slug: "main", Name: "Agenda",
+		Components: []string{"VEVENT"}, CreatedAt: old.CreatedAt}
+	if err := e.store.CreateCalendar(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if c.ID != old.ID {
+		t.Fatalf("the new calendar got id %d, not the old %d: the case is not reached", c.ID, old.ID)
+	}
+	if body := multiget(); strings.Contains(body, "UID:old") {
+		t.Fatalf("the empty new calendar answered the old object:\n%s", body)
+	}
+	e.put("carol", autre+"new.ics", event("new", "20261210T100000Z", "20261210T110000Z", "new calendar")).must(t, 201, "put")
+	if body := multiget(); strings.Contains(body, "UID:old") {
+		t.Fatalf("after a write the new calendar answered the old object:\n%s", body)
+	}
+}
+
 // The cache stays within its bound, and answers stay right when objects
 // leave it.
 func TestObjectCacheBound(t *testing.T) {

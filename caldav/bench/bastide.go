@@ -85,12 +85,48 @@ func startBastide(dir string, objs []*object) (*server, error) {
 	if err := createBenchStore(ctx, dbPath); err != nil {
 		return nil, err
 	}
+	ch, err := spawnSelf(childEnv + "=" + dbPath)
+	if err != nil {
+		return nil, err
+	}
+	stop := ch.stop
+	s := &server{name: "Bastide", origin: ch.origin, user: "bench", pass: benchPassword,
+		cmd: ch.cmd, log: ch.log, exited: ch.exited, stop: stop}
+	s.peakRSS = func() (int64, error) { return vmHWM(ch.cmd.Process.Pid) }
+	c := newClient(s.origin, s.user, s.pass)
+	if s.calPath, err = c.discover("/.well-known/caldav", "Agenda"); err != nil {
+		// the well-known URL redirects; start from the root it names
+		if s.calPath, err = c.discover("/dav/", "Agenda"); err != nil {
+			stop()
+			return nil, fmt.Errorf("discovery: %w", err)
+		}
+	}
+	if err := upload(c, s.calPath, objs, 8); err != nil {
+		stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+// selfChild is this program re-executed in a server mode.
+type selfChild struct {
+	cmd    *exec.Cmd
+	origin string // the first line it printed: where it serves
+	log    *syncBuffer
+	exited chan struct{}
+	stop   func()
+}
+
+// spawnSelf re-executes this program with env added, and waits for the
+// origin it prints on its first line; closing its standard input (stop)
+// ends it.
+func spawnSelf(env ...string) (*selfChild, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
 	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), childEnv+"="+dbPath)
+	cmd.Env = append(os.Environ(), env...)
 	dieWithParent(cmd)
 	log := &syncBuffer{}
 	cmd.Stderr = log
@@ -122,22 +158,7 @@ func startBastide(dir string, objs []*object) (*server, error) {
 		stop()
 		return nil, fmt.Errorf("child did not start: %v: %s", err, log)
 	}
-	s := &server{name: "Bastide", origin: strings.TrimSpace(line), user: "bench", pass: benchPassword,
-		cmd: cmd, log: log, exited: exited, stop: stop}
-	s.peakRSS = func() (int64, error) { return vmHWM(cmd.Process.Pid) }
-	c := newClient(s.origin, s.user, s.pass)
-	if s.calPath, err = c.discover("/.well-known/caldav", "Agenda"); err != nil {
-		// the well-known URL redirects; start from the root it names
-		if s.calPath, err = c.discover("/dav/", "Agenda"); err != nil {
-			stop()
-			return nil, fmt.Errorf("discovery: %w", err)
-		}
-	}
-	if err := upload(c, s.calPath, objs, 8); err != nil {
-		stop()
-		return nil, err
-	}
-	return s, nil
+	return &selfChild{cmd: cmd, origin: strings.TrimSpace(line), log: log, exited: exited, stop: stop}, nil
 }
 
 func createBenchStore(ctx context.Context, dbPath string) error {

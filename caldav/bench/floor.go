@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"time"
@@ -64,37 +62,16 @@ func serveFloor() int {
 // measureFloor starts the floor server and times reps requests for a body
 // of each size (the median of each).
 func measureFloor(sizes []int, reps int) (map[int]time.Duration, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, err
-	}
 	largest := 0
 	for _, n := range sizes {
 		largest = max(largest, n)
 	}
-	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), floorEnv+"="+strconv.Itoa(largest))
-	dieWithParent(cmd)
-	stdin, err := cmd.StdinPipe()
+	ch, err := spawnSelf(floorEnv + "=" + strconv.Itoa(largest))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("floor server: %w", err)
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		stdin.Close()
-		_ = cmd.Wait()
-	}()
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		return nil, fmt.Errorf("floor server did not start: %v", err)
-	}
-	c := newClient(strings.TrimSpace(line), "", "")
+	defer ch.stop()
+	c := newClient(ch.origin, "", "")
 	out := map[int]time.Duration{}
 	for _, n := range sizes {
 		r := &result{}
