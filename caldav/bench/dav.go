@@ -19,7 +19,8 @@ type client struct {
 	origin     string // scheme://host:port
 	user, pass string
 	hc         *http.Client
-	// lastBytes is the body size of the last answer read.
+	// lastBytes is the body size of the last measured answer (timed is
+	// never called concurrently; do is, by the upload).
 	lastBytes int
 }
 
@@ -78,7 +79,6 @@ func (c *client) do(method, p string, hdr map[string]string, body string) (*repl
 	b := buf.Bytes()
 	resp.Body.Close()
 	el := time.Since(t0)
-	c.lastBytes = len(b)
 	if err != nil {
 		return nil, err
 	}
@@ -90,8 +90,13 @@ func (c *client) do(method, p string, hdr map[string]string, body string) (*repl
 // the server during the measured time (main also makes it run less often).
 // Every server is measured this way.
 func (c *client) timed(method, p string, hdr map[string]string, body string) (*reply, error) {
-	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	return c.do(method, p, hdr, body)
+	old := debug.SetGCPercent(-1)
+	rep, err := c.do(method, p, hdr, body)
+	debug.SetGCPercent(old)
+	if err == nil {
+		c.lastBytes = len(rep.body)
+	}
+	return rep, err
 }
 
 // multistatus is the subset of a DAV:multistatus the checks read.
