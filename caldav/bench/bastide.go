@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -67,12 +66,7 @@ func serveChild(dbPath string) int {
 	}
 	// As bastide serve does by default (--memory-limit 32).
 	debug.SetMemoryLimit(benchMemoryLimit)
-	h := caldav.NewHandler(store, nil, caldav.Options{})
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(l) }()
-	fmt.Printf("http://%s\n", l.Addr())
-	_, _ = io.Copy(io.Discard, os.Stdin)
-	_ = srv.Close()
+	serveUntilStdinCloses(l, caldav.NewHandler(store, nil, caldav.Options{}))
 	return 0
 }
 

@@ -51,12 +51,19 @@ func serveFloor() int {
 		w.Header().Set("Content-Length", strconv.Itoa(n))
 		_, _ = w.Write(fill[:n])
 	})
+	serveUntilStdinCloses(l, h)
+	return 0
+}
+
+// serveUntilStdinCloses serves h on l, prints its origin on the first line
+// of standard output (what spawnSelf waits for) and serves until standard
+// input is closed.
+func serveUntilStdinCloses(l net.Listener, h http.Handler) {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(l) }()
 	fmt.Printf("http://%s\n", l.Addr())
 	_, _ = io.Copy(io.Discard, os.Stdin)
 	_ = srv.Close()
-	return 0
 }
 
 // measureFloor starts the floor server and times reps requests for a body
