@@ -84,11 +84,11 @@ func buildBench() (*benchEnv, error) {
 	ctx := context.Background()
 	// The store outlives each benchmark (they share it): remove what
 	// earlier runs left behind.
-	old, _ := filepath.Glob(filepath.Join(os.TempDir(), "bastide-caldav-bench-*"))
+	old, _ := filepath.Glob(filepath.Join(os.TempDir(), "bastide-caldav-gobench-*"))
 	for _, d := range old {
 		os.RemoveAll(d)
 	}
-	dir, err := os.MkdirTemp("", "bastide-caldav-bench-")
+	dir, err := os.MkdirTemp("", "bastide-caldav-gobench-")
 	if err != nil {
 		return nil, err
 	}
