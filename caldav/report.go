@@ -136,6 +136,10 @@ func (h *handler) newObjectWriter(w http.ResponseWriter, r *request, dc *db.DAVC
 	ow := &objectWriter{h: h, r: r, dc: dc, pf: pf, cd: cd, loc: loc, base: h.calendarPath(r.user.Username, dc)}
 	ow.ms = newMultistatus(w, minimal(r.Request))
 	ow.res = resource{kind: resObject, dc: dc}
+	names := pf.names
+	if ow.cacheable() && len(names) == 2 && names[0] == dav("getetag") && names[1] == cal("calendar-data") {
+		ow.etagAndData, ow.baseEsc = true, escapeXML(ow.base)
+	}
 	return ow
 }
 
@@ -173,11 +177,7 @@ func (ow *objectWriter) cachedData() (string, bool, bool) { return ow.cached.esc
 // cacheable tells whether the answer can come from the object cache: the
 // properties asked by name, the calendar data whole.
 func (ow *objectWriter) cacheable() bool {
-	ok := ow.pf.mode == "prop" && (ow.cd == nil || ow.cd.plain())
-	if ok && len(ow.pf.names) == 2 && ow.pf.names[0] == dav("getetag") && ow.pf.names[1] == cal("calendar-data") {
-		ow.etagAndData, ow.baseEsc = true, escapeXML(ow.base)
-	}
-	return ok
+	return ow.pf.mode == "prop" && (ow.cd == nil || ow.cd.plain())
 }
 
 // writeCached writes an object of the cache (only when cacheable); its

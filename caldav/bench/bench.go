@@ -104,20 +104,21 @@ func (t *target) objectList() []*object {
 }
 
 func (t *target) put(o *object, hdr map[string]string) (*reply, error) {
-	h := map[string]string{"Content-Type": "text/calendar; charset=utf-8"}
-	for k, v := range hdr {
-		h[k] = v
-	}
-	return t.c.do("PUT", t.calPath+o.href, h, o.data)
+	return t.c.do("PUT", t.calPath+o.href, putHeaders(hdr), o.data)
 }
 
 // putTimed is put for a measured request.
 func (t *target) putTimed(o *object, hdr map[string]string) (*reply, error) {
+	return t.c.timed("PUT", t.calPath+o.href, putHeaders(hdr), o.data)
+}
+
+// putHeaders are the headers of a PUT of an object, hdr added.
+func putHeaders(hdr map[string]string) map[string]string {
 	h := map[string]string{"Content-Type": "text/calendar; charset=utf-8"}
 	for k, v := range hdr {
 		h[k] = v
 	}
-	return t.c.timed("PUT", t.calPath+o.href, h, o.data)
+	return h
 }
 
 // measure runs op up to reps times (at least 3, within budget) and keeps
