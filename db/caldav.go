@@ -464,7 +464,6 @@ func (s *Store) CopyEvent(ctx context.Context, dst Put, srcCalendarID int64, src
 	var res PutResult
 	err := s.Tx(ctx, func(stx *sql.Tx) error {
 		tx := newTxq(stx)
-		defer tx.close()
 		if move {
 			if srcETag == "" {
 				return fmt.Errorf("db: move event %s: no ETag: %w", srcHref, ErrPrecondition)

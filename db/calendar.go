@@ -107,7 +107,6 @@ func (s *Store) UpdateCalendar(ctx context.Context, c *model.Calendar) error {
 		rows.Close()
 		t := now()
 		q := newTxq(tx)
-		defer q.close()
 		for _, r := range refs {
 			if _, _, err := logChange(ctx, q, c.ID, r.id, r.href, r.uid, r.uuid, model.ChangePut, t); err != nil {
 				return err
@@ -264,7 +263,6 @@ func (s *Store) DeleteCalendar(ctx context.Context, id int64) error {
 		}
 		rows.Close()
 		q := newTxq(tx)
-		defer q.close()
 		for _, g := range all {
 			if err := deleteEventTx(ctx, q, cal, g.id, g.href, g.uid, g.uuid, g.apID, g.orig); err != nil {
 				return err

@@ -30,9 +30,10 @@ import (
 // commit on an ordinary SSD). Batches (imports) amortise it in one
 // transaction.
 //
-// _stmt_cache_size: the driver keeps statements prepared once closed, so
-// the statements a transaction prepares (see txq) are compiled once per
-// connection, not once per write.
+// _stmt_cache_size: the driver keeps the statements of ExecContext and
+// QueryContext prepared once they are done, so each SQL text is compiled
+// once per connection, not once per write. Statements prepared explicitly
+// (PrepareContext) are not cached: txq does not use them.
 //
 // _txlock=immediate: a write transaction takes the write lock at BEGIN, so
 // two writers never deadlock on a lock upgrade; busy_timeout makes a second
