@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // XML namespaces of the protocol.
@@ -354,8 +353,32 @@ func (l *lazyStatus) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-// answerBuffers recycles the buffers of answers.
-var answerBuffers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, spoolLimit) }}
+// answerBuffers keeps a few answer buffers between requests. Not a
+// sync.Pool: the server runs under a soft heap limit, so collections are
+// frequent, and a pool emptied by each one made most answers allocate (and
+// clear) a fresh 256 KiB buffer, with the collector's assist charged to the
+// request. A buffer beyond the list's room is left to the collector.
+var answerBuffers = make(chan *bufio.Writer, answerBuffersKept)
+
+// answerBuffersKept bounds the memory the list holds (1 MiB).
+const answerBuffersKept = 4
+
+func getAnswerBuffer() *bufio.Writer {
+	select {
+	case bw := <-answerBuffers:
+		return bw
+	default:
+		return bufio.NewWriterSize(nil, spoolLimit)
+	}
+}
+
+func putAnswerBuffer(bw *bufio.Writer) {
+	bw.Reset(nil)
+	select {
+	case answerBuffers <- bw:
+	default:
+	}
+}
 
 func newMultistatus(w http.ResponseWriter, minimal bool) *multistatus {
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
@@ -364,7 +387,7 @@ func newMultistatus(w http.ResponseWriter, minimal bool) *multistatus {
 	}
 	out := &lazyStatus{w: w}
 	cw := &captureWriter{w: out}
-	bw := answerBuffers.Get().(*bufio.Writer)
+	bw := getAnswerBuffer()
 	bw.Reset(cw)
 	bw.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n<D:multistatus" + nsDecls + ">")
 	return &multistatus{w: bw, cw: cw, out: out, minimal: minimal}
@@ -456,7 +479,6 @@ func (m *multistatus) end() error {
 		m.out.w.Header().Set("Content-Length", strconv.Itoa(m.w.Buffered()))
 	}
 	err := m.w.Flush()
-	m.w.Reset(nil)
-	answerBuffers.Put(m.w)
+	putAnswerBuffer(m.w)
 	return err
 }
