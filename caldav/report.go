@@ -393,7 +393,7 @@ func (h *handler) multiget(w http.ResponseWriter, r *request, dc *db.DAVCalendar
 	if err != nil {
 		return err
 	}
-	var hrefs []string
+	hrefs := make([]string, 0, len(body.Children))
 	for _, c := range body.Children {
 		if c.is(dav("href")) {
 			hrefs = append(hrefs, strings.TrimSpace(c.Text))
@@ -409,7 +409,7 @@ func (h *handler) multiget(w http.ResponseWriter, r *request, dc *db.DAVCalendar
 	// its last segment read: the others are those of the request, which
 	// ServeHTTP parsed and checked already.
 	names := make([]string, 0, len(hrefs))
-	byName := map[string]string{}
+	byName := make(map[string]string, len(hrefs))
 	var bad []string
 	under := ""
 	if r.path.kind == resCalendar {
@@ -463,7 +463,7 @@ func (h *handler) multiget(w http.ResponseWriter, r *request, dc *db.DAVCalendar
 	withData := ow.needsData()
 	fill := cached && withData
 	var fresh []*cachedObject
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(toRead))
 	err = h.store.EachObjectByHref(ctx, calID, toRead, withData, func(o db.ObjectData) error {
 		seen[o.Href] = true
 		if fill {
