@@ -87,3 +87,90 @@ func TestWorkload(t *testing.T) {
 		t.Errorf("month: %d objects, %d occurrences", len(hrefs), inst)
 	}
 }
+
+// Answers are checked after the last timed request, every one of them, and
+// the first wrong one is reported.
+func TestMeasureChecksEveryAnswerAfterTiming(t *testing.T) {
+	tg := &target{c: &client{}, results: map[string]*result{}}
+	timedAll, checkedBeforeEnd, calls := false, false, 0
+	tg.measure("op", plan{reps: 5, budget: time.Minute}, true, func() (time.Duration, check, error) {
+		calls++
+		i := calls
+		if i == 5 {
+			timedAll = true
+		}
+		return time.Millisecond, func() string {
+			if !timedAll {
+				checkedBeforeEnd = true
+			}
+			if i == 2 || i == 4 {
+				return "wrong answer " + strings.Repeat("!", i)
+			}
+			return ""
+		}, nil
+	})
+	r := tg.results["op"]
+	if len(r.times) != 5 {
+		t.Fatalf("%d requests timed, want 5", len(r.times))
+	}
+	if checkedBeforeEnd {
+		t.Error("an answer was checked between two timed requests")
+	}
+	if r.wrong != "wrong answer !!" {
+		t.Errorf("reported %q, want the first wrong answer", r.wrong)
+	}
+}
+
+// readInto reads answers of known and unknown length into one buffer that
+// it keeps, growing it when an answer does not fit.
+func TestReadInto(t *testing.T) {
+	var buf []byte
+	for _, c := range []struct {
+		body  string
+		known bool
+	}{
+		{strings.Repeat("a", 100), true},
+		{strings.Repeat("b", 200<<10), false}, // beyond the first growth
+		{strings.Repeat("c", 10), false},
+		{"", true},
+		{strings.Repeat("d", 300<<10), true},
+	} {
+		size := int64(-1)
+		if c.known {
+			size = int64(len(c.body))
+		}
+		n, err := readInto(&buf, strings.NewReader(c.body), size)
+		if err != nil || string(buf[:n]) != c.body {
+			t.Fatalf("read %d bytes (%v), want the %d bytes sent", n, err, len(c.body))
+		}
+	}
+	if cap(buf) < 300<<10 {
+		t.Errorf("the buffer was not kept: capacity %d", cap(buf))
+	}
+}
+
+// Reads repeat beyond reps until minTime (at most maxReps times); writes
+// stop at reps; the budget stops both, never before 3 requests.
+func TestPlan(t *testing.T) {
+	p := plan{reps: 30, minTime: 2 * time.Second, budget: 20 * time.Second}
+	for _, c := range []struct {
+		i        int
+		elapsed  time.Duration
+		readOnly bool
+		want     bool
+	}{
+		{29, time.Millisecond, false, true},
+		{30, time.Millisecond, false, false},
+		{30, time.Millisecond, true, true},
+		{500, time.Second, true, true},
+		{500, 2 * time.Second, true, false},
+		{maxReps, time.Second, true, false},
+		{10, 21 * time.Second, false, false},
+		{2, time.Minute, true, true},
+		{3, time.Minute, true, false},
+	} {
+		if got := p.more(c.i, c.elapsed, c.readOnly); got != c.want {
+			t.Errorf("more(%d, %v, read-only %v) = %v, want %v", c.i, c.elapsed, c.readOnly, got, c.want)
+		}
+	}
+}

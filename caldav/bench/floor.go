@@ -66,9 +66,9 @@ func serveUntilStdinCloses(l net.Listener, h http.Handler) {
 	_ = srv.Close()
 }
 
-// measureFloor starts the floor server and times reps requests for a body
-// of each size (the median of each).
-func measureFloor(sizes []int, reps int) (map[int]time.Duration, error) {
+// measureFloor starts the floor server and times requests for a body of
+// each size as p says for the servers' reads (the median of each).
+func measureFloor(sizes []int, p plan) (map[int]time.Duration, error) {
 	largest := 0
 	for _, n := range sizes {
 		largest = max(largest, n)
@@ -82,7 +82,8 @@ func measureFloor(sizes []int, reps int) (map[int]time.Duration, error) {
 	out := map[int]time.Duration{}
 	for _, n := range sizes {
 		r := &result{}
-		for i := 0; i < reps; i++ {
+		start := time.Now()
+		for i := 0; p.more(i, time.Since(start), true); i++ {
 			rep, err := c.timed("GET", "/"+strconv.Itoa(n), nil, "")
 			if err != nil {
 				return nil, err

@@ -1,7 +1,7 @@
 // Command bench measures Bastide's CalDAV server against Radicale and
 // Xandikos (the Debian packages) on one realistic workload, in one run:
 //
-//	go run -tags sqlite_fts5 ./caldav/bench [-events 10000] [-reps 30] [-budget 20s]
+//	go run -tags sqlite_fts5 ./caldav/bench [-events 10000] [-reps 30] [-mintime 2s] [-budget 20s]
 //
 // It generates an association calendar (Europe/Paris, about 20% recurring
 // series with an EXDATE and a moved occurrence each), loads it into each
@@ -19,6 +19,11 @@
 // because uploading 10 000 objects over HTTP takes them tens of minutes.
 // Radicale builds its item cache on the first request: one untimed
 // PROPFIND and calendar-query warm every server up before measuring.
+//
+// Timing: each operation runs -reps times; those that write nothing go on
+// until -mintime has passed (at most 2000 times). Requests follow one
+// another; the answers are checked after them (see measure), and read into
+// a buffer the client keeps (see timed). The same for every server.
 package main
 
 import (
@@ -38,11 +43,14 @@ import (
 type config struct {
 	events  int
 	reps    int
+	minTime time.Duration
 	budget  time.Duration
 	seed    uint64
 	servers string
 	keep    bool
 }
+
+func (c config) plan() plan { return plan{reps: c.reps, budget: c.budget, minTime: c.minTime} }
 
 // report is what a run found, for the tests.
 type report struct {
@@ -65,6 +73,7 @@ func main() {
 	var cfg config
 	flag.IntVar(&cfg.events, "events", 10000, "number of calendar objects in the workload")
 	flag.IntVar(&cfg.reps, "reps", 30, "repetitions of each operation (at least 3, fewer when -budget runs out)")
+	flag.DurationVar(&cfg.minTime, "mintime", 2*time.Second, "operations that write nothing repeat beyond -reps until they have run this long (at most 2000 times)")
 	flag.DurationVar(&cfg.budget, "budget", 20*time.Second, "time budget of each operation on each server")
 	flag.Uint64Var(&cfg.seed, "seed", 47, "random seed of the workload")
 	flag.StringVar(&cfg.servers, "servers", "bastide,radicale,xandikos", "servers to measure")
@@ -157,7 +166,7 @@ func run(cfg config, out io.Writer) (*report, error) {
 		_, _, _ = t.opPropfind()
 		_, _, _ = t.opQuery()
 		fmt.Fprintf(out, "%s: loaded and warmed up in %s\n", s.name, time.Since(t0).Round(time.Millisecond))
-		t.run(cfg.reps, cfg.budget)
+		t.run(cfg.plan())
 		if peak, err := s.peakRSS(); err == nil {
 			rep.peak[s.name] = peak
 		}
@@ -183,7 +192,7 @@ func run(cfg config, out io.Writer) (*report, error) {
 					sizes = append(sizes, r.bytes)
 				}
 			}
-			floor, err := measureFloor(sizes, max(cfg.reps, 30))
+			floor, err := measureFloor(sizes, cfg.plan())
 			if err != nil {
 				return nil, fmt.Errorf("loopback floor: %w", err)
 			}
