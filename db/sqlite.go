@@ -81,6 +81,7 @@ var migrationFS embed.FS
 type Store struct {
 	w    *sql.DB
 	r    *sql.DB
+	v    *sql.DB // one connection that only reads the data version
 	path string
 }
 
@@ -136,12 +137,41 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &Store{w: w, r: r, path: path}, nil
+	v, err := sql.Open("sqlite3", u+"?"+versionOptions)
+	if err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("db: open %s: %w", path, err)
+	}
+	v.SetMaxOpenConns(1)
+	v.SetMaxIdleConns(1)
+	v.SetConnMaxLifetime(0)
+	return &Store{w: w, r: r, v: v, path: path}, nil
+}
+
+// versionOptions: the data-version connection reads no table, so it keeps
+// almost no pages.
+const versionOptions = "_busy_timeout=10000&_query_only=1&_stmt_cache_size=4&_cache_size=-64"
+
+// DataVersion returns a number that changes whenever a transaction that
+// wrote anything has committed since the last call, by this store or any
+// other process on the same file (SQLite's PRAGMA data_version, read on a
+// connection that never writes, so that every write counts as another
+// connection's). Equal numbers mean nothing changed in between: a cache
+// of anything read from the store may be trusted while the number stays.
+func (s *Store) DataVersion(ctx context.Context) (int64, error) {
+	var n int64
+	// Not cancellable: the pragma returns at once, and a cancellable
+	// context costs the driver a watcher for each query.
+	if err := s.v.QueryRowContext(context.WithoutCancel(ctx), "PRAGMA data_version").Scan(&n); err != nil {
+		return 0, fmt.Errorf("db: data version: %w", err)
+	}
+	return n, nil
 }
 
 // Close closes every connection.
 func (s *Store) Close() error {
-	return errors.Join(s.r.Close(), s.w.Close())
+	return errors.Join(s.v.Close(), s.r.Close(), s.w.Close())
 }
 
 func checkFTS5(ctx context.Context, w *sql.DB) error {

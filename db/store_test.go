@@ -319,3 +319,49 @@ func TestBulkWritesRestoreCache(t *testing.T) {
 		t.Fatalf("writer cache_size %d, want -8000 after the bulk writes", got)
 	}
 }
+
+// DataVersion moves with every committed write, this store's or another
+// process's on the same file, and stays while nothing is written.
+func TestDataVersion(t *testing.T) {
+	ctx := context.Background()
+	s := dbtest.New(t)
+	version := func() int64 {
+		t.Helper()
+		v, err := s.DataVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	v0 := version()
+	if _, err := s.ResolveDAVCalendar(ctx, 1, "nobody", "none"); !errors.Is(err, db.ErrNotFound) {
+		t.Fatalf("read: %v", err)
+	}
+	if v := version(); v != v0 {
+		t.Fatalf("a read moved the version from %d to %d", v0, v)
+	}
+	u := dbtest.User(t, s, "marie")
+	v1 := version()
+	if v1 == v0 {
+		t.Fatal("this store's write left the version unchanged")
+	}
+	other, err := db.Open(ctx, s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	a, _ := dbtest.Association(t, other, "amap-agen")
+	if v := version(); v == v1 {
+		t.Fatal("another store's write left the version unchanged")
+	}
+	v2 := version()
+	if err := other.SetMembership(ctx, &model.Membership{UserID: u.ID, AssociationID: a.ID, Role: model.RoleViewer}); err != nil {
+		t.Fatal(err)
+	}
+	if v := version(); v == v2 {
+		t.Fatal("a membership written by another store left the version unchanged")
+	}
+	if v, w := version(), version(); v != w {
+		t.Fatalf("the version moved without a write: %d then %d", v, w)
+	}
+}
