@@ -117,6 +117,7 @@ type handler struct {
 	auth     *authenticator
 	listings *listingCache
 	objects  *objectCache
+	resolved *resolutionCache
 }
 
 // NewHandler returns the CalDAV server: mount it at Options.Prefix + "/"
@@ -130,6 +131,7 @@ func NewHandler(store *db.Store, logger *slog.Logger, opts Options) http.Handler
 	h.auth = newAuthenticator(store, opts)
 	h.listings = newListingCache(opts.ListingCache)
 	h.objects = newObjectCache(opts.ObjectCache)
+	h.resolved = newResolutionCache()
 	return h
 }
 
@@ -352,7 +354,7 @@ func (h *handler) resolveCalendarOf(ctx context.Context, u *model.User, p davPat
 	if p.user != u.Username {
 		return nil, errNotFound
 	}
-	dc, err := h.store.ResolveDAVCalendar(ctx, u.ID, p.assoc, p.slug)
+	dc, err := h.resolved.resolve(ctx, h.store, u.ID, p.assoc, p.slug)
 	if errors.Is(err, db.ErrNotFound) {
 		return nil, errNotFound
 	}

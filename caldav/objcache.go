@@ -182,6 +182,20 @@ func (oc *objectCache) get(calID, at int64, names []string) []*cachedObject {
 	return found
 }
 
+// getOne is get for one name.
+func (oc *objectCache) getOne(calID, at int64, name string) *cachedObject {
+	if oc == nil {
+		return nil
+	}
+	oc.mu.Lock()
+	defer oc.mu.Unlock()
+	part := oc.cals[calID]
+	if part == nil || part.seq < at {
+		return nil
+	}
+	return part.objs[name]
+}
+
 // fill adds objects read from the store after sync returned at, if the part
 // is still at that sequence.
 func (oc *objectCache) fill(calID, at int64, objs []*cachedObject) {

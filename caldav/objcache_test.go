@@ -71,22 +71,29 @@ func (e *env) storedObject(name string) (etag, data string, ok bool) {
 	return etag, data, ok
 }
 
-// checkAgainstStore asserts that a multiget gives exactly what the store
-// holds, for every name.
+// checkAgainstStore asserts that a multiget and a GET give exactly what
+// the store holds, for every name.
 func (e *env) checkAgainstStore(what string, names ...string) {
 	e.t.Helper()
 	got := e.multigetOf(names...)
 	for _, n := range names {
 		etag, data, ok := e.storedObject(n)
 		g := got[n]
+		r := e.do("alice", "GET", amisMain+n, "")
 		if !ok {
 			if !strings.Contains(g.status, "404") {
 				e.t.Fatalf("%s: %s is gone from the store but the multiget gave %+v", what, n, g)
+			}
+			if r.code != 404 {
+				e.t.Fatalf("%s: %s is gone from the store but GET answered %d", what, n, r.code)
 			}
 			continue
 		}
 		if g.etag != etag || g.data != data {
 			e.t.Fatalf("%s: %s: multiget gave ETag %s and\n%s\nthe store holds %s and\n%s", what, n, g.etag, g.data, etag, data)
+		}
+		if r.code != 200 || r.header.Get("ETag") != etag || r.body != data {
+			e.t.Fatalf("%s: %s: GET gave %d, ETag %s and\n%s\nthe store holds %s and\n%s", what, n, r.code, r.header.Get("ETag"), r.body, etag, data)
 		}
 	}
 }
@@ -315,6 +322,26 @@ func TestObjectCacheSameBytes(t *testing.T) {
 				r := e.do("alice", "REPORT", amisMain, body, "Depth", "1").must(t, 207, "multiget "+props)
 				answers[mode] = append(answers[mode], r.body)
 			}
+		}
+		// GET and HEAD, whole and conditional, from the cache when on
+		// (written through by the PUT, then read back).
+		for _, h := range hrefs {
+			for _, m := range []string{"GET", "HEAD"} {
+				r := e.do("alice", m, h, "")
+				etag := r.header.Get("ETag")
+				cond := e.do("alice", m, h, "", "If-None-Match", etag)
+				answers[mode+" get"] = append(answers[mode+" get"], fmt.Sprintf("%s %s: %d %q %q %q %q %q; If-None-Match: %d",
+					m, h, r.code, etag, r.header.Get("Last-Modified"), r.header.Get("Content-Type"), r.header.Get("Content-Length"),
+					r.body, cond.code))
+			}
+		}
+	}
+	if c, n := answers["cache get"], answers["nocache get"]; len(c) != len(names)*2 || strings.Join(c, "\n") != strings.Join(n, "\n") {
+		t.Fatalf("GET answers differ:\nwith the cache:\n%s\nwithout:\n%s", strings.Join(c, "\n"), strings.Join(n, "\n"))
+	}
+	for _, a := range answers["cache get"] {
+		if !strings.Contains(a, ": 200 ") || !strings.Contains(a, "If-None-Match: 304") {
+			t.Fatalf("GET answer: %s", a)
 		}
 	}
 	if len(answers["cache"]) != len(answers["nocache"]) {

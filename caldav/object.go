@@ -52,35 +52,79 @@ func (h *handler) get(w http.ResponseWriter, r *request) error {
 		}
 		return &httpError{code: http.StatusMethodNotAllowed, msg: "collections have no content to GET; use PROPFIND or REPORT"}
 	}
-	// One query reaches the calendar and reads the object: a calendar out
-	// of reach and a missing object give the same 404.
-	e, err := h.store.GetDAVObject(r.Context(), r.user.ID, r.path.assoc, r.path.slug, r.path.object)
-	if errors.Is(err, db.ErrNotFound) {
-		return errNotFound
-	}
+	head, data, err := h.readObject(r)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("ETag", e.ETag)
-	w.Header().Set("Last-Modified", e.Updated.UTC().Format(http.TimeFormat))
+	w.Header().Set("ETag", head.ETag)
+	w.Header().Set("Last-Modified", head.Updated.UTC().Format(http.TimeFormat))
 	if v := r.Header.Get("If-None-Match"); v != "" {
-		if tags, any := parseETags(v); any || contains(tags, e.ETag) {
+		if tags, any := parseETags(v); any || contains(tags, head.ETag) {
 			w.WriteHeader(http.StatusNotModified)
 			return nil
 		}
 	}
 	if v := r.Header.Get("If-Match"); v != "" {
-		if tags, any := parseETags(v); !any && !contains(tags, e.ETag) {
+		if tags, any := parseETags(v); !any && !contains(tags, head.ETag) {
 			return &httpError{code: http.StatusPreconditionFailed, msg: "the object has changed (ETag mismatch)"}
 		}
 	}
-	w.Header().Set("Content-Type", "text/calendar; charset=utf-8; component="+e.Component)
-	w.Header().Set("Content-Length", itoa(len(e.Data)))
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8; component="+head.Component)
+	w.Header().Set("Content-Length", itoa(len(data)))
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
-		io.WriteString(w, e.Data)
+		w.Write(data)
 	}
 	return nil
+}
+
+// readObject returns the object of a GET or HEAD. With the object cache,
+// the calendar is resolved as for any request and the object comes from
+// the cache (brought up to the calendar's sequence) or, failing that, from
+// that very calendar, then goes into the cache. Without it, one query both
+// reaches the calendar and reads the object. A calendar out of reach and a
+// missing object give the same 404.
+func (h *handler) readObject(r *request) (db.ObjectHead, []byte, error) {
+	ctx := r.Context()
+	if h.objects == nil {
+		e, err := h.store.GetDAVObject(ctx, r.user.ID, r.path.assoc, r.path.slug, r.path.object)
+		if errors.Is(err, db.ErrNotFound) {
+			return db.ObjectHead{}, nil, errNotFound
+		}
+		if err != nil {
+			return db.ObjectHead{}, nil, err
+		}
+		return e.ObjectHead, []byte(e.Data), nil
+	}
+	dc, err := h.resolveCalendar(r)
+	if err != nil {
+		return db.ObjectHead{}, nil, err
+	}
+	calID := dc.Calendar.ID
+	at, cached := h.objects.sync(ctx, h.store, dc.Calendar)
+	if cached {
+		if o := h.objects.getOne(calID, at, r.path.object); o != nil {
+			if data, ok := xmlUnescape(o.esc, int(o.head.Size)); ok {
+				return o.head, data, nil
+			}
+		}
+	}
+	var found *db.ObjectData
+	err = h.store.EachObjectByHref(ctx, calID, []string{r.path.object}, true, func(o db.ObjectData) error {
+		found = &o
+		return nil
+	})
+	if err != nil {
+		return db.ObjectHead{}, nil, err
+	}
+	if found == nil {
+		return db.ObjectHead{}, nil, errNotFound
+	}
+	if cached {
+		// As a multiget's reads: kept only if the part did not move.
+		h.objects.fill(calID, at, []*cachedObject{newCachedObject(found.ObjectHead, found.Data)})
+	}
+	return found.ObjectHead, []byte(found.Data), nil
 }
 
 // icalError maps an intake failure to its CalDAV precondition.

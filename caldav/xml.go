@@ -279,6 +279,44 @@ func xmlText(w io.StringWriter, s string) {
 	}
 }
 
+// xmlUnescape undoes xmlText: esc must be its output, size the length of
+// the original. ok is false for anything else (an escape xmlText does not
+// write, or another length), which callers then read from the store.
+func xmlUnescape(esc string, size int) (out []byte, ok bool) {
+	out = make([]byte, 0, size)
+	for len(esc) > 0 {
+		i := strings.IndexByte(esc, '&')
+		if i < 0 {
+			out = append(out, esc...)
+			break
+		}
+		out = append(out, esc[:i]...)
+		esc = esc[i:]
+		j := strings.IndexByte(esc, ';')
+		if j < 0 {
+			return nil, false
+		}
+		c, known := xmlUnescapes[esc[:j+1]]
+		if !known {
+			return nil, false
+		}
+		out = append(out, c)
+		esc = esc[j+1:]
+	}
+	return out, len(out) == size
+}
+
+// xmlUnescapes maps each escape of xmlEscapes back to its byte.
+var xmlUnescapes = func() map[string]byte {
+	m := map[string]byte{}
+	for i, e := range xmlEscapes {
+		if e != "" {
+			m[e] = byte(i)
+		}
+	}
+	return m
+}()
+
 func escapeXML(s string) string {
 	var sb strings.Builder
 	xmlText(&sb, s)

@@ -108,3 +108,24 @@ func TestAnswerBuffersSurviveGC(t *testing.T) {
 		t.Fatalf("the list holds %d buffers, room for %d", n, answerBuffersKept)
 	}
 }
+
+// xmlUnescape gives back exactly what xmlText escaped, and refuses what
+// xmlText never writes (the GET path then reads the store instead).
+func TestXMLUnescape(t *testing.T) {
+	for _, s := range []string{"", "plain", "BEGIN:VCALENDAR\r\nSUMMARY:R&D <salle> \"2\"\r\nEND:VCALENDAR\r\n", "&&&;;;", "é\r\r\n<"} {
+		got, ok := xmlUnescape(escapeXML(s), len(s))
+		if !ok || string(got) != s {
+			t.Errorf("round trip of %q gave %q (%v)", s, got, ok)
+		}
+	}
+	for _, c := range []struct {
+		esc  string
+		size int
+	}{
+		{"a&apos;b", 3}, {"a&lt", 2}, {"a&#10;", 2}, {"abc", 2}, {"abc", 4},
+	} {
+		if got, ok := xmlUnescape(c.esc, c.size); ok {
+			t.Errorf("xmlUnescape(%q, %d) accepted, gave %q", c.esc, c.size, got)
+		}
+	}
+}
