@@ -170,14 +170,10 @@ func (oc *objectCache) get(calID, at int64, names []string) []*cachedObject {
 	}
 	oc.mu.Lock()
 	defer oc.mu.Unlock()
-	part := oc.cals[calID]
-	if part == nil || part.seq < at {
-		return found // dropped since sync
-	}
-	// At at, or further on after a write of this process: either way no
-	// older than the calendar the request resolved.
-	for i, n := range names {
-		found[i] = part.objs[n]
+	if part := oc.partAt(calID, at); part != nil {
+		for i, n := range names {
+			found[i] = part.objs[n]
+		}
 	}
 	return found
 }
@@ -189,11 +185,22 @@ func (oc *objectCache) getOne(calID, at int64, name string) *cachedObject {
 	}
 	oc.mu.Lock()
 	defer oc.mu.Unlock()
+	if part := oc.partAt(calID, at); part != nil {
+		return part.objs[name]
+	}
+	return nil
+}
+
+// partAt returns the part of a calendar if it is at sequence at or
+// further on (after a write of this process: either way no older than the
+// calendar the request resolved); nil when it was dropped since sync.
+// oc.mu is held.
+func (oc *objectCache) partAt(calID, at int64) *calObjects {
 	part := oc.cals[calID]
 	if part == nil || part.seq < at {
 		return nil
 	}
-	return part.objs[name]
+	return part
 }
 
 // fill adds objects read from the store after sync returned at, if the part

@@ -268,11 +268,7 @@ func (t *target) opPropfind() (time.Duration, check, error) {
 		return 0, nil, err
 	}
 	want := t.members() // the members at the time of the request
-	return rep.elapsed, func() string {
-		ms, err := parseMultistatus(rep)
-		if err != nil {
-			return err.Error()
-		}
+	return rep.elapsed, checkMultistatus(rep, func(ms *multistatus) string {
 		var got []string
 		for _, r := range ms.Responses {
 			if strings.TrimSuffix(hrefPath(r.Href), "/") == strings.TrimSuffix(t.calPath, "/") {
@@ -284,7 +280,7 @@ func (t *target) opPropfind() (time.Duration, check, error) {
 			got = append(got, base(r.Href))
 		}
 		return compareSets("PROPFIND Depth 1 members", got, want)
-	}, nil
+	}), nil
 }
 
 func (t *target) opQuery() (time.Duration, check, error) {
@@ -296,11 +292,7 @@ func (t *target) opQuery() (time.Duration, check, error) {
 	// The expected answer is computed with the first check, once:
 	// queries write nothing, so the objects are still those the requests
 	// saw.
-	return rep.elapsed, func() string {
-		ms, err := parseMultistatus(rep)
-		if err != nil {
-			return err.Error()
-		}
+	return rep.elapsed, checkMultistatus(rep, func(ms *multistatus) string {
 		var got []string
 		for _, r := range ms.Responses {
 			got = append(got, base(r.Href))
@@ -309,7 +301,7 @@ func (t *target) opQuery() (time.Duration, check, error) {
 			t.monthWant, _ = t.w.expectedMonth(t.objectList())
 		}
 		return compareSets("calendar-query hrefs", got, t.monthWant)
-	}, nil
+	}), nil
 }
 
 func (t *target) opMultiget() (time.Duration, check, error) {
@@ -322,11 +314,7 @@ func (t *target) opMultiget() (time.Duration, check, error) {
 	for _, h := range hrefs {
 		uids[h] = t.objects[h].uid
 	}
-	return rep.elapsed, func() string {
-		ms, err := parseMultistatus(rep)
-		if err != nil {
-			return err.Error()
-		}
+	return rep.elapsed, checkMultistatus(rep, func(ms *multistatus) string {
 		var got []string
 		for _, r := range ms.Responses {
 			ps := r.ok()
@@ -338,7 +326,19 @@ func (t *target) opMultiget() (time.Duration, check, error) {
 		}
 		slices.Sort(hrefs)
 		return compareSets("multiget hrefs", got, hrefs)
-	}, nil
+	}), nil
+}
+
+// checkMultistatus is the check of a 207 answer: it reads the answer, then
+// judges it with judge.
+func checkMultistatus(rep *reply, judge func(*multistatus) string) check {
+	return func() string {
+		ms, err := parseMultistatus(rep)
+		if err != nil {
+			return err.Error()
+		}
+		return judge(ms)
+	}
 }
 
 // runSync takes a sync token, then for every repetition makes 10 changes
