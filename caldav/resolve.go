@@ -12,8 +12,9 @@ import (
 // calendar or an object needs), each with the store's data version it was
 // read at. An entry serves only while that version holds, that is while
 // nothing at all was written to the store, by this process or another
-// (db.Store.DataVersion): a membership removed, a calendar renamed or
-// written to (its sequence moves) is seen at the next request. Calendars
+// (db.Store.DataVersion): a membership removed or changed, a calendar
+// deleted or written to (its sequence moves) is seen at the next request.
+// Calendars
 // not found are not kept, so probing names cannot fill it.
 type resolutionCache struct {
 	mu sync.Mutex

@@ -95,8 +95,8 @@ func (s *Store) PutEvent(ctx context.Context, p Put) (PutResult, error) {
 func (s *Store) PutEvents(ctx context.Context, puts []Put) ([]PutResult, error) {
 	out := make([]PutResult, len(puts))
 	err := s.Tx(ctx, func(stx *sql.Tx) error {
-		// One statement cache for the whole batch: SQLite compiles each
-		// query once instead of once per event.
+		// One transaction for the whole batch; each query comes from the
+		// driver's statement cache, compiled once per connection.
 		tx := newTxq(stx)
 		tx.deferInstances, tx.pending = true, map[int64][]model.Instance{}
 		for i, p := range puts {
