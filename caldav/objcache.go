@@ -47,7 +47,6 @@ type calObjects struct {
 type cachedObject struct {
 	head db.ObjectHead
 	esc  string
-	seg  string // the href escaped as a path segment
 	// tail is the end of this object's multiget response when getetag
 	// and calendar-data are asked, in that order (what the apps ask),
 	// from the escaped segment on; esc is a part of it, not a copy.
@@ -65,7 +64,7 @@ const (
 const objectOverhead = 160
 
 func (o *cachedObject) cost() int {
-	return objectOverhead + len(o.tail) + len(o.head.Href) + len(o.seg) + len(o.head.ETag)
+	return objectOverhead + len(o.tail) + len(o.head.Href) + len(o.head.ETag)
 }
 
 func newObjectCache(max int) *objectCache {
@@ -293,8 +292,7 @@ func newCachedObject(h db.ObjectHead, data string) *cachedObject {
 			n += len(xmlEscapes[data[i]]) - 1
 		}
 	}
-	seg := escapeSegment(h.Href)
-	segEsc, etagEsc := escapeXML(seg), escapeXML(h.ETag)
+	segEsc, etagEsc := escapeXML(escapeSegment(h.Href)), escapeXML(h.ETag)
 	var sb strings.Builder
 	sb.Grow(len(segEsc) + len(tailETag) + len(etagEsc) + len(tailData) + n + len(tailEnd))
 	sb.WriteString(segEsc)
@@ -307,5 +305,5 @@ func newCachedObject(h db.ObjectHead, data string) *cachedObject {
 	sb.WriteString(tailEnd)
 	tail := sb.String()
 	h.Size = int64(len(data))
-	return &cachedObject{head: h, esc: tail[from:to], seg: seg, tail: tail}
+	return &cachedObject{head: h, esc: tail[from:to], tail: tail}
 }

@@ -192,7 +192,7 @@ func (ow *objectWriter) writeCached(o *cachedObject) {
 	}
 	ow.head = o.head
 	ow.res.obj = &ow.head
-	ow.res.href = ow.base + o.seg
+	ow.res.href = ow.base + escapeSegment(o.head.Href)
 	ow.cached = o
 	ow.h.writeObjectProps(ow.ms, ow.r, &ow.res, ow.pf.names, ow.cachedData)
 }
@@ -411,6 +411,12 @@ func (h *handler) multiget(w http.ResponseWriter, r *request, dc *db.DAVCalendar
 	names := make([]string, 0, len(hrefs))
 	byName := make(map[string]string, len(hrefs))
 	var bad []string
+	add := func(name, href string) {
+		if _, dup := byName[name]; !dup {
+			names = append(names, name)
+		}
+		byName[name] = href
+	}
 	under := ""
 	if r.path.kind == resCalendar {
 		under = strings.TrimSuffix(r.URL.EscapedPath(), "/") + "/"
@@ -419,10 +425,7 @@ func (h *handler) multiget(w http.ResponseWriter, r *request, dc *db.DAVCalendar
 		p, ok := hrefPath(href)
 		if rest, found := strings.CutPrefix(p, under); ok && under != "" && found && rest != "" && !strings.Contains(rest, "/") {
 			if name, ok := cleanSegment(rest); ok {
-				if _, dup := byName[name]; !dup {
-					names = append(names, name)
-				}
-				byName[name] = href
+				add(name, href)
 				continue
 			}
 		}
@@ -434,10 +437,7 @@ func (h *handler) multiget(w http.ResponseWriter, r *request, dc *db.DAVCalendar
 			bad = append(bad, href)
 			continue
 		}
-		if _, dup := byName[dp.object]; !dup {
-			names = append(names, dp.object)
-		}
-		byName[dp.object] = href
+		add(dp.object, href)
 	}
 	loc := h.calLocation(dc, body)
 	ow := h.newObjectWriter(w, r, dc, pf, cd, loc)

@@ -222,6 +222,19 @@ func splitName(raw string) (prefix, local string, ok bool) {
 	return raw[:i], raw[i+1:], true
 }
 
+// qualifiedName reads a name and cuts it at its colon; a name with more
+// than one goes to encoding/xml.
+func (p *fastParser) qualifiedName() (raw, prefix, local string, err error) {
+	if raw, err = p.name(); err != nil {
+		return "", "", "", err
+	}
+	prefix, local, ok := splitName(raw)
+	if !ok {
+		return "", "", "", errFallback
+	}
+	return raw, prefix, local, nil
+}
+
 func (p *fastParser) skipSpace() {
 	for p.i < len(p.b) && isSpace(p.b[p.i]) {
 		p.i++
@@ -239,13 +252,9 @@ func (p *fastParser) lookup(prefix string) (string, bool) {
 
 func (p *fastParser) startTag() error {
 	p.i++ // <
-	raw, err := p.name()
+	raw, prefix, local, err := p.qualifiedName()
 	if err != nil {
 		return err
-	}
-	prefix, local, ok := splitName(raw)
-	if !ok {
-		return errFallback
 	}
 	p.count++
 	if p.count > p.maxNodes {
@@ -275,13 +284,9 @@ func (p *fastParser) startTag() error {
 			empty = true
 			break
 		}
-		araw, err := p.name()
+		_, apfx, alocal, err := p.qualifiedName()
 		if err != nil {
 			return err
-		}
-		apfx, alocal, ok := splitName(araw)
-		if !ok {
-			return errFallback
 		}
 		p.skipSpace()
 		if p.i >= len(p.b) || p.b[p.i] != '=' {
