@@ -64,6 +64,14 @@ func serve(ctx context.Context, app *App, cfg *Config) error {
 		debug.SetMemoryLimit(int64(cfg.MemoryLimitMiB) << 20)
 	}
 
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	lock, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
 	store, err := app.OpenStore(ctx, false)
 	if err != nil {
 		return err
@@ -83,6 +91,10 @@ func serve(ctx context.Context, app *App, cfg *Config) error {
 	}
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = deriveBaseURL(ln.Addr().String())
+	}
+	if _, err := instanceBaseURL(ctx, store, cfg.BaseURL, true); err != nil {
+		ln.Close()
+		return err
 	}
 
 	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
