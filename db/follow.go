@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -13,26 +14,36 @@ type Follow struct {
 	// Object is the followed actor's ActivityPub id.
 	Object string
 	// FollowID is the id of the Follow activity we sent.
-	FollowID    string
-	State       string
-	Trusted     bool
-	CalendarID  int64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	FollowID   string
+	State      string
+	Trusted    bool
+	CalendarID int64
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	// RefreshedAt is when the source was last polled, or is due again
+	// minus the interval after a failure (the refresher's clock).
 	RefreshedAt time.Time
+	// LastSuccess is when the source was last read without error;
+	// LastError and LastErrorAt say what went wrong since, if anything.
+	LastSuccess time.Time
+	LastError   string
+	LastErrorAt time.Time
 }
 
-const followCols = `id, object, follow_id, state, trusted, calendar_id, created_at, updated_at, refreshed_at`
+const followCols = `id, object, follow_id, state, trusted, calendar_id, created_at, updated_at, refreshed_at,
+	last_success_at, last_error, last_error_at`
 
 func scanFollow(row interface{ Scan(...any) error }) (*Follow, error) {
 	var f Follow
 	var trusted int
-	var c, u, r string
-	if err := row.Scan(&f.ID, &f.Object, &f.FollowID, &f.State, &trusted, &f.CalendarID, &c, &u, &r); err != nil {
+	var c, u, r, ok, errAt string
+	if err := row.Scan(&f.ID, &f.Object, &f.FollowID, &f.State, &trusted, &f.CalendarID, &c, &u, &r,
+		&ok, &f.LastError, &errAt); err != nil {
 		return nil, mapErr(err)
 	}
 	f.Trusted = trusted == 1
 	f.CreatedAt, f.UpdatedAt, f.RefreshedAt = parseTime(c), parseTime(u), parseTime(r)
+	f.LastSuccess, f.LastErrorAt = parseTime(ok), parseTime(errAt)
 	return &f, nil
 }
 
@@ -79,11 +90,30 @@ func (s *Store) SetFollowState(ctx context.Context, id int64, state string) erro
 	return affectedOne(res, fmt.Sprintf("db: set follow %d state", id))
 }
 
-// MarkFollowRefreshed records that the source was polled at t.
+// MarkFollowRefreshed records that the source was read without error at t.
 func (s *Store) MarkFollowRefreshed(ctx context.Context, id int64, t time.Time) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE follows SET refreshed_at = ? WHERE id = +?`, fmtTime(t), id)
+	_, err := s.w.ExecContext(ctx, `UPDATE follows SET refreshed_at = ?, last_success_at = ?, last_error = '', last_error_at = ''
+		WHERE id = +?`, fmtTime(t), fmtTime(t), id)
 	if err != nil {
 		return fmt.Errorf("db: mark follow refreshed: %w", err)
+	}
+	return nil
+}
+
+// maxFollowError bounds the error text kept for a source.
+const maxFollowError = 500
+
+// MarkFollowFailed records that reading the source failed at t with
+// message, and sets its refresh clock to clock (when it is due again,
+// minus the interval).
+func (s *Store) MarkFollowFailed(ctx context.Context, id int64, t, clock time.Time, message string) error {
+	if len(message) > maxFollowError {
+		message = strings.ToValidUTF8(message[:maxFollowError], "") + "…"
+	}
+	_, err := s.w.ExecContext(ctx, `UPDATE follows SET refreshed_at = ?, last_error = ?, last_error_at = ? WHERE id = +?`,
+		fmtTime(clock), message, fmtTime(t), id)
+	if err != nil {
+		return fmt.Errorf("db: mark follow failed: %w", err)
 	}
 	return nil
 }

@@ -18,7 +18,7 @@ import (
 )
 
 // metaPublisherSeq is the publisher's cursor in the change log.
-const metaPublisherSeq = "federation.publisher_seq"
+const metaPublisherSeq = db.MetaPublisherSeq
 
 // eventSource is an event with what its ActivityPub object is made of.
 type eventSource struct {

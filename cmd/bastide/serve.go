@@ -106,7 +106,7 @@ func serve(ctx context.Context, app *App, cfg *Config) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           observe(log.With("component", "http"), h.root),
+		Handler:           observe(log.With("component", "http"), h.metrics, h.root),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,

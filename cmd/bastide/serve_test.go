@@ -337,7 +337,7 @@ func TestObserveMiddleware(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := observe(log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := observe(log, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		log.InfoContext(r.Context(), "inside")
 		if r.URL.Path == "/boom" {
 			panic("boom")

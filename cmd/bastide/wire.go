@@ -23,6 +23,8 @@ type worker struct {
 type handlers struct {
 	root    http.Handler
 	workers []worker
+	// metrics counts the requests that observe sees.
+	metrics *httpMetrics
 }
 
 // buildHandler wires the packages into one root ServeMux (STYLE.md §2.6):
@@ -44,7 +46,11 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 	davH := caldav.NewHandler(store, log.With("component", "caldav"), caldav.Options{Prefix: "/dav"})
 	webH := web.New(store, log.With("component", "web"), web.Options{BaseURL: cfg.BaseURL})
 
+	o := newOps(store, log.With("component", "ops"), cfg.MetricsToken)
+
 	mux := http.NewServeMux()
+	mux.Handle("/readyz", o.ready())
+	mux.Handle("/metrics", o.metrics())
 	mux.Handle("/dav/", davH)
 	mux.Handle("/dav", davH)
 	mux.Handle("/.well-known/caldav", davH)
@@ -59,6 +65,7 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 	return &handlers{
 		root:    mux,
 		workers: []worker{{name: "federation", run: fed.Run}},
+		metrics: o.http,
 	}, nil
 }
 
