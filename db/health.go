@@ -53,7 +53,7 @@ func (s *Store) Health(ctx context.Context, at time.Time) (*Health, error) {
 	}
 	defer tx.Rollback()
 	var cursor string
-	switch err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, MetaPublisherSeq).Scan(&cursor); {
+	switch err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = +?`, MetaPublisherSeq).Scan(&cursor); {
 	case err == nil:
 		h.PublisherSeq, _ = strconv.ParseInt(cursor, 10, 64)
 	case !errors.Is(mapErr(err), ErrNotFound):
@@ -61,7 +61,7 @@ func (s *Store) Health(ctx context.Context, at time.Time) (*Health, error) {
 	}
 	var oldest string
 	if err := tx.QueryRowContext(ctx, `SELECT ifnull(max(seq), 0),
-		ifnull((SELECT at FROM changes WHERE seq > ? ORDER BY seq LIMIT 1), '') FROM changes`, h.PublisherSeq).
+		ifnull((SELECT at FROM changes WHERE seq > +? ORDER BY seq LIMIT 1), '') FROM changes`, h.PublisherSeq).
 		Scan(&h.LastSeq, &oldest); err != nil {
 		return nil, fmt.Errorf("db: health: changes: %w", err)
 	}
@@ -89,7 +89,7 @@ func (s *Store) Health(ctx context.Context, at time.Time) (*Health, error) {
 	}
 
 	var due string
-	if err := tx.QueryRowContext(ctx, `SELECT count(*), ifnull(min(CASE WHEN next_at <= ? THEN received_at END), '')
+	if err := tx.QueryRowContext(ctx, `SELECT count(*), ifnull(min(CASE WHEN next_at <= +? THEN received_at END), '')
 		FROM inbox_queue`, fmtMilli(at)).Scan(&h.InboxQueue, &due); err != nil {
 		return nil, fmt.Errorf("db: health: inbox: %w", err)
 	}
