@@ -45,13 +45,19 @@ type PutResult struct {
 }
 
 // UIDConflictError says that the UID is already used by another object of
-// the calendar. It matches ErrConflict.
+// the calendar, or that the write would replace the object at Href, whose
+// UID is another. It matches ErrConflict.
 type UIDConflictError struct {
 	UID  string
 	Href string
+	// Overwrite is true when Href is the object the write would replace.
+	Overwrite bool
 }
 
 func (e *UIDConflictError) Error() string {
+	if e.Overwrite {
+		return fmt.Sprintf("db: %s holds another UID than %q", e.Href, e.UID)
+	}
 	return fmt.Sprintf("db: UID %q is already used by %s in this calendar", e.UID, e.Href)
 }
 
@@ -197,6 +203,10 @@ func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
 	}
 	if p.ByUID {
 		// cur was looked up by this UID already.
+	} else if cur != nil && cur.uid != e.UID {
+		// RFC 4791 §5.3.2.1: an object is never overwritten by one with
+		// another UID.
+		return PutResult{}, &UIDConflictError{UID: e.UID, Href: cur.href, Overwrite: true}
 	} else if other, err := head(ctx, tx, "calendar_id = +? AND uid = +?", e.CalendarID, e.UID); err == nil {
 		if cur == nil || other.id != cur.id {
 			return PutResult{}, &UIDConflictError{UID: e.UID, Href: other.href}
