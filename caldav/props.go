@@ -332,10 +332,14 @@ func privileges(role model.Role) string {
 	return s
 }
 
-const reportSet = "<D:supported-report><D:report><C:calendar-query/></D:report></D:supported-report>" +
-	"<D:supported-report><D:report><C:calendar-multiget/></D:report></D:supported-report>" +
-	"<D:supported-report><D:report><C:free-busy-query/></D:report></D:supported-report>" +
-	"<D:supported-report><D:report><D:sync-collection/></D:report></D:supported-report>"
+// The reports answered on each kind of resource (see handler.report): a
+// home answers only sync-collection, an object all but sync-collection.
+const (
+	reportQueries = "<D:supported-report><D:report><C:calendar-query/></D:report></D:supported-report>" +
+		"<D:supported-report><D:report><C:calendar-multiget/></D:report></D:supported-report>" +
+		"<D:supported-report><D:report><C:free-busy-query/></D:report></D:supported-report>"
+	reportSync = "<D:supported-report><D:report><D:sync-collection/></D:report></D:supported-report>"
+)
 
 // propValue returns the XML content of a property of a resource; false
 // when the resource has no such property.
@@ -363,8 +367,13 @@ func (h *handler) propValue(r *request, res *resource, q qname) (string, bool) {
 			return hrefXML(h.principalPath(u.Username)), true
 		}
 	case dav("supported-report-set"):
-		if res.kind == resCalendar || res.kind == resHome || res.kind == resObject {
-			return reportSet, true
+		switch res.kind {
+		case resCalendar:
+			return reportQueries + reportSync, true
+		case resHome:
+			return reportSync, true
+		case resObject:
+			return reportQueries, true
 		}
 	case dav("current-user-privilege-set"):
 		switch res.kind {
