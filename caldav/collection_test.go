@@ -18,7 +18,7 @@ func TestMkcalendarPersonalAtTheClientsURL(t *testing.T) {
 	if r.header.Get("Location") != p {
 		t.Fatalf("Location %q", r.header.Get("Location"))
 	}
-	e.do("alice", "MKCALENDAR", p, "").must(t, 405, "exists")
+	e.do("alice", "MKCALENDAR", p, "").must(t, 403, "exists").has(t, "exists", "<D:resource-must-be-null/>")
 	home := e.do("alice", "PROPFIND", "/dav/calendars/alice/", testdata(t, "propfind-home.xml"), "Depth", "1").must(t, 207, "home")
 	home.has(t, "home", "<D:href>"+p+"</D:href>", "<D:displayname>Bureau</D:displayname>", `<C:comp name="VEVENT"/></C:supported-calendar-component-set>`)
 	cal, err := e.store.GetPersonalCalendar(ctx, e.users["alice"].ID, "5f3c2a10-8b2e-4e1f-9c3d-0a1b2c3d4e5f")

@@ -317,7 +317,7 @@ func (h *handler) below(r *request) error {
 		if deep {
 			return &httpError{code: http.StatusConflict, msg: "the parent collection does not exist"}
 		}
-		return preconditionErr(http.StatusForbidden, dav("resource-must-be-null"), "calendars hold calendar objects, not collections")
+		return errInsideCalendar
 	case http.MethodPut:
 		return &httpError{code: http.StatusConflict, msg: "the parent collection does not exist"}
 	}

@@ -1,0 +1,106 @@
+package caldav
+
+import (
+	"strings"
+	"testing"
+)
+
+// Tests of what outside CalDAV test suites found (issue #14).
+
+// RFC 4791 §5.3.2.1: a PUT, COPY or MOVE must not overwrite an object
+// whose UID differs; the error names the resource that is there, and both
+// objects stay as they were.
+func TestOverwriteWithOtherUIDRefused(t *testing.T) {
+	e := newEnv(t)
+	first := event("first", "20261205T140000Z", "20261205T150000Z", "Un")
+	e.put("alice", amisMain+"one.ics", first).must(t, 201, "first")
+	e.put("alice", amisMain+"one.ics", event("second", "20261206T140000Z", "20261206T150000Z", "Deux")).must(t, 403, "put over").
+		has(t, "put over", "<C:no-uid-conflict><D:href>/dav/calendars/alice/amis.main/one.ics</D:href></C:no-uid-conflict>", "another UID")
+	e.do("alice", "GET", amisMain+"one.ics", "").must(t, 200, "kept").has(t, "kept", "UID:first", "SUMMARY:Un")
+
+	e.put("alice", amisMain+"other.ics", event("other", "20261207T140000Z", "20261207T150000Z", "Autre")).must(t, 201, "other")
+	for _, m := range []string{"COPY", "MOVE"} {
+		e.do("alice", m, amisMain+"other.ics", "", "Destination", amisMain+"one.ics", "Overwrite", "T").must(t, 403, m+" over").
+			has(t, m+" over", "<C:no-uid-conflict><D:href>/dav/calendars/alice/amis.main/one.ics</D:href></C:no-uid-conflict>")
+		e.do("alice", "GET", amisMain+"one.ics", "").must(t, 200, m+": target kept").has(t, m+": target kept", "UID:first")
+		e.do("alice", "GET", amisMain+"other.ics", "").must(t, 200, m+": source kept").has(t, m+": source kept", "UID:other")
+	}
+	// The same UID over itself stays an ordinary update.
+	e.put("alice", amisMain+"one.ics", event("first", "20261205T140000Z", "20261205T160000Z", "Un bis")).must(t, 204, "update")
+}
+
+// Every report a resource lists in its DAV:supported-report-set is
+// answered there (RFC 3253 §3.1.5), and the home lists no other.
+func TestSupportedReportSetIsAnswered(t *testing.T) {
+	e := newEnv(t)
+	e.put("alice", amisMain+"x.ics", event("x", "20261205T140000Z", "20261205T150000Z", "X")).must(t, 201, "put")
+	bodies := map[string]string{
+		"calendar-query": `<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/></D:prop>` +
+			`<C:filter><C:comp-filter name="VCALENDAR"/></C:filter></C:calendar-query>`,
+		"calendar-multiget": `<C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/></D:prop>` +
+			`<D:href>` + amisMain + `x.ics</D:href></C:calendar-multiget>`,
+		"free-busy-query": `<C:free-busy-query xmlns:C="urn:ietf:params:xml:ns:caldav">` +
+			`<C:time-range start="20261201T000000Z" end="20261231T000000Z"/></C:free-busy-query>`,
+		"sync-collection": `<D:sync-collection xmlns:D="DAV:"><D:sync-token/><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>`,
+	}
+	propfind := `<D:propfind xmlns:D="DAV:"><D:prop><D:supported-report-set/></D:prop></D:propfind>`
+	for _, path := range []string{"/dav/calendars/alice/", amisMain, amisMain + "x.ics"} {
+		r := e.do("alice", "PROPFIND", path, propfind, "Depth", "0").must(t, 207, "propfind "+path)
+		n := 0
+		for name, body := range bodies {
+			advertised := strings.Contains(r.body, ":"+name+"/>")
+			if !advertised {
+				continue
+			}
+			n++
+			rr := e.do("alice", "REPORT", path, body, "Depth", "1")
+			if rr.code != 207 && rr.code != 200 {
+				t.Errorf("%s advertises %s and answers it with %d:\n%s", path, name, rr.code, rr.body)
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s advertises no report:\n%s", path, r.body)
+		}
+	}
+}
+
+// RFC 4791 §5.3.1 and RFC 5689 §3: a calendar is created with all the
+// properties of the request or not at all; MKCALENDAR where something
+// exists, or inside a calendar, fails with its precondition.
+func TestMkcalendarAllOrNothing(t *testing.T) {
+	e := newEnv(t)
+	const (
+		mkcal = `<C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop>` +
+			`<D:displayname>Protégé</D:displayname><D:getetag>"x"</D:getetag></D:prop></D:set></C:mkcalendar>`
+		mkcol = `<D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop>` +
+			`<D:resourcetype><D:collection/><C:calendar/></D:resourcetype><D:displayname>Protégé</D:displayname>` +
+			`<C:supported-calendar-data><C:calendar-data content-type="text/calendar" version="2.0"/></C:supported-calendar-data>` +
+			`</D:prop></D:set></D:mkcol>`
+	)
+	p := "/dav/calendars/alice/protege/"
+	e.do("alice", "MKCALENDAR", p, mkcal).must(t, 403, "protected property").
+		has(t, "protected property", "<C:mkcalendar-response", "<D:getetag/></D:prop><D:status>HTTP/1.1 403",
+			"<D:displayname/></D:prop><D:status>HTTP/1.1 424")
+	e.do("alice", "PROPFIND", p, "", "Depth", "0").must(t, 404, "not created by MKCALENDAR")
+	e.do("alice", "MKCOL", p, mkcol, "Content-Type", "application/xml").must(t, 403, "protected property, MKCOL").
+		has(t, "protected property, MKCOL", "<D:mkcol-response", "<C:supported-calendar-data/></D:prop><D:status>HTTP/1.1 403",
+			"<D:displayname/></D:prop><D:status>HTTP/1.1 424")
+	e.do("alice", "PROPFIND", p, "", "Depth", "0").must(t, 404, "not created by MKCOL")
+	bad := `<C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav" xmlns:A="http://apple.com/ns/ical/"><D:set><D:prop>` +
+		`<D:displayname>Rouge</D:displayname><A:calendar-color>rouge</A:calendar-color></D:prop></D:set></C:mkcalendar>`
+	e.do("alice", "MKCALENDAR", p, bad).must(t, 403, "bad value").
+		has(t, "bad value", "<A:calendar-color/></D:prop><D:status>HTTP/1.1 409", "#RRGGBB")
+	e.do("alice", "PROPFIND", p, "", "Depth", "0").must(t, 404, "not created with a bad value")
+
+	// Something exists there already.
+	e.do("alice", "MKCALENDAR", amisMain, "").must(t, 403, "existing calendar").has(t, "existing calendar", "<D:resource-must-be-null/>")
+	e.do("alice", "MKCOL", amisMain, testdata(t, "mkcol-vdirsyncer.xml"), "Content-Type", "application/xml").
+		must(t, 405, "existing calendar, MKCOL").has(t, "existing calendar, MKCOL", "<D:resource-must-be-null/>")
+	e.do("alice", "MKCALENDAR", "/dav/calendars/alice/", "").must(t, 403, "the home").has(t, "the home", "<D:resource-must-be-null/>")
+	// Inside a calendar, nowhere to create one.
+	e.put("alice", amisMain+"x.ics", event("x", "20261205T140000Z", "20261205T150000Z", "X")).must(t, 201, "put")
+	for _, q := range []string{amisMain + "inner/", amisMain + "x.ics", amisMain + "y.ics"} {
+		e.do("alice", "MKCALENDAR", q, "").must(t, 403, "inside "+q).has(t, "inside "+q, "<C:calendar-collection-location-ok/>")
+	}
+	e.do("alice", "GET", amisMain+"x.ics", "").must(t, 200, "object kept")
+}
