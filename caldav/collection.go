@@ -138,7 +138,7 @@ func (h *handler) mkcalendar(w http.ResponseWriter, r *request) error {
 		}
 		handled, code, problem := applyCalendarProp(c, up)
 		if !handled {
-			d := db.DAVProp{NS: up.n.Space, Name: up.n.Local, Value: up.n.innerXML()}
+			d := db.DAVProp{NS: up.n.Space, Name: up.n.Local, Value: up.n.innerXML(), Lang: up.lang}
 			if len(d.Value) > db.MaxDAVPropValue {
 				statuses[i], failed = http.StatusInsufficientStorage, true
 				continue

@@ -104,3 +104,21 @@ func TestMkcalendarAllOrNothing(t *testing.T) {
 	}
 	e.do("alice", "GET", amisMain+"x.ics", "").must(t, 200, "object kept")
 }
+
+// RFC 4918 §4.3: a dead property keeps the xml:lang in scope where it was
+// set, on the property itself or inherited, and those inside its value.
+func TestDeadPropertiesKeepXMLLang(t *testing.T) {
+	e := newEnv(t)
+	mk := `<C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav" xmlns:Z="urn:example:z"><D:set><D:prop>` +
+		`<Z:note xml:lang="fr">Réunions</Z:note></D:prop></D:set></C:mkcalendar>`
+	e.do("alice", "MKCALENDAR", "/dav/calendars/alice/langues/", mk).must(t, 201, "mkcalendar")
+	patch := `<D:propertyupdate xmlns:D="DAV:" xmlns:Z="urn:example:z"><D:set><D:prop xml:lang="en-GB">` +
+		`<Z:motto>Meetings</Z:motto><Z:rich><Z:line xml:lang="oc">Amassadas</Z:line></Z:rich><Z:plain>none</Z:plain>` +
+		`</D:prop></D:set><D:set><D:prop><Z:plain2>nothing</Z:plain2></D:prop></D:set></D:propertyupdate>`
+	e.do("alice", "PROPPATCH", "/dav/calendars/alice/langues/", patch).must(t, 207, "proppatch")
+	pf := `<D:propfind xmlns:D="DAV:" xmlns:Z="urn:example:z"><D:prop><Z:note/><Z:motto/><Z:rich/><Z:plain2/></D:prop></D:propfind>`
+	r := e.do("alice", "PROPFIND", "/dav/calendars/alice/langues/", pf, "Depth", "0").must(t, 207, "propfind")
+	r.has(t, "propfind", `<X:note xmlns:X="urn:example:z" xml:lang="fr">Réunions</X:note>`,
+		`<X:motto xmlns:X="urn:example:z" xml:lang="en-GB">Meetings</X:motto>`,
+		`xml:lang="oc">Amassadas<`, `<X:plain2 xmlns:X="urn:example:z">nothing</X:plain2>`)
+}

@@ -12,10 +12,12 @@ import (
 
 var colorRe = regexp.MustCompile(`^#[0-9A-Fa-f]{6}(?:[0-9A-Fa-f]{2})?$`)
 
-// propUpdate is one set or remove of a PROPPATCH, in document order.
+// propUpdate is one set or remove of a PROPPATCH, in document order, with
+// the xml:lang in scope on its element (RFC 4918 §4.3).
 type propUpdate struct {
 	remove bool
 	n      *node
+	lang   string
 }
 
 func parsePropertyUpdate(body *node, root qname) ([]propUpdate, error) {
@@ -32,8 +34,9 @@ func parsePropertyUpdate(body *node, root qname) ([]propUpdate, error) {
 			if !p.is(dav("prop")) {
 				continue
 			}
+			inherited := p.lang(c.lang(body.lang("")))
 			for _, v := range p.Children {
-				ups = append(ups, propUpdate{remove: rm, n: v})
+				ups = append(ups, propUpdate{remove: rm, n: v, lang: v.lang(inherited)})
 			}
 		}
 	}
@@ -167,7 +170,7 @@ func (h *handler) proppatch(w http.ResponseWriter, r *request) error {
 				remove = append(remove, p)
 				code = http.StatusOK
 			} else {
-				p.Value = up.n.innerXML()
+				p.Value, p.Lang = up.n.innerXML(), up.lang
 				if len(p.Value) > db.MaxDAVPropValue {
 					code = http.StatusInsufficientStorage
 				} else {

@@ -230,6 +230,19 @@ func (h *handler) loadDead(r *request, res *resource, pf *propfindReq) error {
 	return err
 }
 
+// deadLang returns the xml:lang of the dead property q of the resource.
+func (res *resource) deadLang(q qname) string {
+	if knownProp(q) {
+		return ""
+	}
+	for _, d := range res.dead {
+		if d.NS == q.Space && d.Name == q.Local {
+			return d.Lang
+		}
+	}
+	return ""
+}
+
 func (h *handler) writeProps(ms *multistatus, r *request, res *resource, pf *propfindReq) {
 	switch pf.mode {
 	case "propname":
@@ -249,7 +262,7 @@ func (h *handler) writeProps(ms *multistatus, r *request, res *resource, pf *pro
 			}
 			seen[q] = true
 			if v, ok := h.propValue(r, res, q); ok {
-				found = append(found, prop{name: q, inner: v})
+				found = append(found, prop{name: q, inner: v, lang: res.deadLang(q)})
 			}
 		}
 		ms.response(res.href, found, nil)
@@ -263,7 +276,7 @@ func (h *handler) writeProps(ms *multistatus, r *request, res *resource, pf *pro
 	var missing []qname
 	for _, q := range pf.names {
 		if v, ok := h.propValue(r, res, q); ok {
-			found = append(found, prop{name: q, inner: v})
+			found = append(found, prop{name: q, inner: v, lang: res.deadLang(q)})
 		} else {
 			missing = append(missing, q)
 		}
