@@ -59,6 +59,9 @@ func parseCalData(n *node) (*calData, error) {
 	if ct := n.attr("content-type"); ct != "" && ct != "text/calendar" {
 		return nil, preconditionErr(http.StatusForbidden, cal("supported-calendar-data"), "only text/calendar is supported")
 	}
+	if v := n.attr("version"); v != "" && v != "2.0" {
+		return nil, preconditionErr(http.StatusForbidden, cal("supported-calendar-data"), "only iCalendar version 2.0 is supported")
+	}
 	for _, c := range n.Children {
 		var err error
 		switch {

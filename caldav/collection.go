@@ -136,7 +136,7 @@ func (h *handler) mkcalendar(w http.ResponseWriter, r *request) error {
 			}
 			continue
 		}
-		handled, code, problem := applyCalendarProp(c, up)
+		handled, code, problem := h.applyCalendarProp(c, up)
 		if !handled {
 			d := db.DAVProp{NS: up.n.Space, Name: up.n.Local, Value: up.n.innerXML(), Lang: up.lang}
 			if len(d.Value) > db.MaxDAVPropValue {

@@ -122,3 +122,61 @@ func TestDeadPropertiesKeepXMLLang(t *testing.T) {
 		`<X:motto xmlns:X="urn:example:z" xml:lang="en-GB">Meetings</X:motto>`,
 		`xml:lang="oc">Amassadas<`, `<X:plain2 xmlns:X="urn:example:z">nothing</X:plain2>`)
 }
+
+// Requests that RFC 4791 and RFC 4918 call invalid are refused with their
+// precondition (or 400), never answered with a 207 as if they were fine.
+func TestInvalidRequestsRefused(t *testing.T) {
+	e := newEnv(t)
+	e.put("alice", amisMain+"x.ics", event("x", "20261205T140000Z", "20261205T150000Z", "X")).must(t, 201, "put")
+	const (
+		q     = `<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/></D:prop>`
+		qEnd  = `</C:calendar-query>`
+		vcal  = `<C:filter><C:comp-filter name="VCALENDAR">`
+		fEnd  = `</C:comp-filter></C:filter>`
+		rng   = `<C:time-range start="20261201T000000Z" end="20261231T000000Z"/>`
+		vtzOK = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VTIMEZONE\r\nTZID:Europe/Paris\r\n" +
+			"BEGIN:STANDARD\r\nDTSTART:19701025T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\n" +
+			"END:VTIMEZONE\r\nEND:VCALENDAR\r\n"
+	)
+	cases := []struct {
+		name, method, body string
+		code               int
+		want               string
+	}{
+		{"timezone that is no VTIMEZONE", "REPORT", q + vcal + fEnd + `<C:timezone>BEGIN:VCALENDAR&#13;
+VERSION:2.0&#13;
+PRODID:x&#13;
+BEGIN:VEVENT&#13;
+UID:u&#13;
+DTSTART:20261201T100000Z&#13;
+END:VEVENT&#13;
+END:VCALENDAR&#13;
+</C:timezone>` + qEnd, 403, "<C:valid-calendar-data/>"},
+		{"timezone that is not iCalendar", "REPORT", q + vcal + fEnd + `<C:timezone>Europe/Paris</C:timezone>` + qEnd, 403, "<C:valid-calendar-data/>"},
+		{"timezone in free-busy", "REPORT", `<C:free-busy-query xmlns:C="urn:ietf:params:xml:ns:caldav">` + rng +
+			`<C:timezone>nothing</C:timezone></C:free-busy-query>`, 403, "<C:valid-calendar-data/>"},
+		{"comp-filter is-not-defined with a time-range", "REPORT", q + vcal + `<C:comp-filter name="VEVENT"><C:is-not-defined/>` + rng + `</C:comp-filter>` + fEnd + qEnd, 403, "<C:valid-filter/>"},
+		{"prop-filter is-not-defined with a text-match", "REPORT", q + vcal + `<C:comp-filter name="VEVENT"><C:prop-filter name="SUMMARY"><C:is-not-defined/><C:text-match>X</C:text-match></C:prop-filter></C:comp-filter>` + fEnd + qEnd, 403, "<C:valid-filter/>"},
+		{"prop-filter with a time-range and a text-match", "REPORT", q + vcal + `<C:comp-filter name="VEVENT"><C:prop-filter name="DTSTART">` + rng + `<C:text-match>X</C:text-match></C:prop-filter></C:comp-filter>` + fEnd + qEnd, 403, "<C:valid-filter/>"},
+		{"param-filter is-not-defined with a text-match", "REPORT", q + vcal + `<C:comp-filter name="VEVENT"><C:prop-filter name="DTSTART"><C:param-filter name="TZID"><C:is-not-defined/><C:text-match>X</C:text-match></C:param-filter></C:prop-filter></C:comp-filter>` + fEnd + qEnd, 403, "<C:valid-filter/>"},
+		{"two time-ranges", "REPORT", q + vcal + `<C:comp-filter name="VEVENT">` + rng + rng + `</C:comp-filter>` + fEnd + qEnd, 403, "<C:valid-filter/>"},
+		{"time-range on VCALENDAR", "REPORT", q + vcal + rng + fEnd + qEnd, 403, "<C:valid-filter/>"},
+		{"two top comp-filters", "REPORT", q + `<C:filter><C:comp-filter name="VCALENDAR"/><C:comp-filter name="VCALENDAR"/></C:filter>` + qEnd, 403, "<C:valid-filter/>"},
+		{"calendar-data version 3.0", "REPORT", `<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data content-type="text/calendar" version="3.0"/></D:prop>` + vcal + fEnd + qEnd, 403, "<C:supported-calendar-data/>"},
+		{"multiget calendar-data version 3.0", "REPORT", `<C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data version="3.0"/></D:prop><D:href>` + amisMain + `x.ics</D:href></C:calendar-multiget>`, 403, "<C:supported-calendar-data/>"},
+		{"allprop and propname", "PROPFIND", `<D:propfind xmlns:D="DAV:"><D:allprop/><D:propname/></D:propfind>`, 400, ""},
+		{"prop and propname", "PROPFIND", `<D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop><D:propname/></D:propfind>`, 400, ""},
+	}
+	for _, c := range cases {
+		r := e.do("alice", c.method, amisMain, c.body, "Depth", "1").must(t, c.code, c.name)
+		if c.want != "" {
+			r.has(t, c.name, c.want, "<B:message>")
+		}
+	}
+	// The valid forms of the same requests are answered.
+	e.do("alice", "REPORT", amisMain, q+vcal+fEnd+`<C:timezone>`+vtzOK+`</C:timezone>`+qEnd, "Depth", "1").must(t, 207, "valid timezone")
+	e.do("alice", "REPORT", amisMain, `<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data content-type="text/calendar" version="2.0"/></D:prop>`+vcal+fEnd+qEnd, "Depth", "1").
+		must(t, 207, "version 2.0").has(t, "version 2.0", "UID:x")
+	e.do("alice", "PROPFIND", amisMain, `<D:propfind xmlns:D="DAV:"><D:allprop/><D:include><C:calendar-timezone xmlns:C="urn:ietf:params:xml:ns:caldav"/></D:include></D:propfind>`, "Depth", "0").
+		must(t, 207, "allprop with include")
+}

@@ -105,24 +105,67 @@ func parseTextMatch(n *node) (*textMatch, error) {
 	return tm, nil
 }
 
+// invalidFilter refuses a filter that RFC 4791 §9.7 does not allow.
+func invalidFilter(msg string) error {
+	return preconditionErr(http.StatusForbidden, cal("valid-filter"), msg)
+}
+
+// timedComponents are those a time-range can test (RFC 4791 §9.9).
+var timedComponents = map[string]bool{"VEVENT": true, "VTODO": true, "VJOURNAL": true, "VFREEBUSY": true,
+	"VALARM": true, "VAVAILABILITY": true, "AVAILABLE": true}
+
+// parseFilter reads a CALDAV:filter: exactly one comp-filter, VCALENDAR.
+func parseFilter(n *node) (*compFilter, error) {
+	var cfn *node
+	for _, c := range n.Children {
+		if c.is(cal("comp-filter")) {
+			if cfn != nil {
+				return nil, invalidFilter("a filter holds exactly one comp-filter, VCALENDAR")
+			}
+			cfn = c
+		}
+	}
+	if cfn == nil {
+		return nil, preconditionErr(http.StatusBadRequest, cal("valid-filter"), "calendar-query needs a filter with a VCALENDAR comp-filter")
+	}
+	f, err := parseCompFilter(cfn)
+	if err != nil {
+		return nil, err
+	}
+	if f.name != "VCALENDAR" {
+		return nil, invalidFilter("the top comp-filter must be VCALENDAR")
+	}
+	return f, nil
+}
+
 // parseCompFilter reads a comp-filter, iteratively bounded by the XML depth.
 func parseCompFilter(n *node) (*compFilter, error) {
 	cf := &compFilter{name: strings.ToUpper(n.attr("name"))}
 	if cf.name == "" {
 		return nil, preconditionErr(http.StatusBadRequest, cal("valid-filter"), "comp-filter needs a name")
 	}
+	tests := 0
 	for _, c := range n.Children {
 		var err error
 		switch {
 		case c.is(cal("is-not-defined")):
 			cf.isNotDefined = true
 		case c.is(cal("time-range")):
+			if cf.timeRange != nil {
+				return nil, invalidFilter("a comp-filter holds at most one time-range")
+			}
+			if !timedComponents[cf.name] {
+				return nil, invalidFilter("a time-range cannot test " + cf.name + " components")
+			}
+			tests++
 			cf.timeRange, err = parseTimeRange(c)
 		case c.is(cal("comp-filter")):
+			tests++
 			var sub *compFilter
 			sub, err = parseCompFilter(c)
 			cf.comps = append(cf.comps, sub)
 		case c.is(cal("prop-filter")):
+			tests++
 			var pf *propFilter
 			pf, err = parsePropFilter(c)
 			if pf != nil {
@@ -133,6 +176,9 @@ func parseCompFilter(n *node) (*compFilter, error) {
 			return nil, err
 		}
 	}
+	if cf.isNotDefined && tests > 0 {
+		return nil, invalidFilter("a comp-filter with is-not-defined holds no other test")
+	}
 	return cf, nil
 }
 
@@ -141,29 +187,51 @@ func parsePropFilter(n *node) (*propFilter, error) {
 	if pf.name == "" {
 		return nil, preconditionErr(http.StatusBadRequest, cal("valid-filter"), "prop-filter needs a name")
 	}
+	tests := 0
 	for _, c := range n.Children {
 		var err error
 		switch {
 		case c.is(cal("is-not-defined")):
 			pf.isNotDefined = true
 		case c.is(cal("time-range")):
+			if pf.timeRange != nil || pf.text != nil {
+				return nil, invalidFilter("a prop-filter holds one time-range or one text-match, not more")
+			}
+			tests++
 			pf.timeRange, err = parseTimeRange(c)
 		case c.is(cal("text-match")):
+			if pf.timeRange != nil || pf.text != nil {
+				return nil, invalidFilter("a prop-filter holds one time-range or one text-match, not more")
+			}
+			tests++
 			pf.text, err = parseTextMatch(c)
 		case c.is(cal("param-filter")):
+			tests++
 			pp := paramFilter{name: strings.ToUpper(c.attr("name"))}
+			if pp.name == "" {
+				return nil, preconditionErr(http.StatusBadRequest, cal("valid-filter"), "param-filter needs a name")
+			}
 			for _, cc := range c.Children {
 				if cc.is(cal("is-not-defined")) {
 					pp.isNotDefined = true
 				} else if cc.is(cal("text-match")) {
+					if pp.text != nil {
+						return nil, invalidFilter("a param-filter holds at most one text-match")
+					}
 					pp.text, err = parseTextMatch(cc)
 				}
+			}
+			if pp.isNotDefined && pp.text != nil {
+				return nil, invalidFilter("a param-filter with is-not-defined holds no text-match")
 			}
 			pf.params = append(pf.params, pp)
 		}
 		if err != nil {
 			return nil, err
 		}
+	}
+	if pf.isNotDefined && tests > 0 {
+		return nil, invalidFilter("a prop-filter with is-not-defined holds no other test")
 	}
 	return pf, nil
 }

@@ -31,7 +31,10 @@ func (h *handler) freeBusy(w http.ResponseWriter, r *request, dc *db.DAVCalendar
 		return preconditionErr(http.StatusBadRequest, cal("valid-filter"), "free-busy-query needs a time-range with start and end")
 	}
 	ctx := r.Context()
-	loc := h.calLocation(dc, body)
+	loc, err := h.calLocation(dc, body)
+	if err != nil {
+		return err
+	}
 	byEvent := map[int64][]busyPeriod{}
 	err = h.store.EachInstanceInRange(ctx, dc.Calendar.ID, tr.start, tr.end, maxZoneOffset, func(in db.DAVInstance) error {
 		if in.Component != "VEVENT" || in.Status == "CANCELLED" {

@@ -55,7 +55,7 @@ var protected = map[qname]bool{
 
 // applyCalendarProp applies one live property update to c; handled is false
 // for a dead property; a non-empty problem refuses the value.
-func applyCalendarProp(c *model.Calendar, up propUpdate) (handled bool, code int, problem string) {
+func (h *handler) applyCalendarProp(c *model.Calendar, up propUpdate) (handled bool, code int, problem string) {
 	q := up.n.qname
 	if protected[q] {
 		return true, http.StatusForbidden, "protected property"
@@ -100,8 +100,11 @@ func applyCalendarProp(c *model.Calendar, up propUpdate) (handled bool, code int
 		if up.remove || text == "" {
 			c.Timezone = ""
 		} else {
-			if !strings.Contains(text, "BEGIN:VTIMEZONE") || len(text) > 64<<10 {
-				return true, http.StatusConflict, "calendar-timezone must be a VCALENDAR holding one VTIMEZONE"
+			if len(text) > 64<<10 {
+				return true, http.StatusConflict, "calendar-timezone is larger than 64 KiB"
+			}
+			if _, err := h.vtimezoneLocation(text); err != nil {
+				return true, http.StatusConflict, "calendar-timezone must be an iCalendar object with exactly one VTIMEZONE: " + err.Error()
 			}
 			c.Timezone = up.n.Text
 		}
@@ -163,7 +166,7 @@ func (h *handler) proppatch(w http.ResponseWriter, r *request) error {
 	statuses := make([]int, len(ups))
 	failed := false
 	for i, up := range ups {
-		handled, code, _ := applyCalendarProp(&c, up)
+		handled, code, _ := h.applyCalendarProp(&c, up)
 		if !handled {
 			p := db.DAVProp{NS: up.n.Space, Name: up.n.Local}
 			if up.remove {

@@ -16,6 +16,16 @@ type propfindReq struct {
 	names []qname
 }
 
+// setMode records which of prop, allprop and propname a request asks
+// for: one only (RFC 4918 §14.20).
+func (pf *propfindReq) setMode(mode string) error {
+	if pf.mode != "" && pf.mode != mode {
+		return badRequest("ask for DAV:" + pf.mode + " or DAV:" + mode + ", not both")
+	}
+	pf.mode = mode
+	return nil
+}
+
 func parsePropfind(body *node) (*propfindReq, error) {
 	if body == nil {
 		return &propfindReq{mode: "allprop"}, nil
@@ -27,14 +37,16 @@ func parsePropfind(body *node) (*propfindReq, error) {
 	for _, c := range body.Children {
 		switch {
 		case c.is(dav("prop")):
-			pf.mode = "prop"
+			if err := pf.setMode("prop"); err != nil {
+				return nil, err
+			}
 			for _, p := range c.Children {
 				pf.names = append(pf.names, p.qname)
 			}
-		case c.is(dav("allprop")):
-			pf.mode = "allprop"
-		case c.is(dav("propname")):
-			pf.mode = "propname"
+		case c.is(dav("allprop")), c.is(dav("propname")):
+			if err := pf.setMode(c.Local); err != nil {
+				return nil, err
+			}
 		case c.is(dav("include")):
 			for _, p := range c.Children {
 				pf.names = append(pf.names, p.qname)
