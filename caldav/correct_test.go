@@ -180,3 +180,44 @@ END:VCALENDAR&#13;
 	e.do("alice", "PROPFIND", amisMain, `<D:propfind xmlns:D="DAV:"><D:allprop/><D:include><C:calendar-timezone xmlns:C="urn:ietf:params:xml:ns:caldav"/></D:include></D:propfind>`, "Depth", "0").
 		must(t, 207, "allprop with include")
 }
+
+// RFC 4791 §9.7.2: a prop-filter with is-not-defined holds when the
+// property is absent from the enclosing component, and a comp-filter holds
+// when one of the object's components of its name passes all its tests.
+// So a recurring object whose override lacks a property of its master
+// matches, exactly as comp-filter's is-not-defined treats a VALARM that
+// only the master has.
+func TestIsNotDefinedPerComponent(t *testing.T) {
+	e := newEnv(t)
+	series := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n" +
+		"BEGIN:VEVENT\r\nUID:series\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261202T180000Z\r\nDTEND:20261202T200000Z\r\n" +
+		"RRULE:FREQ=WEEKLY;COUNT=4\r\nSUMMARY:Chorale\r\nLOCATION:Salle des fêtes\r\n" +
+		"BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:Rappel\r\nTRIGGER:-PT30M\r\nEND:VALARM\r\nEND:VEVENT\r\n" +
+		"BEGIN:VEVENT\r\nUID:series\r\nDTSTAMP:20261101T000000Z\r\nRECURRENCE-ID:20261209T180000Z\r\n" +
+		"DTSTART:20261209T170000Z\r\nDTEND:20261209T190000Z\r\nSUMMARY:Chorale (avancée)\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	single := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n" +
+		"BEGIN:VEVENT\r\nUID:single\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261203T180000Z\r\nDTEND:20261203T200000Z\r\n" +
+		"SUMMARY:AG\r\nLOCATION:Mairie\r\n" +
+		"BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:Rappel\r\nTRIGGER:-PT30M\r\nEND:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	e.put("alice", amisMain+"series.ics", series).must(t, 201, "series")
+	e.put("alice", amisMain+"single.ics", single).must(t, 201, "single")
+	e.put("alice", amisMain+"bare.ics", event("bare", "20261204T100000Z", "20261204T110000Z", "Nu")).must(t, 201, "bare")
+	q := func(inner string) []string {
+		return queryHrefs(t, e, testdata(t, "query-data.xml", "COMP", "VEVENT", "INNER", inner))
+	}
+	comp := q(`<C:comp-filter name="VALARM"><C:is-not-defined/></C:comp-filter>`)
+	prop := q(`<C:prop-filter name="LOCATION"><C:is-not-defined/></C:prop-filter>`)
+	if !same(comp, "series.ics", "bare.ics") {
+		t.Errorf("VALARM is-not-defined: %v", comp)
+	}
+	if !same(prop, "series.ics", "bare.ics") {
+		t.Errorf("LOCATION is-not-defined: %v, want what VALARM is-not-defined gives: %v", prop, comp)
+	}
+	// Both tests on the same component: only the override passes them.
+	if got := q(`<C:prop-filter name="LOCATION"><C:is-not-defined/></C:prop-filter><C:prop-filter name="SUMMARY"><C:text-match>avancée</C:text-match></C:prop-filter>`); !same(got, "series.ics") {
+		t.Errorf("is-not-defined and text-match: %v", got)
+	}
+	if got := q(`<C:prop-filter name="LOCATION"><C:is-not-defined/></C:prop-filter><C:prop-filter name="SUMMARY"><C:text-match>AG</C:text-match></C:prop-filter>`); len(got) != 0 {
+		t.Errorf("is-not-defined on a component that has it: %v", got)
+	}
+}

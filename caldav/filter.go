@@ -342,20 +342,10 @@ func (m *matcher) matchComp(f *compFilter, c *goical.Component, top bool) bool {
 				}
 			}
 		}
-		// An is-not-defined prop-filter holds when no component of the
-		// object defines the property (a RRULE of the master is not undone
-		// by an override that lacks it); the other tests hold when one
-		// component passes them all.
-		for i := range sub.props {
-			if !sub.props[i].isNotDefined {
-				continue
-			}
-			for _, k := range kids {
-				if len(k.Props.Values(sub.props[i].name)) > 0 {
-					return false
-				}
-			}
-		}
+		// The filter holds when one component passes all its tests, an
+		// is-not-defined prop-filter included (RFC 4791 §9.7.2: the
+		// property is absent from that component), as comp-filter's
+		// is-not-defined is judged in each enclosing component.
 		found := false
 		for _, k := range kids {
 			if m.matchComp(sub, k, false) {
