@@ -221,3 +221,69 @@ func TestIsNotDefinedPerComponent(t *testing.T) {
 		t.Errorf("is-not-defined on a component that has it: %v", got)
 	}
 }
+
+// vevent returns an object of one or more VEVENT bodies (the lines between
+// BEGIN:VEVENT and END:VEVENT, CRLF-separated) sharing uid.
+func vevent(uid string, bodies ...string) string {
+	s := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Bastide//test//FR\r\n"
+	for _, b := range bodies {
+		s += "BEGIN:VEVENT\r\nUID:" + uid + "\r\nDTSTAMP:20261101T000000Z\r\n" + b + "END:VEVENT\r\n"
+	}
+	return s + "END:VCALENDAR\r\n"
+}
+
+const alarmEnd = "END:VALARM\r\n"
+
+// RFC 4791 §9.9: a VALARM overlaps a time range when one of the times it
+// fires does: its trigger, relative to the start or the end of each
+// occurrence (or absolute), and each repetition.
+func TestAlarmTimeRange(t *testing.T) {
+	e := newEnv(t)
+	alarm := "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:Rappel\r\n"
+	objs := map[string]string{
+		// fires at 09:45
+		"before.ics": vevent("before", "DTSTART:20261210T100000Z\r\nDTEND:20261210T110000Z\r\nSUMMARY:A\r\n"+alarm+"TRIGGER:-PT15M\r\n"+alarmEnd),
+		// fires at 11:05
+		"after-end.ics": vevent("after-end", "DTSTART:20261210T100000Z\r\nDTEND:20261210T110000Z\r\nSUMMARY:B\r\n"+alarm+"TRIGGER;RELATED=END:PT5M\r\n"+alarmEnd),
+		// fires at 09:30, 09:35 and 09:40
+		"repeat.ics": vevent("repeat", "DTSTART:20261210T100000Z\r\nDTEND:20261210T110000Z\r\nSUMMARY:C\r\n"+alarm+"TRIGGER:-PT30M\r\nREPEAT:2\r\nDURATION:PT5M\r\n"+alarmEnd),
+		// fires at 2026-12-01T12:00Z whatever the occurrences
+		"absolute.ics": vevent("absolute", "DTSTART:20261210T100000Z\r\nDTEND:20261210T110000Z\r\nSUMMARY:D\r\n"+alarm+"TRIGGER;VALUE=DATE-TIME:20261201T120000Z\r\n"+alarmEnd),
+		// weekly from 12-01 at 10:00, fires an hour before each occurrence;
+		// the 12-08 occurrence is moved to 14:00 and has no alarm.
+		"weekly.ics": vevent("weekly", "DTSTART:20261201T100000Z\r\nDTEND:20261201T110000Z\r\nRRULE:FREQ=WEEKLY;COUNT=5\r\nSUMMARY:E\r\n"+alarm+"TRIGGER:-PT1H\r\n"+alarmEnd,
+			"RECURRENCE-ID:20261208T100000Z\r\nDTSTART:20261208T140000Z\r\nDTEND:20261208T150000Z\r\nSUMMARY:E moved\r\n"),
+		// no alarm at all
+		"silent.ics": vevent("silent", "DTSTART:20261210T100000Z\r\nDTEND:20261210T110000Z\r\nSUMMARY:F\r\n"),
+	}
+	for name, data := range objs {
+		e.put("alice", amisMain+name, data).must(t, 201, "put "+name)
+	}
+	q := func(start, end string) []string {
+		return queryHrefs(t, e, testdata(t, "query-data.xml", "COMP", "VEVENT", "INNER",
+			`<C:comp-filter name="VALARM"><C:time-range start="`+start+`" end="`+end+`"/></C:comp-filter>`))
+	}
+	cases := []struct {
+		start, end string
+		want       []string
+	}{
+		{"20261210T094100Z", "20261210T095000Z", []string{"before.ics"}},
+		{"20261210T110000Z", "20261210T111000Z", []string{"after-end.ics"}},
+		{"20261210T093400Z", "20261210T093600Z", []string{"repeat.ics"}},
+		{"20261210T094000Z", "20261210T094001Z", []string{"repeat.ics"}},
+		{"20261210T094100Z", "20261210T094400Z", nil},
+		{"20261201T115900Z", "20261201T120100Z", []string{"absolute.ics"}},
+		{"20261215T083000Z", "20261215T093000Z", []string{"weekly.ics"}},
+		{"20261201T083000Z", "20261201T093000Z", []string{"weekly.ics"}},
+		{"20261215T093000Z", "20261215T120000Z", nil},
+		// the moved occurrence has no alarm, and the one it replaces is gone
+		{"20261208T083000Z", "20261208T093000Z", nil},
+		{"20261208T123000Z", "20261208T140000Z", nil},
+		{"20261210T100000Z", "20261210T110000Z", nil},
+	}
+	for _, c := range cases {
+		if got := q(c.start, c.end); !same(got, c.want...) {
+			t.Errorf("alarms in [%s, %s): got %v, want %v", c.start, c.end, got, c.want)
+		}
+	}
+}

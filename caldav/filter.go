@@ -2,11 +2,13 @@ package caldav
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	goical "github.com/emersion/go-ical"
 
+	"github.com/bastide47/bastide/db/model"
 	"github.com/bastide47/bastide/ical"
 )
 
@@ -337,7 +339,7 @@ func (m *matcher) matchComp(f *compFilter, c *goical.Component, top bool) bool {
 					return false
 				}
 			} else if sub.name == "VALARM" {
-				if !m.alarmInRange(c, sub.timeRange) {
+				if kids = m.alarmsInRange(c, kids, sub.timeRange); len(kids) == 0 {
 					return false
 				}
 			}
@@ -360,26 +362,168 @@ func (m *matcher) matchComp(f *compFilter, c *goical.Component, top bool) bool {
 	return true
 }
 
-// alarmInRange approximates RFC 4791 §9.9 for VALARM: an alarm with an
-// absolute TRIGGER in range, or any relative alarm of a component in range.
-func (m *matcher) alarmInRange(parent *goical.Component, tr *timeRange) bool {
-	for _, a := range parent.Children {
-		if a.Name != "VALARM" {
+// alarm is when a VALARM fires (RFC 5545 §3.8.6): at an absolute time, or
+// at an offset from the start (or end) of each occurrence of its
+// component; then repeat more times, every interval.
+type alarm struct {
+	absolute bool
+	at       time.Time
+	offset   time.Duration
+	fromEnd  bool
+	repeat   int64
+	interval time.Duration
+}
+
+// maxAlarmSpan bounds how far from its occurrence an alarm is looked for.
+const maxAlarmSpan = 100 * 365 * 24 * time.Hour
+
+func parseAlarm(a *goical.Component, loc *time.Location) (alarm, bool) {
+	var al alarm
+	p := a.Props.Get("TRIGGER")
+	if p == nil {
+		return al, false
+	}
+	if strings.EqualFold(p.Params.Get("VALUE"), "DATE-TIME") {
+		t, ok := parseICalTime(p.Value, "", loc)
+		if !ok {
+			return al, false
+		}
+		al.absolute, al.at = true, t
+	} else {
+		d, err := p.Duration()
+		if err != nil {
+			return al, false
+		}
+		al.offset, al.fromEnd = d, strings.EqualFold(p.Params.Get("RELATED"), "END")
+	}
+	if rp, dp := a.Props.Get("REPEAT"), a.Props.Get("DURATION"); rp != nil && dp != nil {
+		n, err1 := strconv.ParseInt(strings.TrimSpace(rp.Value), 10, 64)
+		d, err2 := dp.Duration()
+		if err1 == nil && err2 == nil && n > 0 && d > 0 {
+			al.repeat, al.interval = n, d
+		}
+	}
+	return al, true
+}
+
+// firesIn reports whether the alarm, first firing at t0, fires in tr: the
+// first repetition not before the range's start is computed, not walked to.
+func (al alarm) firesIn(t0 time.Time, tr *timeRange) bool {
+	from, to := tr.from(), tr.to()
+	k := int64(0)
+	if t0.Before(from) {
+		if al.interval <= 0 {
+			return false
+		}
+		gap := from.Sub(t0) // saturates for far ranges: then no repetition reaches
+		k = int64(gap / al.interval)
+		if gap%al.interval != 0 {
+			k++
+		}
+	}
+	if k > al.repeat {
+		return false
+	}
+	t := t0.Add(time.Duration(k) * al.interval)
+	return !t.Before(from) && t.Before(to)
+}
+
+// span is how far from its occurrence's start or end the alarm may fire.
+func (al alarm) span() time.Duration {
+	d := al.offset
+	if d < 0 {
+		d = -d
+	}
+	if al.repeat > 0 && al.interval > 0 && al.repeat < int64(maxAlarmSpan/al.interval) {
+		d += time.Duration(al.repeat) * al.interval
+	} else if al.repeat > 0 {
+		d = maxAlarmSpan
+	}
+	return min(d, maxAlarmSpan)
+}
+
+// alarmsInRange keeps the alarms (VALARMs of the component c) that fire in
+// tr, as RFC 4791 §9.9 asks: relative alarms on every occurrence that c
+// gives (the master's, or an override's own), with their repetitions.
+func (m *matcher) alarmsInRange(c *goical.Component, alarms []*goical.Component, tr *timeRange) []*goical.Component {
+	parsed := make([]alarm, len(alarms))
+	ok := make([]bool, len(alarms))
+	var span time.Duration
+	relative := false
+	for i, a := range alarms {
+		parsed[i], ok[i] = parseAlarm(a, m.loc)
+		if ok[i] && !parsed[i].absolute {
+			relative = true
+			span = max(span, parsed[i].span())
+		}
+	}
+	var occ []model.Instance
+	if relative {
+		// The occurrences whose alarms may fire in range: those within
+		// span of it (and a second for the zero-length rule).
+		pad := span + time.Second
+		ins := m.h.occurrences(m.obj, tr.from().Add(-pad), tr.to().Add(pad), m.loc, m.h.opts.MaxExpand)
+		own := m.ownOccurrence(c)
+		for _, in := range ins {
+			if own(in) {
+				occ = append(occ, in)
+			}
+		}
+	}
+	var out []*goical.Component
+	for i, a := range alarms {
+		if !ok[i] {
 			continue
 		}
-		p := a.Props.Get("TRIGGER")
-		if p == nil {
-			continue
-		}
-		if strings.EqualFold(p.Params.Get("VALUE"), "DATE-TIME") {
-			if t, ok := parseICalTime(p.Value, "", m.loc); ok && !t.Before(tr.from()) && t.Before(tr.to()) {
-				return true
+		al := parsed[i]
+		if al.absolute {
+			if al.firesIn(al.at, tr) {
+				out = append(out, a)
 			}
 			continue
 		}
-		return true
+		for _, in := range occ {
+			base := in.Start
+			if al.fromEnd {
+				base = in.End
+			}
+			if al.firesIn(base.Add(al.offset), tr) {
+				out = append(out, a)
+				break
+			}
+		}
 	}
-	return false
+	return out
+}
+
+// ownOccurrence tells the occurrences a component of the object gives:
+// an override its own, the master every other.
+func (m *matcher) ownOccurrence(c *goical.Component) func(model.Instance) bool {
+	rp := c.Props.Get("RECURRENCE-ID")
+	if rp == nil {
+		return func(in model.Instance) bool { return !in.Override }
+	}
+	key, ok := ridKey(rp, isWall(m.obj), m.loc)
+	return func(in model.Instance) bool { return ok && in.Override && in.RecurrenceID.Unix() == key }
+}
+
+// occurrences returns the occurrences of obj that overlap [from, to), at
+// most max, with instants in UTC: all-day and floating times are read in
+// loc.
+func (h *handler) occurrences(obj *ical.Object, from, to time.Time, loc *time.Location, max int) []model.Instance {
+	wall := isWall(obj)
+	if wall {
+		from, to = wallOf(from, loc), wallOf(to, loc)
+	}
+	lim := h.opts.Limits
+	lim.MaxInstances = max
+	ins, _ := obj.ExpandRange(from, to, lim)
+	if wall {
+		for i := range ins {
+			ins[i].Start, ins[i].End = fromWall(ins[i].Start, loc), fromWall(ins[i].End, loc)
+		}
+	}
+	return ins
 }
 
 func (m *matcher) matchProp(f *propFilter, c *goical.Component) bool {
