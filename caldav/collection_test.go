@@ -38,7 +38,7 @@ func TestMkcalendarPersonalAtTheClientsURL(t *testing.T) {
 		must(t, 403, "subscription").has(t, "subscription", "valid-resourcetype")
 	// Plain MKCOL and bad names are refused with a reason.
 	e.do("alice", "MKCOL", "/dav/calendars/alice/plain/", "").must(t, 403, "plain mkcol")
-	e.do("alice", "MKCALENDAR", "/dav/calendars/alice/bad_name/", "").must(t, 404, "bad name")
+	e.do("alice", "MKCALENDAR", "/dav/calendars/alice/Bad.Name/", "").must(t, 403, "bad name").has(t, "bad name", "calendar-collection-location-ok")
 	e.do("alice", "MKCALENDAR", "/dav/calendars/alice/amis.main/x/", "").must(t, 403, "nested")
 	e.do("alice", "MKCALENDAR", "/dav/calendars/bob/mine/", "").must(t, 404, "in another home")
 }

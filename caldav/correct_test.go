@@ -1,6 +1,8 @@
 package caldav
 
 import (
+	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -285,5 +287,50 @@ func TestAlarmTimeRange(t *testing.T) {
 		if got := q(c.start, c.end); !same(got, c.want...) {
 			t.Errorf("alarms in [%s, %s): got %v, want %v", c.start, c.end, got, c.want)
 		}
+	}
+}
+
+// Clients name calendars as they like (vdirsyncer's tests use
+// "test @ foo ät bar"): such a name is a personal calendar at exactly the
+// URL asked for, percent-encoded; a name that cannot be one is refused
+// with a DAV:error that says why.
+func TestCalendarNamesOfClients(t *testing.T) {
+	e := newEnv(t)
+	names := []string{"test @ foo ät bar", "Agenda_perso", "日本の予定", "a+b=c!"}
+	for i, name := range names {
+		p := "/dav/calendars/alice/" + url.PathEscape(name) + "/"
+		method, body := "MKCALENDAR", ""
+		if i%2 == 1 {
+			method, body = "MKCOL", testdata(t, "mkcol-vdirsyncer.xml")
+		}
+		r := e.do("alice", method, p, body, "Content-Type", "application/xml").must(t, 201, method+" "+name)
+		if loc := r.header.Get("Location"); loc != p {
+			t.Errorf("%s: Location %q, want %q", name, loc, p)
+		}
+		uid := fmt.Sprintf("named-%d", i)
+		e.put("alice", p+uid+".ics", event(uid, "20261205T140000Z", "20261205T150000Z", "Dans "+name)).must(t, 201, "put in "+name)
+		e.do("alice", "GET", p+uid+".ics", "").must(t, 200, "get in "+name).has(t, "get in "+name, "UID:"+uid)
+		// Another spelling of the same path reaches the same calendar.
+		raw := "/dav/calendars/alice/" + strings.ReplaceAll(url.PathEscape(name), "@", "%40") + "/"
+		e.do("alice", "PROPFIND", raw, "", "Depth", "1").must(t, 207, "propfind "+name).has(t, "propfind "+name, uid+".ics")
+		e.do("alice", "PROPFIND", "/dav/calendars/alice/", "", "Depth", "1").must(t, 207, "home").has(t, "home", "<D:href>"+p+"</D:href>")
+	}
+	e.do("alice", "MKCALENDAR", "/dav/calendars/alice/"+url.PathEscape(names[0])+"/", "").must(t, 403, "again").has(t, "again", "resource-must-be-null")
+	// Bob does not see alice's calendars, whatever their names.
+	e.do("bob", "PROPFIND", "/dav/calendars/bob/", "", "Depth", "1").must(t, 207, "bob").lacks(t, "bob", "test%20@")
+	e.do("bob", "PROPFIND", "/dav/calendars/bob/"+url.PathEscape(names[0])+"/", "", "Depth", "0").must(t, 404, "bob's own")
+
+	for _, c := range []struct{ seg, why string }{
+		{"Mon.Agenda", "dot"},
+		{"a.b.c", "dot"},
+		{"tab%09here", "control"},
+		{"%20%20", "blank"},
+		{strings.Repeat("x", 300), "at most"},
+	} {
+		p := "/dav/calendars/alice/" + c.seg + "/"
+		e.do("alice", "MKCALENDAR", p, "").must(t, 403, "refused "+c.seg).has(t, "refused "+c.seg, "<C:calendar-collection-location-ok/>", c.why)
+		e.do("alice", "MKCOL", p, testdata(t, "mkcol-vdirsyncer.xml"), "Content-Type", "application/xml").must(t, 403, "refused MKCOL "+c.seg).
+			has(t, "refused MKCOL "+c.seg, c.why)
+		e.do("alice", "PROPFIND", p, "", "Depth", "0").must(t, 404, "nothing at "+c.seg)
 	}
 }

@@ -158,6 +158,13 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("DAV", davHeader)
 	dp, ok := parsePath(h.opts.Prefix, p)
 	if !ok {
+		if r.Method == "MKCALENDAR" || r.Method == "MKCOL" {
+			if why := h.refusedCalendarName(user.Username, p); why != "" {
+				h.writeError(w, &request{Request: r, user: user, path: dp},
+					preconditionErr(http.StatusForbidden, cal("calendar-collection-location-ok"), why))
+				return
+			}
+		}
 		notFound(w)
 		return
 	}
