@@ -121,7 +121,9 @@ type handler struct {
 }
 
 // NewHandler returns the CalDAV server: mount it at Options.Prefix + "/"
-// and at /.well-known/caldav.
+// and at /.well-known/caldav. It also answers PROPFIND, REPORT and OPTIONS
+// on "/" as the CalDAV root, for clients given only the server's address:
+// route those methods on "/" to it.
 func NewHandler(store *db.Store, logger *slog.Logger, opts Options) http.Handler {
 	opts = opts.withDefaults()
 	if logger == nil {
@@ -157,6 +159,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("DAV", davHeader)
 	dp, ok := parsePath(h.opts.Prefix, p)
+	if p == "/" && isRootDAVMethod(r.Method) {
+		dp, ok = davPath{kind: resRoot}, true
+	}
 	if !ok {
 		if r.Method == "MKCALENDAR" || r.Method == "MKCOL" {
 			if why := h.refusedCalendarName(user.Username, p); why != "" {
@@ -212,6 +217,17 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, req, err)
 	}
 }
+
+// isRootDAVMethod reports whether the server's "/" answers the method as
+// the CalDAV root: the methods of discovery, never GET.
+func isRootDAVMethod(m string) bool {
+	return m == "PROPFIND" || m == "REPORT" || m == http.MethodOptions
+}
+
+// RootDAVMethod reports whether a request on the server's "/" is for
+// CalDAV: PROPFIND, REPORT and OPTIONS, which a web page never sends
+// there (a browser's GET, HEAD or POST stays with the web application).
+func RootDAVMethod(r *http.Request) bool { return isRootDAVMethod(r.Method) }
 
 // httpError is an answer other than success. precond, when set, is the
 // RFC 4918 / RFC 4791 precondition element of the DAV:error body.

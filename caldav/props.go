@@ -116,6 +116,10 @@ func (h *handler) propfind(w http.ResponseWriter, r *request) error {
 	switch r.path.kind {
 	case resRoot:
 		self = resource{kind: resRoot, href: h.rootPath()}
+		if r.URL.EscapedPath() == "/" {
+			// asked at the server's address: the answer is about that URL
+			self.href = "/"
+		}
 		children = func(emit func(*resource)) error {
 			emit(&resource{kind: resPrincipals, href: h.principalsPath()})
 			emit(&resource{kind: resHomes, href: h.homesPath()})
