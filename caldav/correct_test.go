@@ -334,3 +334,77 @@ func TestCalendarNamesOfClients(t *testing.T) {
 		e.do("alice", "PROPFIND", p, "", "Depth", "0").must(t, 404, "nothing at "+c.seg)
 	}
 }
+
+// An override may be of another kind than its series: a timed occurrence
+// of an all-day or floating series, or an all-day one of a timed series.
+// Each occurrence is judged by its own kind in time-range queries,
+// free-busy and expand (RFC 4791 §9.9, §7.10, §9.6.5); the calendar's zone
+// is Europe/Paris (UTC+1 in December).
+func TestOverrideOfAnotherKind(t *testing.T) {
+	e := newEnv(t)
+	// All-day Mondays; the 14th happens 15:00-16:00 UTC instead.
+	e.put("alice", amisMain+"allday.ics", vevent("allday",
+		"DTSTART;VALUE=DATE:20261207\r\nDTEND;VALUE=DATE:20261208\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\nSUMMARY:Journée\r\n",
+		"RECURRENCE-ID;VALUE=DATE:20261214\r\nDTSTART:20261214T150000Z\r\nDTEND:20261214T160000Z\r\nSUMMARY:Réunion\r\n")).must(t, 201, "all-day series")
+	// 10:00 UTC Mondays; the 14th becomes all of Tuesday the 15th.
+	e.put("alice", amisMain+"timed.ics", vevent("timed",
+		"DTSTART:20261207T100000Z\r\nDTEND:20261207T110000Z\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\nSUMMARY:Permanence\r\n",
+		"RECURRENCE-ID:20261214T100000Z\r\nDTSTART;VALUE=DATE:20261215\r\nDTEND;VALUE=DATE:20261216\r\nSUMMARY:Journée portes ouvertes\r\n")).must(t, 201, "timed series")
+	// Floating 18:00 Wednesdays (17:00 UTC in Paris); the 16th at 12:00 UTC.
+	e.put("alice", amisMain+"floating.ics", vevent("floating",
+		"DTSTART:20261209T180000\r\nDTEND:20261209T190000\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\nSUMMARY:Chorale\r\n",
+		"RECURRENCE-ID:20261216T180000\r\nDTSTART:20261216T120000Z\r\nDTEND:20261216T130000Z\r\nSUMMARY:Chorale (midi)\r\n")).must(t, 201, "floating series")
+
+	query := func(start, end string) []string {
+		return queryHrefs(t, e, testdata(t, "query-data.xml", "COMP", "VEVENT", "INNER", `<C:time-range start="`+start+`" end="`+end+`"/>`))
+	}
+	for _, c := range []struct {
+		start, end string
+		want       []string
+	}{
+		{"20261214T153000Z", "20261214T154500Z", []string{"allday.ics"}},
+		{"20261214T141000Z", "20261214T145000Z", nil},
+		{"20261214T231000Z", "20261214T235000Z", []string{"timed.ics"}},
+		{"20261215T233000Z", "20261216T000000Z", nil},
+		{"20261216T121000Z", "20261216T122000Z", []string{"floating.ics"}},
+		{"20261216T171000Z", "20261216T172000Z", nil},
+		// whole days around the moves: each series is there
+		{"20261213T000000Z", "20261217T000000Z", []string{"allday.ics", "timed.ics", "floating.ics"}},
+	} {
+		if got := query(c.start, c.end); !same(got, c.want...) {
+			t.Errorf("time-range [%s, %s): got %v, want %v", c.start, c.end, got, c.want)
+		}
+	}
+
+	fb := e.do("alice", "REPORT", amisMain, testdata(t, "freebusy.xml", "START", "20261214T000000Z", "END", "20261217T000000Z"), "Depth", "1").
+		must(t, 200, "free-busy")
+	for _, p := range []string{"20261214T150000Z/20261214T160000Z", "20261214T230000Z/20261215T230000Z", "20261216T120000Z/20261216T130000Z"} {
+		if !strings.Contains(fb.body, p) {
+			t.Errorf("free-busy lacks %s:\n%s", p, fb.body)
+		}
+	}
+	for _, p := range []string{"20261214T140000Z", "20261215T000000Z/", "20261216T170000Z"} {
+		if strings.Contains(fb.body, p) {
+			t.Errorf("free-busy has %s, a misread occurrence:\n%s", p, fb.body)
+		}
+	}
+
+	ex := e.do("alice", "REPORT", amisMain, testdata(t, "query-expand.xml", "START", "20261213T000000Z", "END", "20261217T000000Z"), "Depth", "1").
+		must(t, 207, "expand")
+	body := strings.ReplaceAll(ex.body, "&#13;", "")
+	for _, want := range []string{
+		"RECURRENCE-ID;VALUE=DATE:20261214\n",
+		"DTSTART:20261214T150000Z\nDTEND:20261214T160000Z",
+		"DTSTART;VALUE=DATE:20261215\nDTEND;VALUE=DATE:20261216",
+		"RECURRENCE-ID:20261214T100000Z",
+		"DTSTART:20261216T120000Z\nDTEND:20261216T130000Z",
+		"RECURRENCE-ID:20261216T180000\n",
+	} {
+		if !strings.Contains(strings.ReplaceAll(body, "\r", ""), want) {
+			t.Errorf("expand lacks %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, "DTSTART;VALUE=DATE:20261214\nDTEND;VALUE=DATE:20261214") {
+		t.Errorf("expand made a zero-length all-day event:\n%s", body)
+	}
+}

@@ -503,24 +503,21 @@ func (m *matcher) ownOccurrence(c *goical.Component) func(model.Instance) bool {
 	if rp == nil {
 		return func(in model.Instance) bool { return !in.Override }
 	}
-	key, ok := ridKey(rp, isWall(m.obj), m.loc)
+	key, ok := ridKey(rp, m.obj.Wall(), m.loc)
 	return func(in model.Instance) bool { return ok && in.Override && in.RecurrenceID.Unix() == key }
 }
 
 // occurrences returns the occurrences of obj that overlap [from, to), at
-// most max, with instants in UTC: all-day and floating times are read in
-// loc.
+// most max, with instants in UTC: all-day and floating ones, each by its
+// own kind, are read in loc. RecurrenceID stays in the series' frame.
 func (h *handler) occurrences(obj *ical.Object, from, to time.Time, loc *time.Location, max int) []model.Instance {
-	wall := isWall(obj)
-	if wall {
-		from, to = wallOf(from, loc), wallOf(to, loc)
-	}
 	lim := h.opts.Limits
 	lim.MaxInstances = max
-	ins, _ := obj.ExpandRange(from, to, lim)
-	if wall {
-		for i := range ins {
-			ins[i].Start, ins[i].End = fromWall(ins[i].Start, loc), fromWall(ins[i].End, loc)
+	ins, _ := obj.ExpandIn(from, to, loc, lim)
+	wall := obj.Wall()
+	for i, in := range ins {
+		if wall != in.OtherKind {
+			ins[i].Start, ins[i].End = fromWall(in.Start, loc), fromWall(in.End, loc)
 		}
 	}
 	return ins
@@ -600,16 +597,6 @@ func parseICalTime(v, tzid string, loc *time.Location) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// wallOf returns t's wall clock in loc, read as UTC: the frame in which the
-// store keeps floating and all-day times.
-func wallOf(t time.Time, loc *time.Location) time.Time {
-	if t.Equal(farPast) || t.Equal(farFuture) {
-		return t
-	}
-	l := t.In(loc)
-	return time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), 0, time.UTC)
-}
-
 // fromWall reads a stored wall-clock time in loc.
 func fromWall(t time.Time, loc *time.Location) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, loc).UTC()
@@ -622,26 +609,6 @@ func overlaps(start, end time.Time, tr *timeRange) bool {
 		return !start.Before(from) && start.Before(to)
 	}
 	return start.Before(to) && end.After(from)
-}
-
-// isWall reports whether the object's times are all-day or floating.
-func isWall(obj *ical.Object) bool {
-	c := obj.Master
-	if c == nil && len(obj.Overrides) > 0 {
-		c = obj.Overrides[0]
-	}
-	if c == nil {
-		return false
-	}
-	p := c.Props.Get("DTSTART")
-	if p == nil {
-		p = c.Props.Get("DUE")
-	}
-	if p == nil {
-		return false
-	}
-	return strings.EqualFold(p.Params.Get("VALUE"), "DATE") || len(strings.TrimSpace(p.Value)) == 8 ||
-		(p.Params.Get("TZID") == "" && !strings.HasSuffix(strings.TrimSpace(p.Value), "Z"))
 }
 
 func isRecurring(obj *ical.Object) bool {
@@ -658,14 +625,7 @@ func (h *handler) objectInRange(obj *ical.Object, tr *timeRange, loc *time.Locat
 	if obj.Component == "VTODO" && !isRecurring(obj) {
 		return todoInRange(obj.Master, tr, loc)
 	}
-	from, to := tr.from(), tr.to()
-	if isWall(obj) {
-		from, to = wallOf(from, loc), wallOf(to, loc)
-	}
-	lim := h.opts.Limits
-	lim.MaxInstances = 1
-	ins, _ := obj.ExpandRange(from, to, lim)
-	return len(ins) > 0
+	return len(h.occurrences(obj, tr.from(), tr.to(), loc, 1)) > 0
 }
 
 // todoInRange is the VTODO table of RFC 4791 §9.9.

@@ -335,8 +335,9 @@ type DAVInstance struct {
 	End       time.Time
 	Status    string
 	Component string
-	// Wall is true for all-day and floating events: Start and End hold the
-	// wall clock read as UTC.
+	// Wall is true for all-day and floating occurrences: Start and End
+	// hold the wall clock read as UTC. It is the event's kind, but for an
+	// override of the other kind (model.Instance.OtherKind).
 	Wall bool
 }
 
@@ -350,7 +351,7 @@ func (s *Store) EachInstanceInRange(ctx context.Context, calendarID int64, from,
 		return err
 	}
 	lo, hi := from.Add(-pad), to.Add(pad)
-	rows, err := s.r.QueryContext(ctx, `SELECT i.event_id, i.start_utc, i.end_utc, i.status, e.component, e.all_day OR e.floating
+	rows, err := s.r.QueryContext(ctx, `SELECT i.event_id, i.start_utc, i.end_utc, i.status, e.component, (e.all_day OR e.floating) <> i.other_kind
 		FROM event_instances i CROSS JOIN events e INDEXED BY caldav_events_kind ON e.calendar_id = +? AND e.id = i.event_id
 		WHERE i.start_utc >= ? AND i.start_utc < ? AND (i.end_utc >= ? OR i.start_utc >= ?)`, calendarID,
 		fmtTime(lo.Add(-longest)), fmtTime(hi), fmtTime(lo), fmtTime(lo))
