@@ -177,6 +177,16 @@ END:VCALENDAR&#13;
 	}
 	// The valid forms of the same requests are answered.
 	e.do("alice", "REPORT", amisMain, q+vcal+fEnd+`<C:timezone>`+vtzOK+`</C:timezone>`+qEnd, "Depth", "1").must(t, 207, "valid timezone")
+	bare := vtzOK[strings.Index(vtzOK, "BEGIN:VTIMEZONE"):strings.Index(vtzOK, "END:VCALENDAR")]
+	e.do("alice", "REPORT", amisMain, q+vcal+fEnd+`<C:timezone>`+bare+`</C:timezone>`+qEnd, "Depth", "1").must(t, 207, "bare VTIMEZONE")
+	// calendar-timezone follows the same rule.
+	tzPatch := func(tz string) string {
+		return `<D:propertyupdate xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><C:calendar-timezone>` +
+			tz + `</C:calendar-timezone></D:prop></D:set></D:propertyupdate>`
+	}
+	e.do("alice", "PROPPATCH", amisMain, tzPatch("BEGIN:VTIMEZONE oops")).must(t, 207, "bad calendar-timezone").
+		has(t, "bad calendar-timezone", "HTTP/1.1 409")
+	e.do("alice", "PROPPATCH", amisMain, tzPatch(vtzOK)).must(t, 207, "calendar-timezone").has(t, "calendar-timezone", "HTTP/1.1 200")
 	e.do("alice", "REPORT", amisMain, `<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data content-type="text/calendar" version="2.0"/></D:prop>`+vcal+fEnd+qEnd, "Depth", "1").
 		must(t, 207, "version 2.0").has(t, "version 2.0", "UID:x")
 	e.do("alice", "PROPFIND", amisMain, `<D:propfind xmlns:D="DAV:"><D:allprop/><D:include><C:calendar-timezone xmlns:C="urn:ietf:params:xml:ns:caldav"/></D:include></D:propfind>`, "Depth", "0").

@@ -159,7 +159,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("DAV", davHeader)
 	dp, ok := parsePath(h.opts.Prefix, p)
-	if p == "/" && isRootDAVMethod(r.Method) {
+	if p == "/" && RootDAVMethod(r) {
 		dp, ok = davPath{kind: resRoot}, true
 	}
 	if !ok {
@@ -218,16 +218,13 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// isRootDAVMethod reports whether the server's "/" answers the method as
-// the CalDAV root: the methods of discovery, never GET.
-func isRootDAVMethod(m string) bool {
-	return m == "PROPFIND" || m == "REPORT" || m == http.MethodOptions
-}
-
 // RootDAVMethod reports whether a request on the server's "/" is for
-// CalDAV: PROPFIND, REPORT and OPTIONS, which a web page never sends
-// there (a browser's GET, HEAD or POST stays with the web application).
-func RootDAVMethod(r *http.Request) bool { return isRootDAVMethod(r.Method) }
+// CalDAV: PROPFIND, REPORT and OPTIONS, the methods of discovery, which a
+// web page never sends there (GET, HEAD and POST stay with the web
+// application).
+func RootDAVMethod(r *http.Request) bool {
+	return r.Method == "PROPFIND" || r.Method == "REPORT" || r.Method == http.MethodOptions
+}
 
 // httpError is an answer other than success. precond, when set, is the
 // RFC 4918 / RFC 4791 precondition element of the DAV:error body.

@@ -119,7 +119,13 @@ func (h *handler) calLocation(dc *db.DAVCalendar, body *node) (*time.Location, e
 // CALDAV:timezone and calendar-timezone hold it: a VCALENDAR with exactly
 // one VTIMEZONE and nothing else, which must resolve to a location.
 func (h *handler) vtimezoneLocation(text string) (*time.Location, error) {
-	c, err := ical.Decode([]byte(strings.TrimSpace(text)), h.opts.Limits)
+	text = strings.TrimSpace(text)
+	if strings.HasPrefix(text, "BEGIN:VTIMEZONE") {
+		// a bare VTIMEZONE, as some clients send it: read it as the
+		// VCALENDAR around it
+		text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Bastide//timezone//FR\r\n" + text + "\r\nEND:VCALENDAR\r\n"
+	}
+	c, err := ical.Decode([]byte(text), h.opts.Limits)
 	if err != nil {
 		return nil, errors.New("it is not valid iCalendar")
 	}
