@@ -104,11 +104,12 @@ func (h *handler) calLocation(dc *db.DAVCalendar, body *node) (*time.Location, e
 		return l, nil
 	}
 	if dc.Calendar.Timezone != "" {
-		if l, err := h.vtimezoneLocation(dc.Calendar.Timezone); err == nil {
+		// Checked when it was set: its TZID names the zone, and only a
+		// custom one (no IANA name) costs reading the whole VTIMEZONE.
+		if l := tzidLocation(dc.Calendar.Timezone); l != nil {
 			return l, nil
 		}
-		// Stored before calendar-timezone was checked as a whole.
-		if l := tzidLocation(dc.Calendar.Timezone); l != nil {
+		if l, err := h.vtimezoneLocation(dc.Calendar.Timezone); err == nil {
 			return l, nil
 		}
 	}
