@@ -107,7 +107,7 @@ func (h *handler) mkcalendar(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	var dead []db.DAVProp
-	problems := ""
+	problems := map[int]string{} // the first reason of each failing status
 	// RFC 4791 §5.3.1 and RFC 5689 §3: every property is set or the
 	// calendar is not created; the answer says which property failed.
 	statuses := make([]int, len(ups))
@@ -141,6 +141,7 @@ func (h *handler) mkcalendar(w http.ResponseWriter, r *request) error {
 			d := db.DAVProp{NS: up.n.Space, Name: up.n.Local, Value: up.n.innerXML(), Lang: up.lang}
 			if len(d.Value) > db.MaxDAVPropValue {
 				statuses[i], failed = http.StatusInsufficientStorage, true
+				problems[http.StatusInsufficientStorage] = "a property value is larger than " + itoa(db.MaxDAVPropValue) + " bytes"
 				continue
 			}
 			dead = append(dead, d)
@@ -148,8 +149,8 @@ func (h *handler) mkcalendar(w http.ResponseWriter, r *request) error {
 		}
 		if code != http.StatusOK {
 			statuses[i], failed = code, true
-			if problems == "" {
-				problems = problem
+			if problems[code] == "" {
+				problems[code] = problem
 			}
 		}
 	}
@@ -192,7 +193,7 @@ func errCalendarExists(method string) error {
 // properties: 403 with a CALDAV:mkcalendar-response (RFC 4791 §5.3.1.2) or
 // a DAV:mkcol-response (RFC 5689 §3.5) giving each property its status,
 // 424 for those that were fine.
-func (h *handler) mkcalendarFailed(w http.ResponseWriter, r *request, ups []propUpdate, statuses []int, problem string) error {
+func (h *handler) mkcalendarFailed(w http.ResponseWriter, r *request, ups []propUpdate, statuses []int, problems map[int]string) error {
 	root := cal("mkcalendar-response")
 	if r.Method == "MKCOL" {
 		root = dav("mkcol-response")
@@ -220,9 +221,9 @@ func (h *handler) mkcalendarFailed(w http.ResponseWriter, r *request, ups []prop
 			openTag(bw, q, true)
 		}
 		bw.WriteString("</D:prop><D:status>" + statusLine(code) + "</D:status>")
-		if problem != "" && code != http.StatusFailedDependency {
+		if p := problems[code]; p != "" {
 			bw.WriteString("<D:responsedescription>")
-			xmlText(bw, problem)
+			xmlText(bw, p)
 			bw.WriteString("</D:responsedescription>")
 		}
 		bw.WriteString("</D:propstat>")

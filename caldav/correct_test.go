@@ -81,7 +81,7 @@ func TestMkcalendarAllOrNothing(t *testing.T) {
 	)
 	p := "/dav/calendars/alice/protege/"
 	e.do("alice", "MKCALENDAR", p, mkcal).must(t, 403, "protected property").
-		has(t, "protected property", "<C:mkcalendar-response", "<D:getetag/></D:prop><D:status>HTTP/1.1 403",
+		has(t, "protected property", "<C:mkcalendar-response", "<D:getetag/></D:prop><D:status>HTTP/1.1 403", "cannot be set",
 			"<D:displayname/></D:prop><D:status>HTTP/1.1 424")
 	e.do("alice", "PROPFIND", p, "", "Depth", "0").must(t, 404, "not created by MKCALENDAR")
 	e.do("alice", "MKCOL", p, mkcol, "Content-Type", "application/xml").must(t, 403, "protected property, MKCOL").

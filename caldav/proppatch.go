@@ -58,7 +58,7 @@ var protected = map[qname]bool{
 func (h *handler) applyCalendarProp(c *model.Calendar, up propUpdate) (handled bool, code int, problem string) {
 	q := up.n.qname
 	if protected[q] {
-		return true, http.StatusForbidden, "protected property"
+		return true, http.StatusForbidden, "this property is kept by the server and cannot be set"
 	}
 	text := strings.TrimSpace(up.n.Text)
 	switch q {
@@ -111,7 +111,7 @@ func (h *handler) applyCalendarProp(c *model.Calendar, up propUpdate) (handled b
 	default:
 		if q.Space == nsDAV || q.Space == nsCalDAV {
 			if knownProp(q) {
-				return true, http.StatusForbidden, "protected property"
+				return true, http.StatusForbidden, "this property is kept by the server and cannot be set"
 			}
 		}
 		return false, 0, ""
