@@ -45,13 +45,19 @@ type PutResult struct {
 }
 
 // UIDConflictError says that the UID is already used by another object of
-// the calendar. It matches ErrConflict.
+// the calendar, or that the write would replace the object at Href, whose
+// UID is another. It matches ErrConflict.
 type UIDConflictError struct {
 	UID  string
 	Href string
+	// Overwrite is true when Href is the object the write would replace.
+	Overwrite bool
 }
 
 func (e *UIDConflictError) Error() string {
+	if e.Overwrite {
+		return fmt.Sprintf("db: %s holds another UID than %q", e.Href, e.UID)
+	}
 	return fmt.Sprintf("db: UID %q is already used by %s in this calendar", e.UID, e.Href)
 }
 
@@ -197,6 +203,10 @@ func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
 	}
 	if p.ByUID {
 		// cur was looked up by this UID already.
+	} else if cur != nil && cur.uid != e.UID {
+		// RFC 4791 §5.3.2.1: an object is never overwritten by one with
+		// another UID.
+		return PutResult{}, &UIDConflictError{UID: e.UID, Href: cur.href, Overwrite: true}
 	} else if other, err := head(ctx, tx, "calendar_id = +? AND uid = +?", e.CalendarID, e.UID); err == nil {
 		if cur == nil || other.id != cur.id {
 			return PutResult{}, &UIDConflictError{UID: e.UID, Href: other.href}
@@ -493,7 +503,7 @@ func (s *Store) listEvents(ctx context.Context, withData bool, where string, arg
 
 // GetInstances returns the stored occurrences of an event, by start.
 func (s *Store) GetInstances(ctx context.Context, eventID int64) ([]model.Instance, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT start_utc, end_utc, recurrence_id, override, status FROM event_instances
+	rows, err := s.r.QueryContext(ctx, `SELECT start_utc, end_utc, recurrence_id, override, status, other_kind FROM event_instances
 		WHERE event_id = +? ORDER BY start_utc`, eventID)
 	if err != nil {
 		return nil, fmt.Errorf("db: get instances of %d: %w", eventID, err)
@@ -503,11 +513,12 @@ func (s *Store) GetInstances(ctx context.Context, eventID int64) ([]model.Instan
 	for rows.Next() {
 		var in model.Instance
 		var st, en, rid string
-		var ov int
-		if err := rows.Scan(&st, &en, &rid, &ov, &in.Status); err != nil {
+		var ov, other int
+		if err := rows.Scan(&st, &en, &rid, &ov, &in.Status, &other); err != nil {
 			return nil, fmt.Errorf("db: get instances of %d: %w", eventID, err)
 		}
 		in.EventID, in.Start, in.End, in.RecurrenceID, in.Override = eventID, parseTime(st), parseTime(en), parseTime(rid), ov == 1
+		in.OtherKind = other == 1
 		out = append(out, in)
 	}
 	return out, rows.Err()
@@ -543,15 +554,15 @@ func placeholders(n int) string {
 }
 
 // instanceRowsPerInsert is the number of occurrences written by one INSERT
-// (6 parameters each, far below SQLite's parameter limit).
+// (7 parameters each, far below SQLite's parameter limit).
 const instanceRowsPerInsert = 64
 
 var instanceInserts [instanceRowsPerInsert + 1]string
 
 func init() {
 	for n := 1; n <= instanceRowsPerInsert; n++ {
-		instanceInserts[n] = "INSERT OR IGNORE INTO event_instances (event_id, start_utc, end_utc, recurrence_id, override, status) VALUES " +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?),", n), ",")
+		instanceInserts[n] = "INSERT OR IGNORE INTO event_instances (event_id, start_utc, end_utc, recurrence_id, override, status, other_kind) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?),", n), ",")
 	}
 }
 
@@ -564,13 +575,13 @@ func insertInstances(ctx context.Context, tx *txq, eventID int64, ins []model.In
 	var longest time.Duration
 	for k := 0; k < len(ins); k += instanceRowsPerInsert {
 		chunk := ins[k:min(k+instanceRowsPerInsert, len(ins))]
-		args := make([]any, 0, 6*len(chunk))
+		args := make([]any, 0, 7*len(chunk))
 		for _, in := range chunk {
 			id := eventID
 			if id == 0 {
 				id = in.EventID
 			}
-			args = append(args, id, fmtTime(in.Start), fmtTime(in.End), fmtTime(in.RecurrenceID), b2i(in.Override), in.Status)
+			args = append(args, id, fmtTime(in.Start), fmtTime(in.End), fmtTime(in.RecurrenceID), b2i(in.Override), in.Status, b2i(in.OtherKind))
 			if d := in.End.Sub(in.Start); d > longest {
 				longest = d
 			}

@@ -90,7 +90,7 @@ func (s *Store) ListInstances(ctx context.Context, q InstanceQuery) ([]InstanceR
 	}
 	var sb strings.Builder
 	args := make([]any, 0, 16)
-	sb.WriteString("SELECT i.start_utc, i.end_utc, i.recurrence_id, i.override, i.status, " + eventCols +
+	sb.WriteString("SELECT i.start_utc, i.end_utc, i.recurrence_id, i.override, i.status, i.other_kind, " + eventCols +
 		`NULL, ifnull(a.id, 0), ifnull(a.slug, ''), ifnull(a.name, '')
 		FROM event_instances i
 		JOIN events e ON e.id = i.event_id
@@ -121,15 +121,15 @@ func (s *Store) ListInstances(ctx context.Context, q InstanceQuery) ([]InstanceR
 	for rows.Next() {
 		var r InstanceRow
 		var st, en, rid string
-		var ov int
-		ev, err := scanEventAfter(rows, []any{&st, &en, &rid, &ov, &r.Instance.Status},
+		var ov, other int
+		ev, err := scanEventAfter(rows, []any{&st, &en, &rid, &ov, &r.Instance.Status, &other},
 			&r.AssociationID, &r.AssociationSlug, &r.AssociationName)
 		if err != nil {
 			return nil, fmt.Errorf("db: list instances: %w", err)
 		}
 		r.Event = ev
 		r.Instance.EventID, r.Instance.Start, r.Instance.End = ev.ID, parseTime(st), parseTime(en)
-		r.Instance.RecurrenceID, r.Instance.Override = parseTime(rid), ov == 1
+		r.Instance.RecurrenceID, r.Instance.Override, r.Instance.OtherKind = parseTime(rid), ov == 1, other == 1
 		out = append(out, r)
 	}
 	return out, rows.Err()

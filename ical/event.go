@@ -44,17 +44,12 @@ func (o *Object) Event(now time.Time, lim Limits) (*model.Event, error) {
 		return nil, invalidf("", "object was not made by ParseObject")
 	}
 	c := o.Master
-	tm := o.series.master
+	// Only overrides: the series is described by its earliest one.
+	tm := o.series.describing()
+	if tm == nil {
+		return nil, invalidf("RECURRENCE-ID", "the object has no usable component")
+	}
 	if c == nil {
-		// Only overrides: describe the series by its earliest one.
-		for _, ov := range o.series.overrides {
-			if tm == nil || ov.start.model().Before(tm.start.model()) {
-				tm = ov
-			}
-		}
-		if tm == nil {
-			return nil, invalidf("RECURRENCE-ID", "the object has no usable component")
-		}
 		c = tm.comp
 	}
 	e := &model.Event{

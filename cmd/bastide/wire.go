@@ -61,12 +61,26 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 	} {
 		mux.Handle(p, fedH)
 	}
-	mux.Handle("/", activityPubSplit(fedH, webH))
+	mux.Handle("/", davAtRoot(davH, activityPubSplit(fedH, webH)))
 	return &handlers{
 		root:    mux,
 		workers: []worker{{name: "federation", run: fed.Run}},
 		metrics: o.http,
 	}, nil
+}
+
+// davAtRoot sends the CalDAV discovery methods on exactly "/" (PROPFIND,
+// REPORT, OPTIONS) to CalDAV, so that an app given only the server's
+// address finds the user's principal; everything else, GET first, goes on
+// to next.
+func davAtRoot(dav, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/" && caldav.RootDAVMethod(r) {
+			dav.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // activityPubSplit sends the ActivityPub side of /@{association} and

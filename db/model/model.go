@@ -201,6 +201,12 @@ type Instance struct {
 	// Status of this occurrence; a cancelled override is kept with
 	// StatusCancelled so that feeds can show it.
 	Status string
+	// OtherKind is true for an occurrence whose times are not of its
+	// event's kind: a timed override of an all-day or floating series
+	// (Start and End are then instants in UTC, not wall clock), or an
+	// all-day or floating override of a timed series (then wall clock
+	// read as UTC). False for every other occurrence.
+	OtherKind bool
 }
 
 // Place is a physical place where events happen.
