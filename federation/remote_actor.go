@@ -47,15 +47,22 @@ func parseActor(doc map[string]any) (*db.RemoteActor, error) {
 		if !ok {
 			continue
 		}
-		owner := mobilizon.IDOf(km["owner"])
 		pemText, _ := km["publicKeyPem"].(string)
-		if pemText != "" && (owner == "" || owner == a.APID) {
+		if pemText != "" && keyOwnedBy(mobilizon.IDOf(km), mobilizon.IDOf(km["owner"]), a.APID) {
 			a.KeyID = mobilizon.IDOf(km)
 			a.PublicKeyPEM = pemText
 			break
 		}
 	}
 	return a, nil
+}
+
+// keyOwnedBy is the one rule for trusting a key for an actor: the key's
+// owner is the actor, and the key id is on the actor's own origin (scheme,
+// host and port). An actor document that lists a key id of another host
+// (or of another actor's) does not make that key its own.
+func keyOwnedBy(keyID, owner, actorID string) bool {
+	return keyID != "" && owner == actorID && mobilizon.SameOrigin(keyID, actorID)
 }
 
 // fetchActor fetches an actor from its id and stores it.
@@ -106,7 +113,7 @@ func (f *Federation) publicKey(ctx context.Context, keyID string, refresh bool) 
 		if ok {
 			return c.owner, c.key.(*rsa.PublicKey), nil
 		}
-		if a, err := f.store.GetRemoteActorByKeyID(ctx, keyID); err == nil {
+		if a, err := f.store.GetRemoteActorByKeyID(ctx, keyID); err == nil && keyOwnedBy(keyID, a.APID, a.APID) {
 			if k, err := ParsePublicKey(a.PublicKeyPEM); err == nil {
 				f.cacheKey(keyID, a.APID, k)
 				return a.APID, k, nil
