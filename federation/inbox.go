@@ -50,7 +50,13 @@ func (f *Federation) serveInbox(w http.ResponseWriter, r *http.Request) {
 		if errors.As(err, &se) {
 			msg = se.msg
 		}
-		f.log.DebugContext(ctx, "federation: inbox signature refused", "err", err, "remote", r.RemoteAddr)
+		// The answer is only msg: err may name addresses of ours or of
+		// the network (a dial error) and stays in the log.
+		if se != nil && se.cause != nil {
+			f.log.WarnContext(ctx, "federation: inbox signing key unavailable", "err", err, "remote", r.RemoteAddr)
+		} else {
+			f.log.DebugContext(ctx, "federation: inbox signature refused", "err", err, "remote", r.RemoteAddr)
+		}
 		w.Header().Set("WWW-Authenticate", `Signature realm="`+f.uris.Host()+`",headers="(request-target) host date digest"`)
 		httpError(w, http.StatusUnauthorized, msg)
 		return

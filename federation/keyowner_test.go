@@ -1,8 +1,13 @@
 package federation
 
 import (
+	"bytes"
+	"io"
+	"net"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/bastide47/bastide/db/dbtest"
 )
@@ -45,5 +50,48 @@ func TestKeyOnAnotherHostIsNotTrusted(t *testing.T) {
 	}
 	if ra, err := in.store.GetRemoteActor(t.Context(), evilID); err == nil && ra.KeyID != "" {
 		t.Errorf("the evil actor is stored with key id %q", ra.KeyID)
+	}
+}
+
+// TestInboxErrorsRevealNothingInternal: when the signing key cannot be
+// fetched, the inbox answers a fixed message naming the key id, and
+// nothing of the failure (the address dialled, the dial error).
+func TestInboxErrorsRevealNothingInternal(t *testing.T) {
+	in := newInstance(t, nil)
+	dbtest.Association(t, in.store, "club")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := "http://" + ln.Addr().String()
+	ln.Close()
+	actor := gone + "/@ghost"
+	body := mustJSON(t, map[string]any{"type": "Like", "id": actor + "/likes/1", "actor": actor, "object": in.fed.URIs().ActorID("club")})
+	req, err := http.NewRequest(http.MethodPost, in.fed.URIs().SharedInbox(), bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := signRequest(req, rsaKey(t), actor+"#main-key", body, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("status %d, want 401", resp.StatusCode)
+	}
+	if !strings.Contains(string(answer), "could not be fetched") {
+		t.Errorf("answer %s does not say the key could not be fetched", answer)
+	}
+	// The key id itself (the sender's own input) may be echoed; its
+	// address must not appear anywhere else, nor the dial error.
+	rest := strings.ReplaceAll(string(answer), actor+"#main-key", "")
+	for _, leak := range []string{ln.Addr().String(), "dial", "refused", "connect"} {
+		if strings.Contains(rest, leak) {
+			t.Errorf("answer %s reveals %q", answer, leak)
+		}
 	}
 }

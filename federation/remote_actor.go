@@ -104,7 +104,7 @@ func (f *Federation) actor(ctx context.Context, id string) (*db.RemoteActor, err
 // document. The key must be listed by its owner's actor document.
 func (f *Federation) publicKey(ctx context.Context, keyID string, refresh bool) (string, *rsa.PublicKey, error) {
 	if f.uris.isLocal(keyID) {
-		return "", nil, errors.New("the key claims to be ours")
+		return "", nil, sigErrorf("the key claims to be ours")
 	}
 	if !refresh {
 		f.keyMu.Lock()
@@ -122,18 +122,19 @@ func (f *Federation) publicKey(ctx context.Context, keyID string, refresh bool) 
 	}
 	actorID, _, _ := strings.Cut(keyID, "#")
 	if actorID == "" || mobilizon.Origin(actorID) == "" {
-		return "", nil, fmt.Errorf("keyId %q is not an http(s) URL", keyID)
+		return "", nil, sigErrorf("keyId %q is not an http(s) URL", keyID)
 	}
 	a, err := f.fetchActor(ctx, actorID)
 	if err != nil {
 		return "", nil, err
 	}
 	if a.KeyID != keyID {
-		return "", nil, fmt.Errorf("the actor %s does not list the key %s", a.APID, keyID)
+		return "", nil, sigErrorf("the actor %s does not list the key %s as its own", a.APID, keyID)
 	}
 	k, err := ParsePublicKey(a.PublicKeyPEM)
 	if err != nil {
-		return "", nil, err
+		// Says what is wrong with the key itself, nothing of ours.
+		return "", nil, sigErrorf("%v", err)
 	}
 	f.cacheKey(keyID, a.APID, k)
 	return a.APID, k, nil

@@ -63,10 +63,22 @@ func signRequest(r *http.Request, key *rsa.PrivateKey, keyID string, body []byte
 	return nil
 }
 
-// sigError is a refused signature; its message is safe to send back.
-type sigError struct{ msg string }
+// sigError is a refused signature. Its msg is safe to send back; cause,
+// when set, is the internal reason (a dial error naming an address, say),
+// for the log only.
+type sigError struct {
+	msg   string
+	cause error
+}
 
-func (e *sigError) Error() string { return e.msg }
+func (e *sigError) Error() string {
+	if e.cause != nil {
+		return e.msg + ": " + e.cause.Error()
+	}
+	return e.msg
+}
+
+func (e *sigError) Unwrap() error { return e.cause }
 
 func sigErrorf(format string, args ...any) error { return &sigError{msg: fmt.Sprintf(format, args...)} }
 
@@ -191,7 +203,11 @@ func (v *verifier) verify(ctx context.Context, r *http.Request, body []byte) (st
 	}
 	owner, key, err := v.keys(ctx, p.keyID, false)
 	if err != nil {
-		return "", sigErrorf("the signing key %s could not be used: %v", p.keyID, err)
+		var se *sigError
+		if errors.As(err, &se) {
+			return "", &sigError{msg: "the signing key " + p.keyID + " could not be used: " + se.msg}
+		}
+		return "", &sigError{msg: "the signing key " + p.keyID + " could not be fetched from its actor", cause: err}
 	}
 	if err := v.check(r, p, key); err == nil {
 		return owner, nil
