@@ -32,7 +32,7 @@ func (f *fedFlags) open(ctx context.Context, app *App) (*db.Store, *federation.F
 	if err != nil {
 		return nil, nil, err
 	}
-	fed, err := federation.New(store, app.Logger, federation.Config{BaseURL: f.baseURL, AllowPrivateAddresses: f.allowPrivate})
+	fed, err := federation.New(store, app.Logger, federationConfig(f.baseURL, f.allowPrivate))
 	if err != nil {
 		store.Close()
 		return nil, nil, err
