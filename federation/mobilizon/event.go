@@ -156,7 +156,8 @@ func onlineMetadataKey(u string) string {
 //     when it has one, else "free"; comments closed (Bastide has none);
 //   - category from CATEGORIES (CategoryFor), CATEGORIES also as Hashtags
 //     shorter than 40 characters;
-//   - content: the DESCRIPTION as escaped HTML paragraphs with links;
+//   - content: the DESCRIPTION as escaped HTML paragraphs with links,
+//     its #words and @handles left uninterpreted (ContentHTML);
 //   - attachment: for online events a PropertyValue with Mobilizon's
 //     video or live metadata key when the URL is Jitsi, Zoom, Meet, Teams,
 //     BBB, YouTube or Twitch, then the "Website" Link (Mobilizon's online
@@ -207,7 +208,7 @@ func EventObject(ev *model.Event, a *model.Association, place *model.Place, u UR
 		"uuid":                          ev.UUID,
 		"name":                          EventName(ev, a),
 		"mediaType":                     "text/html",
-		"content":                       TextToHTML(truncate(ev.Description, MaxContentBytes)),
+		"content":                       ContentHTML(truncate(ev.Description, MaxContentBytes)),
 		"summary":                       eventSummary(start, loc, ev, place),
 		"startTime":                     start.Format(time.RFC3339),
 		"endTime":                       endTime,
