@@ -70,3 +70,17 @@ func TestOneObjectUnderTwoSpellings(t *testing.T) {
 		t.Errorf("followers %+v, want one, https://mobilizon.example/@ann", fls)
 	}
 }
+
+func TestOurHost(t *testing.T) {
+	f, _ := newOffline(t)
+	for h, want := range map[string]bool{
+		"bastide.example": true, "Bastide.Example": true, "bastide.example.": true,
+		"bastide.example:443": true, "bastide.example:80": true,
+		"bastide.example:8443": false, "other.example": false, "bastide.example.evil": false, "": false,
+		"user@bastide.example": false,
+	} {
+		if got := f.ourHost(h); got != want {
+			t.Errorf("ourHost(%q) = %v, want %v", h, got, want)
+		}
+	}
+}
