@@ -2,6 +2,7 @@ package federation
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -82,5 +83,20 @@ func TestOurHost(t *testing.T) {
 		if got := f.ourHost(h); got != want {
 			t.Errorf("ourHost(%q) = %v, want %v", h, got, want)
 		}
+	}
+}
+
+// TestKeyIDSpelledOtherwise: a keyId whose host is spelled otherwise than
+// in the actor's document (here the scheme in capitals) still names that
+// actor's key.
+func TestKeyIDSpelledOtherwise(t *testing.T) {
+	in := newInstance(t, nil)
+	st := newStub(t)
+	dbtest.Association(t, in.store, "club")
+	actor := st.actor("/@grp", "Group")
+	body := mustJSON(t, map[string]any{"type": "Like", "id": actor + "/likes/1", "actor": actor, "object": in.fed.URIs().ActorID("club")})
+	keyID := "HTTP://" + strings.TrimPrefix(actor, "http://") + "#main-key"
+	if resp := signedPost(t, in.fed.URIs().SharedInbox(), keyID, st.key, body); resp.StatusCode != http.StatusAccepted {
+		t.Errorf("status %d, want 202", resp.StatusCode)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/model"
 	"github.com/bastide47/bastide/federation/mobilizon"
 )
 
@@ -78,7 +79,7 @@ func (f *Federation) fetchActor(ctx context.Context, id string) (*db.RemoteActor
 	if err != nil {
 		return nil, err
 	}
-	if a.APID != id {
+	if a.APID != model.NormalizeIRI(id) {
 		return nil, fmt.Errorf("the document at %s claims the id %s", id, a.APID)
 	}
 	if err := f.store.PutRemoteActor(ctx, a); err != nil {
@@ -103,6 +104,7 @@ func (f *Federation) actor(ctx context.Context, id string) (*db.RemoteActor, err
 // memory cache, the store, or (when unknown or refresh) its owner's
 // document. The key must be listed by its owner's actor document.
 func (f *Federation) publicKey(ctx context.Context, keyID string, refresh bool) (string, *rsa.PublicKey, error) {
+	keyID = model.NormalizeIRI(keyID)
 	if f.uris.isLocal(keyID) {
 		return "", nil, sigErrorf("the key claims to be ours")
 	}
