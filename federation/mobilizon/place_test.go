@@ -54,3 +54,18 @@ func TestSplitLocation(t *testing.T) {
 		}
 	}
 }
+
+// TestOnlinePlaceReadBack: the Place an online event carries for
+// Mobilizon's sake does not replace its online address when another
+// Bastide reads the event.
+func TestOnlinePlaceReadBack(t *testing.T) {
+	ev := sampleEvents()["online"].ev
+	obj := EventObject(ev, assoc, nil, hub)
+	r, err := ParseEvent(obj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Event.Location != ev.Location || r.Place != nil {
+		t.Errorf("read back with location %q and place %+v, want %q and none", r.Event.Location, r.Place, ev.Location)
+	}
+}
