@@ -88,6 +88,10 @@ type sigParams struct {
 	headers                     []string
 }
 
+// maxSignedHeaders bounds the signed header list (and so the signing
+// string built from it): real senders list four or five.
+const maxSignedHeaders = 32
+
 // parseSignature parses `k="v",k="v"` without trusting commas inside quotes.
 func parseSignature(h string) (sigParams, error) {
 	var p sigParams
@@ -130,6 +134,9 @@ func parseSignature(h string) (sigParams, error) {
 			p.signature = v
 		case "headers":
 			p.headers = strings.Fields(strings.ToLower(v))
+			if len(p.headers) > maxSignedHeaders {
+				return p, fmt.Errorf("malformed Signature header: more than %d signed headers", maxSignedHeaders)
+			}
 		}
 	}
 	if p.keyID == "" || p.signature == "" {

@@ -68,6 +68,9 @@ func TestSignatureParseDifferential(t *testing.T) {
 		{"upper-case parameter and header names, covers all", full, func(sig string) string {
 			return `KeyId="` + keyID + `",Headers="(Request-Target) Host Date Digest",Signature="` + sig + `"`
 		}, http.StatusAccepted},
+		{"header list repeated past the bound", strings.Repeat(full+" ", 20), func(sig string) string {
+			return `keyId="` + keyID + `",headers="` + strings.Repeat(full+" ", 20) + `",signature="` + sig + `"`
+		}, http.StatusUnauthorized},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
