@@ -404,6 +404,16 @@ func splitLocation(text string, c *model.Commune) (name, street string) {
 		}
 		words := strings.Fields(model.FoldKey(part))
 		if len(words) > 1 && (streetWords[words[0]] || unicode.IsDigit(rune(words[0][0]))) {
+			// "12 rue Pasteur 47300 Villeneuve-sur-Lot": the commune at
+			// the end of a street is its locality, not part of it (a
+			// venue's name keeps it: "Salle des fêtes de Nérac").
+			ws := strings.Fields(part)
+			for k := 1; k < len(ws); k++ {
+				if isCommunePart(strings.Join(ws[k:], " "), c) {
+					part = strings.Join(ws[:k], " ")
+					break
+				}
+			}
 			streets = append(streets, part)
 			continue
 		}

@@ -47,6 +47,8 @@ func TestSplitLocation(t *testing.T) {
 		{"Place Lafayette, 47300 Villeneuve-sur-Lot", "Place Lafayette", "Place Lafayette"},
 		{"Halle, avenue d'Agen, Villeneuve-sur-Lot, 47300", "Halle", "avenue d'Agen"},
 		{"Chez Paul, Café du Lot, 3 bis allée des Tilleuls, Villeneuve sur Lot", "Chez Paul, Café du Lot", "3 bis allée des Tilleuls"},
+		{"12 rue Pasteur 47300 Villeneuve-sur-Lot", "12 rue Pasteur", "12 rue Pasteur"},
+		{"Salle des fêtes de Villeneuve-sur-Lot", "Salle des fêtes de Villeneuve-sur-Lot", ""},
 	} {
 		name, street := splitLocation(c.in, vsl)
 		if name != c.name || street != c.street {
