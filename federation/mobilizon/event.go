@@ -291,7 +291,11 @@ func placeObject(ev *model.Event, place *model.Place) map[string]any {
 		insee = ev.CommuneINSEE
 	}
 	c, ok := model.CommuneByINSEE(insee)
-	if !ok && p.Locality == "" {
+	switch {
+	case ok:
+	case p.Locality != "":
+		c, ok = model.CommuneByName(p.Locality)
+	default:
 		c, ok = model.FindCommuneIn(p.Name + " " + p.Street)
 	}
 	if ok {

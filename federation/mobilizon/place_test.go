@@ -71,3 +71,18 @@ func TestOnlinePlaceReadBack(t *testing.T) {
 		t.Errorf("read back with location %q and place %+v, want %q and none", r.Event.Location, r.Place, ev.Location)
 	}
 }
+
+// TestPlaceLocalityGivesPosition: a place record naming its commune only
+// by locality, without GEO, is positioned at the commune's centre.
+func TestPlaceLocalityGivesPosition(t *testing.T) {
+	ev := &model.Event{UUID: "7f3e4d5c-6b7a-4c8d-9e0f-1a2b3c4d5e6f", Summary: "Loto", Start: paris(2026, 11, 7, 20, 0), TZID: "Europe/Paris"}
+	obj := EventObject(ev, assoc, &model.Place{Name: "Salle Béquin", Locality: "Nérac"}, hub)
+	loc := obj["location"].(map[string]any)
+	nerac, _ := model.CommuneByName("Nérac")
+	if loc["latitude"] == nil || float64(loc["latitude"].(Float)) != nerac.Lat || float64(loc["longitude"].(Float)) != nerac.Lon {
+		t.Errorf("position %v, %v; want Nérac's centre %v, %v", loc["latitude"], loc["longitude"], nerac.Lat, nerac.Lon)
+	}
+	if pc := loc["address"].(map[string]any)["postalCode"]; pc != "47600" {
+		t.Errorf("postal code %v, want 47600", pc)
+	}
+}
