@@ -215,6 +215,8 @@ func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
 		return PutResult{}, fmt.Errorf("db: put event %s: %w", e.Href, err)
 	}
 	if e.APID != "" {
+		// One object, one row, however its server spells its host.
+		e.APID = model.NormalizeIRI(e.APID)
 		if other, err := head(ctx, tx, "ap_id = +?", e.APID); err == nil && (cur == nil || other.id != cur.id) {
 			return PutResult{}, fmt.Errorf("db: put event: ActivityPub id %s is already stored in calendar %d: %w", e.APID, other.calendarID, ErrConflict)
 		}
@@ -456,7 +458,7 @@ func (s *Store) GetEventByUUID(ctx context.Context, uuid string) (*model.Event, 
 
 // GetEventByAPID returns a remote event by its ActivityPub id, with its text.
 func (s *Store) GetEventByAPID(ctx context.Context, apID string) (*model.Event, error) {
-	return s.getEvent(ctx, apID, true, "e.ap_id = +?", apID)
+	return s.getEvent(ctx, apID, true, "e.ap_id = +?", model.NormalizeIRI(apID))
 }
 
 // ListEvents returns the objects of a calendar by href; withData adds their text.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/bastide47/bastide/db/model"
 )
 
 // Follow is a remote source we follow: a Mobilizon group or an instance
@@ -52,6 +54,7 @@ func scanFollow(row interface{ Scan(...any) error }) (*Follow, error) {
 func (s *Store) PutFollow(ctx context.Context, f *Follow) error {
 	t := now()
 	f.CreatedAt, f.UpdatedAt = t, t
+	f.Object, f.FollowID = model.NormalizeIRI(f.Object), model.NormalizeIRI(f.FollowID)
 	err := s.w.QueryRowContext(ctx, `INSERT INTO follows (object, follow_id, state, trusted, calendar_id, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (object) DO UPDATE SET follow_id = excluded.follow_id, state = excluded.state,
@@ -65,7 +68,7 @@ func (s *Store) PutFollow(ctx context.Context, f *Follow) error {
 
 // GetFollow returns the follow of a remote actor.
 func (s *Store) GetFollow(ctx context.Context, object string) (*Follow, error) {
-	f, err := scanFollow(s.r.QueryRowContext(ctx, "SELECT "+followCols+" FROM follows WHERE object = +?", object))
+	f, err := scanFollow(s.r.QueryRowContext(ctx, "SELECT "+followCols+" FROM follows WHERE object = +?", model.NormalizeIRI(object)))
 	if err != nil {
 		return nil, fmt.Errorf("db: get follow %s: %w", object, err)
 	}
@@ -74,7 +77,7 @@ func (s *Store) GetFollow(ctx context.Context, object string) (*Follow, error) {
 
 // GetFollowByFollowID returns the follow whose Follow activity has this id.
 func (s *Store) GetFollowByFollowID(ctx context.Context, followID string) (*Follow, error) {
-	f, err := scanFollow(s.r.QueryRowContext(ctx, "SELECT "+followCols+" FROM follows WHERE follow_id = +?", followID))
+	f, err := scanFollow(s.r.QueryRowContext(ctx, "SELECT "+followCols+" FROM follows WHERE follow_id = +?", model.NormalizeIRI(followID)))
 	if err != nil {
 		return nil, fmt.Errorf("db: get follow %s: %w", followID, err)
 	}

@@ -434,6 +434,14 @@ func (f *Federation) serveEvent(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, ev.APID, http.StatusFound)
 			return
 		}
+		if ev.Recurring {
+			// The series is published as its occurrences, each an Event
+			// of its own id; the series itself as one more Event would be
+			// a duplicate of the first occurrence for whoever imports
+			// this URL (its page, the occurrences' url).
+			httpError(w, http.StatusNotFound, "this is a recurring series: each of its occurrences is an Event of its own, listed in the association's outbox")
+			return
+		}
 		src, err := f.eventSource(ctx, ev)
 		if err != nil || !src.publishable() {
 			httpError(w, http.StatusNotFound, "no such event")

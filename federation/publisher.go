@@ -190,7 +190,21 @@ func (f *Federation) tombstone(uuid string, deleted time.Time) map[string]any {
 	}
 }
 
+// hashObject is the published state of an object, stored per object in
+// published_objects to tell whether it changed. It leaves out "updated":
+// every edit of a series restamps it on each occurrence, and an Update of
+// every occurrence for a change to one would be noise (Mobilizon rewrites
+// the whole event on each).
 func hashObject(obj map[string]any) string {
+	if _, ok := obj["updated"]; ok {
+		c := make(map[string]any, len(obj))
+		for k, v := range obj {
+			if k != "updated" {
+				c[k] = v
+			}
+		}
+		obj = c
+	}
 	b, _ := json.Marshal(obj)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:12])

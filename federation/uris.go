@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/bastide47/bastide/db/model"
 )
 
 // URIs builds every ActivityPub id and URL Bastide publishes. Nothing else
@@ -26,7 +28,10 @@ func NewURIs(baseURL string) (*URIs, error) {
 	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		return nil, fmt.Errorf("federation: base URL %q must have no path, query, fragment or user (ActivityPub ids live at the root of the host)", baseURL)
 	}
-	return &URIs{base: u.Scheme + "://" + strings.ToLower(u.Host), host: strings.ToLower(u.Host)}, nil
+	// The base is spelled as remote ids are (model.NormalizeIRI), so that
+	// ours compare equal to theirs however the configuration wrote it.
+	base := model.IRIOrigin(u.String())
+	return &URIs{base: base, host: strings.TrimPrefix(base, u.Scheme+"://")}, nil
 }
 
 // Base is the base URL without a trailing slash.
@@ -135,6 +140,7 @@ func (o occurrenceURIs) EventURL(uuid string) string {
 // parseLocal tells which local actor an IRI names: an association slug,
 // or relay = true. ok is false for anything else.
 func (u *URIs) parseLocal(iri string) (slug string, relay, ok bool) {
+	iri = model.NormalizeIRI(iri)
 	if iri == u.RelayID() {
 		return "", true, true
 	}
@@ -147,6 +153,7 @@ func (u *URIs) parseLocal(iri string) (slug string, relay, ok bool) {
 
 // isLocal reports whether an IRI is on this instance.
 func (u *URIs) isLocal(iri string) bool {
+	iri = model.NormalizeIRI(iri)
 	return iri == u.base || strings.HasPrefix(iri, u.base+"/") || strings.HasPrefix(iri, u.base+"#")
 }
 

@@ -37,7 +37,7 @@ func (f *fedFlags) open(ctx context.Context, app *App) (*db.Store, *federation.F
 		store.Close()
 		return nil, nil, err
 	}
-	fed, err := federation.New(store, app.Logger, federation.Config{BaseURL: baseURL, AllowPrivateAddresses: f.allowPrivate})
+	fed, err := federation.New(store, app.Logger, federationConfig(baseURL, f.allowPrivate))
 	if err != nil {
 		store.Close()
 		return nil, nil, err

@@ -33,12 +33,7 @@ type handlers struct {
 // and /events/{uuid}, the web application for everything else. Each
 // handler bounds its own request bodies.
 func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, error) {
-	ver, _, _ := buildInfo()
-	fed, err := federation.New(store, log.With("component", "federation"), federation.Config{
-		BaseURL:               cfg.BaseURL,
-		AllowPrivateAddresses: cfg.AllowPrivateAddresses,
-		Version:               ver,
-	})
+	fed, err := federation.New(store, log.With("component", "federation"), federationConfig(cfg.BaseURL, cfg.AllowPrivateAddresses))
 	if err != nil {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
@@ -81,6 +76,14 @@ func davAtRoot(dav, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// federationConfig is the federation side's configuration, the same for
+// serve and for the CLI's federation commands, so that both announce the
+// same version (NodeInfo, User-Agent).
+func federationConfig(baseURL string, allowPrivate bool) federation.Config {
+	ver, _, _ := buildInfo()
+	return federation.Config{BaseURL: baseURL, AllowPrivateAddresses: allowPrivate, Version: ver}
 }
 
 // activityPubSplit sends the ActivityPub side of /@{association} and

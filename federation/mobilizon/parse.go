@@ -253,6 +253,12 @@ func ParseEvent(obj map[string]any) (*RemoteEvent, error) {
 			r.Online, r.OnlineURL = true, v
 		}
 	}
+	if place != nil && r.OnlineURL != "" && place.Street == "" && place.Locality == "" && place.PostalCode == "" && !place.HasGeo {
+		// Only a name beside an online address ("En ligne", the Place
+		// Bastide sends so that Mobilizon keeps the time zone): the
+		// address is the online one.
+		place = nil
+	}
 	if place != nil {
 		r.Place = place
 		ev.Location = truncate(placeLine(place), MaxLocationBytes)
