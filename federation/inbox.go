@@ -94,6 +94,7 @@ func (f *Federation) serveInbox(w http.ResponseWriter, r *http.Request) {
 		f.serverError(w, r, err)
 		return
 	}
+	f.queued()
 	wake(f.wakeInbox)
 	w.WriteHeader(http.StatusAccepted)
 }
@@ -181,7 +182,9 @@ func (f *Federation) ourHost(h string) bool {
 // inboxFull reports whether the processing queue holds MaxInboxQueue
 // activities or more (a flood): new ones are then refused with 503 and
 // Retry-After, which senders retry, instead of growing without bound. The
-// length is read at most once a second.
+// length is read from the store at most once a second, and counts every
+// activity this process queued since (queued), so that a burst within
+// that second cannot pass the bound.
 func (f *Federation) inboxFull(ctx context.Context) bool {
 	f.queueMu.Lock()
 	defer f.queueMu.Unlock()
@@ -192,4 +195,11 @@ func (f *Federation) inboxFull(ctx context.Context) bool {
 		f.queueAt = time.Now()
 	}
 	return f.queueLen >= f.cfg.MaxInboxQueue
+}
+
+// queued counts an activity just stored in the processing queue.
+func (f *Federation) queued() {
+	f.queueMu.Lock()
+	f.queueLen++
+	f.queueMu.Unlock()
 }
