@@ -63,9 +63,6 @@ func (a *app) associationShow(c echo.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		if err := a.withOverrides(ctx, rows); err != nil {
-			return nil, err
-		}
 		items := make([]item, 0, len(rows))
 		for _, r := range rows {
 			items = append(items, a.itemOf(lang, r, st.Now))

@@ -3,6 +3,7 @@ package model
 import (
 	_ "embed"
 	"encoding/csv"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,6 +25,7 @@ var communesCSV string
 
 var (
 	communes       []Commune
+	communeKeys    []string // FoldKey of each commune's name, by index
 	communeByINSEE = map[string]*Commune{}
 	communeByKey   = map[string]*Commune{}
 )
@@ -44,6 +46,7 @@ func init() {
 		c := &communes[i]
 		communeByINSEE[c.INSEE] = c
 		communeByKey[FoldKey(c.Name)] = c
+		communeKeys = append(communeKeys, FoldKey(c.Name))
 	}
 }
 
@@ -67,15 +70,16 @@ func CommuneByName(name string) (*Commune, bool) {
 // ("12 rue Pasteur, 47300 Villeneuve-sur-Lot"): a postcode with a matching
 // name wins, then the longest commune name found as whole words.
 func FindCommuneIn(text string) (*Commune, bool) {
+	if len(text) > MaxTextLen {
+		text = text[:MaxTextLen]
+	}
 	key := " " + FoldKey(text) + " "
 	var best *Commune
+	bestLen := 0
 	for i := range communes {
-		c := &communes[i]
-		k := FoldKey(c.Name)
-		if strings.Contains(key, " "+k+" ") {
-			if best == nil || len(k) > len(FoldKey(best.Name)) {
-				best = c
-			}
+		k := communeKeys[i]
+		if len(k) > bestLen && strings.Contains(key, " "+k+" ") {
+			best, bestLen = &communes[i], len(k)
 		}
 	}
 	if best != nil {
@@ -117,4 +121,50 @@ var accents = strings.NewReplacer(
 func FoldKey(s string) string {
 	out := accents.Replace(strings.ToLower(s))
 	return strings.Join(strings.FieldsFunc(out, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }), " ")
+}
+
+// maxCommuneDistance is how far from a commune's centre a point may be
+// for CommuneNear to name that commune: about the radius of the largest
+// communes of the Lot-et-Garonne.
+const maxCommuneDistance = 9.0 // km
+
+// CommuneNear returns the commune whose centre is nearest to a point, if
+// the point is within a few kilometres of it (a point outside the
+// département finds none).
+func CommuneNear(lat, lon float64) (*Commune, bool) {
+	var best *Commune
+	bestD := math.Inf(1)
+	for i := range communes {
+		c := &communes[i]
+		// An equirectangular distance is exact enough at this scale.
+		x := (lon - c.Lon) * math.Cos((lat+c.Lat)/2*math.Pi/180)
+		y := lat - c.Lat
+		if d := math.Hypot(x, y) * 111.2; d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if best == nil || bestD > maxCommuneDistance {
+		return nil, false
+	}
+	return best, true
+}
+
+// DeriveCommune returns the INSEE code of the commune an event takes place
+// in, from what its text says: a commune named in its LOCATION (see
+// FindCommuneIn), else the commune of its GEO point; "" when neither
+// names one. Every road that stores an event (CalDAV, import,
+// subscriptions, the form, federation) derives it here, through the
+// store, when the event does not carry one.
+func DeriveCommune(location string, lat, lon float64, hasGeo bool) string {
+	if location != "" {
+		if c, ok := FindCommuneIn(location); ok {
+			return c.INSEE
+		}
+	}
+	if hasGeo {
+		if c, ok := CommuneNear(lat, lon); ok {
+			return c.INSEE
+		}
+	}
+	return ""
 }

@@ -201,6 +201,17 @@ type Instance struct {
 	// Status of this occurrence; a cancelled override is kept with
 	// StatusCancelled so that feeds can show it.
 	Status string
+	// Summary, Description and Location are an override's own texts;
+	// empty means the series' (see Occurrence).
+	Summary     string
+	Description string
+	Location    string
+	// Class is an override's own CLASS, upper-case; empty means the
+	// series'.
+	Class string
+	// CommuneINSEE is the commune of the occurrence: the series' one, or
+	// for an override held somewhere else, the one its LOCATION names.
+	CommuneINSEE string
 }
 
 // Place is a physical place where events happen.
