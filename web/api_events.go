@@ -10,6 +10,7 @@ import (
 
 	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/model"
+	"github.com/bastide47/bastide/ical"
 )
 
 // The JSON API (documented in the README): /api/events takes the agenda's
@@ -65,7 +66,7 @@ func (a *app) apiEvent(r db.InstanceRow) apiEvent {
 	sp := a.spanOf(r.Instance.Start, r.Instance.End, e.AllDay, e.Floating)
 	ev := apiEvent{UUID: e.UUID, URL: a.opts.BaseURL + "/events/" + e.UUID, ICS: a.opts.BaseURL + "/events/" + e.UUID + ".ics",
 		Title: e.Summary, Description: e.Description, AllDay: e.AllDay, Recurring: e.Recurring, RRule: e.RRule,
-		Location: e.Location, Categories: e.Categories, Website: httpURL(e.URL), Origin: e.Origin,
+		Location: e.Location, Categories: e.Categories, Website: ical.PublicLink(e.URL), Origin: e.Origin,
 		Status: "confirmed", Updated: e.Updated.UTC().Format(time.RFC3339)}
 	if e.Origin == model.OriginRemote {
 		ev.Description = htmlToText(e.Description)

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/bastide47/bastide/db/model"
+	"github.com/bastide47/bastide/ical"
 )
 
 const assocUpcoming = 20
@@ -37,7 +38,7 @@ func (a *app) associationShow(c echo.Context) error {
 		}
 		lang := st.Lang
 		p := &assocPage{base: a.baseFor(c, as.Name, "/@"+as.Slug, nil), Name: as.Name, Desc: as.Description,
-			Website: httpURL(as.Website), Commune: communeName(as.CommuneINSEE), Handle: a.handle(as.Slug)}
+			Website: ical.PublicLink(as.Website), Commune: communeName(as.CommuneINSEE), Handle: a.handle(as.Slug)}
 		p.Description = excerpt(as.Description, 160)
 		f := filter{Associations: []string{as.Slug}, View: "list"}
 		p.AgendaHref = withQuery("/", f.values())

@@ -58,11 +58,6 @@ type eventPage struct {
 	OGTitle     string
 }
 
-// visible reports whether the public may see an event of this calendar.
-func visible(cal *model.Calendar, e *model.Event) bool {
-	return cal.Public && e.Moderation == model.ModerationApproved && e.Class != "PRIVATE" && e.Class != "CONFIDENTIAL"
-}
-
 // publicEvent loads an event the public may see: a deleted public event is
 // errGone (410), anything else missing or private is 404.
 func (a *app) publicEvent(ctx context.Context, id string) (*model.Event, *model.Calendar, error) {
@@ -87,7 +82,7 @@ func (a *app) publicEvent(ctx context.Context, id string) (*model.Event, *model.
 	if err != nil {
 		return nil, nil, err
 	}
-	if !visible(cal, e) {
+	if !model.PublicEvent(cal, e) {
 		return nil, nil, echo.ErrNotFound
 	}
 	return e, cal, nil
@@ -133,7 +128,7 @@ func (a *app) eventICS(c echo.Context, id string) error {
 			return nil, err
 		}
 		var b strings.Builder
-		if err := ical.WriteFeed(&b, [][]byte{[]byte(publicICS(e.Data))}, ical.FeedOptions{Name: e.Summary, Timezone: "Europe/Paris"}); err != nil {
+		if err := ical.WriteFeed(&b, [][]byte{[]byte(e.Data)}, ical.FeedOptions{Name: e.Summary, Timezone: "Europe/Paris"}); err != nil {
 			return nil, err
 		}
 		return &cached{ctype: "text/calendar; charset=utf-8", body: []byte(b.String()),
@@ -162,6 +157,9 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 	}
 	var upcoming []model.Instance
 	for _, in := range instances {
+		if !model.PublicOccurrence(cal, e, &in) {
+			continue // a private date of a public series
+		}
 		if in.End.After(st.Now) || (in.End.Equal(in.Start) && !in.Start.Before(st.Now)) {
 			upcoming = append(upcoming, in)
 		}
@@ -178,6 +176,16 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 			}
 		}
 		start, end = next.Start, next.End
+		if next.Override {
+			// The page leads with that date as it is: its own title,
+			// place and text when its override changed them.
+			series := e
+			e = model.Occurrence(e, &next)
+			e.Status = series.Status
+			if e.Summary != series.Summary && e.Summary != "" {
+				p.Summary = e.Summary
+			}
+		}
 	}
 	sp := a.spanOf(start, end, e.AllDay, e.Floating)
 	p.When = formatWhen(lang, sp)
@@ -258,17 +266,17 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 	p.Description = strings.TrimSpace(desc)
 	x := extrasOf(e.Data, desc)
 	p.Price, p.Access, p.Online = x.Price, x.Access, x.Online
-	if loc := strings.TrimSpace(e.Location); place == nil && !strings.ContainsAny(loc, " \t\n") && httpURL(loc) != "" {
+	if loc := strings.TrimSpace(e.Location); place == nil && !strings.ContainsAny(loc, " \t\n") && ical.PublicLink(loc) != "" {
 		// An online event whose LOCATION is its address (the way federation
 		// stores online Mobilizon events): a link, not a place.
 		if p.Online == "" {
-			p.Online = httpURL(loc)
+			p.Online = ical.PublicLink(loc)
 		}
 		if p.PlaceName == loc {
 			p.PlaceName, p.MapHref = "", ""
 		}
 	}
-	p.Website = httpURL(e.URL)
+	p.Website = ical.PublicLink(e.URL)
 	p.Categories = e.Categories
 	p.metaDescription()
 
@@ -289,10 +297,10 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 	}
 	if e.Origin == model.OriginRemote {
 		p.Source = hostOf(e.APID)
-		p.Original = httpURL(e.APID)
+		p.Original = ical.PublicLink(e.APID)
 		if cal.Kind == model.CalendarRemote && assoc == nil {
 			// The remote group or instance the event comes from.
-			p.Group, p.GroupHref = cal.Name, httpURL(cal.Source)
+			p.Group, p.GroupHref = cal.Name, ical.PublicLink(cal.Source)
 		}
 	}
 	p.LD = a.eventLD(e, p, sp, assoc, place, lat, lon, geo)

@@ -102,7 +102,7 @@ func (a *app) seriesData(ctx context.Context, st state, f filter, res resolved) 
 	out := make([][]byte, 0, len(ids))
 	for _, id := range ids {
 		if d, ok := data[id]; ok {
-			out = append(out, []byte(publicICS(d)))
+			out = append(out, []byte(d))
 		}
 	}
 	return out, nil
