@@ -121,3 +121,40 @@ func TestOccurrencesGoOutAsTheyAre(t *testing.T) {
 		}
 	}
 }
+
+// TestInboundEventGetsCommune: an Event received from Mobilizon whose
+// Place has only a name and coordinates is stored with the commune its
+// coordinates fall in, as any other road would store it, and shows under
+// that commune's filter.
+func TestInboundEventGetsCommune(t *testing.T) {
+	ctx := context.Background()
+	f, s := newOffline(t)
+	const actor = "https://mobilizon.example/@velo-club"
+	cal := &model.Calendar{Kind: model.CalendarRemote, Slug: "velo-club", Name: "Vélo club", Public: true,
+		Components: []string{"VEVENT"}, Source: actor}
+	if err := s.CreateCalendar(ctx, cal); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutFollow(ctx, &db.Follow{Object: actor, FollowID: "https://bastide.example/follows/1", State: db.FollowAccepted,
+		Trusted: true, CalendarID: cal.ID}); err != nil {
+		t.Fatal(err)
+	}
+	id := "https://mobilizon.example/events/0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9"
+	start := goldenClock.Add(72 * time.Hour)
+	create := createEvent(actor, id, "Sortie vélo du dimanche", start, map[string]any{
+		"type": "Place", "name": "Parking de la halle", "latitude": 44.3840, "longitude": 0.3255}) // Tonneins
+	if err := f.ingest(ctx, create["object"].(map[string]any), actor, "", true); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := s.GetEventByAPID(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.CommuneINSEE != "47310" {
+		t.Fatalf("inbound event: commune %q, want Tonneins 47310 (location %q, geo %v %v,%v)", ev.CommuneINSEE, ev.Location, ev.HasGeo, ev.Lat, ev.Lon)
+	}
+	rows, err := s.ListInstances(ctx, db.InstanceQuery{From: start.Add(-time.Hour), To: start.Add(time.Hour), Public: true, Communes: []string{"47310"}})
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("town filter: %d rows, %v", len(rows), err)
+	}
+}

@@ -126,7 +126,7 @@ func FoldKey(s string) string {
 // maxCommuneDistance is how far from a commune's centre a point may be
 // for CommuneNear to name that commune: about the radius of the largest
 // communes of the Lot-et-Garonne.
-const maxCommuneDistance = 9.0 // km
+const maxCommuneDistance = 6.0 // km
 
 // CommuneNear returns the commune whose centre is nearest to a point, if
 // the point is within a few kilometres of it (a point outside the
