@@ -64,7 +64,7 @@ type apiPage struct {
 func (a *app) apiEvent(r db.InstanceRow) apiEvent {
 	e := r.Event
 	sp := a.spanOf(r.Instance.Start, r.Instance.End, e.AllDay, e.Floating)
-	ev := apiEvent{UUID: e.UUID, URL: a.opts.BaseURL + "/events/" + e.UUID, ICS: a.opts.BaseURL + "/events/" + e.UUID + ".ics",
+	ev := apiEvent{UUID: e.UUID, URL: a.opts.BaseURL + model.EventPath(e.UUID), ICS: a.opts.BaseURL + model.EventICSPath(e.UUID),
 		Title: e.Summary, Description: e.Description, AllDay: e.AllDay, Recurring: e.Recurring, RRule: e.RRule,
 		Location: e.Location, Categories: e.Categories, Website: ical.PublicLink(e.URL), Origin: e.Origin,
 		Status: "confirmed", Updated: e.Updated.UTC().Format(time.RFC3339)}
@@ -95,7 +95,7 @@ func (a *app) apiEvent(r db.InstanceRow) apiEvent {
 		ev.Geo = &apiGeo{Lat: e.Lat, Lon: e.Lon}
 	}
 	if r.AssociationSlug != "" {
-		ev.Association = &apiAssociation{Slug: r.AssociationSlug, Name: r.AssociationName, URL: a.opts.BaseURL + "/@" + r.AssociationSlug}
+		ev.Association = &apiAssociation{Slug: r.AssociationSlug, Name: r.AssociationName, URL: a.opts.BaseURL + model.AssociationPath(r.AssociationSlug)}
 	}
 	return ev
 }

@@ -31,13 +31,13 @@ func (a *app) associationShow(c echo.Context) error {
 	if !model.ValidSlug(slug) {
 		return echo.ErrNotFound
 	}
-	return a.respond(c, "/@"+slug, "no-cache", func(ctx context.Context, st state) (*cached, error) {
+	return a.respond(c, model.AssociationPath(slug), "no-cache", func(ctx context.Context, st state) (*cached, error) {
 		as, err := a.store.GetAssociationBySlug(ctx, slug)
 		if err != nil {
 			return nil, err
 		}
 		lang := st.Lang
-		p := &assocPage{base: a.baseFor(c, as.Name, "/@"+as.Slug, nil), Name: as.Name, Desc: as.Description,
+		p := &assocPage{base: a.baseFor(c, as.Name, model.AssociationPath(as.Slug), nil), Name: as.Name, Desc: as.Description,
 			Website: ical.PublicLink(as.Website), Commune: communeName(as.CommuneINSEE), Handle: a.handle(as.Slug)}
 		p.Description = excerpt(as.Description, 160)
 		f := filter{Associations: []string{as.Slug}, View: "list"}

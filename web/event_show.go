@@ -99,12 +99,12 @@ func (a *app) eventShow(c echo.Context) error {
 	// Event (or an event republished under a new id) has an id of its own;
 	// people following it from Mobilizon land on the series' page.
 	if p, err := a.store.GetPublished(c.Request().Context(), id); err == nil && p.EventUUID != id {
-		return c.Redirect(http.StatusFound, "/events/"+url.PathEscape(p.EventUUID)+suffix)
+		return c.Redirect(http.StatusFound, model.EventPath(url.PathEscape(p.EventUUID))+suffix)
 	}
 	if suffix != "" {
 		return a.eventICS(c, id)
 	}
-	return a.respond(c, "/events/"+id, "no-cache", func(ctx context.Context, st state) (*cached, error) {
+	return a.respond(c, model.EventPath(id), "no-cache", func(ctx context.Context, st state) (*cached, error) {
 		e, cal, err := a.publicEvent(ctx, id)
 		if err != nil {
 			return nil, err
@@ -122,7 +122,7 @@ func (a *app) eventShow(c echo.Context) error {
 }
 
 func (a *app) eventICS(c echo.Context, id string) error {
-	return a.respond(c, "/events/"+id+".ics", "public, max-age=300", func(ctx context.Context, st state) (*cached, error) {
+	return a.respond(c, model.EventICSPath(id), "public, max-age=300", func(ctx context.Context, st state) (*cached, error) {
 		e, _, err := a.publicEvent(ctx, id)
 		if err != nil {
 			return nil, err
@@ -138,7 +138,7 @@ func (a *app) eventICS(c echo.Context, id string) error {
 
 func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.Event, cal *model.Calendar) (*eventPage, error) {
 	lang := st.Lang
-	p := &eventPage{base: a.baseFor(c, e.Summary, "/events/"+e.UUID, nil)}
+	p := &eventPage{base: a.baseFor(c, e.Summary, model.EventPath(e.UUID), nil)}
 	if p.Title == "" {
 		p.Title = tr(lang, "event.untitled")
 	}
@@ -147,7 +147,7 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 	p.Cancelled = e.Status == model.StatusCancelled
 	p.Tentative = e.Status == model.StatusTentative
 	p.Recurring = e.Recurring
-	p.ICSHref = "/events/" + e.UUID + ".ics"
+	p.ICSHref = model.EventICSPath(e.UUID)
 
 	// When: the next occurrence (or the current one), else the first.
 	start, end := e.Start, e.End
@@ -289,7 +289,7 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 		}
 		if err == nil {
 			assoc = as
-			p.Assoc, p.AssocHref = as.Name, "/@"+as.Slug
+			p.Assoc, p.AssocHref = as.Name, model.AssociationPath(as.Slug)
 			if e.Origin != model.OriginRemote {
 				p.Handle = a.handle(as.Slug)
 			}
@@ -379,7 +379,7 @@ func (a *app) eventLD(e *model.Event, p *eventPage, sp span, assoc *model.Associ
 		"@context": "https://schema.org",
 		"@type":    "Event",
 		"name":     p.Summary,
-		"url":      a.opts.BaseURL + "/events/" + e.UUID,
+		"url":      a.opts.BaseURL + model.EventPath(e.UUID),
 	}
 	if sp.AllDay {
 		ld["startDate"] = sp.Start.Format("2006-01-02")
@@ -440,7 +440,7 @@ func (a *app) eventLD(e *model.Event, p *eventPage, sp span, assoc *model.Associ
 		ld["location"] = locs
 	}
 	if assoc != nil {
-		org := map[string]any{"@type": "Organization", "name": assoc.Name, "url": a.opts.BaseURL + "/@" + assoc.Slug}
+		org := map[string]any{"@type": "Organization", "name": assoc.Name, "url": a.opts.BaseURL + model.AssociationPath(assoc.Slug)}
 		ld["organizer"] = org
 	} else if p.Group != "" {
 		org := map[string]any{"@type": "Organization", "name": p.Group}

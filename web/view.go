@@ -66,7 +66,7 @@ func (a *app) itemOf(lang string, r db.InstanceRow, from time.Time) item {
 	e := r.Event
 	sp := a.spanOf(r.Instance.Start, r.Instance.End, e.AllDay, e.Floating)
 	it := item{
-		UUID: e.UUID, Href: "/events/" + e.UUID, Summary: e.Summary,
+		UUID: e.UUID, Href: model.EventPath(e.UUID), Summary: e.Summary,
 		Time: formatTimeOfDay(lang, sp), When: formatWhen(lang, sp),
 		Place: e.Location, Commune: communeName(e.CommuneINSEE),
 		Assoc: r.AssociationName, Categories: e.Categories,
@@ -82,7 +82,7 @@ func (a *app) itemOf(lang string, r db.InstanceRow, from time.Time) item {
 		it.Place, it.Online = tr(lang, "event.online"), true
 	}
 	if r.AssociationSlug != "" {
-		it.AssocHref = "/@" + r.AssociationSlug
+		it.AssocHref = model.AssociationPath(r.AssociationSlug)
 	} else if e.Origin == model.OriginRemote {
 		it.Source = hostOf(e.APID)
 	}
