@@ -310,6 +310,13 @@ func derivePlace(ctx context.Context, tx *txq, e *model.Event, cur *storedHead) 
 	if e.CommuneINSEE == "" {
 		e.CommuneINSEE = model.DeriveCommune(e.Location, e.Lat, e.Lon, e.HasGeo)
 	}
+	occurrenceCommunes(e)
+	return nil
+}
+
+// occurrenceCommunes gives each occurrence the event's commune, or for an
+// override held elsewhere the one its own LOCATION names.
+func occurrenceCommunes(e *model.Event) {
 	for i := range e.Instances {
 		in := &e.Instances[i]
 		if in.Location == "" || in.Location == e.Location {
@@ -318,7 +325,45 @@ func derivePlace(ctx context.Context, tx *txq, e *model.Event, cur *storedHead) 
 			in.CommuneINSEE = model.DeriveCommune(in.Location, 0, 0, false)
 		}
 	}
-	return nil
+}
+
+// MetaOccurrenceRefresh is the meta key that migration 0005 sets while
+// overrides stored before it have not been expanded again (its value is
+// the id of the last event done).
+const MetaOccurrenceRefresh = "occurrence_fields_refresh"
+
+// EventsWithOverrides returns up to limit events (with their text) that
+// have an override occurrence, in id order after afterID.
+func (s *Store) EventsWithOverrides(ctx context.Context, afterID int64, limit int) ([]*model.Event, error) {
+	return s.listEvents(ctx, true, `e.id > ? AND EXISTS (SELECT 1 FROM event_instances i WHERE i.event_id = e.id AND i.override = 1)
+		ORDER BY e.id LIMIT +?`, afterID, limit)
+}
+
+// RefreshOccurrences replaces the stored occurrences of an event with
+// e.Instances, expanded again from its unchanged text (e.ETag must still
+// be the stored one, else ErrPrecondition), their communes derived as on
+// a write. The event's row and the change log are not touched: what the
+// event says has not changed, only what the store keeps of it.
+func (s *Store) RefreshOccurrences(ctx context.Context, e *model.Event) error {
+	return s.Tx(ctx, func(stx *sql.Tx) error {
+		tx := newTxq(stx)
+		cur, err := head(ctx, tx, "id = +?", e.ID)
+		if err != nil {
+			return fmt.Errorf("db: refresh occurrences of %d: %w", e.ID, err)
+		}
+		if cur.etag != e.ETag {
+			return fmt.Errorf("db: refresh occurrences of %d: it changed meanwhile: %w", e.ID, ErrPrecondition)
+		}
+		e.Location, e.CommuneINSEE = cur.location, cur.commune
+		occurrenceCommunes(e)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM event_instances WHERE event_id = +?`, e.ID); err != nil {
+			return fmt.Errorf("db: refresh occurrences of %d: %w", e.ID, err)
+		}
+		if err := insertInstances(ctx, tx, e.ID, e.Instances); err != nil {
+			return fmt.Errorf("db: refresh occurrences of %d: %w", e.ID, err)
+		}
+		return nil
+	})
 }
 
 func writeIndexes(ctx context.Context, tx *txq, e *model.Event) error {

@@ -10,3 +10,7 @@ ALTER TABLE event_instances ADD COLUMN location TEXT NOT NULL DEFAULT '';
 ALTER TABLE event_instances ADD COLUMN class TEXT NOT NULL DEFAULT '';
 ALTER TABLE event_instances ADD COLUMN commune_insee TEXT NOT NULL DEFAULT '';
 UPDATE event_instances SET commune_insee = ifnull((SELECT e.commune_insee FROM events e WHERE e.id = event_instances.event_id), '');
+-- Overrides stored before this version have none of their own fields yet:
+-- `bastide serve` expands them again from their text at start (the value
+-- is the id of the last event done), then removes this key.
+INSERT INTO meta (key, value) VALUES ('occurrence_fields_refresh', '0') ON CONFLICT (key) DO NOTHING;
