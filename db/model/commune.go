@@ -25,9 +25,10 @@ var communesCSV string
 
 var (
 	communes       []Commune
-	communeKeys    []string // FoldKey of each commune's name, by index
 	communeByINSEE = map[string]*Commune{}
 	communeByKey   = map[string]*Commune{}
+	// communeMaxWords is the number of words of the longest name.
+	communeMaxWords int
 )
 
 func init() {
@@ -46,7 +47,7 @@ func init() {
 		c := &communes[i]
 		communeByINSEE[c.INSEE] = c
 		communeByKey[FoldKey(c.Name)] = c
-		communeKeys = append(communeKeys, FoldKey(c.Name))
+		communeMaxWords = max(communeMaxWords, len(strings.Fields(FoldKey(c.Name))))
 	}
 }
 
@@ -73,13 +74,18 @@ func FindCommuneIn(text string) (*Commune, bool) {
 	if len(text) > MaxTextLen {
 		text = text[:MaxTextLen]
 	}
-	key := " " + FoldKey(text) + " "
+	// Every run of up to communeMaxWords words is looked up: linear in
+	// the text, whatever its length.
+	words := strings.Fields(FoldKey(text))
 	var best *Commune
-	bestLen := 0
-	for i := range communes {
-		k := communeKeys[i]
-		if len(k) > bestLen && strings.Contains(key, " "+k+" ") {
-			best, bestLen = &communes[i], len(k)
+	bestKey := ""
+	for i := range words {
+		for n := 1; n <= communeMaxWords && i+n <= len(words); n++ {
+			k := strings.Join(words[i:i+n], " ")
+			c, ok := communeByKey[k]
+			if ok && (len(k) > len(bestKey) || (len(k) == len(bestKey) && k < bestKey)) {
+				best, bestKey = c, k
+			}
 		}
 	}
 	if best != nil {
