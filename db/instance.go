@@ -129,8 +129,12 @@ func (s *Store) ListInstances(ctx context.Context, q InstanceQuery) ([]InstanceR
 			return nil, fmt.Errorf("db: list instances: %w", err)
 		}
 		sc.finish(&r.Instance, ev.ID)
-		// The event as this occurrence shows it: an override's own texts.
-		r.Event = model.Occurrence(ev, &r.Instance)
+		// The event as this occurrence shows it: an override's own texts
+		// (any other occurrence shows the event as it is).
+		r.Event = ev
+		if r.Instance.Override {
+			r.Event = model.Occurrence(ev, &r.Instance)
+		}
 		out = append(out, r)
 	}
 	return out, rows.Err()
