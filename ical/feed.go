@@ -100,7 +100,7 @@ func WriteFeed(w io.Writer, objects [][]byte, opt FeedOptions) error {
 					if p := child.Props.Get(goical.PropTimezoneID); p != nil {
 						id := strings.TrimSpace(p.Value)
 						if _, ok := tzs[id]; !ok {
-							tzs[id] = child
+							tzs[id] = publicTimezone(child)
 						}
 					}
 					continue

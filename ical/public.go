@@ -99,11 +99,15 @@ func publicComponents(comps []*goical.Component) []*goical.Component {
 	return out
 }
 
-// publicComponent copies the allowed properties of c.
-func publicComponent(c *goical.Component) *goical.Component {
+// publicComponent copies the allowed properties of an event or a task.
+func publicComponent(c *goical.Component) *goical.Component { return copyAllowed(c, publicProps) }
+
+// copyAllowed copies the properties of c that allowed lets through, with
+// their allowed parameters, and none of its sub-components.
+func copyAllowed(c *goical.Component, allowed map[string]publicProp) *goical.Component {
 	out := goical.NewComponent(c.Name)
 	for name, props := range c.Props {
-		rule := publicProps[name]
+		rule := allowed[name]
 		if rule == 0 {
 			continue
 		}
@@ -125,6 +129,26 @@ func keptParams(ps goical.Params) goical.Params {
 	for k, v := range ps {
 		if publicParams[k] {
 			out[k] = append([]string(nil), v...)
+		}
+	}
+	return out
+}
+
+// publicTimezoneProps is the allow-list of a VTIMEZONE and of its
+// STANDARD and DAYLIGHT parts: the zone's rules and names, nothing else
+// a client may have put there.
+var publicTimezoneProps = map[string]publicProp{
+	goical.PropTimezoneID: keepValue, goical.PropLastModified: keepValue, goical.PropTimezoneURL: keepLink,
+	goical.PropDateTimeStart: keepValue, goical.PropTimezoneOffsetFrom: keepValue, goical.PropTimezoneOffsetTo: keepValue,
+	goical.PropRecurrenceRule: keepValue, goical.PropRecurrenceDates: keepValue, goical.PropTimezoneName: keepValue,
+}
+
+// publicTimezone copies the allowed parts of a stored VTIMEZONE.
+func publicTimezone(c *goical.Component) *goical.Component {
+	out := copyAllowed(c, publicTimezoneProps)
+	for _, child := range c.Children {
+		if child.Name == goical.CompTimezoneStandard || child.Name == goical.CompTimezoneDaylight {
+			out.Children = append(out.Children, copyAllowed(child, publicTimezoneProps))
 		}
 	}
 	return out

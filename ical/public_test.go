@@ -59,3 +59,55 @@ func TestFeedLeavesOutPrivateSeries(t *testing.T) {
 		t.Fatalf("a confidential event is in the public feed:\n%s", buf.String())
 	}
 }
+
+// TestFeedKeepsOnlyTheRulesOfACustomZone checks that a stored VTIMEZONE
+// (written as stored when its TZID is not an IANA name) carries only the
+// zone's rules and names into a public feed.
+func TestFeedKeepsOnlyTheRulesOfACustomZone(t *testing.T) {
+	data := strings.ReplaceAll(`BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:x
+BEGIN:VTIMEZONE
+TZID:Heure du club
+COMMENT:code de la porte 4521
+X-SECRET:clé sous le paillasson
+BEGIN:STANDARD
+DTSTART:19701025T030000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+TZNAME:CET
+COMMENT:code de la porte 4521
+END:STANDARD
+BEGIN:DAYLIGHT
+DTSTART:19700329T020000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+TZNAME:CEST
+END:DAYLIGHT
+END:VTIMEZONE
+BEGIN:VEVENT
+UID:club
+DTSTAMP:20270301T080000Z
+DTSTART;TZID=Heure du club:20270302T180000
+SUMMARY:Soirée du club
+END:VEVENT
+END:VCALENDAR
+`, "\n", "\r\n")
+	var buf bytes.Buffer
+	if err := WriteFeed(&buf, [][]byte{[]byte(data)}, FeedOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, bad := range []string{"4521", "paillasson", "X-SECRET", "COMMENT"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("the public feed carries %q:\n%s", bad, out)
+		}
+	}
+	for _, good := range []string{"TZID:Heure du club", "TZNAME:CET", "TZOFFSETTO:+0200", "BEGIN:DAYLIGHT", "SUMMARY:Soirée du club"} {
+		if !strings.Contains(out, good) {
+			t.Errorf("the public feed lacks %q:\n%s", good, out)
+		}
+	}
+}
