@@ -23,6 +23,9 @@ type occurrence struct {
 	When      string
 	ISO       string
 	Cancelled bool
+	// Note is what a moved or changed date says of itself (its own title
+	// and place) when they are not the series'.
+	Note string
 }
 
 type eventPage struct {
@@ -150,6 +153,7 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 	p.ICSHref = model.EventICSPath(e.UUID)
 
 	// When: the next occurrence (or the current one), else the first.
+	series := e
 	start, end := e.Start, e.End
 	instances, err := a.store.GetInstances(ctx, e.ID)
 	if err != nil {
@@ -179,7 +183,6 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 		if next.Override {
 			// The page leads with that date as it is: its own title,
 			// place and text when its override changed them.
-			series := e
 			e = model.Occurrence(e, &next)
 			e.Status = series.Status
 			if e.Summary != series.Summary && e.Summary != "" {
@@ -206,6 +209,17 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 			}
 			osp := a.spanOf(in.Start, in.End, e.AllDay, e.Floating)
 			o := occurrence{When: formatWhen(lang, osp), Cancelled: in.Status == model.StatusCancelled || p.Cancelled}
+			if in.Override {
+				oe := model.Occurrence(series, &in)
+				var note []string
+				if oe.Summary != series.Summary {
+					note = append(note, oe.Summary)
+				}
+				if oe.Location != series.Location {
+					note = append(note, oe.Location)
+				}
+				o.Note = strings.Join(note, " — ")
+			}
 			if osp.AllDay {
 				o.ISO = osp.Start.Format("2006-01-02")
 			} else {
