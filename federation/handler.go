@@ -194,7 +194,7 @@ func (f *Federation) serveRelay(w http.ResponseWriter, r *http.Request) {
 
 // serveActorPaths serves /@{slug} and its inbox and collections.
 func (f *Federation) serveActorPaths(w http.ResponseWriter, r *http.Request) {
-	rest, ok := strings.CutPrefix(r.URL.Path, "/@")
+	rest, ok := strings.CutPrefix(r.URL.Path, model.AssociationPathPrefix)
 	if !ok || rest == "" {
 		httpError(w, http.StatusNotFound, "not found")
 		return

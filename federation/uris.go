@@ -41,7 +41,7 @@ func (u *URIs) Base() string { return u.base }
 func (u *URIs) Host() string { return u.host }
 
 // ActorID is an association's Group actor.
-func (u *URIs) ActorID(slug string) string { return u.base + "/@" + slug }
+func (u *URIs) ActorID(slug string) string { return u.base + model.AssociationPath(slug) }
 
 // KeyID is the id of an actor's public key.
 func (u *URIs) KeyID(actorID string) string { return actorID + "#main-key" }
@@ -59,10 +59,10 @@ func (u *URIs) FollowersID(slug string) string { return u.ActorID(slug) + "/foll
 func (u *URIs) FollowingID(slug string) string { return u.ActorID(slug) + "/following" }
 
 // EventID is the id of a published event (or occurrence) object.
-func (u *URIs) EventID(uuid string) string { return u.base + "/events/" + uuid }
+func (u *URIs) EventID(uuid string) string { return u.base + model.EventPath(uuid) }
 
 // EventURL is the page of an event for people.
-func (u *URIs) EventURL(uuid string) string { return u.base + "/events/" + uuid }
+func (u *URIs) EventURL(uuid string) string { return u.base + model.EventPath(uuid) }
 
 // RelayID is the instance actor (an Application), followed by instances.
 func (u *URIs) RelayID() string { return u.base + "/relay" }
@@ -144,7 +144,7 @@ func (u *URIs) parseLocal(iri string) (slug string, relay, ok bool) {
 	if iri == u.RelayID() {
 		return "", true, true
 	}
-	rest, found := strings.CutPrefix(iri, u.base+"/@")
+	rest, found := strings.CutPrefix(iri, u.base+model.AssociationPathPrefix)
 	if !found || rest == "" || strings.ContainsAny(rest, "/?#") {
 		return "", false, false
 	}

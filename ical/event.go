@@ -104,6 +104,7 @@ func (o *Object) Event(now time.Time, lim Limits) (*model.Event, error) {
 			e.Lat, e.Lon, e.HasGeo = lat, lon, true
 		}
 	}
+	structuredLocation(c, e)
 	if p := c.Props.Get(goical.PropSequence); p != nil {
 		e.Sequence, _ = strconv.Atoi(strings.TrimSpace(p.Value))
 	}
@@ -113,4 +114,26 @@ func (o *Object) Event(now time.Time, lim Limits) (*model.Event, error) {
 	}
 	e.Instances, e.InstancesCapped = instances, capped
 	return e, nil
+}
+
+// structuredLocation reads Apple Calendar's X-APPLE-STRUCTURED-LOCATION
+// (a geo: URI with the place's X-TITLE and X-ADDRESS): its point when
+// the event has no GEO, and the commune its address names (the store
+// derives the commune from LOCATION and GEO when this gives none).
+func structuredLocation(c *goical.Component, e *model.Event) {
+	p := c.Props.Get("X-APPLE-STRUCTURED-LOCATION")
+	if p == nil {
+		return
+	}
+	if v := strings.TrimSpace(p.Value); !e.HasGeo && len(v) > 4 && strings.EqualFold(v[:4], "geo:") {
+		coords, _, _ := strings.Cut(v[4:], ";") // geo:lat,lon;u=uncertainty
+		if lat, lon, err := parseGeo(coords); err == nil {
+			e.Lat, e.Lon, e.HasGeo = lat, lon, true
+		}
+	}
+	if addr := p.Params.Get("X-ADDRESS"); addr != "" {
+		if com, ok := model.FindCommuneIn(addr); ok {
+			e.CommuneINSEE = com.INSEE
+		}
+	}
 }

@@ -3,7 +3,10 @@ package ical
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
+
+	goical "github.com/emersion/go-ical"
 
 	"github.com/bastide47/bastide/db/model"
 )
@@ -26,6 +29,15 @@ func (o occurrence) instance(recurring, seriesWall bool) model.Instance {
 	in := model.Instance{Start: o.start.UTC(), End: o.end.UTC(), Override: o.override, Status: o.status, OtherKind: o.wall != seriesWall}
 	if recurring {
 		in.RecurrenceID = o.rid.UTC()
+	}
+	if o.override && o.tm != nil && o.tm.comp != nil {
+		// An override's own texts and class: the public outputs show
+		// (or hide) the occurrence as its override describes it.
+		c := o.tm.comp
+		in.Summary = strings.TrimSpace(text(c, goical.PropSummary))
+		in.Description = strings.TrimSpace(text(c, goical.PropDescription))
+		in.Location = strings.TrimSpace(text(c, goical.PropLocation))
+		in.Class = strings.ToUpper(strings.TrimSpace(text(c, goical.PropClass)))
 	}
 	return in
 }

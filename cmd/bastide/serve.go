@@ -78,6 +78,9 @@ func serve(ctx context.Context, app *App, cfg *Config) error {
 	}
 	defer store.Close()
 	log.Info("database open", "path", store.Path())
+	if err := refreshOccurrences(ctx, store, log, time.Now()); err != nil {
+		return fmt.Errorf("occurrences: %w", err)
+	}
 
 	if cfg.Demo {
 		if err := seedDemo(ctx, store, log, time.Now()); err != nil {

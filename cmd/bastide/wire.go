@@ -9,6 +9,7 @@ import (
 
 	"github.com/bastide47/bastide/caldav"
 	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/model"
 	"github.com/bastide47/bastide/federation"
 	"github.com/bastide47/bastide/web"
 )
@@ -101,7 +102,7 @@ func activityPubSplit(fed, web http.Handler) http.Handler {
 
 func isActivityPubPath(r *http.Request) bool {
 	p := r.URL.Path
-	if !strings.HasPrefix(p, "/@") && !strings.HasPrefix(p, "/events/") {
+	if !strings.HasPrefix(p, model.AssociationPathPrefix) && !strings.HasPrefix(p, model.EventPathPrefix) {
 		return false
 	}
 	if federation.WantsActivityPub(r) {

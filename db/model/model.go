@@ -207,6 +207,17 @@ type Instance struct {
 	// all-day or floating override of a timed series (then wall clock
 	// read as UTC). False for every other occurrence.
 	OtherKind bool
+	// Summary, Description and Location are an override's own texts;
+	// empty means the series' (see Occurrence).
+	Summary     string
+	Description string
+	Location    string
+	// Class is an override's own CLASS, upper-case; empty means the
+	// series'.
+	Class string
+	// CommuneINSEE is the commune of the occurrence: the series' one, or
+	// for an override held somewhere else, the one its LOCATION names.
+	CommuneINSEE string
 }
 
 // Place is a physical place where events happen.
