@@ -181,7 +181,7 @@ func locationFromVTimezone(vtz *goical.Component) (*time.Location, error) {
 		}
 		onsets := []time.Time{start.t}
 		if rp := obs.Props.Get(goical.PropRecurrenceRule); rp != nil {
-			opt, uerr := parseRRule(rp.Value, start.t, time.UTC)
+			opt, _, uerr := parseRRule(rp.Value, start.t, time.UTC)
 			if uerr != nil {
 				return nil, bad("%s: %s", obs.Name, uerr.Msg)
 			}
