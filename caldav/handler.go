@@ -33,6 +33,11 @@ type Options struct {
 	// MaxExpand bounds the occurrences one expand or free-busy report
 	// produces per object (1000).
 	MaxExpand int
+	// MaxAnswer bounds, in bytes, the objects of one calendar-query,
+	// calendar-multiget or sync-collection answer (16 MiB); past it the
+	// answer ends with a 507 response for the request URI carrying
+	// DAV:number-of-matches-within-limits (RFC 5323 §3, RFC 6578 §3.6).
+	MaxAnswer int
 	// Timezone interprets floating and all-day events in time-range
 	// queries when the calendar has no calendar-timezone (Europe/Paris).
 	Timezone *time.Location
@@ -84,6 +89,9 @@ func (o Options) withDefaults() Options {
 	if o.MaxExpand <= 0 {
 		o.MaxExpand = 1000
 	}
+	if o.MaxAnswer <= 0 {
+		o.MaxAnswer = 16 << 20
+	}
 	if o.Timezone == nil {
 		loc, err := time.LoadLocation("Europe/Paris")
 		if err != nil {
@@ -112,6 +120,7 @@ func (o Options) withDefaults() Options {
 
 type handler struct {
 	store    *db.Store
+	reader   objectReader // the store; see objectReader
 	log      *slog.Logger
 	opts     Options
 	auth     *authenticator
@@ -127,7 +136,7 @@ func NewHandler(store *db.Store, logger *slog.Logger, opts Options) http.Handler
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	h := &handler{store: store, log: logger, opts: opts}
+	h := &handler{store: store, reader: store, log: logger, opts: opts}
 	h.auth = newAuthenticator(store, opts)
 	h.listings = newListingCache(opts.ListingCache)
 	h.objects = newObjectCache(opts.ObjectCache)

@@ -74,3 +74,46 @@ func TestHostileRecurrenceIsRefused(t *testing.T) {
 		t.Errorf("PROPFIND after the refusals: %d %s", code, body)
 	}
 }
+
+func bigDaily(uid string, descLen int) string {
+	return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:" + uid +
+		"\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260101T090000Z\r\nDTEND:20260101T100000Z\r\nSUMMARY:daily\r\nDESCRIPTION:" +
+		strings.Repeat("x", descLen) + "\r\nRRULE:FREQ=DAILY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+}
+
+// TestReportAnswerIsBounded: a 700-byte calendar-query with expand over a
+// year used to answer 68 MB; now any report answer stops at MaxAnswer
+// and says so with a 507 for the request URI.
+func TestReportAnswerIsBounded(t *testing.T) {
+	e := newEnv(t)
+	for i := 0; i < 4; i++ {
+		e.put("alice", amisMain+"big"+itoa(i)+".ics", bigDaily("big"+itoa(i), 30000)).must(t, 201, "PUT")
+	}
+	query := testdata(t, "query-expand.xml", "START", "20260101T000000Z", "END", "20270101T000000Z")
+	r := e.do("alice", "REPORT", amisMain, query, "Depth", "1").must(t, 207, "expand over a year")
+	if len(r.body) > 16<<20+64<<10 {
+		t.Errorf("answer of %d bytes, want at most 16 MiB and a little", len(r.body))
+	}
+	r.has(t, "truncated expand", "HTTP/1.1 507 Insufficient Storage", "<D:number-of-matches-within-limits/>", "size limit of 16384 KiB", "</D:multistatus>")
+	if n := strings.Count(r.body, "<D:response>"); n < 2 {
+		t.Errorf("%d responses, want the objects that fit and the 507", n)
+	}
+
+	// Smaller limit: plain queries and multigets (cached or not) stop too.
+	e = newEnv(t, func(o *Options) { o.MaxAnswer = 64 << 10 })
+	var hrefs string
+	for i := 0; i < 10; i++ {
+		name := "o" + itoa(i) + ".ics"
+		e.put("alice", amisMain+name, bigDaily("o"+itoa(i), 20000)).must(t, 201, "PUT")
+		hrefs += "<D:href>" + amisMain + name + "</D:href>"
+	}
+	all := `<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/><C:calendar-data/></D:prop><C:filter><C:comp-filter name="VCALENDAR"/></C:filter></C:calendar-query>`
+	mg := `<C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/><C:calendar-data/></D:prop>` + hrefs + `</C:calendar-multiget>`
+	for _, c := range []struct{ what, body string }{{"query", all}, {"multiget", mg}, {"multiget again, from the cache", mg}} {
+		r := e.do("alice", "REPORT", amisMain, c.body, "Depth", "1").must(t, 207, c.what)
+		r.has(t, c.what, "HTTP/1.1 507 Insufficient Storage", "<D:number-of-matches-within-limits/>")
+		if n := strings.Count(r.body, "BEGIN:VCALENDAR"); n < 1 || n > 3 || len(r.body) > 64<<10 {
+			t.Errorf("%s: %d objects in %d bytes, want 1 to 3 within 64 KiB", c.what, n, len(r.body))
+		}
+	}
+}
