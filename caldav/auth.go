@@ -86,7 +86,10 @@ func newAuthenticator(store *db.Store, opts Options) *authenticator {
 	return a
 }
 
-// remoteIP is the connection's address, IPv6 reduced to its /64.
+// remoteIP is the client's address, IPv6 reduced to its /64. It reads
+// r.RemoteAddr only: behind a reverse proxy, the server's root handler has
+// put the client's address there (cmd/bastide's clientAddress), and
+// forwarding headers are never read here.
 func remoteIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
@@ -142,7 +145,7 @@ func (a *authenticator) authenticate(w http.ResponseWriter, r *http.Request) (*m
 		user = user[:model.MaxUsernameLen+1] // longer names never exist; bound the maps
 	}
 	now := a.opts.Now()
-	addr := a.opts.ClientIP(r)
+	addr := remoteIP(r)
 	k := a.key(user, pass)
 	a.mu.Lock()
 	// The throttle comes before the cache, so that the cache cannot be

@@ -43,10 +43,6 @@ type Options struct {
 	Timezone *time.Location
 	// Now is the clock (time.Now by default), for tests.
 	Now func() time.Time
-	// ClientIP returns the address of a request for login throttling; by
-	// default the connection's remote address (X-Forwarded-For is never
-	// trusted here: a reverse proxy setup passes its own function).
-	ClientIP func(r *http.Request) string
 	// Throttle bounds failed logins.
 	Throttle Throttle
 	// ListingCache bounds, in bytes, the cache of PROPFIND Depth 1
@@ -101,9 +97,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
-	}
-	if o.ClientIP == nil {
-		o.ClientIP = remoteIP
 	}
 	if o.ListingCache == 0 {
 		o.ListingCache = 4 << 20

@@ -19,7 +19,8 @@ type worker struct {
 	run  func(ctx context.Context) error
 }
 
-// handlers is what serve runs: the root handler and the workers.
+// handlers is what serve runs: the root handler (the client address, the
+// access log, then the routes) and the workers.
 type handlers struct {
 	root    http.Handler
 	workers []worker
@@ -56,8 +57,12 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 		mux.Handle(p, fedH)
 	}
 	mux.Handle("/", activityPubSplit(fedH, webH))
+	trusted, err := parseTrustedProxies(cfg.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("--trusted-proxies: %w", err)
+	}
 	return &handlers{
-		root:    mux,
+		root:    clientAddress(trusted, observe(log.With("component", "http"), mux)),
 		workers: []worker{{name: "federation", run: fed.Run}},
 	}, nil
 }
