@@ -26,7 +26,9 @@ import (
 //     while the addresses the real user logged in from keep working. So an
 //     attacker can neither guess on nor lock out the real user for long.
 //
-// Successful logins are cached (Options.AuthCacheTTL) and skip all this.
+// Successful logins with the account password are cached
+// (Options.AuthCacheTTL) and skip all this; app passwords are cheap to
+// check and never cached.
 type Throttle struct {
 	PerAddress int           // default 20
 	PerUser    int           // default 10
@@ -163,7 +165,7 @@ func (a *authenticator) authenticate(w http.ResponseWriter, r *http.Request) (*m
 	}
 	a.mu.Unlock()
 
-	u, err := a.store.CheckUserPassword(r.Context(), user, pass)
+	u, app, err := a.store.CheckPassword(r.Context(), user, pass)
 	if err != nil {
 		if !errors.Is(err, db.ErrBadCredentials) {
 			http.Error(w, "internal error", http.StatusInternalServerError)
@@ -176,6 +178,13 @@ func (a *authenticator) authenticate(w http.ResponseWriter, r *http.Request) (*m
 		return nil, false
 	}
 	a.mu.Lock()
+	a.remember(now, user, addr)
+	if app {
+		// App passwords cost one lookup: never cached, so that revoking
+		// one takes effect at once.
+		a.mu.Unlock()
+		return u, true
+	}
 	if len(a.cache) >= maxTracked {
 		for kk, c := range a.cache {
 			if !now.Before(c.expires) {
@@ -187,6 +196,12 @@ func (a *authenticator) authenticate(w http.ResponseWriter, r *http.Request) (*m
 		}
 	}
 	a.cache[k] = cachedLogin{user: *u, expires: now.Add(a.opts.AuthCacheTTL)}
+	a.mu.Unlock()
+	return u, true
+}
+
+// remember records that user logged in from addr. a.mu is held.
+func (a *authenticator) remember(now time.Time, user, addr string) {
 	ks := a.known[user]
 	if ks == nil {
 		if len(a.known) >= maxTracked {
@@ -198,8 +213,6 @@ func (a *authenticator) authenticate(w http.ResponseWriter, r *http.Request) (*m
 	if len(ks) < 64 {
 		ks[addr] = now
 	}
-	a.mu.Unlock()
-	return u, true
 }
 
 // blocked returns how long the attempt must wait (0: go on). a.mu is held.

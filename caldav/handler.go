@@ -53,9 +53,10 @@ type Options struct {
 	// objects that calendar-multiget answers from (16 MiB, about 12 000
 	// objects of 1 KiB with their prepared answers; negative disables it).
 	ObjectCache int
-	// AuthCacheTTL is how long a verified login is remembered (60 s), so
-	// that bcrypt runs about once a minute per device, not per request. A
-	// revoked app password stops working after at most this long.
+	// AuthCacheTTL is how long a login with the account password is
+	// remembered (60 s), so that bcrypt runs about once a minute per
+	// device, not per request. App passwords, checked by one lookup, are
+	// not cached: a revoked one stops working at once.
 	AuthCacheTTL time.Duration
 }
 
