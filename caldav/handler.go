@@ -239,7 +239,11 @@ func badRequest(msg string) *httpError { return &httpError{code: http.StatusBadR
 
 func (h *handler) writeError(w http.ResponseWriter, r *request, err error) {
 	var he *httpError
-	if !errors.As(err, &he) {
+	if !errors.As(err, &he) && db.IsFull(err) {
+		h.log.ErrorContext(r.Context(), "caldav: storage full", "method", r.Method, "path", r.URL.Path, "err", err)
+		he = &httpError{code: http.StatusInsufficientStorage, msg: "the server's storage is full: nothing was saved; try again later"}
+	}
+	if he == nil {
 		if errors.Is(err, context.Canceled) {
 			return
 		}
