@@ -115,6 +115,7 @@ func (o Options) withDefaults() Options {
 type handler struct {
 	store    *db.Store
 	reader   objectReader // the store; see objectReader
+	epoch    string       // the store's, in sync tokens
 	log      *slog.Logger
 	opts     Options
 	auth     *authenticator
@@ -130,7 +131,7 @@ func NewHandler(store *db.Store, logger *slog.Logger, opts Options) http.Handler
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	h := &handler{store: store, reader: store, log: logger, opts: opts}
+	h := &handler{store: store, reader: store, epoch: store.Epoch(), log: logger, opts: opts}
 	h.auth = newAuthenticator(store, opts)
 	h.listings = newListingCache(opts.ListingCache)
 	h.objects = newObjectCache(opts.ObjectCache)

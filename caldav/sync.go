@@ -11,39 +11,44 @@ import (
 	"github.com/bastide47/bastide/db/model"
 )
 
-// Sync tokens (RFC 6578) are URIs naming the calendar and a sequence of the
-// change log: http://bastide.invalid/sync/{calendar id}/{seq}. The same
-// string is the calendar's CS:getctag. A first sync cut at the answer's
-// size limit hands out a token that also names the last object sent,
-// {seq}/{href}: the next request lists the objects after it, and its token
-// is then {seq} again, so that the changes made meanwhile are replayed.
+// Sync tokens (RFC 6578) are URIs naming the database's epoch, the
+// calendar and a sequence of the change log:
+// http://bastide.invalid/sync/{epoch}/{calendar id}/{seq}. The same string
+// is the calendar's CS:getctag. The epoch (db.Store.Epoch) differs in a
+// restored backup, so that tokens handed out after the backup was taken
+// are refused (DAV:valid-sync-token) and clients sync again from scratch,
+// instead of missing the changes the backup lacks. A first sync cut at the
+// answer's size limit hands out a token that also names the last object
+// sent, {seq}/{href}: the next request lists the objects after it, and its
+// token is then {seq} again, so that the changes made meanwhile are
+// replayed.
 const syncPrefix = "http://bastide.invalid/sync/"
 
-func syncToken(calID, seq int64) string {
-	return syncPrefix + strconv.FormatInt(calID, 10) + "/" + strconv.FormatInt(seq, 10)
+func syncToken(epoch string, calID, seq int64) string {
+	return syncPrefix + epoch + "/" + strconv.FormatInt(calID, 10) + "/" + strconv.FormatInt(seq, 10)
 }
 
 var errBadSyncToken = preconditionErr(http.StatusForbidden, dav("valid-sync-token"),
 	"the sync token is not one this calendar issued; sync again from scratch")
 
-// parseSyncToken returns the sequence of a token of this calendar, and the
-// object after which a first sync continues ("" if none).
-func parseSyncToken(tok string, cal *model.Calendar) (seq int64, after string, err error) {
+// parseSyncToken returns the sequence of a token of this calendar and
+// epoch, and the object after which a first sync continues ("" if none).
+func parseSyncToken(tok, epoch string, cal *model.Calendar) (seq int64, after string, err error) {
 	rest, ok := strings.CutPrefix(tok, syncPrefix)
 	if !ok {
 		return 0, "", errBadSyncToken
 	}
-	a, b, ok := strings.Cut(rest, "/")
-	if !ok {
+	parts := strings.SplitN(rest, "/", 4)
+	if len(parts) < 3 || parts[0] != epoch {
 		return 0, "", errBadSyncToken
 	}
-	if b, after, ok = strings.Cut(b, "/"); ok {
-		if after, ok = cleanSegment(after); !ok {
+	if len(parts) == 4 {
+		if after, ok = cleanSegment(parts[3]); !ok {
 			return 0, "", errBadSyncToken
 		}
 	}
-	id, err1 := strconv.ParseInt(a, 10, 64)
-	seq, err2 := strconv.ParseInt(b, 10, 64)
+	id, err1 := strconv.ParseInt(parts[1], 10, 64)
+	seq, err2 := strconv.ParseInt(parts[2], 10, 64)
 	if err1 != nil || err2 != nil || id != cal.ID || seq < 0 || seq > cal.Seq {
 		return 0, "", errBadSyncToken
 	}
@@ -85,7 +90,7 @@ func (h *handler) syncCollection(w http.ResponseWriter, r *request, dc *db.DAVCa
 	var since int64
 	after := ""
 	if tok != "" {
-		if since, after, err = parseSyncToken(tok, c); err != nil {
+		if since, after, err = parseSyncToken(tok, h.epoch, c); err != nil {
 			return err
 		}
 	}
@@ -114,7 +119,7 @@ func (h *handler) syncCollection(w http.ResponseWriter, r *request, dc *db.DAVCa
 		if err != nil && !errors.Is(err, errAnswerFull) {
 			return h.abortSync(ow, r, err)
 		}
-		next := syncToken(c.ID, seq)
+		next := syncToken(h.epoch, c.ID, seq)
 		if ow.full && last != "" {
 			next += "/" + escapeSegment(last)
 		}
@@ -199,7 +204,7 @@ scan:
 	if truncated && !ow.full {
 		ow.ms.truncated(ow.base, "more than "+itoa(limit)+" changes (DAV:nresults); sync again from the token given")
 	}
-	return h.endSync(ow, syncToken(c.ID, newSeq))
+	return h.endSync(ow, syncToken(h.epoch, c.ID, newSeq))
 }
 
 // endSync closes a sync-collection answer with its token.
