@@ -36,7 +36,9 @@ type Options struct {
 	// MaxAnswer bounds, in bytes, the objects of one calendar-query,
 	// calendar-multiget or sync-collection answer (16 MiB); past it the
 	// answer ends with a 507 response for the request URI carrying
-	// DAV:number-of-matches-within-limits (RFC 5323 §3, RFC 6578 §3.6).
+	// DAV:number-of-matches-within-limits (RFC 5323 §3, RFC 6578 §3.6). A
+	// free-busy-query that would pass it is refused (403, the same
+	// precondition).
 	MaxAnswer int
 	// Timezone interprets floating and all-day events in time-range
 	// queries when the calendar has no calendar-timezone (Europe/Paris).

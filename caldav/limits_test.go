@@ -117,3 +117,15 @@ func TestReportAnswerIsBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestFreeBusyAnswerIsBounded: a free-busy-query whose periods would pass
+// MaxAnswer is refused with words that say what to do.
+func TestFreeBusyAnswerIsBounded(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.MaxAnswer = 4 << 10 })
+	e.put("alice", amisMain+"daily.ics", bigDaily("daily", 10)).must(t, 201, "daily")
+	fb := func(start, end string) resp {
+		return e.do("alice", "REPORT", amisMain, testdata(t, "freebusy.xml", "START", start, "END", end), "Depth", "1")
+	}
+	fb("20261201T000000Z", "20261231T000000Z").must(t, 200, "a month").has(t, "a month", "FREEBUSY")
+	fb("20261201T000000Z", "20271231T000000Z").must(t, 403, "a year").has(t, "a year", "<D:number-of-matches-within-limits/>", "ask for a shorter time range")
+}
