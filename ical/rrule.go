@@ -145,6 +145,13 @@ func ruleCost(opt *rrule.ROption) (int, string) {
 			return 0, fmt.Sprintf("BYSETPOS asks for a position past the %d candidate times of one %s period", size, strings.ToLower(opt.Freq.String()))
 		}
 	}
+	// A rule that steps by whole weeks stays on DTSTART's weekday.
+	unit := map[rrule.Frequency]int{rrule.DAILY: 86400, rrule.HOURLY: 3600, rrule.MINUTELY: 60, rrule.SECONDLY: 1}[opt.Freq]
+	if unit > 0 && len(opt.Byweekday) > 0 && (interval*unit)%(7*86400) == 0 {
+		if weekdayGap(opt.Byweekday) > 0 && !hasWeekday(opt.Byweekday, st.Weekday()) {
+			return 0, "its INTERVAL is a whole number of weeks from a DTSTART on a day BYDAY leaves out"
+		}
+	}
 	// Days: rrule-go adds the day of DTSTART as a filter to YEARLY,
 	// MONTHLY and WEEKLY rules without one.
 	f := *opt
@@ -250,6 +257,15 @@ func weekdayGap(days []rrule.Weekday) int {
 		gap = max(gap, run)
 	}
 	return min(gap, 6)
+}
+
+func hasWeekday(days []rrule.Weekday, d time.Weekday) bool {
+	for _, w := range days {
+		if w.Day() == weekdays[d].Day() {
+			return true
+		}
+	}
+	return false
 }
 
 // setSize is the largest number of candidate times one period of opt

@@ -29,6 +29,15 @@ func TestRecurrenceWorkBound(t *testing.T) {
 			t.Errorf("got %v, %v; want DTSTART 10:00, then 10:30, 11:30, 12:30", ins, err)
 		}
 	})
+	t.Run("whole weeks from a day BYDAY leaves out", func(t *testing.T) {
+		// 2026-01-06 is a Tuesday: rrule-go would walk to the year 9999.
+		for _, rule := range []string{"FREQ=DAILY;INTERVAL=14;BYDAY=MO", "FREQ=HOURLY;INTERVAL=168;BYDAY=MO,WE"} {
+			_, err := ParseObject(event("DTSTART:20260106T100000Z", "RRULE:"+rule), Limits{})
+			wantKind(t, err, KindInvalidData, "whole number of weeks")
+		}
+		mustParse(t, event("DTSTART:20260106T100000Z", "RRULE:FREQ=DAILY;INTERVAL=14;BYDAY=TU,WE"))
+		mustParse(t, event("DTSTART:20260106T100000Z", "RRULE:FREQ=DAILY;INTERVAL=3;BYDAY=MO"))
+	})
 	t.Run("sparse rule stops at the work bound", func(t *testing.T) {
 		// One occurrence a week, 604 800 / 7 steps of INTERVAL apart:
 		// the old step count (occurrences only) let one expansion run
