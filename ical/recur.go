@@ -252,10 +252,11 @@ func tooMany(lim Limits, steps bool) *Error {
 // calendar time zone, shift from and to before the call. A cancelled
 // override is returned with Status "CANCELLED".
 //
-// Work is bounded: at most lim.MaxInstances occurrences are returned and
+// Work is bounded: at most lim.MaxInstances occurrences are returned, and
 // the rule may generate at most lim.MaxSteps occurrences (those before from
-// included) and examine at most lim.MaxWork candidate times. Past either bound, ExpandRange returns the occurrences found
-// so far with an *Error of KindTooManyInstances.
+// included) and examine at most lim.MaxWork candidate times. Past any of
+// these bounds, ExpandRange returns the occurrences found so far with an
+// *Error of KindTooManyInstances.
 func (o *Object) ExpandRange(from, to time.Time, lim Limits) ([]model.Instance, error) {
 	return o.ExpandRangeContext(context.Background(), from, to, lim)
 }

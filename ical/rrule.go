@@ -13,7 +13,8 @@ import (
 // a UTC value is an instant; a DATE-TIME without Z is read in the series'
 // zone; a DATE on a DATE-TIME series means the end of that day there (a
 // common client mistake, read the way the person meant it). Unknown X- rule
-// parts are ignored.
+// parts are ignored. It also returns the rule's cost (see ruleCost), and
+// refuses rules that can never occur.
 func parseRRule(value string, dtstart time.Time, loc *time.Location) (*rrule.ROption, int, *Error) {
 	v := strings.ToUpper(strings.TrimSpace(value))
 	v = strings.TrimPrefix(v, "RRULE:")
