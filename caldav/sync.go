@@ -120,7 +120,10 @@ func (h *handler) syncCollection(w http.ResponseWriter, r *request, dc *db.DAVCa
 			return h.abortSync(ow, r, err)
 		}
 		next := syncToken(h.epoch, c.ID, seq)
-		if ow.full && last != "" {
+		if ow.full {
+			if last == "" {
+				return h.noProgress(ow)
+			}
 			next += "/" + escapeSegment(last)
 		}
 		return h.endSync(ow, next)
@@ -193,6 +196,9 @@ scan:
 		}
 		written[href] = true
 	}
+	if ow.full && len(written) == 0 {
+		return h.noProgress(ow)
+	}
 	if ow.full {
 		// The token covers every change before the first one not sent.
 		for _, href := range order {
@@ -218,11 +224,21 @@ func (h *handler) endSync(ow *objectWriter, token string) error {
 	return ow.end()
 }
 
+// noProgress refuses a sync-collection whose first object alone does not
+// fit in the answer: a token could not move past it.
+func (h *handler) noProgress(ow *objectWriter) error {
+	ow.ms.abort()
+	return preconditionErr(http.StatusForbidden, dav("number-of-matches-within-limits"),
+		"an object does not fit in the server's answer size limit of "+itoa(h.opts.MaxAnswer>>10)+" KiB; sync without expand")
+}
+
 // abortSync gives up a sync-collection answer after a read error: no
 // token may be handed out for an incomplete answer. If nothing was sent
 // yet the client gets a 500; otherwise the connection is cut.
 func (h *handler) abortSync(ow *objectWriter, r *request, err error) error {
-	h.log.ErrorContext(r.Context(), "caldav: sync-collection failed", "path", r.URL.Path, "err", err)
+	if !errors.Is(err, context.Canceled) {
+		h.log.ErrorContext(r.Context(), "caldav: sync-collection failed", "path", r.URL.Path, "err", err)
+	}
 	ow.ms.abort()
 	return err
 }

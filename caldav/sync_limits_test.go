@@ -146,3 +146,21 @@ func TestSyncAnswerIsBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncObjectLargerThanTheAnswer: a token cannot move past an object
+// that alone does not fit, so the sync is refused rather than given a
+// token that claims it.
+func TestSyncObjectLargerThanTheAnswer(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.MaxAnswer = 64 << 10 })
+	e.put("alice", amisMain+"a.ics", bigDaily("a", 20000)).must(t, 201, "a")
+	expand := func(tok string) string {
+		return `<D:sync-collection xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:sync-token>` + tok +
+			`</D:sync-token><D:sync-level>1</D:sync-level><D:prop><C:calendar-data><C:expand start="20260101T000000Z" end="20270101T000000Z"/></C:calendar-data></D:prop></D:sync-collection>`
+	}
+	tok := syncToken_(t, e.do("alice", "REPORT", amisMain, syncWithData(""), "Depth", "1").must(t, 207, "plain").body)
+	e.put("alice", amisMain+"a.ics", bigDaily("a", 20001)).must(t, 204, "edit a")
+	for _, c := range []struct{ what, tok string }{{"first sync", ""}, {"delta", tok}} {
+		e.do("alice", "REPORT", amisMain, expand(c.tok), "Depth", "1").must(t, 403, c.what).
+			has(t, c.what, "<D:number-of-matches-within-limits/>", "sync without expand").lacks(t, c.what, "sync-token")
+	}
+}
