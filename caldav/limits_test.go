@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func hostileEvent(uid, rule string) string {
@@ -128,4 +129,52 @@ func TestFreeBusyAnswerIsBounded(t *testing.T) {
 	}
 	fb("20261201T000000Z", "20261231T000000Z").must(t, 200, "a month").has(t, "a month", "FREEBUSY")
 	fb("20261201T000000Z", "20271231T000000Z").must(t, 403, "a year").has(t, "a year", "<D:number-of-matches-within-limits/>", "ask for a shorter time range")
+}
+
+// BenchmarkPropfindDuringHostilePuts reports how long another user's
+// PROPFIND takes while ten PUTs of rules that use up the recurrence work
+// budget (or are refused) arrive at once: go test -bench
+// PropfindDuringHostilePuts -run '^$' ./caldav/
+func BenchmarkPropfindDuringHostilePuts(b *testing.B) {
+	e := newEnv(b)
+	srv := httptest.NewServer(e.h)
+	defer srv.Close()
+	send := func(user, method, path, body string, hdr ...string) int {
+		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		req.SetBasicAuth(user, passwords[user])
+		for i := 0; i+1 < len(hdr); i += 2 {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+		res, err := srv.Client().Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res.StatusCode
+	}
+	send("carol", "MKCALENDAR", "/dav/calendars/carol/perso/", "")
+	rules := []string{
+		"FREQ=SECONDLY;INTERVAL=7;BYHOUR=5;BYMINUTE=3;BYSECOND=1", // accepted, stored capped at the budget
+		"FREQ=MINUTELY;BYDAY=2TU;BYSETPOS=2",                      // refused
+	}
+	var worst time.Duration
+	for n := 0; b.Loop(); n++ {
+		var wg sync.WaitGroup
+		for i := 0; i < 10; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				uid := "h" + itoa(n) + "-" + itoa(i)
+				send("carol", "PUT", "/dav/calendars/carol/perso/"+uid+".ics", hostileEvent(uid, rules[i%2]), "Content-Type", "text/calendar")
+			}()
+		}
+		start := time.Now()
+		if code := send("victor", "PROPFIND", "/dav/calendars/victor/amis.main/", "", "Depth", "1"); code != http.StatusMultiStatus {
+			b.Fatalf("PROPFIND: %d", code)
+		}
+		worst = max(worst, time.Since(start))
+		wg.Wait()
+	}
+	b.ReportMetric(float64(worst.Microseconds())/1000, "worst-propfind-ms")
 }
