@@ -61,6 +61,21 @@ func TestRecurrenceWorkBound(t *testing.T) {
 		// The same days at a coarser frequency are fine.
 		mustParse(t, event("DTSTART:20260101T050301Z", "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"))
 	})
+	t.Run("VTIMEZONE rules share one budget", func(t *testing.T) {
+		// A hundred observances whose rule occurs every 28 years or so:
+		// rrule-go walks about 230 years for each.
+		obs := strings.Repeat("BEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nRRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\n", 100)
+		data := "BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE\r\nTZID:Piège\r\n" + obs + "END:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Piège:20260101T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+		_, err := ParseObject([]byte(data), Limits{})
+		wantKind(t, err, KindInvalidData, "need more than 2000000 candidate times")
+		// Outlook's zones start in 1601: two rules over 600 years fit.
+		outlook := "BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE\r\nTZID:Heure du Lot\r\nBEGIN:STANDARD\r\nDTSTART:16010101T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\nDTSTART:16010101T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Heure du Lot:20260701T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+		o := mustParse(t, []byte(outlook))
+		e, err := o.Event(utc(2026, 1, 1, 0, 0), Limits{})
+		if err != nil || !e.Start.Equal(utc(2026, 7, 1, 8, 0)) {
+			t.Errorf("summer time from the VTIMEZONE: %v, %v", e, err)
+		}
+	})
 	t.Run("expansion stops with its context", func(t *testing.T) {
 		o := mustParse(t, event("DTSTART:20260101T100000Z", "RRULE:FREQ=SECONDLY"))
 		ctx, cancel := context.WithCancel(context.Background())
