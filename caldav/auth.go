@@ -26,7 +26,9 @@ import (
 //     while the addresses the real user logged in from keep working. So an
 //     attacker can neither guess on nor lock out the real user for long.
 //
-// Successful logins are cached (Options.AuthCacheTTL) and skip all this.
+// Successful logins with the account password are cached
+// (Options.AuthCacheTTL) and skip all this; app passwords are cheap to
+// check and never cached.
 type Throttle struct {
 	PerAddress int           // default 20
 	PerUser    int           // default 10
@@ -86,7 +88,10 @@ func newAuthenticator(store *db.Store, opts Options) *authenticator {
 	return a
 }
 
-// remoteIP is the connection's address, IPv6 reduced to its /64.
+// remoteIP is the client's address, IPv6 reduced to its /64. It reads
+// r.RemoteAddr only: behind a reverse proxy, the server's root handler has
+// put the client's address there (cmd/bastide's clientAddress), and
+// forwarding headers are never read here.
 func remoteIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
@@ -142,7 +147,7 @@ func (a *authenticator) authenticate(w http.ResponseWriter, r *http.Request) (*m
 		user = user[:model.MaxUsernameLen+1] // longer names never exist; bound the maps
 	}
 	now := a.opts.Now()
-	addr := a.opts.ClientIP(r)
+	addr := remoteIP(r)
 	k := a.key(user, pass)
 	a.mu.Lock()
 	// The throttle comes before the cache, so that the cache cannot be
@@ -160,7 +165,7 @@ func (a *authenticator) authenticate(w http.ResponseWriter, r *http.Request) (*m
 	}
 	a.mu.Unlock()
 
-	u, err := a.store.CheckUserPassword(r.Context(), user, pass)
+	u, app, err := a.store.CheckPassword(r.Context(), user, pass)
 	if err != nil {
 		if !errors.Is(err, db.ErrBadCredentials) {
 			http.Error(w, "internal error", http.StatusInternalServerError)
@@ -173,6 +178,13 @@ func (a *authenticator) authenticate(w http.ResponseWriter, r *http.Request) (*m
 		return nil, false
 	}
 	a.mu.Lock()
+	a.remember(now, user, addr)
+	if app {
+		// App passwords cost one lookup: never cached, so that revoking
+		// one takes effect at once.
+		a.mu.Unlock()
+		return u, true
+	}
 	if len(a.cache) >= maxTracked {
 		for kk, c := range a.cache {
 			if !now.Before(c.expires) {
@@ -184,6 +196,12 @@ func (a *authenticator) authenticate(w http.ResponseWriter, r *http.Request) (*m
 		}
 	}
 	a.cache[k] = cachedLogin{user: *u, expires: now.Add(a.opts.AuthCacheTTL)}
+	a.mu.Unlock()
+	return u, true
+}
+
+// remember records that user logged in from addr. a.mu is held.
+func (a *authenticator) remember(now time.Time, user, addr string) {
 	ks := a.known[user]
 	if ks == nil {
 		if len(a.known) >= maxTracked {
@@ -195,8 +213,6 @@ func (a *authenticator) authenticate(w http.ResponseWriter, r *http.Request) (*m
 	if len(ks) < 64 {
 		ks[addr] = now
 	}
-	a.mu.Unlock()
-	return u, true
 }
 
 // blocked returns how long the attempt must wait (0: go on). a.mu is held.
