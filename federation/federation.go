@@ -71,6 +71,10 @@ type Config struct {
 	KeyRefetchGap time.Duration
 	// BackfillPages and BackfillItems bound the backfill of a source.
 	BackfillPages, BackfillItems int
+	// ShutdownGrace is how long deliveries in flight may still take once
+	// Run's context is done, before they are cut and left to the restart
+	// (default 10 s).
+	ShutdownGrace time.Duration
 	// FetchTimeout bounds one remote request (default 10 s).
 	FetchTimeout time.Duration
 	// Now is the clock (tests inject one); default time.Now.
@@ -122,6 +126,9 @@ func (c *Config) defaults() {
 	}
 	if c.FetchTimeout <= 0 {
 		c.FetchTimeout = 10 * time.Second
+	}
+	if c.ShutdownGrace <= 0 {
+		c.ShutdownGrace = 10 * time.Second
 	}
 	if c.Now == nil {
 		c.Now = time.Now
