@@ -216,6 +216,9 @@ func New(store *db.Store, logger *slog.Logger, cfg Config) (*Federation, error) 
 		UserAgent:    cfg.userAgent(u),
 		Signer:       f.signFetch,
 	})
+	// A write in this process wakes the publisher at once; the poll is for
+	// the others' (a CLI import).
+	store.OnCommit(func() { wake(f.wakePublish) })
 	f.verify = newVerifier(f.publicKey, cfg.Now, cfg.KeyRefetchGap)
 	f.handler = f.routes()
 	return f, nil

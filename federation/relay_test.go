@@ -100,3 +100,25 @@ func TestLateRelayFollower(t *testing.T) {
 		}
 	}
 }
+
+// TestPublisherWokenByCommit: a write in this process wakes the publisher
+// (and the deliveries after it) at once; the poll is only for other
+// processes' writes. With the poll made an hour long, an event written
+// still reaches a follower, as does its deletion.
+func TestPublisherWokenByCommit(t *testing.T) {
+	ctx := context.Background()
+	in := newInstance(t, func(c *Config) { c.PollInterval = time.Hour })
+	assoc, cal := dbtest.Association(t, in.store, "club")
+	rcv := newReceiver(t)
+	rcv.follow(t, in.store, assoc.ID, "ann")
+	ev := dbtest.Event(cal.ID, "concert", time.Now().Add(48*time.Hour).Truncate(time.Minute), "Concert")
+	if _, err := in.store.PutEvent(ctx, db.Put{Event: ev}); err != nil {
+		t.Fatal(err)
+	}
+	id := in.fed.URIs().EventID(ev.UUID)
+	eventually(t, 20*time.Second, "the Create at the follower", func() bool { return rcv.shown()[id] == "Concert" })
+	if _, err := in.store.DeleteEvent(ctx, cal.ID, ev.Href, ""); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 20*time.Second, "the Delete at the follower", func() bool { return len(rcv.story(id)) == 2 })
+}
