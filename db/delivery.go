@@ -122,7 +122,7 @@ func QueueActivityTx(ctx context.Context, tx *sql.Tx, apID string, associationID
 	var supArgs []any
 	if olds := supersedes[kind]; len(olds) > 0 {
 		q := `UPDATE deliveries SET state = 'done', last_error = ?, updated_at = ?
-			WHERE inbox = ? AND state = 'pending' AND activity_id IN (SELECT id FROM activities WHERE `
+			WHERE inbox = +? AND state = 'pending' AND activity_id IN (SELECT id FROM activities WHERE `
 		supArgs = []any{"superseded by " + apID, t, nil}
 		for i, k := range olds {
 			if i > 0 {
