@@ -122,7 +122,7 @@ func QueueActivityTx(ctx context.Context, tx *sql.Tx, apID string, associationID
 	var supArgs []any
 	if olds := supersedes[kind]; len(olds) > 0 {
 		q := `UPDATE deliveries SET state = 'done', last_error = ?, updated_at = ?
-			WHERE inbox = +? AND state = 'pending' AND activity_id IN (SELECT id FROM activities WHERE `
+			WHERE inbox = +? AND +state = 'pending' AND activity_id IN (SELECT id FROM activities WHERE `
 		supArgs = []any{"superseded by " + apID, t, nil}
 		for i, k := range olds {
 			if i > 0 {
@@ -166,13 +166,15 @@ func (s *Store) QueueActivity(ctx context.Context, apID string, associationID in
 // skipHosts (those already at their concurrency cap), at most limit. A
 // delivery about an object waits while an older one of the same object to
 // the same inbox is pending (in backoff, say): an inbox gets each object's
-// activities in the order they were made.
+// activities in the order they were made. The CROSS JOIN makes SQLite look
+// the object's few activities up by id range first, then their delivery
+// to the inbox, instead of scanning every pending delivery.
 func (s *Store) DueDeliveries(ctx context.Context, t time.Time, limit int, exclude map[int64]bool, skipHosts []string) ([]*Delivery, error) {
 	q := `SELECT d.id, d.activity_id, a.ap_id, a.association_id, a.body, d.inbox, d.host, d.state,
 		d.attempts, d.next_at, d.last_status, d.last_error
 		FROM deliveries d JOIN activities a ON a.id = d.activity_id
 		WHERE d.state = 'pending' AND d.next_at <= ?
-		AND NOT EXISTS (SELECT 1 FROM activities oa JOIN deliveries o ON o.activity_id = oa.id
+		AND NOT EXISTS (SELECT 1 FROM activities oa CROSS JOIN deliveries o ON o.activity_id = oa.id
 			WHERE instr(a.ap_id, '` + activityMark + `') > 1
 			AND oa.ap_id >= substr(a.ap_id, 1, instr(a.ap_id, '` + activityMark + `') + ` + fmt.Sprint(len(activityMark)-1) + `)
 			AND oa.ap_id < substr(a.ap_id, 1, instr(a.ap_id, '` + activityMark + `') + ` + fmt.Sprint(len(activityMark)-2) + `) || '0'
