@@ -229,57 +229,99 @@ func TestDeliveryOrderAfterOutage(t *testing.T) {
 	}
 }
 
-// TestDeliveryOutageManyChanges: 100 changes to 20 events while one of
-// two receivers is down. The other gets every change at once, before the
-// down one is back (it never waits for it); the down one, once back, ends
-// with exactly the latest state of each event, each object's story in
-// order, and fewer requests than changes (superseded Updates are not sent).
-func TestDeliveryOutageManyChanges(t *testing.T) {
+// outageFigures is what runOutage measured.
+type outageFigures struct {
+	// upSeen is how long the receiver that stayed up took to show the
+	// latest state of the 20 events, from the first change.
+	upSeen time.Duration
+	// catchUp is how long the receiver back from its outage took to show
+	// the same, from the moment it came back.
+	catchUp time.Duration
+	// upRequests and backRequests count what each receiver took.
+	upRequests, backRequests int
+}
+
+// runOutage makes 100 changes to 20 events while one of two followers is
+// down, then brings it back; it fails tb if the follower that is up waits
+// for the one that is down, or if the one back from its outage does not
+// end with exactly the latest state of each event, each object's story
+// in order.
+func runOutage(tb testing.TB) outageFigures {
+	tb.Helper()
 	ctx := context.Background()
-	in := newInstance(t, func(c *Config) { c.RetryBase = 100 * time.Millisecond })
-	assoc, cal := dbtest.Association(t, in.store, "club")
-	down, up := newReceiver(t), newReceiver(t)
-	down.follow(t, in.store, assoc.ID, "ann")
-	up.follow(t, in.store, assoc.ID, "bob")
+	in := newInstance(tb, func(c *Config) { c.RetryBase = 100 * time.Millisecond })
+	assoc, cal := dbtest.Association(tb, in.store, "club")
+	down, up := newReceiver(tb), newReceiver(tb)
+	down.follow(tb, in.store, assoc.ID, "ann")
+	up.follow(tb, in.store, assoc.ID, "bob")
 	down.down.Store(true)
 
-	start := time.Now().Add(72 * time.Hour).Truncate(time.Minute)
+	var fig outageFigures
+	t0 := time.Now()
+	start := t0.Add(72 * time.Hour).Truncate(time.Minute)
 	want := map[string]string{}
 	for i := 0; i < 100; i++ {
 		n := i % 20
 		summary := fmt.Sprintf("Événement %d v%d", n, i/20+1)
 		ev := dbtest.Event(cal.ID, fmt.Sprintf("ev-%d", n), start.Add(time.Duration(n)*time.Hour), summary)
 		if _, err := in.store.PutEvent(ctx, db.Put{Event: ev}); err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 		want[in.fed.URIs().EventID(ev.UUID)] = summary
 		if i%10 == 9 {
-			// Let the publisher see the changes in several rounds, as a
-			// real day of edits would come.
-			eventually(t, 20*time.Second, "the publisher to catch up", func() bool {
-				c, _ := in.store.DeliveryCounts(ctx)
-				return c[db.DeliveryPending] > 0 && sameShown(up.shown(), want)
-			})
+			// The changes reach the publisher in several rounds, as a
+			// day of edits would; the follower that is up gets each
+			// round while the other one is still down.
+			eventually(tb, 20*time.Second, "the follower that is up to get the round", func() bool { return sameShown(up.shown(), want) })
 		}
 	}
-	eventually(t, 30*time.Second, "the receiver that is up to show the latest state", func() bool { return sameShown(up.shown(), want) })
+	fig.upSeen = time.Since(t0)
 	if down.count() != 0 || down.refused.Load() == 0 {
-		t.Fatalf("the receiver that is down took %d activities, refused %d", down.count(), down.refused.Load())
+		tb.Fatalf("the receiver that is down took %d activities, refused %d", down.count(), down.refused.Load())
 	}
 	down.down.Store(false)
-	waitDrained(t, in.store)
+	t1 := time.Now()
+	eventually(tb, 60*time.Second, "the follower back from its outage to show the latest state", func() bool { return sameShown(down.shown(), want) })
+	fig.catchUp = time.Since(t1)
+	waitDrained(tb, in.store)
 	if got := down.shown(); !sameShown(got, want) {
-		t.Errorf("after the outage the receiver shows %v, want %v", got, want)
+		tb.Errorf("after the outage the receiver shows %v, want %v", got, want)
 	}
 	for id := range want {
 		if msg := storyOK(down.story(id)); msg != "" {
-			t.Errorf("%s: %s", id, msg)
+			tb.Errorf("%s: %s", id, msg)
 		}
 	}
-	if n := down.count(); n >= 100 {
-		t.Errorf("the receiver back from its outage got %d requests for 100 changes: superseded Updates were sent", n)
+	fig.upRequests, fig.backRequests = up.count(), down.count()
+	return fig
+}
+
+// TestDeliveryOutageManyChanges: 100 changes to 20 events while one of
+// two followers is down. The other gets every change before the down one
+// is back (it never waits for it); the down one, once back, ends with
+// exactly the latest state of each event, each object's story in order,
+// and fewer requests than changes (superseded Updates are not sent).
+func TestDeliveryOutageManyChanges(t *testing.T) {
+	fig := runOutage(t)
+	if fig.backRequests >= 100 {
+		t.Errorf("the receiver back from its outage got %d requests for 100 changes: superseded Updates were sent", fig.backRequests)
 	}
-	t.Logf("receiver up: %d requests; receiver back from its outage: %d requests for 100 changes to 20 events", up.count(), down.count())
+	t.Logf("receiver up: %d requests; receiver back from its outage: %d requests for 100 changes to 20 events",
+		fig.upRequests, fig.backRequests)
+}
+
+// BenchmarkOutageCatchUp measures runOutage: how long the follower that
+// stayed up took to show the 100 changes, how long the one back from its
+// outage took to catch up, and the requests each got.
+func BenchmarkOutageCatchUp(b *testing.B) {
+	var fig outageFigures
+	for b.Loop() {
+		fig = runOutage(b)
+	}
+	b.ReportMetric(fig.upSeen.Seconds(), "s/up_follower_all_100")
+	b.ReportMetric(fig.catchUp.Seconds(), "s/catch_up")
+	b.ReportMetric(float64(fig.upRequests), "requests_up")
+	b.ReportMetric(float64(fig.backRequests), "requests_after_outage")
 }
 
 func sameShown(got, want map[string]string) bool {
