@@ -33,7 +33,7 @@ type Delivery struct {
 	LastStatus    int
 	LastError     string
 	// Object is what the activity is about ("" if not one object): see
-	// ActivitySubject.
+	// activitySubject.
 	Object string
 }
 
@@ -56,12 +56,12 @@ func parseMilli(s string) time.Time {
 // <object id>/activity/<kind>-<token> (federation's URIs.ActivityID).
 const activityMark = "/activity/"
 
-// ActivitySubject returns the object an activity is about and its kind
+// activitySubject returns the object an activity is about and its kind
 // (create, update, delete, announce), read from the activity's id; ""
 // for activities that are not about one object (Follow, Accept…).
 // Deliveries of one object to one inbox leave in the order they were
 // queued, and some supersede older ones still waiting (supersedes).
-func ActivitySubject(apID string) (object, kind string) {
+func activitySubject(apID string) (object, kind string) {
 	obj, rest, ok := strings.Cut(apID, activityMark)
 	if !ok || obj == "" {
 		return "", ""
@@ -117,7 +117,7 @@ func QueueActivityTx(ctx context.Context, tx *sql.Tx, apID string, associationID
 		return fmt.Errorf("db: queue activity %s: %w", apID, err)
 	}
 	defer st.Close()
-	object, kind := ActivitySubject(apID)
+	object, kind := activitySubject(apID)
 	var sup *sql.Stmt
 	var supArgs []any
 	if olds := supersedes[kind]; len(olds) > 0 {
@@ -205,7 +205,7 @@ func (s *Store) DueDeliveries(ctx context.Context, t time.Time, limit int, exclu
 			continue
 		}
 		d.Body, d.NextAt = []byte(body), parseMilli(next)
-		d.Object, _ = ActivitySubject(d.ActivityAPID)
+		d.Object, _ = activitySubject(d.ActivityAPID)
 		out = append(out, &d)
 		if len(out) >= limit {
 			break

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -334,4 +335,44 @@ func sameShown(got, want map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// TestActivityIDsCarryTheirObject: the store orders and supersedes
+// deliveries by the object and kind it reads from the activity id; the
+// activities the publisher makes must read back as the object they are
+// about. Published, the event's Create is due and its Announce waits
+// behind it; deleted, only the Delete is left.
+func TestActivityIDsCarryTheirObject(t *testing.T) {
+	ctx := context.Background()
+	f, s, _, cal := goldenFixture(t)
+	ev := goldenEvent(t, s, cal.ID, "Fête du pruneau")
+	if _, err := s.PutEvent(ctx, db.Put{Event: ev}); err != nil {
+		t.Fatal(err)
+	}
+	obj := f.URIs().EventID(ev.UUID)
+	due := func(want string) {
+		t.Helper()
+		if _, err := f.publishPending(ctx); err != nil {
+			t.Fatal(err)
+		}
+		ds, err := s.DueDeliveries(ctx, time.Now().Add(time.Minute), 10, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, d := range ds {
+			if d.Object != obj {
+				t.Errorf("%s is about %q, want %s", d.ActivityAPID, d.Object, obj)
+			}
+			got = append(got, d.ActivityAPID[strings.LastIndex(d.ActivityAPID, "/")+1:strings.LastIndex(d.ActivityAPID, "-")])
+		}
+		if strings.Join(got, " ") != want {
+			t.Fatalf("due: %v, want %s", got, want)
+		}
+	}
+	due("create")
+	if _, err := s.DeleteEvent(ctx, cal.ID, ev.Href, ""); err != nil {
+		t.Fatal(err)
+	}
+	due("delete")
 }
