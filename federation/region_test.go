@@ -56,7 +56,8 @@ func TestRegionOfFiveInstances(t *testing.T) {
 	names := []string{"agen", "bordeaux", "cahors", "mont-de-marsan", "auch"}
 	region := make([]*regionMember, n)
 	for i := range region {
-		in := newInstance(t, nil)
+		// The production poll (1 s): the region must not depend on it.
+		in := newInstance(t, func(c *Config) { c.PollInterval = time.Second })
 		a, cal := dbtest.Association(t, in.store, "fetes-"+names[i])
 		region[i] = &regionMember{instance: in, assoc: a, cal: cal}
 	}
