@@ -187,6 +187,13 @@ func (f *Federation) runDelivery(ctx context.Context) {
 		}
 		select {
 		case <-ctx.Done():
+			mu.Lock()
+			n := len(inflight)
+			mu.Unlock()
+			if n > 0 {
+				f.log.Info("federation: letting deliveries in flight finish", "deliveries", n,
+					"grace_ms", f.cfg.ShutdownGrace.Milliseconds())
+			}
 			wg.Wait()
 			return
 		case <-f.wakeDeliver:
