@@ -191,7 +191,7 @@ func (f *Federation) runDelivery(ctx context.Context) {
 			n := len(inflight)
 			mu.Unlock()
 			if n > 0 {
-				f.log.Info("federation: letting deliveries in flight finish", "deliveries", n,
+				f.log.InfoContext(ctx, "federation: letting deliveries in flight finish", "deliveries", n,
 					"grace_ms", f.cfg.ShutdownGrace.Milliseconds())
 			}
 			wg.Wait()
