@@ -134,8 +134,10 @@ func TestRegionOfFiveInstances(t *testing.T) {
 	}
 	posts1, gets1 := regionRequests(region)
 	slices.Sort(lat)
+	// Only the origin POSTs (the others answer nothing); the GETs are the
+	// others' fetches from the origin (actors and their keys).
 	t.Logf("an event written on one instance reached the four others in %s (median of %d), %s at most; "+
-		"%.1f POST and %.1f GET requests per event in the whole region",
+		"the origin made %.1f POSTs per event (a Create and an Announce to each other instance), the others %.1f GETs between them",
 		lat[len(lat)/2], rounds, lat[len(lat)-1], float64(posts1-posts0)/rounds, float64(gets1-gets0)/rounds)
 	check("the concerts", region)
 
