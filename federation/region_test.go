@@ -41,7 +41,7 @@ func agendaRows(t testing.TB, s *db.Store) map[string][]db.InstanceRow {
 // loopback, each following the four others' /relay, make a regional
 // agenda. Every agenda shows the union of their public events, each once,
 // local ones under their association and remote ones from their origin's
-// relay; creations, updates and deletions reach all of them; nobody ever
+// relay, attributed there to the association that wrote them; creations, updates and deletions reach all of them; nobody ever
 // sends an activity about an object that is not its own (no Announce back
 // to the origin, no copies of copies). One instance is then stopped for a
 // few seconds while the others create, update and delete, and catches up
@@ -186,6 +186,22 @@ func TestRegionOfFiveInstances(t *testing.T) {
 	down.restart()
 	check("the catch-up after the outage", []*regionMember{down})
 	check("the regional agenda after the outage", region)
+
+	// Each remote event is, at its origin, attributed to the association
+	// that wrote it (Bastide files it by the relay it came through).
+	for _, m := range region {
+		for s, origin := range want {
+			if origin == m {
+				continue
+			}
+			ev := agendaRows(t, m.store)[s][0].Event
+			var obj map[string]any
+			getJSON(t, ev.APID, "application/activity+json", &obj)
+			if g := origin.fed.URIs().ActorID(origin.assoc.Slug); obj["attributedTo"] != g || obj["name"] != s {
+				t.Errorf("%s shows %q from %s, attributed there to %v, want %s", m.fed.URIs().Base(), s, ev.APID, obj["attributedTo"], g)
+			}
+		}
+	}
 
 	// Nobody sent anything about an object that is not its own.
 	for _, m := range region {
