@@ -239,6 +239,20 @@ func (s *Store) FinishDelivery(ctx context.Context, id int64, state string, atte
 	return nil
 }
 
+// RetryInboxNow makes every pending delivery to inbox that waits in
+// backoff due at t: the inbox answered again, so what waits for it need
+// not wait for its own retry time (hours, after a long outage). It
+// returns how many were moved.
+func (s *Store) RetryInboxNow(ctx context.Context, inbox string, t time.Time) (int64, error) {
+	r, err := s.w.ExecContext(ctx, `UPDATE deliveries SET next_at = ?, updated_at = ?
+		WHERE state = 'pending' AND next_at > ? AND inbox = +?`, fmtMilli(t), fmtTime(now()), fmtMilli(t), inbox)
+	if err != nil {
+		return 0, fmt.Errorf("db: retry deliveries to %s: %w", inbox, err)
+	}
+	n, _ := r.RowsAffected()
+	return n, nil
+}
+
 // PruneDeliveries removes done deliveries, and activities that no longer
 // have any delivery, older than before.
 func (s *Store) PruneDeliveries(ctx context.Context, before time.Time) error {

@@ -82,16 +82,45 @@ func (f *Federation) deliver(ctx context.Context, d *db.Delivery) {
 	switch {
 	case err == nil:
 		log.DebugContext(ctx, "federation: delivered")
+		f.inboxAnswered(ctx, d)
 	case permanent(status) || attempts >= f.cfg.MaxDeliveryAttempts:
 		state, msg = db.DeliveryDead, err.Error()
 		log.WarnContext(ctx, "federation: delivery dead", "err", err)
+		f.failingMu.Lock()
+		delete(f.failing, d.Inbox) // a dead inbox is not waited for
+		f.failingMu.Unlock()
 	default:
 		state, msg = db.DeliveryPending, err.Error()
 		next = f.cfg.Now().Add(f.retryDelay(attempts))
+		f.failingMu.Lock()
+		f.failing[d.Inbox] = true
+		f.failingMu.Unlock()
 		log.WarnContext(ctx, "federation: delivery failed, will retry", "err", err, "next_at", next)
 	}
 	if err := f.store.FinishDelivery(context.WithoutCancel(ctx), d.ID, state, attempts, next, status, msg); err != nil {
 		f.log.ErrorContext(ctx, "federation: record delivery", "err", err)
+	}
+}
+
+// inboxAnswered, after a delivery to an inbox that had failed (this one
+// or another since this process started) succeeded, makes what waits for
+// that inbox in backoff due now: the receiver is back.
+func (f *Federation) inboxAnswered(ctx context.Context, d *db.Delivery) {
+	f.failingMu.Lock()
+	was := f.failing[d.Inbox]
+	delete(f.failing, d.Inbox)
+	f.failingMu.Unlock()
+	if !was && d.Attempts == 0 {
+		return
+	}
+	n, err := f.store.RetryInboxNow(context.WithoutCancel(ctx), d.Inbox, f.cfg.Now())
+	if err != nil {
+		f.log.ErrorContext(ctx, "federation: retry deliveries now", "inbox", d.Inbox, "err", err)
+		return
+	}
+	if n > 0 {
+		f.log.InfoContext(ctx, "federation: inbox answers again, retrying what waited for it", "inbox", d.Inbox, "deliveries", n)
+		wake(f.wakeDeliver)
 	}
 }
 

@@ -165,6 +165,11 @@ type Federation struct {
 	keyMu    sync.Mutex
 	keyCache map[string]cachedKey
 
+	// failing holds the inboxes whose last delivery failed and will be
+	// retried (see inboxAnswered).
+	failingMu sync.Mutex
+	failing   map[string]bool
+
 	queueMu  sync.Mutex
 	queueAt  time.Time
 	queueLen int
@@ -205,6 +210,7 @@ func New(store *db.Store, logger *slog.Logger, cfg Config) (*Federation, error) 
 		wakeInbox:   make(chan struct{}, 1),
 		wakeRefresh: make(chan struct{}, 1),
 		keyCache:    map[string]cachedKey{},
+		failing:     map[string]bool{},
 		token:       randomToken,
 		newUUID:     db.NewUUID,
 	}

@@ -376,3 +376,33 @@ func TestActivityIDsCarryTheirObject(t *testing.T) {
 	}
 	due("delete")
 }
+
+// TestDeliveryCatchUpOnFirstSuccess: once an inbox answers again, what
+// waits for it in backoff goes at once instead of at its own retry time
+// (a minute here, hours after a long outage): the receiver back from its
+// outage catches up as soon as one delivery to it succeeds.
+func TestDeliveryCatchUpOnFirstSuccess(t *testing.T) {
+	ctx := context.Background()
+	in := newInstance(t, func(c *Config) { c.RetryBase = time.Minute })
+	assoc, cal := dbtest.Association(t, in.store, "club")
+	rcv := newReceiver(t)
+	rcv.follow(t, in.store, assoc.ID, "ann")
+	start := time.Now().Add(72 * time.Hour).Truncate(time.Minute)
+	put := func(uid, summary string) string {
+		t.Helper()
+		ev := dbtest.Event(cal.ID, uid, start, summary)
+		if _, err := in.store.PutEvent(ctx, db.Put{Event: ev}); err != nil {
+			t.Fatal(err)
+		}
+		return in.fed.URIs().EventID(ev.UUID)
+	}
+	rcv.down.Store(true)
+	early := put("marche", "Marché")
+	eventually(t, 20*time.Second, "a failed attempt", func() bool { return pendingAttempts(t, in.store, early, "create", rcv.inbox()) >= 1 })
+	rcv.down.Store(false)
+	late := put("bal", "Bal")
+	eventually(t, 20*time.Second, "the new event at the receiver", func() bool { return rcv.shown()[late] == "Bal" })
+	eventually(t, 20*time.Second, "the event that waited in backoff, well before its retry time", func() bool {
+		return rcv.shown()[early] == "Marché"
+	})
+}
