@@ -270,8 +270,8 @@ func (f *Federation) recipients(ctx context.Context, associationID int64) (group
 // syncEvent brings the fediverse in step with an event: Create what is
 // new, Update what changed, Delete what is gone (the whole event, an
 // occurrence removed from its series, or an event no longer public). Past
-// occurrences of a live series stay as they were. Each Create is followed
-// by an Announce from the relay to the relay's followers.
+// occurrences of a live series stay as they were. Each Create and Update
+// is followed by an Announce from the relay to the relay's followers.
 func (f *Federation) syncEvent(ctx context.Context, eventUUID string) error {
 	var src *eventSource
 	ev, err := f.store.GetEventByUUID(ctx, eventUUID)
@@ -370,10 +370,13 @@ func (f *Federation) syncEvent(ctx context.Context, eventUUID string) error {
 			if err := f.queue(ctx, tx, act, signer, all); err != nil {
 				return err
 			}
-			if kind == "Create" && len(relayInboxes) > 0 {
-				ann := activity("Announce", f.uris.ActivityID(objID, "announce", f.token()), f.uris.RelayID(),
-					[]any{f.uris.RelayFollowers(), actor}, []any{mobilizon.Public}, d.obj, now)
-				if err := f.queue(ctx, tx, ann, 0, relayInboxes); err != nil {
+			// Mobilizon lists a remote event only once it got an Announce
+			// of it (its Share is idempotent): announce updates too, so that
+			// the listing follows the event. The Announce leaves after the
+			// Create or Update to each inbox (deliveries of one object are
+			// ordered).
+			if len(relayInboxes) > 0 {
+				if err := f.queue(ctx, tx, f.announce(objID, actor, d.obj, now), 0, relayInboxes); err != nil {
 					return err
 				}
 			}
@@ -406,6 +409,13 @@ func (f *Federation) syncEvent(ctx context.Context, eventUUID string) error {
 		}
 		return nil
 	})
+}
+
+// announce is the relay's Announce of an event object published by actor
+// (its association's Group).
+func (f *Federation) announce(objID, actor string, obj map[string]any, now time.Time) map[string]any {
+	return activity("Announce", f.uris.ActivityID(objID, "announce", f.token()), f.uris.RelayID(),
+		[]any{f.uris.RelayFollowers(), actor}, []any{mobilizon.Public}, obj, now)
 }
 
 func lower(s string) string {
