@@ -79,6 +79,10 @@ type Config struct {
 	FetchTimeout time.Duration
 	// Now is the clock (tests inject one); default time.Now.
 	Now func() time.Time
+
+	// failPublish, when set (tests only), makes publishing the event of
+	// that uuid fail with the error it returns.
+	failPublish func(uuid string) error
 }
 
 func (c *Config) defaults() {
