@@ -9,7 +9,7 @@ COMMIT   ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)
 LDFLAGS  := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 export CGO_ENABLED = 1
 
-.PHONY: all build run test lint bench deps clean
+.PHONY: all build run test test-fast lint bench deps clean
 
 all: build
 
@@ -25,13 +25,18 @@ run:
 deps:
 	.ci/deps
 
-## test: install the test tools if missing, then run every test with the race detector
+## test: install the test tools if missing, then run both tiers with the race detector
 test: deps
+	$(GO) test -race -tags '$(TAGS) integration' -count=1 ./...
+
+## test-fast: the fast tier alone (Go and a C compiler, nothing else)
+test-fast:
 	$(GO) test -race -tags $(TAGS) -count=1 ./...
 
 ## lint: go vet and a gofmt check
 lint:
 	$(GO) vet -tags $(TAGS) ./...
+	$(GO) vet -tags '$(TAGS) integration' ./...
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
 
