@@ -150,7 +150,6 @@ CREATE INDEX event_categories_category ON event_categories(category, event_id);
 CREATE VIRTUAL TABLE events_fts USING fts4(
     summary, description, location, categories,
     matchinfo=fts3,
-    prefix="2,3",
     tokenize=unicode61 "remove_diacritics=2"
 );
 
