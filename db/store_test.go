@@ -195,8 +195,9 @@ func TestFTSQuery(t *testing.T) {
 		"NEAR(x y) -NOT:": `near* x* y* not*`,
 		"x AND y NEAR/3":  `x* and* y* near* 3*`,
 		"summary:fête ^a": `summary* fête* a*`,
-		// 64 bytes at most, cut between two characters.
+		// 64 bytes at most, cut between two characters (あ is 3 bytes).
 		strings.Repeat("é", 40): strings.Repeat("é", 32) + "*",
+		strings.Repeat("あ", 30): strings.Repeat("あ", 21) + "*",
 		// 16 words at most.
 		strings.Repeat("w ", 10000): strings.TrimSpace(strings.Repeat("w* ", 16)),
 	}
@@ -213,7 +214,7 @@ var hostileSearches = []string{
 	`"`, `""`, `"fête`, `fête"*`, `(`, `)`, `((fête)`, `*`, `fête*`, `-fête`, `- -`,
 	`NEAR`, `fête NEAR musique`, `fête NEAR/2 musique`, `AND`, `OR`, `NOT`, `fête NOT musique`,
 	`fête OR`, `AND fête`, `summary:fête`, `:`, `events_fts:x`, `^fête`, `'; DROP TABLE events; --`,
-	"\x00", "f\u00eate", string([]byte{0xff, 0xfe, 'a'}), strings.Repeat("é", 100),
+	"\x00", "f\u00eate", string([]byte{0xff, 0xfe, 'a'}), strings.Repeat("é", 100), strings.Repeat("あ", 30),
 	strings.Repeat("fête ", 10000), strings.Repeat("(", 5000), strings.Repeat("a OR ", 2000),
 }
 
