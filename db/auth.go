@@ -64,6 +64,10 @@ func (s *Store) CheckUserPassword(ctx context.Context, username, password string
 	if err != nil {
 		return nil, err
 	}
+	if u.Disabled {
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		return nil, ErrBadCredentials
+	}
 	if u.PasswordHash != "" && bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) == nil {
 		return u, nil
 	}
