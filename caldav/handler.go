@@ -42,8 +42,9 @@ type Options struct {
 	// default the connection's remote address (X-Forwarded-For is never
 	// trusted here: a reverse proxy setup passes its own function).
 	ClientIP func(r *http.Request) string
-	// Throttle bounds failed logins.
-	Throttle Throttle
+	// Throttle bounds failed logins; cmd shares one with the web sign-in
+	// form. Default: a throttle of this handler's own.
+	Throttle *model.LoginThrottle
 	// ListingCache bounds, in bytes, the cache of PROPFIND Depth 1
 	// listings of unchanged calendars (4 MiB, about 12 000 objects;
 	// negative disables it).
@@ -53,8 +54,9 @@ type Options struct {
 	// objects of 1 KiB with their prepared answers; negative disables it).
 	ObjectCache int
 	// AuthCacheTTL is how long a verified login is remembered (60 s), so
-	// that bcrypt runs about once a minute per device, not per request. A
-	// revoked app password stops working after at most this long.
+	// that bcrypt runs about once a minute per device, not per request.
+	// A credential change in the store (db.Store.CredentialsEpoch) voids
+	// the cache at once.
 	AuthCacheTTL time.Duration
 }
 
@@ -106,7 +108,9 @@ func (o Options) withDefaults() Options {
 	if o.AuthCacheTTL <= 0 {
 		o.AuthCacheTTL = time.Minute
 	}
-	o.Throttle = o.Throttle.withDefaults()
+	if o.Throttle == nil {
+		o.Throttle = model.NewLoginThrottle(0, 0, 0)
+	}
 	return o
 }
 
