@@ -6,8 +6,11 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/bastide47/bastide/db/model"
 )
@@ -174,4 +177,27 @@ func (s *Store) SetUserDisabled(ctx context.Context, userID int64, disabled bool
 		}
 	}
 	return tx.Commit()
+}
+
+// CheckAccountPassword returns the user when password is their account
+// password (not an app password: those are for calendar apps, and do not
+// open the back office), ErrBadCredentials otherwise, disabled accounts
+// included. Unknown users cost the same time as wrong passwords.
+func (s *Store) CheckAccountPassword(ctx context.Context, username, password string) (*model.User, error) {
+	if password == "" || len(password) > MaxPasswordLen {
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		return nil, ErrBadCredentials
+	}
+	u, err := s.GetUserByUsername(ctx, username)
+	if errors.Is(err, ErrNotFound) || (err == nil && (u.Disabled || u.PasswordHash == "")) {
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		return nil, ErrBadCredentials
+	}
+	if err != nil {
+		return nil, err
+	}
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+		return nil, ErrBadCredentials
+	}
+	return u, nil
 }
