@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -28,8 +29,7 @@ func (a *app) loginCheck(c echo.Context) error {
 	f2.Password = "" // never shown again
 	if wait := a.opts.Throttle.Wait(now, f.Username, addr); wait > 0 {
 		c.Response().Header().Set("Retry-After", itoa(int(wait.Seconds())+1))
-		return a.page(c, http.StatusTooManyRequests, "login", "admin.login.title", "", &f2,
-			form.Errors{"_": {Key: "admin.login.throttled", Args: []any{int(wait.Minutes()) + 1}}}, nil)
+		return a.page(c, http.StatusTooManyRequests, "login", "admin.login.title", "", &f2, form.Errors{"_": throttled(wait)}, nil)
 	}
 	u, err := a.store.CheckAccountPassword(c.Request().Context(), f.Username, f.Password)
 	if errors.Is(err, db.ErrBadCredentials) {
@@ -45,4 +45,13 @@ func (a *app) loginCheck(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, f.Next)
+}
+
+// throttled says how many minutes to wait, rounded up.
+func throttled(wait time.Duration) form.Msg {
+	n := int((wait + time.Minute - 1) / time.Minute)
+	if n == 1 {
+		return form.Msg{Key: "admin.login.throttled.one", Args: []any{n}}
+	}
+	return form.Msg{Key: "admin.login.throttled.other", Args: []any{n}}
 }

@@ -27,7 +27,7 @@ func (a *app) passwordUpdate(c echo.Context) error {
 	now, addr := a.opts.Now(), a.opts.ClientIP(c.Request())
 	if len(errs) == 0 {
 		if wait := a.opts.Throttle.Wait(now, p.User.Username, addr); wait > 0 {
-			errs = form.Errors{"current": {Key: "admin.login.throttled", Args: []any{int(wait.Minutes()) + 1}}}
+			errs = form.Errors{"current": throttled(wait)}
 		} else if _, err := a.store.CheckAccountPassword(ctx, p.User.Username, f.Current); errors.Is(err, db.ErrBadCredentials) {
 			a.opts.Throttle.Fail(now, p.User.Username, addr)
 			errs = form.Errors{"current": {Key: "admin.password.wrong"}}
