@@ -6,9 +6,11 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/bastide47/bastide/caldav"
 	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/model"
 	"github.com/bastide47/bastide/federation"
 	"github.com/bastide47/bastide/web"
 )
@@ -41,8 +43,12 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 		return nil, fmt.Errorf("federation: %w", err)
 	}
 	fedH := fed.Handler()
-	davH := caldav.NewHandler(store, log.With("component", "caldav"), caldav.Options{Prefix: "/dav"})
-	webH := web.New(store, log.With("component", "web"), web.Options{BaseURL: cfg.BaseURL})
+	// One throttle for both doors: a wrong password on the web sign-in
+	// form counts for CalDAV too, and the other way round.
+	throttle := model.NewLoginThrottle(0, 0, 0)
+	davH := caldav.NewHandler(store, log.With("component", "caldav"), caldav.Options{Prefix: "/dav", Throttle: throttle})
+	webH := web.New(store, log.With("component", "web"), web.Options{BaseURL: cfg.BaseURL, Throttle: throttle,
+		SessionIdle: sessionIdle, SessionMaxLife: sessionMaxLife, CalDAVURL: cfg.BaseURL + "/dav/"})
 
 	mux := http.NewServeMux()
 	mux.Handle("/dav/", davH)
@@ -58,7 +64,7 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 	mux.Handle("/", activityPubSplit(fedH, webH))
 	return &handlers{
 		root:    mux,
-		workers: []worker{{name: "federation", run: fed.Run}},
+		workers: []worker{{name: "federation", run: fed.Run}, {name: "sessions", run: sessionCleanup(store, log, time.Now)}},
 	}, nil
 }
 
