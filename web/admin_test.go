@@ -159,7 +159,7 @@ func TestInvitation(t *testing.T) {
 	env.do("GET", "/admin/invitations/new", olga, nil).must(t, 200, "Les amis").lacks(t, "Les autre", "Aucune (compte seul)")
 	// Errors are said next to each field, with what was typed.
 	env.do("POST", "/admin/invitations", olga, url.Values{"association": {amis}, "role": {"boss"}, "username": {"Marie Curie"}, "days": {"90"}}).
-		must(t, 422, "Choisissez un rôle", "Un nom d&#39;utilisateur a de 1 à 64", `value="Marie Curie"`, "entre 1 et 30", `value="90"`)
+		must(t, 422, "Le formulaire contient des erreurs\u00a0: corrigez", "Choisissez un rôle", "Un nom d&#39;utilisateur a de 1 à 64", `value="Marie Curie"`, "entre 1 et 30", `value="90"`)
 	env.do("POST", "/admin/invitations", olga, url.Values{"association": {amis}, "role": {"editor"}, "username": {"eddy"}}).must(t, 422, "déjà pris")
 	r := env.do("POST", "/admin/invitations", olga, url.Values{"association": {amis}, "role": {"editor"}, "username": {"marie"}, "days": {"2"}}).
 		must(t, 201, "Lien d&#39;invitation créé", "avec le rôle «\u00a0rédaction\u00a0»")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -28,6 +29,21 @@ type backoffice struct {
 
 func newBackoffice(t *testing.T, baseURL string) *backoffice {
 	t.Helper()
+	return newBackofficeOn(t, baseURL, nil)
+}
+
+func newLocalListener(t *testing.T) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ln
+}
+
+// newBackofficeOn serves on ln (a new local port when nil).
+func newBackofficeOn(t *testing.T, baseURL string, ln net.Listener) *backoffice {
+	t.Helper()
 	store := dbtest.New(t)
 	b := &backoffice{store: store, users: map[string]*model.User{}}
 	for _, u := range []struct {
@@ -49,7 +65,12 @@ func newBackoffice(t *testing.T, baseURL string) *backoffice {
 		t.Fatal(err)
 	}
 	b.hs = hs
-	b.srv = httptest.NewServer(hs.root)
+	b.srv = httptest.NewUnstartedServer(hs.root)
+	if ln != nil {
+		b.srv.Listener.Close()
+		b.srv.Listener = ln
+	}
+	b.srv.Start()
 	t.Cleanup(b.srv.Close)
 	return b
 }
