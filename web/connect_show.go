@@ -47,8 +47,9 @@ func (a *app) connectShow(c echo.Context) error {
 }
 
 // vdirsyncerConfig is a complete vdirsyncer configuration that syncs
-// every calendar of the account into ~/.calendars (for khal); the
-// password is read from a file that the member writes once.
+// every calendar of the account into ~/.calendars (for khal), both ways,
+// the server winning conflicts; the password is read from a file that the
+// member writes once.
 func vdirsyncerConfig(serverURL, username string) string {
 	q := func(s string) string { return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"` }
 	return `[general]
@@ -57,7 +58,7 @@ status_path = "~/.local/share/vdirsyncer/status/"
 [pair bastide]
 a = "bastide_remote"
 b = "bastide_local"
-collections = ["from a", "from b"]
+collections = ["from a"]
 metadata = ["displayname", "color"]
 conflict_resolution = "a wins"
 
