@@ -1,7 +1,7 @@
 package model
 
 import (
-	"net"
+	"net/netip"
 	"sync"
 	"time"
 )
@@ -61,14 +61,16 @@ func NewLoginThrottle(perAddress, perUser int, window time.Duration) *LoginThrot
 // AddressKey reduces a client address to what the throttle counts: an
 // IPv4 address as is, an IPv6 address to its /64.
 func AddressKey(host string) string {
-	ip := net.ParseIP(host)
-	if ip == nil {
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
 		return host
 	}
-	if ip4 := ip.To4(); ip4 != nil {
-		return ip4.String()
+	ip = ip.Unmap().WithZone("")
+	if ip.Is4() {
+		return ip.String()
 	}
-	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+	p, _ := ip.Prefix(64)
+	return p.String()
 }
 
 func boundName(user string) string {
