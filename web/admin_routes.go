@@ -29,6 +29,7 @@ func (a *app) adminRoutes(e *echo.Echo) {
 	// Signed in.
 	s := g.Group("", requireUser)
 	get(s, "", a.adminHome)
+	get(s, "/", a.adminHome)
 	s.POST("/logout", a.logout)
 	s.POST("/logout/everywhere", a.logoutEverywhere)
 
