@@ -81,6 +81,7 @@ var routeCases = map[string]routeCase{
 			url.Values{"password": {"a new password"}, "confirm": {"a new password"}}
 	}, everyone},
 	"GET /admin":                    {fixed("/admin", nil), signedIn},
+	"GET /admin/":                   {fixed("/admin/", nil), signedIn},
 	"POST /admin/logout":            {fixed("/admin/logout", url.Values{}), signedIn},
 	"POST /admin/logout/everywhere": {fixed("/admin/logout/everywhere", url.Values{}), signedIn},
 	"GET /admin/me":                 {fixed("/admin/me", nil), signedIn},
