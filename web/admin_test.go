@@ -161,6 +161,11 @@ func TestInvitation(t *testing.T) {
 	env.do("POST", "/admin/invitations", olga, url.Values{"association": {amis}, "role": {"boss"}, "username": {"Marie Curie"}, "days": {"90"}}).
 		must(t, 422, "Le formulaire contient des erreurs\u00a0: corrigez", "Choisissez un rôle", "Un nom d&#39;utilisateur a de 1 à 64", `value="Marie Curie"`, "entre 1 et 30", `value="90"`)
 	env.do("POST", "/admin/invitations", olga, url.Values{"association": {amis}, "role": {"editor"}, "username": {"eddy"}}).must(t, 422, "déjà pris")
+	// Without a mail server, an address cannot be used; a bad one is said so.
+	env.do("POST", "/admin/invitations", olga, url.Values{"association": {amis}, "role": {"editor"}, "email": {"marie@example.org"}}).
+		must(t, 422, "Aucun serveur de courriel n&#39;est configuré")
+	env.do("POST", "/admin/invitations", olga, url.Values{"association": {amis}, "role": {"editor"}, "email": {"Marie <marie@example.org>\r\nBcc: x@y"}}).
+		must(t, 422, "Indiquez une adresse de courriel seule")
 	r := env.do("POST", "/admin/invitations", olga, url.Values{"association": {amis}, "role": {"editor"}, "username": {"marie"}, "days": {"2"}}).
 		must(t, 201, "Lien d&#39;invitation créé", "avec le rôle «\u00a0rédaction\u00a0»")
 	link := linkIn(t, r)

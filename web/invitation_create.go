@@ -14,6 +14,7 @@ type invitationData struct {
 	Associations []*model.Association // those the user may invite into
 	Roles        []model.Role
 	NoAssocOK    bool // the admin may invite without association
+	CanMail      bool // a mail server is configured
 }
 
 // invitationCreate shows the form that makes an invitation link.
@@ -31,7 +32,7 @@ func (a *app) invitationPage(c echo.Context, code int, f *form.Invitation, errs 
 		return err
 	}
 	d := invitationData{Roles: []model.Role{model.RoleOwner, model.RoleEditor, model.RoleViewer},
-		NoAssocOK: can(me(c), actInvite, noAssociation)}
+		NoAssocOK: can(me(c), actInvite, noAssociation), CanMail: a.opts.Mailer != nil}
 	for _, as := range all {
 		if can(me(c), actInvite, as.ID) {
 			d.Associations = append(d.Associations, as)

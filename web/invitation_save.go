@@ -18,6 +18,10 @@ type linkMade struct {
 	Association *model.Association
 	Role        model.Role
 	User        *model.User
+	// MailedTo is the address the link was mailed to; MailFailed says
+	// that mailing it failed (the link is shown all the same).
+	MailedTo   string
+	MailFailed bool
 }
 
 // invitationSave makes a single-use, expiring invitation link and shows it
@@ -47,6 +51,9 @@ func (a *app) invitationSave(c echo.Context) error {
 			return err
 		}
 	}
+	if _, bad := errs["email"]; !bad && f.Email != "" && a.opts.Mailer == nil {
+		errs["email"] = form.Msg{Key: "admin.invite.no_mailer"}
+	}
 	if len(errs) > 0 {
 		return a.invitationPage(c, http.StatusUnprocessableEntity, f, errs)
 	}
@@ -64,6 +71,25 @@ func (a *app) invitationSave(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.page(c, http.StatusCreated, "invitation_made", "admin.invite.made", "invite", nil, nil, linkMade{
-		URL: a.opts.BaseURL + "/admin/join/" + token, Expires: a.fmtWhen(langOf(c), l.ExpiresAt), Association: as, Role: l.Role})
+	made := linkMade{URL: a.opts.BaseURL + "/admin/join/" + token, Expires: a.fmtWhen(langOf(c), l.ExpiresAt), Association: as, Role: l.Role}
+	if f.Email != "" {
+		made.MailedTo = f.Email
+		if err := a.mailInvitation(c, f.Email, made); err != nil {
+			// A remote failure: the link is on the page to pass on by hand.
+			a.logger.WarnContext(ctx, "web: mail invitation", "err", err)
+			made.MailFailed = true
+		}
+	}
+	return a.page(c, http.StatusCreated, "invitation_made", "admin.invite.made", "invite", nil, nil, made)
+}
+
+// mailInvitation mails the link in the inviter's language. The link stays
+// on the page whatever happens, so nothing is lost if the mail is.
+func (a *app) mailInvitation(c echo.Context, to string, m linkMade) error {
+	lang := langOf(c)
+	body := tr(lang, "admin.mail.invite.body", me(c).User.Username, m.URL, m.Expires)
+	if m.Association != nil {
+		body = tr(lang, "admin.mail.invite.body.assoc", me(c).User.Username, m.Association.Name, tr(lang, "role."+string(m.Role)), m.URL, m.Expires)
+	}
+	return a.opts.Mailer.Send(c.Request().Context(), to, tr(lang, "admin.mail.invite.subject"), body)
 }

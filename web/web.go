@@ -44,6 +44,8 @@ type Options struct {
 	// CalDAVURL is the address calendar apps connect to, shown to members
 	// (default BaseURL + "/dav/").
 	CalDAVURL string
+	// Mailer, when set, lets the back office mail invitation links.
+	Mailer Mailer
 }
 
 const defaultMaxFeedEvents = 1000

@@ -34,6 +34,12 @@ type Config struct {
 	// MemoryLimitMiB is the soft limit of the Go heap, in MiB (0: the
 	// runtime's default, or GOMEMLIMIT).
 	MemoryLimitMiB int
+	// SMTPAddr (host:port) and SMTPFrom, when set, let the back office
+	// mail invitation links; SMTPUser and SMTPPassword come from the
+	// environment only (BASTIDE_SMTP_USER, BASTIDE_SMTP_PASSWORD), never
+	// from flags that other users of the machine could read.
+	SMTPAddr, SMTPFrom     string
+	SMTPUser, SMTPPassword string
 }
 
 // defaultMemoryLimitMiB keeps a serving instance small: its caches (CalDAV
@@ -56,6 +62,8 @@ func (c *Config) registerServe(fs *flag.FlagSet) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to wait for requests in flight on shutdown")
 	fs.IntVar(&c.MemoryLimitMiB, "memory-limit", defaultMemoryLimitMiB, "soft limit of the Go heap in `MiB`: the garbage collector works harder near it (0: no limit of Bastide's own; GOMEMLIMIT, when set, wins)")
 	fs.BoolVar(&c.AllowPrivateAddresses, "allow-private-addresses", false, "let federation fetch from and deliver to loopback and private addresses (tests and development only)")
+	fs.StringVar(&c.SMTPAddr, "smtp-addr", "", "`host:port` of a mail server for invitation links (optional; user and password from BASTIDE_SMTP_USER and BASTIDE_SMTP_PASSWORD)")
+	fs.StringVar(&c.SMTPFrom, "smtp-from", "", "sender `address` of the mails, e.g. agenda@example.org (required with --smtp-addr)")
 }
 
 // parseServeConfig reads serve's configuration from args and the
@@ -75,6 +83,7 @@ func parseServeConfig(args []string, getenv func(string) string) (*Config, error
 		return nil, usagef("serve takes no arguments (got %q)", strings.Join(pos, " "))
 	}
 	c.DataDir, c.LogFormat, c.LogLevel = app.DataDir, app.LogFormat, app.LogLevel
+	c.SMTPUser, c.SMTPPassword = getenv("BASTIDE_SMTP_USER"), getenv("BASTIDE_SMTP_PASSWORD")
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -146,6 +155,7 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
+	c.validateSMTP(bad)
 	if len(msgs) > 0 {
 		return &usageError{msg: strings.Join(msgs, "\n")}
 	}

@@ -22,12 +22,14 @@ func TestValidate(t *testing.T) {
 		{"app password control", NewAppPassword(url.Values{"name": {"a\x01b"}}).Validate(), "name"},
 		{"invitation ok", NewInvitation(url.Values{"association": {"3"}, "role": {"viewer"}, "days": {"30"}}).Validate(), ""},
 		{"invitation without association", NewInvitation(url.Values{}).Validate(), ""},
+		{"invitation email", NewInvitation(url.Values{"email": {"marie@example.org"}}).Validate(), ""},
+		{"invitation bad email", NewInvitation(url.Values{"email": {"Marie <marie@example.org>"}}).Validate(), "email"},
 		{"invitation bad", NewInvitation(url.Values{"association": {"x"}, "role": {"boss"}, "username": {"Bad Name"}, "days": {"0"}}).Validate(), "association,days,role,username"},
 		{"join ok", NewJoin(url.Values{"username": {"marie.c"}, "password": {"12345678"}, "confirm": {"12345678"}}).Validate(), ""},
 		{"join bad", NewJoin(url.Values{"username": {"-x"}, "display_name": {strings.Repeat("é", 201)}, "password": {""}}).Validate(), "display_name,password,username"},
 	} {
 		var got []string
-		for _, f := range []string{"association", "confirm", "current", "days", "display_name", "name", "password", "role", "username"} {
+		for _, f := range []string{"association", "confirm", "current", "days", "display_name", "email", "name", "password", "role", "username"} {
 			if m, ok := c.errs[f]; ok {
 				got = append(got, f)
 				if !strings.HasPrefix(m.Key, "form.") {

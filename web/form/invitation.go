@@ -2,6 +2,7 @@ package form
 
 import (
 	"errors"
+	"net/mail"
 	"net/url"
 	"strconv"
 
@@ -14,6 +15,7 @@ type Invitation struct {
 	Role        string
 	Username    string // proposed, optional
 	Days        string
+	Email       string // optional: mail the link there
 	// Parsed by Validate.
 	AssociationID int64
 	ValidDays     int
@@ -28,7 +30,7 @@ const (
 // NewInvitation reads the form.
 func NewInvitation(v url.Values) *Invitation {
 	return &Invitation{Association: value(v, "association", true), Role: value(v, "role", true),
-		Username: value(v, "username", true), Days: value(v, "days", true)}
+		Username: value(v, "username", true), Days: value(v, "days", true), Email: value(v, "email", true)}
 }
 
 // validUsername applies model.User's rule for usernames.
@@ -54,6 +56,11 @@ func (f *Invitation) Validate() Errors {
 	}
 	if f.Username != "" && !validUsername(f.Username) {
 		e.add("username", "form.username.invalid")
+	}
+	if f.Email != "" {
+		if a, err := mail.ParseAddress(f.Email); err != nil || a.Name != "" || a.Address != f.Email || len(f.Email) > 254 {
+			e.add("email", "form.email.invalid")
+		}
 	}
 	f.ValidDays = DefaultInvitationDays
 	if f.Days != "" {
