@@ -59,6 +59,9 @@ func parseCalData(n *node) (*calData, error) {
 	if ct := n.attr("content-type"); ct != "" && ct != "text/calendar" {
 		return nil, preconditionErr(http.StatusForbidden, cal("supported-calendar-data"), "only text/calendar is supported")
 	}
+	if v := n.attr("version"); v != "" && v != "2.0" {
+		return nil, preconditionErr(http.StatusForbidden, cal("supported-calendar-data"), "only iCalendar version 2.0 is supported")
+	}
 	for _, c := range n.Children {
 		var err error
 		switch {
@@ -174,14 +177,13 @@ func (h *handler) expandObject(obj *ical.Object, tr *timeRange, loc *time.Locati
 			root.Props[name] = ps
 		}
 	}
-	wall := isWall(obj)
-	from, to := tr.from(), tr.to()
-	if wall {
-		from, to = wallOf(from, loc), wallOf(to, loc)
-	}
+	// The RECURRENCE-ID is of the series' kind; DTSTART and DTEND of
+	// each occurrence's own (an override may be timed in an all-day
+	// series, or the reverse).
+	wall := obj.Wall()
 	lim := h.opts.Limits
 	lim.MaxInstances = h.opts.MaxExpand
-	ins, _ := obj.ExpandRange(from, to, lim)
+	ins, _ := obj.ExpandIn(tr.from(), tr.to(), loc, lim)
 	recurring := isRecurring(obj)
 	overrides := map[int64]*goical.Component{}
 	for _, o := range obj.Overrides {
@@ -189,12 +191,7 @@ func (h *handler) expandObject(obj *ical.Object, tr *timeRange, loc *time.Locati
 			overrides[k] = o
 		}
 	}
-	date := false
-	if obj.Master != nil {
-		if p := obj.Master.Props.Get("DTSTART"); p != nil {
-			date = strings.EqualFold(p.Params.Get("VALUE"), "DATE") || len(strings.TrimSpace(p.Value)) == 8
-		}
-	}
+	date := isDate(obj.Master)
 	for _, in := range ins {
 		base := obj.Master
 		if in.Override || base == nil {
@@ -213,9 +210,13 @@ func (h *handler) expandObject(obj *ical.Object, tr *timeRange, loc *time.Locati
 		if c.Name == "VTODO" {
 			endName = "DUE"
 		}
-		setTime(c, "DTSTART", in.Start, wall, date)
+		ownWall, ownDate := wall != in.OtherKind, date
+		if in.OtherKind {
+			ownDate = isDate(base)
+		}
+		setTime(c, "DTSTART", in.Start, ownWall, ownDate)
 		if !in.End.Equal(in.Start) || base.Props.Get("DTEND") != nil || base.Props.Get("DUE") != nil {
-			setTime(c, endName, in.End, wall, date)
+			setTime(c, endName, in.End, ownWall, ownDate)
 		}
 		if recurring && !in.RecurrenceID.IsZero() {
 			setTime(c, "RECURRENCE-ID", in.RecurrenceID, wall, date)
@@ -223,6 +224,15 @@ func (h *handler) expandObject(obj *ical.Object, tr *timeRange, loc *time.Locati
 		root.Children = append(root.Children, c)
 	}
 	return root
+}
+
+// isDate reports whether a component starts on a DATE (all day).
+func isDate(c *goical.Component) bool {
+	if c == nil {
+		return false
+	}
+	p := c.Props.Get("DTSTART")
+	return p != nil && (strings.EqualFold(p.Params.Get("VALUE"), "DATE") || len(strings.TrimSpace(p.Value)) == 8)
 }
 
 // limitSet keeps the master and the overrides that concern the range

@@ -1,6 +1,8 @@
 package caldav
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
 	"net/http"
 	"strings"
@@ -34,8 +36,9 @@ func (h *handler) mkcalendar(w http.ResponseWriter, r *request) error {
 			if _, err := h.resolveCalendar(r); err != nil {
 				return err
 			}
+			return errInsideCalendar
 		}
-		return preconditionErr(http.StatusForbidden, dav("resource-must-be-null"), "calendars are created directly in your calendar home, "+h.homePath(r.user.Username))
+		return preconditionErr(http.StatusForbidden, dav("resource-must-be-null"), "something exists here already: calendars are created directly in your calendar home, "+h.homePath(r.user.Username))
 	}
 	body, err := h.readXMLBody(r.Request)
 	if err != nil {
@@ -99,12 +102,18 @@ func (h *handler) mkcalendar(w http.ResponseWriter, r *request) error {
 		c.Kind, c.AssociationID = model.CalendarAssociation, a.ID
 	}
 	if _, err := h.resolveCalendar(r); err == nil {
-		return &httpError{code: http.StatusMethodNotAllowed, msg: "a calendar already exists at this URL"}
+		return errCalendarExists(r.Method)
 	} else if !errors.Is(err, errNotFound) {
 		return err
 	}
 	var dead []db.DAVProp
-	for _, up := range ups {
+	problems := map[int]string{} // the first reason of each failing status
+	// RFC 4791 §5.3.1 and RFC 5689 §3: every property is set or the
+	// calendar is not created; the answer says which property failed.
+	statuses := make([]int, len(ups))
+	failed := false
+	for i, up := range ups {
+		statuses[i] = http.StatusOK
 		if up.remove {
 			continue
 		}
@@ -127,14 +136,26 @@ func (h *handler) mkcalendar(w http.ResponseWriter, r *request) error {
 			}
 			continue
 		}
-		handled, code, problem := applyCalendarProp(c, up)
+		handled, code, problem := h.applyCalendarProp(c, up)
 		if !handled {
-			dead = append(dead, db.DAVProp{NS: up.n.Space, Name: up.n.Local, Value: up.n.innerXML()})
+			d := db.DAVProp{NS: up.n.Space, Name: up.n.Local, Value: up.n.innerXML(), Lang: up.lang}
+			if len(d.Value) > db.MaxDAVPropValue {
+				statuses[i], failed = http.StatusInsufficientStorage, true
+				problems[http.StatusInsufficientStorage] = "a property value is larger than " + itoa(db.MaxDAVPropValue) + " bytes"
+				continue
+			}
+			dead = append(dead, d)
 			continue
 		}
-		if code == http.StatusConflict {
-			return badRequest(problem)
+		if code != http.StatusOK {
+			statuses[i], failed = code, true
+			if problems[code] == "" {
+				problems[code] = problem
+			}
 		}
+	}
+	if failed {
+		return h.mkcalendarFailed(w, r, ups, statuses, problems)
 	}
 	if err := h.store.CreateDAVCalendar(ctx, c, segment, dead); err != nil {
 		var ve *model.ValidationError
@@ -142,7 +163,7 @@ func (h *handler) mkcalendar(w http.ResponseWriter, r *request) error {
 			return badRequest(ve.Error())
 		}
 		if errors.Is(err, db.ErrConflict) {
-			return &httpError{code: http.StatusMethodNotAllowed, msg: "a calendar already exists at this URL"}
+			return errCalendarExists(r.Method)
 		}
 		return err
 	}
@@ -150,6 +171,72 @@ func (h *handler) mkcalendar(w http.ResponseWriter, r *request) error {
 	w.Header().Set("Content-Length", "0")
 	w.WriteHeader(http.StatusCreated)
 	return nil
+}
+
+// errInsideCalendar refuses to create a collection inside a calendar:
+// calendars hold objects only (RFC 4791 §4.2).
+var errInsideCalendar = preconditionErr(http.StatusForbidden, cal("calendar-collection-location-ok"),
+	"calendars cannot be created inside a calendar: create it directly in your calendar home")
+
+// errCalendarExists refuses to create a calendar where one is: 403 for
+// MKCALENDAR (RFC 4791 §5.3.1.1), 405 for MKCOL (RFC 4918 §9.3.1), both
+// with DAV:resource-must-be-null.
+func errCalendarExists(method string) error {
+	code := http.StatusForbidden
+	if method == "MKCOL" {
+		code = http.StatusMethodNotAllowed
+	}
+	return preconditionErr(code, dav("resource-must-be-null"), "a calendar already exists at this URL")
+}
+
+// mkcalendarFailed answers a creation refused because of some of its
+// properties: 403 with a CALDAV:mkcalendar-response (RFC 4791 §5.3.1.2) or
+// a DAV:mkcol-response (RFC 5689 §3.5) giving each property its status,
+// 424 for those that were fine.
+func (h *handler) mkcalendarFailed(w http.ResponseWriter, r *request, ups []propUpdate, statuses []int, problems map[int]string) error {
+	root := cal("mkcalendar-response")
+	if r.Method == "MKCOL" {
+		root = dav("mkcol-response")
+	}
+	groups := map[int][]qname{}
+	for i, up := range ups {
+		code := statuses[i]
+		if code == http.StatusOK {
+			code = http.StatusFailedDependency
+		}
+		groups[code] = append(groups[code], up.n.qname)
+	}
+	var buf bytes.Buffer
+	bw := bufio.NewWriter(&buf)
+	bw.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n")
+	rootName := prefixes[root.Space] + ":" + root.Local
+	bw.WriteString("<" + rootName + nsDecls + ">")
+	for _, code := range []int{http.StatusForbidden, http.StatusConflict, http.StatusInsufficientStorage, http.StatusFailedDependency} {
+		names := groups[code]
+		if len(names) == 0 {
+			continue
+		}
+		bw.WriteString("<D:propstat><D:prop>")
+		for _, q := range names {
+			openTag(bw, q, true)
+		}
+		bw.WriteString("</D:prop><D:status>" + statusLine(code) + "</D:status>")
+		if p := problems[code]; p != "" {
+			bw.WriteString("<D:responsedescription>")
+			xmlText(bw, p)
+			bw.WriteString("</D:responsedescription>")
+		}
+		bw.WriteString("</D:propstat>")
+	}
+	bw.WriteString("</" + rootName + ">\n")
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.Header().Set("Content-Length", itoa(buf.Len()))
+	w.WriteHeader(http.StatusForbidden)
+	_, err := w.Write(buf.Bytes())
+	return err
 }
 
 func (h *handler) deleteCalendar(w http.ResponseWriter, r *request) error {

@@ -18,7 +18,7 @@ func TestMkcalendarPersonalAtTheClientsURL(t *testing.T) {
 	if r.header.Get("Location") != p {
 		t.Fatalf("Location %q", r.header.Get("Location"))
 	}
-	e.do("alice", "MKCALENDAR", p, "").must(t, 405, "exists")
+	e.do("alice", "MKCALENDAR", p, "").must(t, 403, "exists").has(t, "exists", "<D:resource-must-be-null/>")
 	home := e.do("alice", "PROPFIND", "/dav/calendars/alice/", testdata(t, "propfind-home.xml"), "Depth", "1").must(t, 207, "home")
 	home.has(t, "home", "<D:href>"+p+"</D:href>", "<D:displayname>Bureau</D:displayname>", `<C:comp name="VEVENT"/></C:supported-calendar-component-set>`)
 	cal, err := e.store.GetPersonalCalendar(ctx, e.users["alice"].ID, "5f3c2a10-8b2e-4e1f-9c3d-0a1b2c3d4e5f")
@@ -38,7 +38,7 @@ func TestMkcalendarPersonalAtTheClientsURL(t *testing.T) {
 		must(t, 403, "subscription").has(t, "subscription", "valid-resourcetype")
 	// Plain MKCOL and bad names are refused with a reason.
 	e.do("alice", "MKCOL", "/dav/calendars/alice/plain/", "").must(t, 403, "plain mkcol")
-	e.do("alice", "MKCALENDAR", "/dav/calendars/alice/bad_name/", "").must(t, 404, "bad name")
+	e.do("alice", "MKCALENDAR", "/dav/calendars/alice/Bad.Name/", "").must(t, 403, "bad name").has(t, "bad name", "calendar-collection-location-ok")
 	e.do("alice", "MKCALENDAR", "/dav/calendars/alice/amis.main/x/", "").must(t, 403, "nested")
 	e.do("alice", "MKCALENDAR", "/dav/calendars/bob/mine/", "").must(t, 404, "in another home")
 }

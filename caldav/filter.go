@@ -2,11 +2,13 @@ package caldav
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	goical "github.com/emersion/go-ical"
 
+	"github.com/bastide47/bastide/db/model"
 	"github.com/bastide47/bastide/ical"
 )
 
@@ -105,24 +107,67 @@ func parseTextMatch(n *node) (*textMatch, error) {
 	return tm, nil
 }
 
+// invalidFilter refuses a filter that RFC 4791 §9.7 does not allow.
+func invalidFilter(msg string) error {
+	return preconditionErr(http.StatusForbidden, cal("valid-filter"), msg)
+}
+
+// timedComponents are those a time-range can test (RFC 4791 §9.9).
+var timedComponents = map[string]bool{"VEVENT": true, "VTODO": true, "VJOURNAL": true, "VFREEBUSY": true,
+	"VALARM": true, "VAVAILABILITY": true, "AVAILABLE": true}
+
+// parseFilter reads a CALDAV:filter: exactly one comp-filter, VCALENDAR.
+func parseFilter(n *node) (*compFilter, error) {
+	var cfn *node
+	for _, c := range n.Children {
+		if c.is(cal("comp-filter")) {
+			if cfn != nil {
+				return nil, invalidFilter("a filter holds exactly one comp-filter, VCALENDAR")
+			}
+			cfn = c
+		}
+	}
+	if cfn == nil {
+		return nil, preconditionErr(http.StatusBadRequest, cal("valid-filter"), "calendar-query needs a filter with a VCALENDAR comp-filter")
+	}
+	f, err := parseCompFilter(cfn)
+	if err != nil {
+		return nil, err
+	}
+	if f.name != "VCALENDAR" {
+		return nil, invalidFilter("the top comp-filter must be VCALENDAR")
+	}
+	return f, nil
+}
+
 // parseCompFilter reads a comp-filter, iteratively bounded by the XML depth.
 func parseCompFilter(n *node) (*compFilter, error) {
 	cf := &compFilter{name: strings.ToUpper(n.attr("name"))}
 	if cf.name == "" {
 		return nil, preconditionErr(http.StatusBadRequest, cal("valid-filter"), "comp-filter needs a name")
 	}
+	tests := 0
 	for _, c := range n.Children {
 		var err error
 		switch {
 		case c.is(cal("is-not-defined")):
 			cf.isNotDefined = true
 		case c.is(cal("time-range")):
+			if cf.timeRange != nil {
+				return nil, invalidFilter("a comp-filter holds at most one time-range")
+			}
+			if !timedComponents[cf.name] {
+				return nil, invalidFilter("a time-range cannot test " + cf.name + " components")
+			}
+			tests++
 			cf.timeRange, err = parseTimeRange(c)
 		case c.is(cal("comp-filter")):
+			tests++
 			var sub *compFilter
 			sub, err = parseCompFilter(c)
 			cf.comps = append(cf.comps, sub)
 		case c.is(cal("prop-filter")):
+			tests++
 			var pf *propFilter
 			pf, err = parsePropFilter(c)
 			if pf != nil {
@@ -133,6 +178,9 @@ func parseCompFilter(n *node) (*compFilter, error) {
 			return nil, err
 		}
 	}
+	if cf.isNotDefined && tests > 0 {
+		return nil, invalidFilter("a comp-filter with is-not-defined holds no other test")
+	}
 	return cf, nil
 }
 
@@ -141,29 +189,51 @@ func parsePropFilter(n *node) (*propFilter, error) {
 	if pf.name == "" {
 		return nil, preconditionErr(http.StatusBadRequest, cal("valid-filter"), "prop-filter needs a name")
 	}
+	tests := 0
 	for _, c := range n.Children {
 		var err error
 		switch {
 		case c.is(cal("is-not-defined")):
 			pf.isNotDefined = true
 		case c.is(cal("time-range")):
+			if pf.timeRange != nil || pf.text != nil {
+				return nil, invalidFilter("a prop-filter holds one time-range or one text-match, not more")
+			}
+			tests++
 			pf.timeRange, err = parseTimeRange(c)
 		case c.is(cal("text-match")):
+			if pf.timeRange != nil || pf.text != nil {
+				return nil, invalidFilter("a prop-filter holds one time-range or one text-match, not more")
+			}
+			tests++
 			pf.text, err = parseTextMatch(c)
 		case c.is(cal("param-filter")):
+			tests++
 			pp := paramFilter{name: strings.ToUpper(c.attr("name"))}
+			if pp.name == "" {
+				return nil, preconditionErr(http.StatusBadRequest, cal("valid-filter"), "param-filter needs a name")
+			}
 			for _, cc := range c.Children {
 				if cc.is(cal("is-not-defined")) {
 					pp.isNotDefined = true
 				} else if cc.is(cal("text-match")) {
+					if pp.text != nil {
+						return nil, invalidFilter("a param-filter holds at most one text-match")
+					}
 					pp.text, err = parseTextMatch(cc)
 				}
+			}
+			if pp.isNotDefined && pp.text != nil {
+				return nil, invalidFilter("a param-filter with is-not-defined holds no text-match")
 			}
 			pf.params = append(pf.params, pp)
 		}
 		if err != nil {
 			return nil, err
 		}
+	}
+	if pf.isNotDefined && tests > 0 {
+		return nil, invalidFilter("a prop-filter with is-not-defined holds no other test")
 	}
 	return pf, nil
 }
@@ -269,25 +339,15 @@ func (m *matcher) matchComp(f *compFilter, c *goical.Component, top bool) bool {
 					return false
 				}
 			} else if sub.name == "VALARM" {
-				if !m.alarmInRange(c, sub.timeRange) {
+				if kids = m.alarmsInRange(c, kids, sub.timeRange); len(kids) == 0 {
 					return false
 				}
 			}
 		}
-		// An is-not-defined prop-filter holds when no component of the
-		// object defines the property (a RRULE of the master is not undone
-		// by an override that lacks it); the other tests hold when one
-		// component passes them all.
-		for i := range sub.props {
-			if !sub.props[i].isNotDefined {
-				continue
-			}
-			for _, k := range kids {
-				if len(k.Props.Values(sub.props[i].name)) > 0 {
-					return false
-				}
-			}
-		}
+		// The filter holds when one component passes all its tests, an
+		// is-not-defined prop-filter included (RFC 4791 §9.7.2: the
+		// property is absent from that component), as comp-filter's
+		// is-not-defined is judged in each enclosing component.
 		found := false
 		for _, k := range kids {
 			if m.matchComp(sub, k, false) {
@@ -302,26 +362,165 @@ func (m *matcher) matchComp(f *compFilter, c *goical.Component, top bool) bool {
 	return true
 }
 
-// alarmInRange approximates RFC 4791 §9.9 for VALARM: an alarm with an
-// absolute TRIGGER in range, or any relative alarm of a component in range.
-func (m *matcher) alarmInRange(parent *goical.Component, tr *timeRange) bool {
-	for _, a := range parent.Children {
-		if a.Name != "VALARM" {
+// alarm is when a VALARM fires (RFC 5545 §3.8.6): at an absolute time, or
+// at an offset from the start (or end) of each occurrence of its
+// component; then repeat more times, every interval.
+type alarm struct {
+	absolute bool
+	at       time.Time
+	offset   time.Duration
+	fromEnd  bool
+	repeat   int64
+	interval time.Duration
+}
+
+// maxAlarmSpan bounds how far from its occurrence an alarm is looked for.
+const maxAlarmSpan = 100 * 365 * 24 * time.Hour
+
+func parseAlarm(a *goical.Component, loc *time.Location) (alarm, bool) {
+	var al alarm
+	p := a.Props.Get("TRIGGER")
+	if p == nil {
+		return al, false
+	}
+	if strings.EqualFold(p.Params.Get("VALUE"), "DATE-TIME") {
+		t, ok := parseICalTime(p.Value, "", loc)
+		if !ok {
+			return al, false
+		}
+		al.absolute, al.at = true, t
+	} else {
+		d, err := p.Duration()
+		if err != nil {
+			return al, false
+		}
+		al.offset, al.fromEnd = d, strings.EqualFold(p.Params.Get("RELATED"), "END")
+	}
+	if rp, dp := a.Props.Get("REPEAT"), a.Props.Get("DURATION"); rp != nil && dp != nil {
+		n, err1 := strconv.ParseInt(strings.TrimSpace(rp.Value), 10, 64)
+		d, err2 := dp.Duration()
+		if err1 == nil && err2 == nil && n > 0 && d > 0 {
+			al.repeat, al.interval = n, d
+		}
+	}
+	return al, true
+}
+
+// firesIn reports whether the alarm, first firing at t0, fires in tr: the
+// first repetition not before the range's start is computed, not walked to.
+func (al alarm) firesIn(t0 time.Time, tr *timeRange) bool {
+	from, to := tr.from(), tr.to()
+	k := int64(0)
+	if t0.Before(from) {
+		if al.interval <= 0 {
+			return false
+		}
+		gap := from.Sub(t0) // saturates for far ranges: then no repetition reaches
+		k = int64(gap / al.interval)
+		if gap%al.interval != 0 {
+			k++
+		}
+	}
+	if k > al.repeat {
+		return false
+	}
+	t := t0.Add(time.Duration(k) * al.interval)
+	return !t.Before(from) && t.Before(to)
+}
+
+// span is how far from its occurrence's start or end the alarm may fire.
+func (al alarm) span() time.Duration {
+	d := al.offset
+	if d < 0 {
+		d = -d
+	}
+	if al.repeat > 0 && al.interval > 0 && al.repeat < int64(maxAlarmSpan/al.interval) {
+		d += time.Duration(al.repeat) * al.interval
+	} else if al.repeat > 0 {
+		d = maxAlarmSpan
+	}
+	return min(d, maxAlarmSpan)
+}
+
+// alarmsInRange keeps the alarms (VALARMs of the component c) that fire in
+// tr, as RFC 4791 §9.9 asks: relative alarms on every occurrence that c
+// gives (the master's, or an override's own), with their repetitions.
+func (m *matcher) alarmsInRange(c *goical.Component, alarms []*goical.Component, tr *timeRange) []*goical.Component {
+	parsed := make([]alarm, len(alarms))
+	ok := make([]bool, len(alarms))
+	var span time.Duration
+	relative := false
+	for i, a := range alarms {
+		parsed[i], ok[i] = parseAlarm(a, m.loc)
+		if ok[i] && !parsed[i].absolute {
+			relative = true
+			span = max(span, parsed[i].span())
+		}
+	}
+	var occ []model.Instance
+	if relative {
+		// The occurrences whose alarms may fire in range: those within
+		// span of it (and a second for the zero-length rule).
+		pad := span + time.Second
+		ins := m.h.occurrences(m.obj, tr.from().Add(-pad), tr.to().Add(pad), m.loc, m.h.opts.MaxExpand)
+		own := m.ownOccurrence(c)
+		for _, in := range ins {
+			if own(in) {
+				occ = append(occ, in)
+			}
+		}
+	}
+	var out []*goical.Component
+	for i, a := range alarms {
+		if !ok[i] {
 			continue
 		}
-		p := a.Props.Get("TRIGGER")
-		if p == nil {
-			continue
-		}
-		if strings.EqualFold(p.Params.Get("VALUE"), "DATE-TIME") {
-			if t, ok := parseICalTime(p.Value, "", m.loc); ok && !t.Before(tr.from()) && t.Before(tr.to()) {
-				return true
+		al := parsed[i]
+		if al.absolute {
+			if al.firesIn(al.at, tr) {
+				out = append(out, a)
 			}
 			continue
 		}
-		return true
+		for _, in := range occ {
+			base := in.Start
+			if al.fromEnd {
+				base = in.End
+			}
+			if al.firesIn(base.Add(al.offset), tr) {
+				out = append(out, a)
+				break
+			}
+		}
 	}
-	return false
+	return out
+}
+
+// ownOccurrence tells the occurrences a component of the object gives:
+// an override its own, the master every other.
+func (m *matcher) ownOccurrence(c *goical.Component) func(model.Instance) bool {
+	rp := c.Props.Get("RECURRENCE-ID")
+	if rp == nil {
+		return func(in model.Instance) bool { return !in.Override }
+	}
+	key, ok := ridKey(rp, m.obj.Wall(), m.loc)
+	return func(in model.Instance) bool { return ok && in.Override && in.RecurrenceID.Unix() == key }
+}
+
+// occurrences returns the occurrences of obj that overlap [from, to), at
+// most max, with instants in UTC: all-day and floating ones, each by its
+// own kind, are read in loc. RecurrenceID stays in the series' frame.
+func (h *handler) occurrences(obj *ical.Object, from, to time.Time, loc *time.Location, max int) []model.Instance {
+	lim := h.opts.Limits
+	lim.MaxInstances = max
+	ins, _ := obj.ExpandIn(from, to, loc, lim)
+	wall := obj.Wall()
+	for i, in := range ins {
+		if wall != in.OtherKind {
+			ins[i].Start, ins[i].End = fromWall(in.Start, loc), fromWall(in.End, loc)
+		}
+	}
+	return ins
 }
 
 func (m *matcher) matchProp(f *propFilter, c *goical.Component) bool {
@@ -398,16 +597,6 @@ func parseICalTime(v, tzid string, loc *time.Location) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// wallOf returns t's wall clock in loc, read as UTC: the frame in which the
-// store keeps floating and all-day times.
-func wallOf(t time.Time, loc *time.Location) time.Time {
-	if t.Equal(farPast) || t.Equal(farFuture) {
-		return t
-	}
-	l := t.In(loc)
-	return time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), 0, time.UTC)
-}
-
 // fromWall reads a stored wall-clock time in loc.
 func fromWall(t time.Time, loc *time.Location) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, loc).UTC()
@@ -420,26 +609,6 @@ func overlaps(start, end time.Time, tr *timeRange) bool {
 		return !start.Before(from) && start.Before(to)
 	}
 	return start.Before(to) && end.After(from)
-}
-
-// isWall reports whether the object's times are all-day or floating.
-func isWall(obj *ical.Object) bool {
-	c := obj.Master
-	if c == nil && len(obj.Overrides) > 0 {
-		c = obj.Overrides[0]
-	}
-	if c == nil {
-		return false
-	}
-	p := c.Props.Get("DTSTART")
-	if p == nil {
-		p = c.Props.Get("DUE")
-	}
-	if p == nil {
-		return false
-	}
-	return strings.EqualFold(p.Params.Get("VALUE"), "DATE") || len(strings.TrimSpace(p.Value)) == 8 ||
-		(p.Params.Get("TZID") == "" && !strings.HasSuffix(strings.TrimSpace(p.Value), "Z"))
 }
 
 func isRecurring(obj *ical.Object) bool {
@@ -456,14 +625,7 @@ func (h *handler) objectInRange(obj *ical.Object, tr *timeRange, loc *time.Locat
 	if obj.Component == "VTODO" && !isRecurring(obj) {
 		return todoInRange(obj.Master, tr, loc)
 	}
-	from, to := tr.from(), tr.to()
-	if isWall(obj) {
-		from, to = wallOf(from, loc), wallOf(to, loc)
-	}
-	lim := h.opts.Limits
-	lim.MaxInstances = 1
-	ins, _ := obj.ExpandRange(from, to, lim)
-	return len(ins) > 0
+	return len(h.occurrences(obj, tr.from(), tr.to(), loc, 1)) > 0
 }
 
 // todoInRange is the VTODO table of RFC 4791 §9.9.

@@ -31,7 +31,10 @@ func (h *handler) freeBusy(w http.ResponseWriter, r *request, dc *db.DAVCalendar
 		return preconditionErr(http.StatusBadRequest, cal("valid-filter"), "free-busy-query needs a time-range with start and end")
 	}
 	ctx := r.Context()
-	loc := h.calLocation(dc, body)
+	loc, err := h.calLocation(dc, body)
+	if err != nil {
+		return err
+	}
 	byEvent := map[int64][]busyPeriod{}
 	err = h.store.EachInstanceInRange(ctx, dc.Calendar.ID, tr.start, tr.end, maxZoneOffset, func(in db.DAVInstance) error {
 		if in.Component != "VEVENT" || in.Status == "CANCELLED" {
@@ -89,24 +92,12 @@ func (h *handler) freeBusy(w http.ResponseWriter, r *request, dc *db.DAVCalendar
 			}
 		}
 		if recheckSet[o.ID] {
-			from, to := tr.start, tr.end
-			wall := isWall(obj)
-			if wall {
-				from, to = wallOf(from, loc), wallOf(to, loc)
-			}
-			lim := h.opts.Limits
-			lim.MaxInstances = h.opts.MaxExpand
-			ins, _ := obj.ExpandRange(from, to, lim)
 			var ps []busyPeriod
-			for _, in := range ins {
+			for _, in := range h.occurrences(obj, tr.start, tr.end, loc, h.opts.MaxExpand) {
 				if in.Status == "CANCELLED" || in.Start.Equal(in.End) {
 					continue
 				}
-				s, e := in.Start, in.End
-				if wall {
-					s, e = fromWall(s, loc), fromWall(e, loc)
-				}
-				ps = append(ps, busyPeriod{s, e, in.Status == "TENTATIVE"})
+				ps = append(ps, busyPeriod{in.Start, in.End, in.Status == "TENTATIVE"})
 			}
 			byEvent[o.ID] = ps
 		}

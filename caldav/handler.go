@@ -125,7 +125,9 @@ type handler struct {
 }
 
 // NewHandler returns the CalDAV server: mount it at Options.Prefix + "/"
-// and at /.well-known/caldav.
+// and at /.well-known/caldav. It also answers PROPFIND, REPORT and OPTIONS
+// on "/" as the CalDAV root, for clients given only the server's address:
+// route those methods on "/" to it.
 func NewHandler(store *db.Store, logger *slog.Logger, opts Options) http.Handler {
 	opts = opts.withDefaults()
 	if logger == nil {
@@ -161,7 +163,17 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("DAV", davHeader)
 	dp, ok := parsePath(h.opts.Prefix, p)
+	if p == "/" && RootDAVMethod(r) {
+		dp, ok = davPath{kind: resRoot}, true
+	}
 	if !ok {
+		if r.Method == "MKCALENDAR" || r.Method == "MKCOL" {
+			if why := h.refusedCalendarName(user.Username, p); why != "" {
+				h.writeError(w, &request{Request: r, user: user, path: dp},
+					preconditionErr(http.StatusForbidden, cal("calendar-collection-location-ok"), why))
+				return
+			}
+		}
 		notFound(w)
 		return
 	}
@@ -208,6 +220,14 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		h.writeError(w, req, err)
 	}
+}
+
+// RootDAVMethod reports whether a request on the server's "/" is for
+// CalDAV: PROPFIND, REPORT and OPTIONS, the methods of discovery, which a
+// web page never sends there (GET, HEAD and POST stay with the web
+// application).
+func RootDAVMethod(r *http.Request) bool {
+	return r.Method == "PROPFIND" || r.Method == "REPORT" || r.Method == http.MethodOptions
 }
 
 // httpError is an answer other than success. precond, when set, is the
@@ -321,7 +341,7 @@ func (h *handler) below(r *request) error {
 		if deep {
 			return &httpError{code: http.StatusConflict, msg: "the parent collection does not exist"}
 		}
-		return preconditionErr(http.StatusForbidden, dav("resource-must-be-null"), "calendars hold calendar objects, not collections")
+		return errInsideCalendar
 	case http.MethodPut:
 		return &httpError{code: http.StatusConflict, msg: "the parent collection does not exist"}
 	}

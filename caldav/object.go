@@ -225,8 +225,11 @@ func (h *handler) storeError(user string, dc *db.DAVCalendar, err error) error {
 	var ve *model.ValidationError
 	switch {
 	case errors.As(err, &uc):
-		return &httpError{code: http.StatusForbidden, precond: cal("no-uid-conflict"), href: h.objectPath(user, dc, uc.Href),
-			msg: "another object of this calendar already has this UID"}
+		msg := "another object of this calendar already has this UID"
+		if uc.Overwrite {
+			msg = "the object at this URL has another UID: delete it first, or store the new object under another name"
+		}
+		return &httpError{code: http.StatusForbidden, precond: cal("no-uid-conflict"), href: h.objectPath(user, dc, uc.Href), msg: msg}
 	case errors.Is(err, db.ErrPrecondition):
 		return &httpError{code: http.StatusPreconditionFailed, msg: "the object has changed (If-Match / If-None-Match failed)"}
 	case errors.As(err, &ve):

@@ -1,8 +1,12 @@
 package caldav
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/model"
@@ -20,12 +24,14 @@ import (
 //	/dav/calendars/{user}/{assoc}.{slug}/    an association's calendar, in every member's home
 //	/dav/calendars/{user}/{calendar}/{name}  a calendar object
 //
-// Slugs are made of a-z, 0-9 and inner hyphens, so a personal calendar's
-// segment never contains a dot and an association calendar's always holds
-// exactly one: the two namespaces cannot collide. A personal calendar that a
-// client created under a name that is not a slug (Apple uses upper-case
-// UUIDs) keeps that name as its segment; its slug is the lower-cased name.
-// A user reaches only their own principal and home; every other path is 404.
+// Slugs are made of a-z, 0-9 and inner hyphens. An association calendar's
+// segment is its two slugs joined by a dot; a personal calendar's segment
+// never holds a dot: the two namespaces cannot collide. A personal calendar
+// that a client created under a name that is not a slug keeps that name as
+// its segment (percent-encoded in URLs): Apple's upper-case UUIDs take the
+// lower-cased name as slug, any other name (vdirsyncer's "test @ foo ät
+// bar") a slug derived from it (see personalSlug). A user reaches only
+// their own principal and home; every other path is 404.
 
 type resKind int
 
@@ -61,11 +67,85 @@ func calendarName(seg string) (assoc, slug string, ok bool) {
 		}
 		return a, c, true
 	}
-	s := strings.ToLower(seg)
-	if !validSlug(s) {
+	if s := strings.ToLower(seg); validSlug(s) {
+		return "", s, true
+	}
+	if calendarNameProblem(seg) != "" {
 		return "", "", false
 	}
-	return "", s, true
+	return "", personalSlug(seg), true
+}
+
+// maxCalendarSegment bounds a personal calendar's name, in bytes.
+const maxCalendarSegment = model.MaxNameLen
+
+// calendarNameProblem says, in words for the person, why a decoded
+// segment can name no calendar; "" when it can.
+func calendarNameProblem(seg string) string {
+	if a, c, found := strings.Cut(seg, "."); found {
+		if validSlug(a) && validSlug(c) {
+			return ""
+		}
+		return "a calendar name with a dot names an association's calendar, ASSOCIATION.NAME, both in lower-case letters, digits and inner hyphens; a personal calendar's name has no dot"
+	}
+	switch {
+	case len(seg) > maxCalendarSegment:
+		return "a calendar name is at most " + itoa(maxCalendarSegment) + " bytes long"
+	case !utf8.ValidString(seg):
+		return "a calendar name must be UTF-8 text"
+	case strings.TrimSpace(seg) == "":
+		return "a calendar name cannot be blank"
+	case strings.IndexFunc(seg, unicode.IsControl) >= 0:
+		return "a calendar name cannot hold control characters (tabs, line breaks)"
+	}
+	return ""
+}
+
+// personalSlug derives the slug of a personal calendar whose name is not
+// one: its lower-case ASCII letters and digits, the rest turned into
+// hyphens, then eight hex digits of the name's SHA-256, so that two names
+// never share a slug by accident and a name always finds its calendar.
+func personalSlug(seg string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(seg) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		} else if b.Len() > 0 && !strings.HasSuffix(b.String(), "-") {
+			b.WriteByte('-')
+		}
+	}
+	sum := sha256.Sum256([]byte(seg))
+	tag := hex.EncodeToString(sum[:4])
+	base := b.String()
+	if max := model.MaxSlugLen - len(tag) - 1; len(base) > max {
+		base = base[:max]
+	}
+	base = strings.TrimRight(base, "-")
+	if base == "" {
+		base = "calendar"
+	}
+	return base + "-" + tag
+}
+
+// refusedCalendarName says why a MKCALENDAR or MKCOL path in the user's
+// own home cannot make a calendar; "" when the path is something else.
+func (h *handler) refusedCalendarName(user, escaped string) string {
+	rest, ok := strings.CutPrefix(escaped, h.homePath(user))
+	if !ok {
+		return ""
+	}
+	rest = strings.TrimSuffix(rest, "/")
+	if rest == "" || strings.Contains(rest, "/") {
+		return ""
+	}
+	seg, err := url.PathUnescape(rest)
+	if err != nil {
+		return "the calendar name is not a valid percent-encoded URL segment"
+	}
+	if _, ok := cleanSegment(rest); !ok {
+		return "a calendar name cannot be . or .. nor hold a slash, a backslash or a NUL"
+	}
+	return calendarNameProblem(seg)
 }
 
 // validSlug is model.ValidSlug (lower-case letters, digits and inner

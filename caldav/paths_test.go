@@ -30,7 +30,9 @@ func TestParsePath(t *testing.T) {
 		{"/dav/calendars/alice/AMIS.main/", false, 0, "", "", "", ""},
 		{"/dav/calendars/alice/a.b.c/", false, 0, "", "", "", ""},
 		{"/dav/calendars/alice/.main/", false, 0, "", "", "", ""},
-		{"/dav/calendars/alice/bad_name/", false, 0, "", "", "", ""},
+		{"/dav/calendars/alice/other_name/", true, resCalendar, "alice", "", personalSlug("other_name"), ""},
+		{"/dav/calendars/alice/test%20@%20foo%20%C3%A4t%20bar/", true, resCalendar, "alice", "", personalSlug("test @ foo ät bar"), ""},
+		{"/dav/calendars/alice/tab%09/", false, 0, "", "", "", ""},
 		{"/dav/calendars/alice/../bob/", false, 0, "", "", "", ""},
 		{"/dav/calendars/alice/%2e%2e/bob/", false, 0, "", "", "", ""},
 		{"/dav/calendars/alice%2Fbob/", false, 0, "", "", "", ""},
@@ -61,6 +63,18 @@ func TestParsePath(t *testing.T) {
 	}
 	if a, s, ok := calendarName("amis.main"); !ok || a != "amis" || s != "main" {
 		t.Errorf("association: %q %q %v", a, s, ok)
+	}
+	// Other names get a slug of their own, a valid one.
+	seen := map[string]string{}
+	for _, n := range []string{"test @ foo ät bar", "test @ foo at bar", "Test @ foo ät bar", "日本", "日本語", "_", strings.Repeat("é-a", 40)} {
+		a, s, ok := calendarName(n)
+		if !ok || a != "" || !model.ValidSlug(s) || strings.Contains(s, ".") {
+			t.Errorf("%q: %q %q %v", n, a, s, ok)
+		}
+		if o, dup := seen[s]; dup {
+			t.Errorf("%q and %q share slug %q", n, o, s)
+		}
+		seen[s] = n
 	}
 }
 

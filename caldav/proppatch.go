@@ -12,10 +12,12 @@ import (
 
 var colorRe = regexp.MustCompile(`^#[0-9A-Fa-f]{6}(?:[0-9A-Fa-f]{2})?$`)
 
-// propUpdate is one set or remove of a PROPPATCH, in document order.
+// propUpdate is one set or remove of a PROPPATCH, in document order, with
+// the xml:lang in scope on its element (RFC 4918 §4.3).
 type propUpdate struct {
 	remove bool
 	n      *node
+	lang   string
 }
 
 func parsePropertyUpdate(body *node, root qname) ([]propUpdate, error) {
@@ -32,8 +34,9 @@ func parsePropertyUpdate(body *node, root qname) ([]propUpdate, error) {
 			if !p.is(dav("prop")) {
 				continue
 			}
+			inherited := p.lang(c.lang(body.lang("")))
 			for _, v := range p.Children {
-				ups = append(ups, propUpdate{remove: rm, n: v})
+				ups = append(ups, propUpdate{remove: rm, n: v, lang: v.lang(inherited)})
 			}
 		}
 	}
@@ -52,10 +55,10 @@ var protected = map[qname]bool{
 
 // applyCalendarProp applies one live property update to c; handled is false
 // for a dead property; a non-empty problem refuses the value.
-func applyCalendarProp(c *model.Calendar, up propUpdate) (handled bool, code int, problem string) {
+func (h *handler) applyCalendarProp(c *model.Calendar, up propUpdate) (handled bool, code int, problem string) {
 	q := up.n.qname
 	if protected[q] {
-		return true, http.StatusForbidden, "protected property"
+		return true, http.StatusForbidden, "this property is kept by the server and cannot be set"
 	}
 	text := strings.TrimSpace(up.n.Text)
 	switch q {
@@ -97,15 +100,18 @@ func applyCalendarProp(c *model.Calendar, up propUpdate) (handled bool, code int
 		if up.remove || text == "" {
 			c.Timezone = ""
 		} else {
-			if !strings.Contains(text, "BEGIN:VTIMEZONE") || len(text) > 64<<10 {
-				return true, http.StatusConflict, "calendar-timezone must be a VCALENDAR holding one VTIMEZONE"
+			if len(text) > 64<<10 {
+				return true, http.StatusConflict, "calendar-timezone is larger than 64 KiB"
+			}
+			if _, err := h.vtimezoneLocation(text); err != nil {
+				return true, http.StatusConflict, "calendar-timezone must be an iCalendar object with exactly one VTIMEZONE: " + err.Error()
 			}
 			c.Timezone = up.n.Text
 		}
 	default:
 		if q.Space == nsDAV || q.Space == nsCalDAV {
 			if knownProp(q) {
-				return true, http.StatusForbidden, "protected property"
+				return true, http.StatusForbidden, "this property is kept by the server and cannot be set"
 			}
 		}
 		return false, 0, ""
@@ -160,14 +166,14 @@ func (h *handler) proppatch(w http.ResponseWriter, r *request) error {
 	statuses := make([]int, len(ups))
 	failed := false
 	for i, up := range ups {
-		handled, code, _ := applyCalendarProp(&c, up)
+		handled, code, _ := h.applyCalendarProp(&c, up)
 		if !handled {
 			p := db.DAVProp{NS: up.n.Space, Name: up.n.Local}
 			if up.remove {
 				remove = append(remove, p)
 				code = http.StatusOK
 			} else {
-				p.Value = up.n.innerXML()
+				p.Value, p.Lang = up.n.innerXML(), up.lang
 				if len(p.Value) > db.MaxDAVPropValue {
 					code = http.StatusInsufficientStorage
 				} else {

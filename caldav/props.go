@@ -16,6 +16,16 @@ type propfindReq struct {
 	names []qname
 }
 
+// setMode records which of prop, allprop and propname a request asks
+// for: one only (RFC 4918 §14.20).
+func (pf *propfindReq) setMode(mode string) error {
+	if pf.mode != "" && pf.mode != mode {
+		return badRequest("ask for DAV:" + pf.mode + " or DAV:" + mode + ", not both")
+	}
+	pf.mode = mode
+	return nil
+}
+
 func parsePropfind(body *node) (*propfindReq, error) {
 	if body == nil {
 		return &propfindReq{mode: "allprop"}, nil
@@ -27,14 +37,16 @@ func parsePropfind(body *node) (*propfindReq, error) {
 	for _, c := range body.Children {
 		switch {
 		case c.is(dav("prop")):
-			pf.mode = "prop"
+			if err := pf.setMode("prop"); err != nil {
+				return nil, err
+			}
 			for _, p := range c.Children {
 				pf.names = append(pf.names, p.qname)
 			}
-		case c.is(dav("allprop")):
-			pf.mode = "allprop"
-		case c.is(dav("propname")):
-			pf.mode = "propname"
+		case c.is(dav("allprop")), c.is(dav("propname")):
+			if err := pf.setMode(c.Local); err != nil {
+				return nil, err
+			}
 		case c.is(dav("include")):
 			for _, p := range c.Children {
 				pf.names = append(pf.names, p.qname)
@@ -104,6 +116,10 @@ func (h *handler) propfind(w http.ResponseWriter, r *request) error {
 	switch r.path.kind {
 	case resRoot:
 		self = resource{kind: resRoot, href: h.rootPath()}
+		if r.URL.EscapedPath() == "/" {
+			// asked at the server's address: the answer is about that URL
+			self.href = "/"
+		}
 		children = func(emit func(*resource)) error {
 			emit(&resource{kind: resPrincipals, href: h.principalsPath()})
 			emit(&resource{kind: resHomes, href: h.homesPath()})
@@ -230,6 +246,19 @@ func (h *handler) loadDead(r *request, res *resource, pf *propfindReq) error {
 	return err
 }
 
+// deadLang returns the xml:lang of the dead property q of the resource.
+func (res *resource) deadLang(q qname) string {
+	if knownProp(q) {
+		return ""
+	}
+	for _, d := range res.dead {
+		if d.NS == q.Space && d.Name == q.Local {
+			return d.Lang
+		}
+	}
+	return ""
+}
+
 func (h *handler) writeProps(ms *multistatus, r *request, res *resource, pf *propfindReq) {
 	switch pf.mode {
 	case "propname":
@@ -249,7 +278,7 @@ func (h *handler) writeProps(ms *multistatus, r *request, res *resource, pf *pro
 			}
 			seen[q] = true
 			if v, ok := h.propValue(r, res, q); ok {
-				found = append(found, prop{name: q, inner: v})
+				found = append(found, prop{name: q, inner: v, lang: res.deadLang(q)})
 			}
 		}
 		ms.response(res.href, found, nil)
@@ -263,7 +292,7 @@ func (h *handler) writeProps(ms *multistatus, r *request, res *resource, pf *pro
 	var missing []qname
 	for _, q := range pf.names {
 		if v, ok := h.propValue(r, res, q); ok {
-			found = append(found, prop{name: q, inner: v})
+			found = append(found, prop{name: q, inner: v, lang: res.deadLang(q)})
 		} else {
 			missing = append(missing, q)
 		}
@@ -332,10 +361,14 @@ func privileges(role model.Role) string {
 	return s
 }
 
-const reportSet = "<D:supported-report><D:report><C:calendar-query/></D:report></D:supported-report>" +
-	"<D:supported-report><D:report><C:calendar-multiget/></D:report></D:supported-report>" +
-	"<D:supported-report><D:report><C:free-busy-query/></D:report></D:supported-report>" +
-	"<D:supported-report><D:report><D:sync-collection/></D:report></D:supported-report>"
+// The reports answered on each kind of resource (see handler.report): a
+// home answers only sync-collection, an object all but sync-collection.
+const (
+	reportQueries = "<D:supported-report><D:report><C:calendar-query/></D:report></D:supported-report>" +
+		"<D:supported-report><D:report><C:calendar-multiget/></D:report></D:supported-report>" +
+		"<D:supported-report><D:report><C:free-busy-query/></D:report></D:supported-report>"
+	reportSync = "<D:supported-report><D:report><D:sync-collection/></D:report></D:supported-report>"
+)
 
 // propValue returns the XML content of a property of a resource; false
 // when the resource has no such property.
@@ -363,8 +396,13 @@ func (h *handler) propValue(r *request, res *resource, q qname) (string, bool) {
 			return hrefXML(h.principalPath(u.Username)), true
 		}
 	case dav("supported-report-set"):
-		if res.kind == resCalendar || res.kind == resHome || res.kind == resObject {
-			return reportSet, true
+		switch res.kind {
+		case resCalendar:
+			return reportQueries + reportSync, true
+		case resHome:
+			return reportSync, true
+		case resObject:
+			return reportQueries, true
 		}
 	case dav("current-user-privilege-set"):
 		switch res.kind {

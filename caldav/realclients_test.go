@@ -461,6 +461,33 @@ func TestPythonCaldav(t *testing.T) {
 	}
 }
 
+// TestPythonCaldavOddCalendarName has python3-caldav create a calendar
+// under the name vdirsyncer's own tests use, store an event in it and find
+// both again through discovery.
+func TestPythonCaldavOddCalendarName(t *testing.T) {
+	t.Parallel()
+	env := newRealEnv(t, nil)
+	const name = "test @ foo ät bar"
+	r := runPy(t, "named", env.srv.URL+"/dav/", "alice", env.alicePass, name, "odd-name@pycaldav")
+	// The library keeps the URL unencoded; on the wire it is encoded, and
+	// the calendar is stored under exactly that name.
+	if c, _ := r["calendar"].(string); !strings.HasSuffix(c, "/dav/calendars/alice/"+name+"/") {
+		t.Errorf("calendar URL = %q", c)
+	}
+	cals, err := env.store.ListDAVCalendars(context.Background(), mustUser(t, env, "alice").ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(cals, func(c db.DAVCalendar) bool { return c.Segment == name }) {
+		t.Errorf("no calendar stored under the segment %q: %+v", name, cals)
+	}
+	if l, _ := r["listed"].([]any); !slices.ContainsFunc(l, func(v any) bool { return v == name }) {
+		t.Errorf("calendars listed = %v, want %q among them", l, name)
+	}
+	jsonEq(t, "summary read back", r["summary"], "Dans "+name)
+	jsonEq(t, "displayname", r["displayname"], name)
+}
+
 func sorted(s ...string) []string {
 	slices.Sort(s)
 	return s

@@ -2,11 +2,14 @@ package caldav
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	goical "github.com/emersion/go-ical"
 
 	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/ical"
@@ -52,11 +55,14 @@ func (h *handler) report(w http.ResponseWriter, r *request) error {
 
 // reportProps reads the DAV:prop of a report and its calendar-data request.
 func reportProps(body *node) (*propfindReq, *calData, error) {
-	pf := &propfindReq{mode: "prop"}
+	pf := &propfindReq{}
 	var cd *calData
 	for _, c := range body.Children {
 		switch {
 		case c.is(dav("prop")):
+			if err := pf.setMode("prop"); err != nil {
+				return nil, nil, err
+			}
 			for _, p := range c.Children {
 				pf.names = append(pf.names, p.qname)
 				if p.is(cal("calendar-data")) {
@@ -66,34 +72,83 @@ func reportProps(body *node) (*propfindReq, *calData, error) {
 					}
 				}
 			}
-		case c.is(dav("allprop")):
-			pf.mode = "allprop"
-		case c.is(dav("propname")):
-			pf.mode = "propname"
+		case c.is(dav("allprop")), c.is(dav("propname")):
+			if err := pf.setMode(c.Local); err != nil {
+				return nil, nil, err
+			}
 		}
+	}
+	if pf.mode == "" {
+		pf.mode = "prop"
 	}
 	return pf, cd, nil
 }
 
 // calLocation is the zone of floating and all-day times of a calendar:
-// the query's CALDAV:timezone, the calendar's, or Options.Timezone.
-func (h *handler) calLocation(dc *db.DAVCalendar, body *node) *time.Location {
+// the query's CALDAV:timezone (RFC 4791 §9.8) or timezone-id (RFC 7809),
+// the calendar's, or Options.Timezone. A query's zone that is not one is
+// refused with its precondition.
+func (h *handler) calLocation(dc *db.DAVCalendar, body *node) (*time.Location, error) {
 	if tz := body.child(cal("timezone")); tz != nil {
-		if l := tzidLocation(tz.Text); l != nil {
-			return l
+		l, err := h.vtimezoneLocation(tz.Text)
+		if err != nil {
+			return nil, preconditionErr(http.StatusForbidden, cal("valid-calendar-data"), "CALDAV:timezone must hold an iCalendar object with exactly one VTIMEZONE: "+err.Error())
 		}
+		return l, nil
 	}
 	if tz := body.child(cal("timezone-id")); tz != nil {
-		if l, err := time.LoadLocation(strings.TrimSpace(tz.Text)); err == nil {
-			return l
+		l, err := ical.ResolveTZID(tz.Text, nil)
+		if err != nil {
+			return nil, preconditionErr(http.StatusForbidden, cal("valid-timezone"), "CALDAV:timezone-id names no known time zone; use an IANA name such as Europe/Paris")
 		}
+		return l, nil
 	}
 	if dc.Calendar.Timezone != "" {
+		// Checked when it was set: its TZID names the zone, and only a
+		// custom one (no IANA name) costs reading the whole VTIMEZONE.
 		if l := tzidLocation(dc.Calendar.Timezone); l != nil {
-			return l
+			return l, nil
+		}
+		if l, err := h.vtimezoneLocation(dc.Calendar.Timezone); err == nil {
+			return l, nil
 		}
 	}
-	return h.opts.Timezone
+	return h.opts.Timezone, nil
+}
+
+// vtimezoneLocation reads a time zone given as iCalendar text, as
+// CALDAV:timezone and calendar-timezone hold it: a VCALENDAR with exactly
+// one VTIMEZONE and nothing else, which must resolve to a location.
+func (h *handler) vtimezoneLocation(text string) (*time.Location, error) {
+	text = strings.TrimSpace(text)
+	if strings.HasPrefix(text, "BEGIN:VTIMEZONE") {
+		// a bare VTIMEZONE, as some clients send it: read it as the
+		// VCALENDAR around it
+		text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Bastide//timezone//FR\r\n" + text + "\r\nEND:VCALENDAR\r\n"
+	}
+	c, err := ical.Decode([]byte(text), h.opts.Limits)
+	if err != nil {
+		return nil, errors.New("it is not valid iCalendar")
+	}
+	var vtz *goical.Component
+	for _, k := range c.Children {
+		if k.Name != goical.CompTimezone || vtz != nil {
+			return nil, errors.New("it holds " + k.Name)
+		}
+		vtz = k
+	}
+	if vtz == nil {
+		return nil, errors.New("it holds no VTIMEZONE")
+	}
+	tzid := vtz.Props.Get(goical.PropTimezoneID)
+	if tzid == nil {
+		return nil, errors.New("the VTIMEZONE has no TZID")
+	}
+	l, err := ical.ResolveTZID(tzid.Value, c)
+	if err != nil {
+		return nil, errors.New("the VTIMEZONE cannot be read")
+	}
+	return l, nil
 }
 
 // tzidLocation finds the IANA zone named by the TZID of a VTIMEZONE text.
@@ -202,21 +257,18 @@ func (h *handler) calendarQuery(w http.ResponseWriter, r *request, dc *db.DAVCal
 	if err != nil {
 		return err
 	}
-	var filter *compFilter
-	if fn := body.child(cal("filter")); fn != nil {
-		if cf := fn.child(cal("comp-filter")); cf != nil {
-			if filter, err = parseCompFilter(cf); err != nil {
-				return err
-			}
-		}
-	}
-	if filter == nil {
+	fn := body.child(cal("filter"))
+	if fn == nil {
 		return preconditionErr(http.StatusBadRequest, cal("valid-filter"), "calendar-query needs a filter with a VCALENDAR comp-filter")
 	}
-	if filter.name != "VCALENDAR" {
-		return preconditionErr(http.StatusForbidden, cal("valid-filter"), "the top comp-filter must be VCALENDAR")
+	filter, err := parseFilter(fn)
+	if err != nil {
+		return err
 	}
-	loc := h.calLocation(dc, body)
+	loc, err := h.calLocation(dc, body)
+	if err != nil {
+		return err
+	}
 	ctx := r.Context()
 	plan, err := h.plan(ctx, dc, filter, loc)
 	if err != nil {
@@ -439,7 +491,10 @@ func (h *handler) multiget(w http.ResponseWriter, r *request, dc *db.DAVCalendar
 		}
 		add(dp.object, href)
 	}
-	loc := h.calLocation(dc, body)
+	loc, err := h.calLocation(dc, body)
+	if err != nil {
+		return err
+	}
 	ow := h.newObjectWriter(w, r, dc, pf, cd, loc)
 	ctx := r.Context()
 	calID := dc.Calendar.ID

@@ -71,7 +71,10 @@ func (h *handler) syncCollection(w http.ResponseWriter, r *request, dc *db.DAVCa
 		}
 	}
 	ctx := r.Context()
-	loc := h.calLocation(dc, body)
+	loc, err := h.calLocation(dc, body)
+	if err != nil {
+		return err
+	}
 	if since == 0 && limit == 0 {
 		// First sync: every object, and the calendar's current token.
 		ow := h.newObjectWriter(w, r, dc, pf, cd, loc)

@@ -186,6 +186,16 @@ var errBodyTooLarge = errors.New("the request body is too large")
 
 // innerXML serialises the content of n (for dead properties), declaring
 // namespaces where they are used.
+// lang returns the xml:lang of n, or inherited when n has none.
+func (n *node) lang(inherited string) string {
+	for _, a := range n.Attr {
+		if a.Name.Space == xmlURL && a.Name.Local == "lang" {
+			return a.Value
+		}
+	}
+	return inherited
+}
+
 func (n *node) innerXML() string {
 	var sb strings.Builder
 	if len(n.Children) == 0 {
@@ -213,6 +223,10 @@ func (n *node) innerXML() string {
 		for _, a := range f.n.Attr {
 			if a.Name.Space == "" && a.Name.Local != "xmlns" {
 				sb.WriteString(" " + a.Name.Local + `="`)
+				xmlText(&sb, a.Value)
+				sb.WriteString(`"`)
+			} else if a.Name.Space == xmlURL && (a.Name.Local == "lang" || a.Name.Local == "space") {
+				sb.WriteString(" xml:" + a.Name.Local + `="`)
 				xmlText(&sb, a.Value)
 				sb.WriteString(`"`)
 			}
@@ -331,6 +345,11 @@ const nsDecls = ` xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav" xmlns:C
 // openTag and closeTag write an element name with a known prefix, or with
 // a local declaration for other namespaces.
 func openTag(w *bufio.Writer, q qname, empty bool) {
+	openTagLang(w, q, "", empty)
+}
+
+// openTagLang is openTag with an xml:lang attribute when lang is set.
+func openTagLang(w *bufio.Writer, q qname, lang string, empty bool) {
 	if p, ok := prefixes[q.Space]; ok {
 		w.WriteString("<" + p + ":" + q.Local)
 	} else if q.Space == "" {
@@ -338,6 +357,11 @@ func openTag(w *bufio.Writer, q qname, empty bool) {
 	} else {
 		w.WriteString("<X:" + q.Local + ` xmlns:X="`)
 		xmlText(w, q.Space)
+		w.WriteString(`"`)
+	}
+	if lang != "" {
+		w.WriteString(` xml:lang="`)
+		xmlText(w, lang)
 		w.WriteString(`"`)
 	}
 	if empty {
@@ -361,6 +385,7 @@ func closeTag(w *bufio.Writer, q qname) {
 type prop struct {
 	name  qname
 	inner string
+	lang  string // xml:lang of a dead property
 }
 
 // multistatus writes a 207 response. Its buffer holds spoolLimit bytes:
@@ -445,10 +470,10 @@ func (m *multistatus) response(href string, found []prop, missing []qname) {
 		w.WriteString("<D:propstat><D:prop>")
 		for _, p := range found {
 			if p.inner == "" {
-				openTag(w, p.name, true)
+				openTagLang(w, p.name, p.lang, true)
 				continue
 			}
-			openTag(w, p.name, false)
+			openTagLang(w, p.name, p.lang, false)
 			w.WriteString(p.inner)
 			closeTag(w, p.name)
 		}

@@ -73,7 +73,7 @@ func (s *Store) PublicCategories(ctx context.Context, from time.Time, limit int)
 	rows, err := s.r.QueryContext(ctx, `SELECT min(ec.category) FROM event_categories ec
 		JOIN events e ON e.id = ec.event_id
 		JOIN calendars c ON c.id = e.calendar_id
-		WHERE c.public = 1 AND e.moderation = 'approved' AND e.class NOT IN ('PRIVATE', 'CONFIDENTIAL')
+		WHERE `+publicEventSQL+`
 		AND EXISTS (SELECT 1 FROM event_instances i WHERE i.event_id = e.id AND i.end_utc >= ?)
 		GROUP BY lower(ec.category) ORDER BY lower(ec.category) LIMIT +?`, fmtTime(from), limit)
 	if err != nil {

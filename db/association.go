@@ -28,8 +28,8 @@ func (s *Store) CreateAssociation(ctx context.Context, a *model.Association) err
 		return err
 	}
 	a.CreatedAt = now()
-	res, err := s.w.ExecContext(ctx, `INSERT INTO associations (slug, name, description, website, email, commune_insee,
-		private_key_pem, public_key_pem, manually_approves_followers, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	res, err := s.w.ExecContext(ctx, `INSERT INTO associations (id, slug, name, description, website, email, commune_insee,
+		private_key_pem, public_key_pem, manually_approves_followers, created_at) VALUES (`+nextID("associations")+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.Slug, a.Name, a.Description, a.Website, a.Email, a.CommuneINSEE, a.PrivateKeyPEM, a.PublicKeyPEM,
 		b2i(a.ManuallyApprovesFollowers), fmtTime(a.CreatedAt))
 	if err != nil {

@@ -85,14 +85,16 @@ func (s *Store) ListDAVCalendars(ctx context.Context, userID int64) ([]DAVCalend
 }
 
 // DAVProp is a dead property of a calendar: its XML namespace, local name
-// and XML content.
+// and XML content, and the xml:lang in scope where it was set (RFC 4918
+// §4.3), if any.
 type DAVProp struct {
 	NS, Name, Value string
+	Lang            string
 }
 
 // GetDAVProps returns a calendar's dead properties.
 func (s *Store) GetDAVProps(ctx context.Context, calendarID int64) ([]DAVProp, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT ns, name, value FROM caldav_props WHERE calendar_id = +? ORDER BY ns, name`, calendarID)
+	rows, err := s.r.QueryContext(ctx, `SELECT ns, name, value, lang FROM caldav_props WHERE calendar_id = +? ORDER BY ns, name`, calendarID)
 	if err != nil {
 		return nil, fmt.Errorf("db: get properties: %w", err)
 	}
@@ -100,7 +102,7 @@ func (s *Store) GetDAVProps(ctx context.Context, calendarID int64) ([]DAVProp, e
 	var out []DAVProp
 	for rows.Next() {
 		var p DAVProp
-		if err := rows.Scan(&p.NS, &p.Name, &p.Value); err != nil {
+		if err := rows.Scan(&p.NS, &p.Name, &p.Value, &p.Lang); err != nil {
 			return nil, fmt.Errorf("db: get properties: %w", err)
 		}
 		out = append(out, p)
@@ -122,11 +124,11 @@ func setDAVPropsTx(ctx context.Context, tx *sql.Tx, calendarID int64, set []DAVP
 		}
 	}
 	for _, p := range set {
-		if len(p.Value) > MaxDAVPropValue || len(p.NS)+len(p.Name) > 1024 {
+		if len(p.Value) > MaxDAVPropValue || len(p.NS)+len(p.Name)+len(p.Lang) > 1024 {
 			return &model.ValidationError{Field: p.Name, Msg: fmt.Sprintf("the property is larger than %d bytes", MaxDAVPropValue)}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO caldav_props (calendar_id, ns, name, value) VALUES (?, ?, ?, ?)
-			ON CONFLICT (calendar_id, ns, name) DO UPDATE SET value = excluded.value`, calendarID, p.NS, p.Name, p.Value); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO caldav_props (calendar_id, ns, name, value, lang) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (calendar_id, ns, name) DO UPDATE SET value = excluded.value, lang = excluded.lang`, calendarID, p.NS, p.Name, p.Value, p.Lang); err != nil {
 			return fmt.Errorf("db: set property: %w", err)
 		}
 	}
@@ -333,8 +335,9 @@ type DAVInstance struct {
 	End       time.Time
 	Status    string
 	Component string
-	// Wall is true for all-day and floating events: Start and End hold the
-	// wall clock read as UTC.
+	// Wall is true for all-day and floating occurrences: Start and End
+	// hold the wall clock read as UTC. It is the event's kind, but for an
+	// override of the other kind (model.Instance.OtherKind).
 	Wall bool
 }
 
@@ -348,7 +351,7 @@ func (s *Store) EachInstanceInRange(ctx context.Context, calendarID int64, from,
 		return err
 	}
 	lo, hi := from.Add(-pad), to.Add(pad)
-	rows, err := s.r.QueryContext(ctx, `SELECT i.event_id, i.start_utc, i.end_utc, i.status, e.component, e.all_day OR e.floating
+	rows, err := s.r.QueryContext(ctx, `SELECT i.event_id, i.start_utc, i.end_utc, i.status, e.component, (e.all_day OR e.floating) <> i.other_kind
 		FROM event_instances i CROSS JOIN events e INDEXED BY caldav_events_kind ON e.calendar_id = +? AND e.id = i.event_id
 		WHERE i.start_utc >= ? AND i.start_utc < ? AND (i.end_utc >= ? OR i.start_utc >= ?)`, calendarID,
 		fmtTime(lo.Add(-longest)), fmtTime(hi), fmtTime(lo), fmtTime(lo))

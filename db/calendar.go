@@ -49,12 +49,20 @@ func (s *Store) CreateCalendar(ctx context.Context, c *model.Calendar) error {
 	return insertCalendar(ctx, s.w, c)
 }
 
+// nextID is the SQL expression of the id a new row of table takes: above
+// every id it holds and every id it ever held (retired_ids, kept by the
+// tables' delete triggers), so that an id is never given twice.
+func nextID(table string) string {
+	return `(SELECT max(coalesce((SELECT max(id) FROM ` + table + `), 0),
+		coalesce((SELECT max_id FROM retired_ids WHERE tbl = '` + table + `'), 0)) + 1)`
+}
+
 func insertCalendar(ctx context.Context, ex interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
 }, c *model.Calendar) error {
-	res, err := ex.ExecContext(ctx, `INSERT INTO calendars (kind, association_id, owner_user_id, slug, name, description,
+	res, err := ex.ExecContext(ctx, `INSERT INTO calendars (id, kind, association_id, owner_user_id, slug, name, description,
 		color, sort_order, timezone, public, components, source, trusted, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (`+nextID("calendars")+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.Kind, nullID(c.AssociationID), nullID(c.OwnerUserID), c.Slug, c.Name, c.Description, c.Color, c.Order,
 		c.Timezone, b2i(c.Public), strings.Join(c.Components, ","), c.Source, b2i(c.Trusted), fmtTime(c.CreatedAt))
 	if err != nil {

@@ -73,3 +73,11 @@ func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 	}
 	return nil
 }
+
+// DeleteMeta removes a small state value (nothing happens if it is unset).
+func (s *Store) DeleteMeta(ctx context.Context, key string) error {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM meta WHERE key = +?`, key); err != nil {
+		return fmt.Errorf("db: delete %s: %w", key, err)
+	}
+	return nil
+}

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/bastide47/bastide/db/model"
 )
 
 // Delivery states.
@@ -65,6 +67,7 @@ func QueueActivityTx(ctx context.Context, tx *sql.Tx, apID string, associationID
 	}
 	defer st.Close()
 	for _, in := range inboxes {
+		in = model.NormalizeIRI(in)
 		u, err := url.Parse(in)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			continue

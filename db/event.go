@@ -45,13 +45,19 @@ type PutResult struct {
 }
 
 // UIDConflictError says that the UID is already used by another object of
-// the calendar. It matches ErrConflict.
+// the calendar, or that the write would replace the object at Href, whose
+// UID is another. It matches ErrConflict.
 type UIDConflictError struct {
 	UID  string
 	Href string
+	// Overwrite is true when Href is the object the write would replace.
+	Overwrite bool
 }
 
 func (e *UIDConflictError) Error() string {
+	if e.Overwrite {
+		return fmt.Sprintf("db: %s holds another UID than %q", e.Href, e.UID)
+	}
 	return fmt.Sprintf("db: UID %q is already used by %s in this calendar", e.UID, e.Href)
 }
 
@@ -150,6 +156,13 @@ type storedHead struct {
 	href, uid, uuid, etag string
 	created               string
 	calendarID            int64
+	// Where the stored event takes place: an edit that keeps the place
+	// keeps these.
+	location string
+	placeID  int64
+	commune  string
+	lat, lon float64
+	hasGeo   bool
 }
 
 func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
@@ -197,6 +210,10 @@ func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
 	}
 	if p.ByUID {
 		// cur was looked up by this UID already.
+	} else if cur != nil && cur.uid != e.UID {
+		// RFC 4791 §5.3.2.1: an object is never overwritten by one with
+		// another UID.
+		return PutResult{}, &UIDConflictError{UID: e.UID, Href: cur.href, Overwrite: true}
 	} else if other, err := head(ctx, tx, "calendar_id = +? AND uid = +?", e.CalendarID, e.UID); err == nil {
 		if cur == nil || other.id != cur.id {
 			return PutResult{}, &UIDConflictError{UID: e.UID, Href: other.href}
@@ -205,6 +222,8 @@ func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
 		return PutResult{}, fmt.Errorf("db: put event %s: %w", e.Href, err)
 	}
 	if e.APID != "" {
+		// One object, one row, however its server spells its host.
+		e.APID = model.NormalizeIRI(e.APID)
 		if other, err := head(ctx, tx, "ap_id = +?", e.APID); err == nil && (cur == nil || other.id != cur.id) {
 			return PutResult{}, fmt.Errorf("db: put event: ActivityPub id %s is already stored in calendar %d: %w", e.APID, other.calendarID, ErrConflict)
 		}
@@ -217,6 +236,9 @@ func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
 			return PutResult{}, err
 		}
 		return PutResult{Unchanged: true}, nil
+	}
+	if err := derivePlace(ctx, tx, e, cur); err != nil {
+		return PutResult{}, fmt.Errorf("db: put event %s: %w", e.Href, err)
 	}
 	e.ETag = etag
 	e.Updated = t
@@ -270,6 +292,92 @@ func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
 	return PutResult{Created: created, Seq: seq, PrevSeq: prev}, nil
 }
 
+// derivePlace gives the event and each of its occurrences the place
+// fields the agenda filters on, the same way whatever road wrote it
+// (CalDAV, import, subscription, the form, federation):
+//
+//   - an edit that keeps the LOCATION text keeps the stored place, commune
+//     and coordinates the text does not carry (a calendar app does not
+//     send back what an import or the demo attached);
+//   - an event without a commune takes its place's, else the one its
+//     LOCATION or GEO names (model.DeriveCommune);
+//   - an occurrence takes the event's commune, unless it is an override
+//     held elsewhere, which takes the one its own LOCATION names.
+func derivePlace(ctx context.Context, tx *txq, e *model.Event, cur *storedHead) error {
+	if cur != nil && cur.location == e.Location && strings.TrimSpace(e.Location) != "" && e.PlaceID == 0 {
+		e.PlaceID = cur.placeID
+		if e.CommuneINSEE == "" {
+			e.CommuneINSEE = cur.commune
+		}
+		if !e.HasGeo && cur.hasGeo {
+			e.Lat, e.Lon, e.HasGeo = cur.lat, cur.lon, true
+		}
+	}
+	if e.CommuneINSEE == "" && e.PlaceID != 0 {
+		err := tx.QueryRowContext(ctx, `SELECT commune_insee FROM places WHERE id = +?`, e.PlaceID).Scan(&e.CommuneINSEE)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	if e.CommuneINSEE == "" {
+		e.CommuneINSEE = model.DeriveCommune(e.Location, e.Lat, e.Lon, e.HasGeo)
+	}
+	occurrenceCommunes(e)
+	return nil
+}
+
+// occurrenceCommunes gives each occurrence the event's commune, or for an
+// override held elsewhere the one its own LOCATION names.
+func occurrenceCommunes(e *model.Event) {
+	for i := range e.Instances {
+		in := &e.Instances[i]
+		if in.Location == "" || in.Location == e.Location {
+			in.CommuneINSEE = e.CommuneINSEE
+		} else {
+			in.CommuneINSEE = model.DeriveCommune(in.Location, 0, 0, false)
+		}
+	}
+}
+
+// MetaOccurrenceRefresh is the meta key that migration 0007 sets while
+// overrides stored before it have not been expanded again (its value is
+// the id of the last event done).
+const MetaOccurrenceRefresh = "occurrence_fields_refresh"
+
+// EventsWithOverrides returns up to limit events (with their text) that
+// have an override occurrence, in id order after afterID.
+func (s *Store) EventsWithOverrides(ctx context.Context, afterID int64, limit int) ([]*model.Event, error) {
+	return s.listEvents(ctx, true, `e.id > ? AND EXISTS (SELECT 1 FROM event_instances i WHERE i.event_id = e.id AND i.override = 1)
+		ORDER BY e.id LIMIT +?`, afterID, limit)
+}
+
+// RefreshOccurrences replaces the stored occurrences of an event with
+// e.Instances, expanded again from its unchanged text (e.ETag must still
+// be the stored one, else ErrPrecondition), their communes derived as on
+// a write. The event's row and the change log are not touched: what the
+// event says has not changed, only what the store keeps of it.
+func (s *Store) RefreshOccurrences(ctx context.Context, e *model.Event) error {
+	return s.Tx(ctx, func(stx *sql.Tx) error {
+		tx := newTxq(stx)
+		cur, err := head(ctx, tx, "id = +?", e.ID)
+		if err != nil {
+			return fmt.Errorf("db: refresh occurrences of %d: %w", e.ID, err)
+		}
+		if cur.etag != e.ETag {
+			return fmt.Errorf("db: refresh occurrences of %d: it changed meanwhile: %w", e.ID, ErrPrecondition)
+		}
+		e.Location, e.CommuneINSEE = cur.location, cur.commune
+		occurrenceCommunes(e)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM event_instances WHERE event_id = +?`, e.ID); err != nil {
+			return fmt.Errorf("db: refresh occurrences of %d: %w", e.ID, err)
+		}
+		if err := insertInstances(ctx, tx, e.ID, e.Instances); err != nil {
+			return fmt.Errorf("db: refresh occurrences of %d: %w", e.ID, err)
+		}
+		return nil
+	})
+}
+
 func writeIndexes(ctx context.Context, tx *txq, e *model.Event) error {
 	if len(e.Instances) > 0 && !tx.deferInstances {
 		if err := insertInstances(ctx, tx, e.ID, e.Instances); err != nil {
@@ -312,11 +420,15 @@ func logChange(ctx context.Context, tx *txq, calID, eventID int64, href, uid, uu
 
 func head(ctx context.Context, tx *txq, where string, args ...any) (*storedHead, error) {
 	var h storedHead
-	err := tx.QueryRowContext(ctx, `SELECT id, href, uid, uuid, etag, created_at, calendar_id FROM events WHERE `+where, args...).
-		Scan(&h.id, &h.href, &h.uid, &h.uuid, &h.etag, &h.created, &h.calendarID)
+	var geo int
+	err := tx.QueryRowContext(ctx, `SELECT id, href, uid, uuid, etag, created_at, calendar_id, location, ifnull(place_id, 0),
+		commune_insee, lat, lon, has_geo FROM events WHERE `+where, args...).
+		Scan(&h.id, &h.href, &h.uid, &h.uuid, &h.etag, &h.created, &h.calendarID, &h.location, &h.placeID,
+			&h.commune, &h.lat, &h.lon, &geo)
 	if err != nil {
 		return nil, mapErr(err)
 	}
+	h.hasGeo = geo == 1
 	return &h, nil
 }
 
@@ -446,7 +558,7 @@ func (s *Store) GetEventByUUID(ctx context.Context, uuid string) (*model.Event, 
 
 // GetEventByAPID returns a remote event by its ActivityPub id, with its text.
 func (s *Store) GetEventByAPID(ctx context.Context, apID string) (*model.Event, error) {
-	return s.getEvent(ctx, apID, true, "e.ap_id = +?", apID)
+	return s.getEvent(ctx, apID, true, "e.ap_id = +?", model.NormalizeIRI(apID))
 }
 
 // ListEvents returns the objects of a calendar by href; withData adds their text.
@@ -493,8 +605,8 @@ func (s *Store) listEvents(ctx context.Context, withData bool, where string, arg
 
 // GetInstances returns the stored occurrences of an event, by start.
 func (s *Store) GetInstances(ctx context.Context, eventID int64) ([]model.Instance, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT start_utc, end_utc, recurrence_id, override, status FROM event_instances
-		WHERE event_id = +? ORDER BY start_utc`, eventID)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+instanceCols+` FROM event_instances i
+		WHERE i.event_id = +? ORDER BY i.start_utc`, eventID)
 	if err != nil {
 		return nil, fmt.Errorf("db: get instances of %d: %w", eventID, err)
 	}
@@ -502,12 +614,11 @@ func (s *Store) GetInstances(ctx context.Context, eventID int64) ([]model.Instan
 	var out []model.Instance
 	for rows.Next() {
 		var in model.Instance
-		var st, en, rid string
-		var ov int
-		if err := rows.Scan(&st, &en, &rid, &ov, &in.Status); err != nil {
+		var sc instanceScan
+		if err := rows.Scan(sc.dest(&in)...); err != nil {
 			return nil, fmt.Errorf("db: get instances of %d: %w", eventID, err)
 		}
-		in.EventID, in.Start, in.End, in.RecurrenceID, in.Override = eventID, parseTime(st), parseTime(en), parseTime(rid), ov == 1
+		sc.finish(&in, eventID)
 		out = append(out, in)
 	}
 	return out, rows.Err()
@@ -543,15 +654,16 @@ func placeholders(n int) string {
 }
 
 // instanceRowsPerInsert is the number of occurrences written by one INSERT
-// (6 parameters each, far below SQLite's parameter limit).
+// (12 parameters each, far below SQLite's parameter limit).
 const instanceRowsPerInsert = 64
 
 var instanceInserts [instanceRowsPerInsert + 1]string
 
 func init() {
 	for n := 1; n <= instanceRowsPerInsert; n++ {
-		instanceInserts[n] = "INSERT OR IGNORE INTO event_instances (event_id, start_utc, end_utc, recurrence_id, override, status) VALUES " +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?),", n), ",")
+		instanceInserts[n] = "INSERT OR IGNORE INTO event_instances (event_id, start_utc, end_utc, recurrence_id, override, status, " +
+			"summary, description, location, class, commune_insee, other_kind) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?),", n), ",")
 	}
 }
 
@@ -564,13 +676,14 @@ func insertInstances(ctx context.Context, tx *txq, eventID int64, ins []model.In
 	var longest time.Duration
 	for k := 0; k < len(ins); k += instanceRowsPerInsert {
 		chunk := ins[k:min(k+instanceRowsPerInsert, len(ins))]
-		args := make([]any, 0, 6*len(chunk))
+		args := make([]any, 0, 12*len(chunk))
 		for _, in := range chunk {
 			id := eventID
 			if id == 0 {
 				id = in.EventID
 			}
-			args = append(args, id, fmtTime(in.Start), fmtTime(in.End), fmtTime(in.RecurrenceID), b2i(in.Override), in.Status)
+			args = append(args, id, fmtTime(in.Start), fmtTime(in.End), fmtTime(in.RecurrenceID), b2i(in.Override), in.Status,
+				in.Summary, in.Description, in.Location, in.Class, in.CommuneINSEE, b2i(in.OtherKind))
 			if d := in.End.Sub(in.Start); d > longest {
 				longest = d
 			}
@@ -660,4 +773,25 @@ func (q *txq) QueryRowContext(ctx context.Context, query string, args ...any) *s
 // QueryContext runs a query.
 func (q *txq) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	return q.tx.QueryContext(ctx, query, args...)
+}
+
+// instanceCols are the columns of an occurrence of event_instances i, in
+// the order of instanceScan.dest.
+const instanceCols = `i.start_utc, i.end_utc, i.recurrence_id, i.override, i.status, i.summary, i.description,
+	i.location, i.class, i.commune_insee, i.other_kind`
+
+// instanceScan holds the columns of an occurrence that need converting.
+type instanceScan struct {
+	start, end, rid     string
+	override, otherKind int
+}
+
+func (sc *instanceScan) dest(in *model.Instance) []any {
+	return []any{&sc.start, &sc.end, &sc.rid, &sc.override, &in.Status, &in.Summary, &in.Description,
+		&in.Location, &in.Class, &in.CommuneINSEE, &sc.otherKind}
+}
+
+func (sc *instanceScan) finish(in *model.Instance, eventID int64) {
+	in.EventID, in.Start, in.End = eventID, parseTime(sc.start), parseTime(sc.end)
+	in.RecurrenceID, in.Override, in.OtherKind = parseTime(sc.rid), sc.override == 1, sc.otherKind == 1
 }

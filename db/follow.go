@@ -3,7 +3,10 @@ package db
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/bastide47/bastide/db/model"
 )
 
 // Follow is a remote source we follow: a Mobilizon group or an instance
@@ -13,26 +16,36 @@ type Follow struct {
 	// Object is the followed actor's ActivityPub id.
 	Object string
 	// FollowID is the id of the Follow activity we sent.
-	FollowID    string
-	State       string
-	Trusted     bool
-	CalendarID  int64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	FollowID   string
+	State      string
+	Trusted    bool
+	CalendarID int64
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	// RefreshedAt is when the source was last polled, or is due again
+	// minus the interval after a failure (the refresher's clock).
 	RefreshedAt time.Time
+	// LastSuccess is when the source was last read without error;
+	// LastError and LastErrorAt say what went wrong since, if anything.
+	LastSuccess time.Time
+	LastError   string
+	LastErrorAt time.Time
 }
 
-const followCols = `id, object, follow_id, state, trusted, calendar_id, created_at, updated_at, refreshed_at`
+const followCols = `id, object, follow_id, state, trusted, calendar_id, created_at, updated_at, refreshed_at,
+	last_success_at, last_error, last_error_at`
 
 func scanFollow(row interface{ Scan(...any) error }) (*Follow, error) {
 	var f Follow
 	var trusted int
-	var c, u, r string
-	if err := row.Scan(&f.ID, &f.Object, &f.FollowID, &f.State, &trusted, &f.CalendarID, &c, &u, &r); err != nil {
+	var c, u, r, ok, errAt string
+	if err := row.Scan(&f.ID, &f.Object, &f.FollowID, &f.State, &trusted, &f.CalendarID, &c, &u, &r,
+		&ok, &f.LastError, &errAt); err != nil {
 		return nil, mapErr(err)
 	}
 	f.Trusted = trusted == 1
 	f.CreatedAt, f.UpdatedAt, f.RefreshedAt = parseTime(c), parseTime(u), parseTime(r)
+	f.LastSuccess, f.LastErrorAt = parseTime(ok), parseTime(errAt)
 	return &f, nil
 }
 
@@ -41,6 +54,7 @@ func scanFollow(row interface{ Scan(...any) error }) (*Follow, error) {
 func (s *Store) PutFollow(ctx context.Context, f *Follow) error {
 	t := now()
 	f.CreatedAt, f.UpdatedAt = t, t
+	f.Object, f.FollowID = model.NormalizeIRI(f.Object), model.NormalizeIRI(f.FollowID)
 	err := s.w.QueryRowContext(ctx, `INSERT INTO follows (object, follow_id, state, trusted, calendar_id, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (object) DO UPDATE SET follow_id = excluded.follow_id, state = excluded.state,
@@ -54,7 +68,7 @@ func (s *Store) PutFollow(ctx context.Context, f *Follow) error {
 
 // GetFollow returns the follow of a remote actor.
 func (s *Store) GetFollow(ctx context.Context, object string) (*Follow, error) {
-	f, err := scanFollow(s.r.QueryRowContext(ctx, "SELECT "+followCols+" FROM follows WHERE object = +?", object))
+	f, err := scanFollow(s.r.QueryRowContext(ctx, "SELECT "+followCols+" FROM follows WHERE object = +?", model.NormalizeIRI(object)))
 	if err != nil {
 		return nil, fmt.Errorf("db: get follow %s: %w", object, err)
 	}
@@ -63,7 +77,7 @@ func (s *Store) GetFollow(ctx context.Context, object string) (*Follow, error) {
 
 // GetFollowByFollowID returns the follow whose Follow activity has this id.
 func (s *Store) GetFollowByFollowID(ctx context.Context, followID string) (*Follow, error) {
-	f, err := scanFollow(s.r.QueryRowContext(ctx, "SELECT "+followCols+" FROM follows WHERE follow_id = +?", followID))
+	f, err := scanFollow(s.r.QueryRowContext(ctx, "SELECT "+followCols+" FROM follows WHERE follow_id = +?", model.NormalizeIRI(followID)))
 	if err != nil {
 		return nil, fmt.Errorf("db: get follow %s: %w", followID, err)
 	}
@@ -79,11 +93,30 @@ func (s *Store) SetFollowState(ctx context.Context, id int64, state string) erro
 	return affectedOne(res, fmt.Sprintf("db: set follow %d state", id))
 }
 
-// MarkFollowRefreshed records that the source was polled at t.
+// MarkFollowRefreshed records that the source was read without error at t.
 func (s *Store) MarkFollowRefreshed(ctx context.Context, id int64, t time.Time) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE follows SET refreshed_at = ? WHERE id = +?`, fmtTime(t), id)
+	_, err := s.w.ExecContext(ctx, `UPDATE follows SET refreshed_at = ?, last_success_at = ?, last_error = '', last_error_at = ''
+		WHERE id = +?`, fmtTime(t), fmtTime(t), id)
 	if err != nil {
 		return fmt.Errorf("db: mark follow refreshed: %w", err)
+	}
+	return nil
+}
+
+// maxFollowError bounds the error text kept for a source.
+const maxFollowError = 500
+
+// MarkFollowFailed records that reading the source failed at t with
+// message, and sets its refresh clock to clock (when it is due again,
+// minus the interval).
+func (s *Store) MarkFollowFailed(ctx context.Context, id int64, t, clock time.Time, message string) error {
+	if len(message) > maxFollowError {
+		message = strings.ToValidUTF8(message[:maxFollowError], "") + "…"
+	}
+	_, err := s.w.ExecContext(ctx, `UPDATE follows SET refreshed_at = ?, last_error = ?, last_error_at = ? WHERE id = +?`,
+		fmtTime(clock), message, fmtTime(t), id)
+	if err != nil {
+		return fmt.Errorf("db: mark follow failed: %w", err)
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/bastide47/bastide/db/model"
 )
 
 // Follower states.
@@ -49,6 +51,7 @@ func scanFollower(row interface{ Scan(...any) error }) (*Follower, error) {
 func (s *Store) PutFollower(ctx context.Context, f *Follower) error {
 	t := now()
 	f.CreatedAt, f.UpdatedAt = t, t
+	f.ActorID, f.FollowID = model.NormalizeIRI(f.ActorID), model.NormalizeIRI(f.FollowID)
 	err := s.w.QueryRowContext(ctx, `INSERT INTO followers (association_id, actor_id, follow_id, follow_json, state, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (association_id, actor_id) DO UPDATE SET follow_id = excluded.follow_id, follow_json = excluded.follow_json,
@@ -63,7 +66,7 @@ func (s *Store) PutFollower(ctx context.Context, f *Follower) error {
 // GetFollower returns the follow of actorID on an association (0: relay).
 func (s *Store) GetFollower(ctx context.Context, associationID int64, actorID string) (*Follower, error) {
 	f, err := scanFollower(s.r.QueryRowContext(ctx, "SELECT "+followerCols+` FROM followers f
-		LEFT JOIN remote_actors ra ON ra.ap_id = f.actor_id WHERE f.association_id = +? AND f.actor_id = +?`, associationID, actorID))
+		LEFT JOIN remote_actors ra ON ra.ap_id = f.actor_id WHERE f.association_id = +? AND f.actor_id = +?`, associationID, model.NormalizeIRI(actorID)))
 	if err != nil {
 		return nil, fmt.Errorf("db: get follower %s: %w", actorID, err)
 	}
@@ -74,7 +77,7 @@ func (s *Store) GetFollower(ctx context.Context, associationID int64, actorID st
 // rejecting a pending Follow).
 func (s *Store) SetFollowerState(ctx context.Context, associationID int64, actorID, state string) error {
 	res, err := s.w.ExecContext(ctx, `UPDATE followers SET state = ?, updated_at = ? WHERE association_id = +? AND actor_id = +?`,
-		state, fmtTime(now()), associationID, actorID)
+		state, fmtTime(now()), associationID, model.NormalizeIRI(actorID))
 	if err != nil {
 		return fmt.Errorf("db: set follower state: %w", err)
 	}
@@ -85,10 +88,10 @@ func (s *Store) SetFollowerState(ctx context.Context, associationID int64, actor
 // set, must be the Follow being undone.
 func (s *Store) DeleteFollower(ctx context.Context, associationID int64, actorID, followID string) error {
 	q := `DELETE FROM followers WHERE association_id = +? AND actor_id = +?`
-	args := []any{associationID, actorID}
+	args := []any{associationID, model.NormalizeIRI(actorID)}
 	if followID != "" {
 		q += ` AND follow_id = +?`
-		args = append(args, followID)
+		args = append(args, model.NormalizeIRI(followID))
 	}
 	res, err := s.w.ExecContext(ctx, q, args...)
 	if err != nil {
@@ -137,7 +140,7 @@ func (s *Store) CountFollowers(ctx context.Context, associationID int64) (int, e
 // DeleteFollowerEverywhere removes every follow of a remote actor (the
 // actor was deleted on its server).
 func (s *Store) DeleteFollowerEverywhere(ctx context.Context, actorID string) error {
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM followers WHERE actor_id = +?`, actorID); err != nil {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM followers WHERE actor_id = +?`, model.NormalizeIRI(actorID)); err != nil {
 		return fmt.Errorf("db: delete follower %s: %w", actorID, err)
 	}
 	return nil

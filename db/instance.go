@@ -22,8 +22,9 @@ type InstanceQuery struct {
 	// Text is a free-text search over summary, description, location and
 	// categories, accents folded; every word must match (as a prefix).
 	Text string
-	// Public restricts to what the public agenda shows: public calendars,
-	// approved events, not PRIVATE or CONFIDENTIAL.
+	// Public restricts to what the public may see (model.PublicOccurrence):
+	// public calendars, approved events, neither the event nor the
+	// occurrence PRIVATE or CONFIDENTIAL.
 	Public bool
 	// IncludeCancelled keeps cancelled occurrences and events.
 	IncludeCancelled bool
@@ -59,7 +60,9 @@ func ParseInstanceCursor(s string) (*InstanceCursor, error) {
 }
 
 // InstanceRow is one occurrence with its event (without the iCalendar
-// text) and the event's association.
+// text) as the occurrence shows it (model.Occurrence: an override's own
+// summary, description, location and commune), and the event's
+// association.
 type InstanceRow struct {
 	Instance        model.Instance
 	Event           *model.Event
@@ -90,7 +93,7 @@ func (s *Store) ListInstances(ctx context.Context, q InstanceQuery) ([]InstanceR
 	}
 	var sb strings.Builder
 	args := make([]any, 0, 16)
-	sb.WriteString("SELECT i.start_utc, i.end_utc, i.recurrence_id, i.override, i.status, " + eventCols +
+	sb.WriteString("SELECT " + instanceCols + ", " + eventCols +
 		`NULL, ifnull(a.id, 0), ifnull(a.slug, ''), ifnull(a.name, '')
 		FROM event_instances i
 		JOIN events e ON e.id = i.event_id
@@ -120,16 +123,18 @@ func (s *Store) ListInstances(ctx context.Context, q InstanceQuery) ([]InstanceR
 	out := make([]InstanceRow, 0, min(limit, 256))
 	for rows.Next() {
 		var r InstanceRow
-		var st, en, rid string
-		var ov int
-		ev, err := scanEventAfter(rows, []any{&st, &en, &rid, &ov, &r.Instance.Status},
-			&r.AssociationID, &r.AssociationSlug, &r.AssociationName)
+		var sc instanceScan
+		ev, err := scanEventAfter(rows, sc.dest(&r.Instance), &r.AssociationID, &r.AssociationSlug, &r.AssociationName)
 		if err != nil {
 			return nil, fmt.Errorf("db: list instances: %w", err)
 		}
+		sc.finish(&r.Instance, ev.ID)
+		// The event as this occurrence shows it: an override's own texts
+		// (any other occurrence shows the event as it is).
 		r.Event = ev
-		r.Instance.EventID, r.Instance.Start, r.Instance.End = ev.ID, parseTime(st), parseTime(en)
-		r.Instance.RecurrenceID, r.Instance.Override = parseTime(rid), ov == 1
+		if r.Instance.Override {
+			r.Event = model.Occurrence(ev, &r.Instance)
+		}
 		out = append(out, r)
 	}
 	return out, rows.Err()
@@ -156,7 +161,7 @@ func writeInstanceFilters(sb *strings.Builder, args *[]any, q InstanceQuery) {
 	inInts(sb, args, "e.calendar_id", q.CalendarIDs)
 	inInts(sb, args, "c.association_id", q.AssociationIDs)
 	if len(q.Communes) > 0 {
-		sb.WriteString(" AND e.commune_insee IN (" + placeholders(len(q.Communes)) + ")")
+		sb.WriteString(" AND i.commune_insee IN (" + placeholders(len(q.Communes)) + ")")
 		for _, c := range q.Communes {
 			*args = append(*args, c)
 		}
@@ -172,7 +177,7 @@ func writeInstanceFilters(sb *strings.Builder, args *[]any, q InstanceQuery) {
 		*args = append(*args, m)
 	}
 	if q.Public {
-		sb.WriteString(" AND c.public = 1 AND e.moderation = 'approved' AND e.class NOT IN ('PRIVATE', 'CONFIDENTIAL')")
+		sb.WriteString(" AND " + publicInstanceSQL)
 	}
 	if !q.IncludeCancelled {
 		sb.WriteString(" AND i.status <> 'CANCELLED' AND e.status <> 'CANCELLED'")

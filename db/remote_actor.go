@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/bastide47/bastide/db/model"
 )
 
 // RemoteActor is an ActivityPub actor of another server, as last fetched.
+// Its ids and URLs are stored as model.NormalizeIRI spells them.
 type RemoteActor struct {
 	APID              string
 	Type              string
@@ -47,6 +50,9 @@ func (s *Store) PutRemoteActor(ctx context.Context, a *RemoteActor) error {
 	if a.FetchedAt.IsZero() {
 		a.FetchedAt = now()
 	}
+	for _, u := range []*string{&a.APID, &a.Inbox, &a.SharedInbox, &a.Outbox, &a.KeyID} {
+		*u = model.NormalizeIRI(*u)
+	}
 	_, err := s.w.ExecContext(ctx, `INSERT INTO remote_actors (`+remoteActorCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (ap_id) DO UPDATE SET type = excluded.type, preferred_username = excluded.preferred_username,
 		name = excluded.name, inbox = excluded.inbox, shared_inbox = excluded.shared_inbox, outbox = excluded.outbox,
@@ -61,7 +67,7 @@ func (s *Store) PutRemoteActor(ctx context.Context, a *RemoteActor) error {
 
 // GetRemoteActor returns a remote actor by its ActivityPub id.
 func (s *Store) GetRemoteActor(ctx context.Context, apID string) (*RemoteActor, error) {
-	a, err := scanRemoteActor(s.r.QueryRowContext(ctx, "SELECT "+remoteActorCols+" FROM remote_actors WHERE ap_id = +?", apID))
+	a, err := scanRemoteActor(s.r.QueryRowContext(ctx, "SELECT "+remoteActorCols+" FROM remote_actors WHERE ap_id = +?", model.NormalizeIRI(apID)))
 	if err != nil {
 		return nil, fmt.Errorf("db: get remote actor %s: %w", apID, err)
 	}
@@ -70,7 +76,7 @@ func (s *Store) GetRemoteActor(ctx context.Context, apID string) (*RemoteActor, 
 
 // GetRemoteActorByKeyID returns the remote actor whose public key has this id.
 func (s *Store) GetRemoteActorByKeyID(ctx context.Context, keyID string) (*RemoteActor, error) {
-	a, err := scanRemoteActor(s.r.QueryRowContext(ctx, "SELECT "+remoteActorCols+" FROM remote_actors WHERE key_id = +? LIMIT 1", keyID))
+	a, err := scanRemoteActor(s.r.QueryRowContext(ctx, "SELECT "+remoteActorCols+" FROM remote_actors WHERE key_id = +? LIMIT 1", model.NormalizeIRI(keyID)))
 	if err != nil {
 		return nil, fmt.Errorf("db: get remote actor of key %s: %w", keyID, err)
 	}

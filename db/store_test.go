@@ -251,6 +251,10 @@ func TestMigrateFromV1(t *testing.T) {
 	if _, err := raw.Exec(string(frozen)); err != nil {
 		t.Fatalf("load v1.sql: %v", err)
 	}
+	// A commune, which migration 0007 copies to the event's occurrences.
+	if _, err := raw.Exec(`UPDATE events SET commune_insee = '47001'`); err != nil {
+		t.Fatal(err)
+	}
 	raw.Close()
 	s, err := db.Open(ctx, path)
 	if err != nil {
@@ -269,6 +273,14 @@ func TestMigrateFromV1(t *testing.T) {
 		To: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), Public: true, Text: "fete"})
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("agenda after migration: %d rows, %v", len(rows), err)
+	}
+	rows, err = s.ListInstances(ctx, db.InstanceQuery{From: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC),
+		To: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), Public: true, Communes: []string{"47001"}})
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("town filter after migration: %d rows, %v", len(rows), err)
+	}
+	if _, err := s.GetMeta(ctx, db.MetaOccurrenceRefresh); err != nil {
+		t.Fatalf("no pending refresh of the occurrences after migration: %v", err)
 	}
 	// The migrated store takes writes, and the change log goes on from v1's.
 	res, err := s.PutEvent(ctx, db.Put{Event: dbtest.Event(1, "after", time.Date(2026, 7, 1, 10, 0, 0, 0, time.UTC), "Après")})

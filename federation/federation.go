@@ -134,6 +134,12 @@ func (c *Config) defaults() {
 	}
 }
 
+// userAgent is the User-Agent of every request federation sends, from
+// serve and from the CLI's commands alike: the version and the instance.
+func (c Config) userAgent(u *URIs) string {
+	return "Bastide/" + c.Version + " (+" + u.Base() + ")"
+}
+
 // Federation is the ActivityPub side of one instance.
 type Federation struct {
 	store  *db.Store
@@ -200,7 +206,7 @@ func New(store *db.Store, logger *slog.Logger, cfg Config) (*Federation, error) 
 		Timeout:      cfg.FetchTimeout,
 		MaxBody:      cfg.MaxInboxBody,
 		MaxRedirects: 5,
-		UserAgent:    "Bastide/" + cfg.Version + " (+" + u.Base() + ")",
+		UserAgent:    cfg.userAgent(u),
 		Signer:       f.signFetch,
 	})
 	f.verify = newVerifier(f.publicKey, cfg.Now, cfg.KeyRefetchGap)

@@ -194,7 +194,7 @@ func (f *Federation) serveRelay(w http.ResponseWriter, r *http.Request) {
 
 // serveActorPaths serves /@{slug} and its inbox and collections.
 func (f *Federation) serveActorPaths(w http.ResponseWriter, r *http.Request) {
-	rest, ok := strings.CutPrefix(r.URL.Path, "/@")
+	rest, ok := strings.CutPrefix(r.URL.Path, model.AssociationPathPrefix)
 	if !ok || rest == "" {
 		httpError(w, http.StatusNotFound, "not found")
 		return
@@ -432,6 +432,14 @@ func (f *Federation) serveEvent(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		if ev.Origin == model.OriginRemote && ev.APID != "" {
 			http.Redirect(w, r, ev.APID, http.StatusFound)
+			return
+		}
+		if ev.Recurring {
+			// The series is published as its occurrences, each an Event
+			// of its own id; the series itself as one more Event would be
+			// a duplicate of the first occurrence for whoever imports
+			// this URL (its page, the occurrences' url).
+			httpError(w, http.StatusNotFound, "this is a recurring series: each of its occurrences is an Event of its own, listed in the association's outbox")
 			return
 		}
 		src, err := f.eventSource(ctx, ev)

@@ -7,7 +7,6 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
-	"errors"
 	"net"
 	"net/http"
 	"os"
@@ -159,14 +158,15 @@ func eventually(t testing.TB, timeout time.Duration, what string, cond func() bo
 	t.Fatalf("timed out after %s waiting for %s", timeout, what)
 }
 
-// fixtureDir is the shared Mobilizon fixtures folder, next to the module.
-func fixtureDir(t testing.TB) (string, bool) {
+// fixtureDir is the folder of recorded Mobilizon, Mastodon and Gancio
+// payloads kept in testdata (AGPL, like Bastide; see its README).
+func fixtureDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "fixtures", "mobilizon")
-	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
-		return "", false
+	dir := filepath.Join("testdata", "interop")
+	if _, err := os.Stat(dir); err != nil {
+		t.Fatalf("interop fixtures: %v", err)
 	}
-	return dir, true
+	return dir
 }
 
 var (

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/model"
 	"github.com/bastide47/bastide/federation/mobilizon"
 )
 
@@ -50,7 +51,13 @@ func (f *Federation) serveInbox(w http.ResponseWriter, r *http.Request) {
 		if errors.As(err, &se) {
 			msg = se.msg
 		}
-		f.log.DebugContext(ctx, "federation: inbox signature refused", "err", err, "remote", r.RemoteAddr)
+		// The answer is only msg: err may name addresses of ours or of
+		// the network (a dial error) and stays in the log.
+		if se != nil && se.cause != nil {
+			f.log.WarnContext(ctx, "federation: inbox signing key unavailable", "err", err, "remote", r.RemoteAddr)
+		} else {
+			f.log.DebugContext(ctx, "federation: inbox signature refused", "err", err, "remote", r.RemoteAddr)
+		}
 		w.Header().Set("WWW-Authenticate", `Signature realm="`+f.uris.Host()+`",headers="(request-target) host date digest"`)
 		httpError(w, http.StatusUnauthorized, msg)
 		return
@@ -87,6 +94,7 @@ func (f *Federation) serveInbox(w http.ResponseWriter, r *http.Request) {
 		f.serverError(w, r, err)
 		return
 	}
+	f.queued()
 	wake(f.wakeInbox)
 	w.WriteHeader(http.StatusAccepted)
 }
@@ -159,15 +167,12 @@ func (f *Federation) processItem(ctx context.Context, it *db.InboxItem) {
 	}
 }
 
-// ourHost reports whether a request's Host names this instance (a default
-// port written out by a proxy is accepted).
+// ourHost reports whether a request's Host names this instance, compared
+// as model.NormalizeIRI spells hosts (case, a trailing dot, and a default
+// port written out by a proxy are accepted).
 func (f *Federation) ourHost(h string) bool {
-	h = strings.ToLower(h)
-	if h == f.uris.Host() {
-		return true
-	}
-	for _, p := range []string{":443", ":80"} {
-		if strings.TrimSuffix(h, p) == f.uris.Host() && strings.HasSuffix(h, p) {
+	for _, scheme := range []string{"https://", "http://"} {
+		if o := model.IRIOrigin(scheme + h); o != "" && strings.TrimPrefix(o, scheme) == f.uris.Host() {
 			return true
 		}
 	}
@@ -177,7 +182,9 @@ func (f *Federation) ourHost(h string) bool {
 // inboxFull reports whether the processing queue holds MaxInboxQueue
 // activities or more (a flood): new ones are then refused with 503 and
 // Retry-After, which senders retry, instead of growing without bound. The
-// length is read at most once a second.
+// length is read from the store at most once a second, and counts every
+// activity this process queued since (queued), so that a burst within
+// that second cannot pass the bound.
 func (f *Federation) inboxFull(ctx context.Context) bool {
 	f.queueMu.Lock()
 	defer f.queueMu.Unlock()
@@ -188,4 +195,11 @@ func (f *Federation) inboxFull(ctx context.Context) bool {
 		f.queueAt = time.Now()
 	}
 	return f.queueLen >= f.cfg.MaxInboxQueue
+}
+
+// queued counts an activity just stored in the processing queue.
+func (f *Federation) queued() {
+	f.queueMu.Lock()
+	f.queueLen++
+	f.queueMu.Unlock()
 }

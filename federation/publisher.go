@@ -18,7 +18,7 @@ import (
 )
 
 // metaPublisherSeq is the publisher's cursor in the change log.
-const metaPublisherSeq = "federation.publisher_seq"
+const metaPublisherSeq = db.MetaPublisherSeq
 
 // eventSource is an event with what its ActivityPub object is made of.
 type eventSource struct {
@@ -28,17 +28,16 @@ type eventSource struct {
 	place *model.Place
 }
 
-// publishable reports whether the event goes to the fediverse: a local,
-// approved VEVENT of a public association calendar, not PRIVATE or
-// CONFIDENTIAL.
+// publishable reports whether the event goes to the fediverse: a local
+// VEVENT of an association calendar that the public may see
+// (model.PublicEvent).
 func (s *eventSource) publishable() bool {
 	if s == nil || s.ev == nil || s.cal == nil || s.assoc == nil {
 		return false
 	}
 	e := s.ev
-	return s.cal.Kind == model.CalendarAssociation && s.cal.Public && e.Origin != model.OriginRemote &&
-		e.Moderation == model.ModerationApproved && e.Component == "VEVENT" &&
-		e.Class != "PRIVATE" && e.Class != "CONFIDENTIAL"
+	return model.PublicEvent(s.cal, e) && s.cal.Kind == model.CalendarAssociation && e.Origin != model.OriginRemote &&
+		e.Component == "VEVENT"
 }
 
 func (f *Federation) eventSource(ctx context.Context, ev *model.Event) (*eventSource, error) {
@@ -77,13 +76,15 @@ type desiredObject struct {
 // the event's own, or OccurrenceUUID). A UUID other than the event's gets
 // its own id and the event's page as url.
 func (f *Federation) objectFor(s *eventSource, in *model.Instance, objectUUID string) map[string]any {
-	occ := *s.ev
-	occ.Instances = nil
+	// An occurrence goes out as it is: an override's own title, place,
+	// description and status (model.Occurrence), at its own times.
+	occ := model.Occurrence(s.ev, in)
+	place := s.place
 	if in != nil {
 		occ.UUID = OccurrenceUUID(s.ev.UUID, in.RecurrenceID)
 		occ.Start, occ.End = in.Start, in.End
-		if in.Status == model.StatusCancelled {
-			occ.Status = model.StatusCancelled
+		if occ.PlaceID != s.ev.PlaceID {
+			place = nil // held elsewhere: the place its LOCATION names
 		}
 	}
 	if objectUUID != "" {
@@ -92,7 +93,7 @@ func (f *Federation) objectFor(s *eventSource, in *model.Instance, objectUUID st
 	if occ.UUID == s.ev.UUID {
 		return mobilizon.EventObject(s.ev, s.assoc, s.place, f.uris)
 	}
-	return mobilizon.EventObject(&occ, s.assoc, s.place, occurrenceURIs{URIs: f.uris, occurrence: occ.UUID, series: s.ev.UUID})
+	return mobilizon.EventObject(occ, s.assoc, place, occurrenceURIs{URIs: f.uris, occurrence: occ.UUID, series: s.ev.UUID})
 }
 
 // instanceFor finds the occurrence of a series by its RECURRENCE-ID as
@@ -126,6 +127,11 @@ func (f *Federation) desired(ctx context.Context, s *eventSource) ([]desiredObje
 	var out []desiredObject
 	for i := range insts {
 		in := &insts[i]
+		if !model.PublicOccurrence(s.cal, s.ev, in) {
+			// A private date of a public series is never sent; one that
+			// was is deleted below, as no longer wanted.
+			continue
+		}
 		end := in.End
 		if end.IsZero() || end.Before(in.Start) {
 			end = in.Start
@@ -162,6 +168,9 @@ func (f *Federation) publishedObject(ctx context.Context, p *db.PublishedObject)
 	if err != nil {
 		return nil, err
 	}
+	if !model.PublicOccurrence(s.cal, ev, in) {
+		return nil, db.ErrNotFound
+	}
 	return f.objectFor(s, in, p.ObjectUUID), nil
 }
 
@@ -190,7 +199,21 @@ func (f *Federation) tombstone(uuid string, deleted time.Time) map[string]any {
 	}
 }
 
+// hashObject is the published state of an object, stored per object in
+// published_objects to tell whether it changed. It leaves out "updated":
+// every edit of a series restamps it on each occurrence, and an Update of
+// every occurrence for a change to one would be noise (Mobilizon rewrites
+// the whole event on each).
 func hashObject(obj map[string]any) string {
+	if _, ok := obj["updated"]; ok {
+		c := make(map[string]any, len(obj))
+		for k, v := range obj {
+			if k != "updated" {
+				c[k] = v
+			}
+		}
+		obj = c
+	}
 	b, _ := json.Marshal(obj)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:12])

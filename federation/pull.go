@@ -544,8 +544,11 @@ func (f *Federation) runRefresher(ctx context.Context) {
 			}
 			if err := f.refresh(ctx, fl); err != nil && ctx.Err() == nil {
 				f.log.WarnContext(ctx, "federation: refresh failed", "actor_iri", fl.Object, "err", err)
-				// try again at the next interval, not in a loop
-				f.store.MarkFollowRefreshed(ctx, fl.ID, f.cfg.Now().Add(-f.cfg.RefreshInterval+5*time.Minute))
+				// try again in five minutes, not in a loop
+				now := f.cfg.Now()
+				if err := f.store.MarkFollowFailed(ctx, fl.ID, now, now.Add(-f.cfg.RefreshInterval+5*time.Minute), err.Error()); err != nil {
+					f.log.ErrorContext(ctx, "federation: record refresh failure", "actor_iri", fl.Object, "err", err)
+				}
 			}
 		}
 		select {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/model"
 	"github.com/bastide47/bastide/federation/mobilizon"
 )
 
@@ -47,15 +48,22 @@ func parseActor(doc map[string]any) (*db.RemoteActor, error) {
 		if !ok {
 			continue
 		}
-		owner := mobilizon.IDOf(km["owner"])
 		pemText, _ := km["publicKeyPem"].(string)
-		if pemText != "" && (owner == "" || owner == a.APID) {
+		if pemText != "" && keyOwnedBy(mobilizon.IDOf(km), mobilizon.IDOf(km["owner"]), a.APID) {
 			a.KeyID = mobilizon.IDOf(km)
 			a.PublicKeyPEM = pemText
 			break
 		}
 	}
 	return a, nil
+}
+
+// keyOwnedBy is the one rule for trusting a key for an actor: the key's
+// owner is the actor, and the key id is on the actor's own origin (scheme,
+// host and port). An actor document that lists a key id of another host
+// (or of another actor's) does not make that key its own.
+func keyOwnedBy(keyID, owner, actorID string) bool {
+	return keyID != "" && owner == actorID && mobilizon.SameOrigin(keyID, actorID)
 }
 
 // fetchActor fetches an actor from its id and stores it.
@@ -71,7 +79,7 @@ func (f *Federation) fetchActor(ctx context.Context, id string) (*db.RemoteActor
 	if err != nil {
 		return nil, err
 	}
-	if a.APID != id {
+	if a.APID != model.NormalizeIRI(id) {
 		return nil, fmt.Errorf("the document at %s claims the id %s", id, a.APID)
 	}
 	if err := f.store.PutRemoteActor(ctx, a); err != nil {
@@ -96,8 +104,9 @@ func (f *Federation) actor(ctx context.Context, id string) (*db.RemoteActor, err
 // memory cache, the store, or (when unknown or refresh) its owner's
 // document. The key must be listed by its owner's actor document.
 func (f *Federation) publicKey(ctx context.Context, keyID string, refresh bool) (string, *rsa.PublicKey, error) {
+	keyID = model.NormalizeIRI(keyID)
 	if f.uris.isLocal(keyID) {
-		return "", nil, errors.New("the key claims to be ours")
+		return "", nil, sigErrorf("the key claims to be ours")
 	}
 	if !refresh {
 		f.keyMu.Lock()
@@ -106,7 +115,7 @@ func (f *Federation) publicKey(ctx context.Context, keyID string, refresh bool) 
 		if ok {
 			return c.owner, c.key.(*rsa.PublicKey), nil
 		}
-		if a, err := f.store.GetRemoteActorByKeyID(ctx, keyID); err == nil {
+		if a, err := f.store.GetRemoteActorByKeyID(ctx, keyID); err == nil && keyOwnedBy(keyID, a.APID, a.APID) {
 			if k, err := ParsePublicKey(a.PublicKeyPEM); err == nil {
 				f.cacheKey(keyID, a.APID, k)
 				return a.APID, k, nil
@@ -115,18 +124,19 @@ func (f *Federation) publicKey(ctx context.Context, keyID string, refresh bool) 
 	}
 	actorID, _, _ := strings.Cut(keyID, "#")
 	if actorID == "" || mobilizon.Origin(actorID) == "" {
-		return "", nil, fmt.Errorf("keyId %q is not an http(s) URL", keyID)
+		return "", nil, sigErrorf("keyId %q is not an http(s) URL", keyID)
 	}
 	a, err := f.fetchActor(ctx, actorID)
 	if err != nil {
 		return "", nil, err
 	}
 	if a.KeyID != keyID {
-		return "", nil, fmt.Errorf("the actor %s does not list the key %s", a.APID, keyID)
+		return "", nil, sigErrorf("the actor %s does not list the key %s as its own", a.APID, keyID)
 	}
 	k, err := ParsePublicKey(a.PublicKeyPEM)
 	if err != nil {
-		return "", nil, err
+		// Says what is wrong with the key itself, nothing of ours.
+		return "", nil, sigErrorf("%v", err)
 	}
 	f.cacheKey(keyID, a.APID, k)
 	return a.APID, k, nil

@@ -2,6 +2,7 @@ package federation
 
 import (
 	"context"
+	"crypto"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -62,10 +63,22 @@ func signRequest(r *http.Request, key *rsa.PrivateKey, keyID string, body []byte
 	return nil
 }
 
-// sigError is a refused signature; its message is safe to send back.
-type sigError struct{ msg string }
+// sigError is a refused signature. Its msg is safe to send back; cause,
+// when set, is the internal reason (a dial error naming an address, say),
+// for the log only.
+type sigError struct {
+	msg   string
+	cause error
+}
 
-func (e *sigError) Error() string { return e.msg }
+func (e *sigError) Error() string {
+	if e.cause != nil {
+		return e.msg + ": " + e.cause.Error()
+	}
+	return e.msg
+}
+
+func (e *sigError) Unwrap() error { return e.cause }
 
 func sigErrorf(format string, args ...any) error { return &sigError{msg: fmt.Sprintf(format, args...)} }
 
@@ -74,6 +87,10 @@ type sigParams struct {
 	keyID, algorithm, signature string
 	headers                     []string
 }
+
+// maxSignedHeaders bounds the signed header list (and so the signing
+// string built from it): real senders list four or five.
+const maxSignedHeaders = 32
 
 // parseSignature parses `k="v",k="v"` without trusting commas inside quotes.
 func parseSignature(h string) (sigParams, error) {
@@ -117,6 +134,9 @@ func parseSignature(h string) (sigParams, error) {
 			p.signature = v
 		case "headers":
 			p.headers = strings.Fields(strings.ToLower(v))
+			if len(p.headers) > maxSignedHeaders {
+				return p, fmt.Errorf("malformed Signature header: more than %d signed headers", maxSignedHeaders)
+			}
 		}
 	}
 	if p.keyID == "" || p.signature == "" {
@@ -190,9 +210,13 @@ func (v *verifier) verify(ctx context.Context, r *http.Request, body []byte) (st
 	}
 	owner, key, err := v.keys(ctx, p.keyID, false)
 	if err != nil {
-		return "", sigErrorf("the signing key %s could not be used: %v", p.keyID, err)
+		var se *sigError
+		if errors.As(err, &se) {
+			return "", &sigError{msg: "the signing key " + p.keyID + " could not be used: " + se.msg}
+		}
+		return "", &sigError{msg: "the signing key " + p.keyID + " could not be fetched from its actor", cause: err}
 	}
-	if err := v.check(r, key); err == nil {
+	if err := v.check(r, p, key); err == nil {
 		return owner, nil
 	}
 	// One refetch (the key may have rotated), at most once per gap per owner.
@@ -203,7 +227,7 @@ func (v *verifier) verify(ctx context.Context, r *http.Request, body []byte) (st
 	if err != nil || owner2 != owner {
 		return "", sigErrorf("the signature does not verify")
 	}
-	if err := v.check(r, key2); err != nil {
+	if err := v.check(r, p, key2); err != nil {
 		return "", sigErrorf("the signature does not verify")
 	}
 	return owner, nil
@@ -223,16 +247,63 @@ func (v *verifier) mayRefetch(owner string) bool {
 	return true
 }
 
-// check runs the RSA-SHA256 verification over the signing string.
-func (v *verifier) check(r *http.Request, key *rsa.PublicKey) error {
-	rr := *r
-	rr.Header = r.Header.Clone()
-	rr.Header.Set("Host", r.Host)
-	hv, err := httpsig.NewVerifier(&rr)
+// check runs the RSA-SHA256 verification over the signing string built
+// from p, the one parse of the Signature header whose header list the
+// policy in verify has already checked: what is verified is exactly what
+// the policy saw (a second parser could read another list).
+func (v *verifier) check(r *http.Request, p sigParams, key *rsa.PublicKey) error {
+	sig, err := base64.StdEncoding.DecodeString(p.signature)
+	if err != nil {
+		return errors.New("the signature is not base64")
+	}
+	s, err := signingString(r, p.headers)
 	if err != nil {
 		return err
 	}
-	return hv.Verify(key, httpsig.RSA_SHA256)
+	sum := sha256.Sum256([]byte(s))
+	return rsa.VerifyPKCS1v15(key, crypto.SHA256, sum[:], sig)
+}
+
+// signingString is the draft-cavage signing string of r over headers:
+// "name: value" lines, (request-target) as method and path with query,
+// host as the request's Host, other headers' values trimmed and joined
+// by ", ". A listed header the request lacks is an error.
+func signingString(r *http.Request, headers []string) (string, error) {
+	if len(headers) == 0 {
+		headers = []string{"date"}
+	}
+	var b strings.Builder
+	for i, h := range headers {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(h)
+		b.WriteString(": ")
+		switch h {
+		case httpsig.RequestTarget:
+			b.WriteString(strings.ToLower(r.Method))
+			b.WriteByte(' ')
+			b.WriteString(r.URL.Path)
+			if r.URL.RawQuery != "" {
+				b.WriteByte('?')
+				b.WriteString(r.URL.RawQuery)
+			}
+		case "host":
+			b.WriteString(r.Host)
+		default:
+			vals := r.Header.Values(h)
+			if len(vals) == 0 {
+				return "", fmt.Errorf("the signed header %s is missing", h)
+			}
+			for j, x := range vals {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(strings.TrimSpace(x))
+			}
+		}
+	}
+	return b.String(), nil
 }
 
 // checkDigest requires a SHA-256 Digest equal to the body's.

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/bastide47/bastide/db/model"
 )
 
 // URIs builds every ActivityPub id and URL Bastide publishes. Nothing else
@@ -26,7 +28,10 @@ func NewURIs(baseURL string) (*URIs, error) {
 	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		return nil, fmt.Errorf("federation: base URL %q must have no path, query, fragment or user (ActivityPub ids live at the root of the host)", baseURL)
 	}
-	return &URIs{base: u.Scheme + "://" + strings.ToLower(u.Host), host: strings.ToLower(u.Host)}, nil
+	// The base is spelled as remote ids are (model.NormalizeIRI), so that
+	// ours compare equal to theirs however the configuration wrote it.
+	base := model.IRIOrigin(u.String())
+	return &URIs{base: base, host: strings.TrimPrefix(base, u.Scheme+"://")}, nil
 }
 
 // Base is the base URL without a trailing slash.
@@ -36,7 +41,7 @@ func (u *URIs) Base() string { return u.base }
 func (u *URIs) Host() string { return u.host }
 
 // ActorID is an association's Group actor.
-func (u *URIs) ActorID(slug string) string { return u.base + "/@" + slug }
+func (u *URIs) ActorID(slug string) string { return u.base + model.AssociationPath(slug) }
 
 // KeyID is the id of an actor's public key.
 func (u *URIs) KeyID(actorID string) string { return actorID + "#main-key" }
@@ -54,10 +59,10 @@ func (u *URIs) FollowersID(slug string) string { return u.ActorID(slug) + "/foll
 func (u *URIs) FollowingID(slug string) string { return u.ActorID(slug) + "/following" }
 
 // EventID is the id of a published event (or occurrence) object.
-func (u *URIs) EventID(uuid string) string { return u.base + "/events/" + uuid }
+func (u *URIs) EventID(uuid string) string { return u.base + model.EventPath(uuid) }
 
 // EventURL is the page of an event for people.
-func (u *URIs) EventURL(uuid string) string { return u.base + "/events/" + uuid }
+func (u *URIs) EventURL(uuid string) string { return u.base + model.EventPath(uuid) }
 
 // RelayID is the instance actor (an Application), followed by instances.
 func (u *URIs) RelayID() string { return u.base + "/relay" }
@@ -135,10 +140,11 @@ func (o occurrenceURIs) EventURL(uuid string) string {
 // parseLocal tells which local actor an IRI names: an association slug,
 // or relay = true. ok is false for anything else.
 func (u *URIs) parseLocal(iri string) (slug string, relay, ok bool) {
+	iri = model.NormalizeIRI(iri)
 	if iri == u.RelayID() {
 		return "", true, true
 	}
-	rest, found := strings.CutPrefix(iri, u.base+"/@")
+	rest, found := strings.CutPrefix(iri, u.base+model.AssociationPathPrefix)
 	if !found || rest == "" || strings.ContainsAny(rest, "/?#") {
 		return "", false, false
 	}
@@ -147,6 +153,7 @@ func (u *URIs) parseLocal(iri string) (slug string, relay, ok bool) {
 
 // isLocal reports whether an IRI is on this instance.
 func (u *URIs) isLocal(iri string) bool {
+	iri = model.NormalizeIRI(iri)
 	return iri == u.base || strings.HasPrefix(iri, u.base+"/") || strings.HasPrefix(iri, u.base+"#")
 }
 

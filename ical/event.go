@@ -44,17 +44,12 @@ func (o *Object) Event(now time.Time, lim Limits) (*model.Event, error) {
 		return nil, invalidf("", "object was not made by ParseObject")
 	}
 	c := o.Master
-	tm := o.series.master
+	// Only overrides: the series is described by its earliest one.
+	tm := o.series.describing()
+	if tm == nil {
+		return nil, invalidf("RECURRENCE-ID", "the object has no usable component")
+	}
 	if c == nil {
-		// Only overrides: describe the series by its earliest one.
-		for _, ov := range o.series.overrides {
-			if tm == nil || ov.start.model().Before(tm.start.model()) {
-				tm = ov
-			}
-		}
-		if tm == nil {
-			return nil, invalidf("RECURRENCE-ID", "the object has no usable component")
-		}
 		c = tm.comp
 	}
 	e := &model.Event{
@@ -109,6 +104,7 @@ func (o *Object) Event(now time.Time, lim Limits) (*model.Event, error) {
 			e.Lat, e.Lon, e.HasGeo = lat, lon, true
 		}
 	}
+	structuredLocation(c, e)
 	if p := c.Props.Get(goical.PropSequence); p != nil {
 		e.Sequence, _ = strconv.Atoi(strings.TrimSpace(p.Value))
 	}
@@ -118,4 +114,26 @@ func (o *Object) Event(now time.Time, lim Limits) (*model.Event, error) {
 	}
 	e.Instances, e.InstancesCapped = instances, capped
 	return e, nil
+}
+
+// structuredLocation reads Apple Calendar's X-APPLE-STRUCTURED-LOCATION
+// (a geo: URI with the place's X-TITLE and X-ADDRESS): its point when
+// the event has no GEO, and the commune its address names (the store
+// derives the commune from LOCATION and GEO when this gives none).
+func structuredLocation(c *goical.Component, e *model.Event) {
+	p := c.Props.Get("X-APPLE-STRUCTURED-LOCATION")
+	if p == nil {
+		return
+	}
+	if v := strings.TrimSpace(p.Value); !e.HasGeo && len(v) > 4 && strings.EqualFold(v[:4], "geo:") {
+		coords, _, _ := strings.Cut(v[4:], ";") // geo:lat,lon;u=uncertainty
+		if lat, lon, err := parseGeo(coords); err == nil {
+			e.Lat, e.Lon, e.HasGeo = lat, lon, true
+		}
+	}
+	if addr := p.Params.Get("X-ADDRESS"); addr != "" {
+		if com, ok := model.FindCommuneIn(addr); ok {
+			e.CommuneINSEE = com.INSEE
+		}
+	}
 }

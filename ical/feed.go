@@ -23,9 +23,11 @@ type FeedOptions struct {
 	RefreshInterval time.Duration
 }
 
-// WriteFeed writes one VCALENDAR holding the stored objects: their
-// components are kept whole (master and overrides, so recurrences and
-// their exceptions survive), each VTIMEZONE is written once (the first
+// WriteFeed writes one public VCALENDAR holding the stored objects: their
+// components are kept (master and overrides, so recurrences and their
+// exceptions survive) with only what the public may see of them (see
+// publicComponents: an allow-list of properties, parameters and link
+// schemes, and no private occurrence), each VTIMEZONE is written once (the first
 // one met for a TZID), and a zone used without a VTIMEZONE (an IANA or
 // Windows name) gets one generated from Go's zone data from the first year
 // it is used. Objects that cannot be decoded are left out, so one bad row
@@ -91,20 +93,24 @@ func WriteFeed(w io.Writer, objects [][]byte, opt FeedOptions) error {
 		for uid := range uids {
 			seenUID[uid] = true
 		}
+		var objComps []*goical.Component
 		for _, c := range cals {
 			for _, child := range c.Children {
 				if child.Name == goical.CompTimezone {
 					if p := child.Props.Get(goical.PropTimezoneID); p != nil {
 						id := strings.TrimSpace(p.Value)
 						if _, ok := tzs[id]; !ok {
-							tzs[id] = child
+							tzs[id] = publicTimezone(child)
 						}
 					}
 					continue
 				}
-				noteTZIDs(child, used)
-				comps = append(comps, child)
+				objComps = append(objComps, child)
 			}
+		}
+		for _, child := range publicComponents(objComps) {
+			noteTZIDs(child, used)
+			comps = append(comps, child)
 		}
 	}
 	ids := make([]string, 0, len(used))

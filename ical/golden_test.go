@@ -23,6 +23,8 @@ type goldenInstance struct {
 	RecurrenceID string `json:",omitempty"`
 	Override     bool   `json:",omitempty"`
 	Status       string `json:",omitempty"`
+	// An override's own texts and class.
+	Summary, Location, Class string `json:",omitempty"`
 }
 
 type goldenEvent struct {
@@ -36,6 +38,7 @@ type goldenEvent struct {
 	URL                                            string  `json:",omitempty"`
 	Lat, Lon                                       float64 `json:",omitempty"`
 	HasGeo                                         bool    `json:",omitempty"`
+	CommuneINSEE                                   string  `json:",omitempty"`
 	Sequence                                       int     `json:",omitempty"`
 	InstancesCapped                                bool    `json:",omitempty"`
 	Instances                                      []goldenInstance
@@ -77,10 +80,11 @@ func TestGolden(t *testing.T) {
 					UID: e.UID, Component: e.Component, Summary: e.Summary, Description: e.Description, Location: e.Location,
 					Start: fmtTime(e.Start), End: fmtTime(e.End), AllDay: e.AllDay, Floating: e.Floating, TZID: e.TZID,
 					Recurring: e.Recurring, RRule: e.RRule, Status: e.Status, Class: e.Class, Categories: e.Categories,
-					URL: e.URL, Lat: e.Lat, Lon: e.Lon, HasGeo: e.HasGeo, Sequence: e.Sequence, InstancesCapped: e.InstancesCapped,
+					URL: e.URL, Lat: e.Lat, Lon: e.Lon, HasGeo: e.HasGeo, CommuneINSEE: e.CommuneINSEE, Sequence: e.Sequence, InstancesCapped: e.InstancesCapped,
 				}
 				for _, in := range e.Instances {
-					g.Instances = append(g.Instances, goldenInstance{fmtTime(in.Start), fmtTime(in.End), fmtTime(in.RecurrenceID), in.Override, in.Status})
+					g.Instances = append(g.Instances, goldenInstance{fmtTime(in.Start), fmtTime(in.End), fmtTime(in.RecurrenceID), in.Override, in.Status,
+						in.Summary, in.Location, in.Class})
 				}
 				if err := e.Validate(); err != nil && !strings.HasPrefix(err.Error(), "calendar:") && !strings.HasPrefix(err.Error(), "href:") {
 					t.Errorf("model.Validate %q: %v", e.UID, err)

@@ -3,26 +3,72 @@ package ical
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
+
+	goical "github.com/emersion/go-ical"
 
 	"github.com/bastide47/bastide/db/model"
 )
 
-// occurrence is one instance in the series' frame.
+// occurrence is one instance in the series' frame, except that an
+// override keeps its own kind: wall is true when its times are wall clock
+// (all-day or floating), read as UTC.
 type occurrence struct {
 	rid        time.Time
 	start, end time.Time
 	override   bool
 	status     string
 	tm         *timing
+	wall       bool
 }
 
-func (o occurrence) instance(recurring bool) model.Instance {
-	in := model.Instance{Start: o.start.UTC(), End: o.end.UTC(), Override: o.override, Status: o.status}
+// instance returns the occurrence; seriesWall is the kind of the event
+// (Object.Wall), against which OtherKind is set.
+func (o occurrence) instance(recurring, seriesWall bool) model.Instance {
+	in := model.Instance{Start: o.start.UTC(), End: o.end.UTC(), Override: o.override, Status: o.status, OtherKind: o.wall != seriesWall}
 	if recurring {
 		in.RecurrenceID = o.rid.UTC()
 	}
+	if o.override && o.tm != nil && o.tm.comp != nil {
+		// An override's own texts and class: the public outputs show
+		// (or hide) the occurrence as its override describes it.
+		c := o.tm.comp
+		in.Summary = strings.TrimSpace(text(c, goical.PropSummary))
+		in.Description = strings.TrimSpace(text(c, goical.PropDescription))
+		in.Location = strings.TrimSpace(text(c, goical.PropLocation))
+		in.Class = strings.ToUpper(strings.TrimSpace(text(c, goical.PropClass)))
+	}
 	return in
+}
+
+// isWall reports whether a value is wall clock: a date or a floating time.
+func (v dtValue) isWall() bool { return v.kind == dtDate || v.kind == dtFloating }
+
+// describing is the timing that describes the object as an event: the
+// master's, or for an object of overrides only, its earliest override's.
+func (s *series) describing() *timing {
+	if s.master != nil {
+		return s.master
+	}
+	var tm *timing
+	for _, ov := range s.overrides {
+		if tm == nil || ov.start.model().Before(tm.start.model()) {
+			tm = ov
+		}
+	}
+	return tm
+}
+
+// Wall reports whether the object is all-day or floating as an event
+// (model.Event.AllDay or Floating): the kind against which its
+// occurrences' OtherKind is set.
+func (o *Object) Wall() bool {
+	if o.series == nil {
+		return false
+	}
+	tm := o.series.describing()
+	return tm != nil && tm.hasStart && tm.start.isWall()
 }
 
 // overlaps applies RFC 4791 §9.9: an occurrence with a duration overlaps
@@ -146,7 +192,7 @@ func (s *series) walk(maxSteps int, consumed map[*timing]bool, fn func(occurrenc
 		if s.exInstant[t.Unix()] || (len(s.exDate) > 0 && s.exDate[dateKey(t)]) {
 			continue
 		}
-		oc := occurrence{rid: t, start: t, status: m.status, tm: m}
+		oc := occurrence{rid: t, start: t, status: m.status, tm: m, wall: m.start.isWall()}
 		if end.IsZero() {
 			oc.end = m.endOf(t)
 		} else {
@@ -154,7 +200,7 @@ func (s *series) walk(maxSteps int, consumed map[*timing]bool, fn func(occurrenc
 		}
 		if o := s.overrideFor(t); o != nil {
 			consumed[o] = true
-			oc = occurrence{rid: t, start: s.frame(o.start), end: s.frame(o.start), override: true, status: o.status, tm: o}
+			oc = occurrence{rid: t, start: s.frame(o.start), end: s.frame(o.start), override: true, status: o.status, tm: o, wall: o.start.isWall()}
 			oc.end = o.endOf(oc.start)
 		} else if len(tfs) > 0 {
 			// RANGE=THISANDFUTURE: the latest such override before this
@@ -201,7 +247,7 @@ func (s *series) overrideOccurrence(o *timing) occurrence {
 	if s.master != nil && s.master.hasStart {
 		rid = s.toSeries(o.rid)
 	}
-	return occurrence{rid: rid, start: start, end: o.endOf(start), override: true, status: o.status, tm: o}
+	return occurrence{rid: rid, start: start, end: o.endOf(start), override: true, status: o.status, tm: o, wall: o.start.isWall()}
 }
 
 // maxShift is how much earlier than its RECURRENCE-ID an occurrence may
@@ -228,15 +274,25 @@ func tooMany(lim Limits, steps bool) *Error {
 // ExpandRange returns the occurrences that overlap [from, to) with the
 // semantics of RFC 4791 §9.9 (see overlaps), sorted by start, for any range
 // (the past, or beyond the horizon stored by Event). Times of all-day and
-// floating events are compared as wall clock read as UTC; to apply a
-// calendar time zone, shift from and to before the call. A cancelled
-// override is returned with Status "CANCELLED".
+// floating occurrences are compared as wall clock read as UTC: it is
+// ExpandIn in UTC. A cancelled override is returned with Status
+// "CANCELLED".
 //
 // Work is bounded: at most lim.MaxInstances occurrences are returned and
 // the rule may generate at most lim.MaxSteps occurrences (those before from
 // included). Past either bound, ExpandRange returns the occurrences found
 // so far with an *Error of KindTooManyInstances.
 func (o *Object) ExpandRange(from, to time.Time, lim Limits) (out []model.Instance, err error) {
+	return o.ExpandIn(from, to, time.UTC, lim)
+}
+
+// ExpandIn is ExpandRange for a range of instants: all-day and floating
+// occurrences are read in loc (a calendar's time zone) to be compared with
+// it, each by its own kind, so that a timed override of an all-day series
+// (or the reverse) is placed where it happens. The occurrences are
+// returned as stored (wall clock read as UTC for all-day and floating
+// ones, with OtherKind set as Event sets it).
+func (o *Object) ExpandIn(from, to time.Time, loc *time.Location, lim Limits) (out []model.Instance, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			out, err = nil, invalidf("", "cannot expand the recurrence (%v)", p)
@@ -249,19 +305,28 @@ func (o *Object) ExpandRange(from, to time.Time, lim Limits) (out []model.Instan
 	}
 	from, to = from.UTC(), to.UTC()
 	recurring := s.recurring()
+	seriesWall := o.Wall()
+	ridWall := s.master != nil && s.master.hasStart && s.master.start.isWall()
+	// instant reads a time of the walk as an instant: wall clock in loc.
+	instant := func(t time.Time, wall bool) time.Time {
+		if !wall || loc == time.UTC {
+			return t.UTC()
+		}
+		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc).UTC()
+	}
 	consumed := map[*timing]bool{}
 	var capErr error
 	shift := s.maxShift()
 	exhausted, err := s.walk(lim.MaxSteps, consumed, func(oc occurrence) bool {
-		if !oc.rid.Add(-shift).UTC().Before(to) && !oc.start.UTC().Before(to) {
+		if !instant(oc.rid.Add(-shift), ridWall).Before(to) && !instant(oc.start, oc.wall).Before(to) {
 			return false
 		}
-		if overlaps(oc.start.UTC(), oc.end.UTC(), from, to) {
+		if overlaps(instant(oc.start, oc.wall), instant(oc.end, oc.wall), from, to) {
 			if len(out) >= lim.MaxInstances {
 				capErr = tooMany(lim, false)
 				return false
 			}
-			out = append(out, oc.instance(recurring))
+			out = append(out, oc.instance(recurring, seriesWall))
 		}
 		return true
 	})
@@ -276,8 +341,8 @@ func (o *Object) ExpandRange(from, to time.Time, lim Limits) (out []model.Instan
 			continue
 		}
 		oc := s.overrideOccurrence(ov)
-		if overlaps(oc.start.UTC(), oc.end.UTC(), from, to) {
-			out = append(out, oc.instance(true))
+		if overlaps(instant(oc.start, oc.wall), instant(oc.end, oc.wall), from, to) {
+			out = append(out, oc.instance(true, seriesWall))
 		}
 	}
 	sortInstances(out)
@@ -305,6 +370,7 @@ func (o *Object) expandStored(now time.Time, lim Limits) (out []model.Instance, 
 	}()
 	s := o.series
 	recurring := s.recurring()
+	seriesWall := o.Wall()
 	horizon := now.Add(lim.Horizon)
 	infinite := s.infinite()
 	var ring []occurrence
@@ -333,11 +399,11 @@ func (o *Object) expandStored(now time.Time, lim Limits) (out []model.Instance, 
 	}
 	out = make([]model.Instance, 0, len(ring)+len(s.overrides))
 	for _, oc := range ring {
-		out = append(out, oc.instance(recurring))
+		out = append(out, oc.instance(recurring, seriesWall))
 	}
 	for _, ov := range s.overrides {
 		if !consumed[ov] {
-			out = append(out, s.overrideOccurrence(ov).instance(true))
+			out = append(out, s.overrideOccurrence(ov).instance(true, seriesWall))
 		}
 	}
 	sortInstances(out)

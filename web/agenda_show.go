@@ -214,9 +214,6 @@ func (a *app) fillList(ctx context.Context, st state, f filter, res resolved, p 
 	if err != nil {
 		return err
 	}
-	if err := a.withOverrides(ctx, rows); err != nil {
-		return err
-	}
 	items := make([]item, 0, len(rows))
 	for _, r := range rows {
 		items = append(items, a.itemOf(st.Lang, r, from))
@@ -272,9 +269,6 @@ func (a *app) fillMonth(ctx context.Context, st state, f filter, res resolved, p
 	q.From, q.To, q.Limit = gridStart, gridEnd, monthMaxRows
 	rows, err := a.store.ListInstances(ctx, q)
 	if err != nil {
-		return err
-	}
-	if err := a.withOverrides(ctx, rows); err != nil {
 		return err
 	}
 	byDay := map[string][]item{}
@@ -392,9 +386,6 @@ func (a *app) fillWeek(ctx context.Context, st state, f filter, res resolved, p 
 	q.From, q.To, q.Limit = monday, end, weekMaxRows
 	rows, err := a.store.ListInstances(ctx, q)
 	if err != nil {
-		return err
-	}
-	if err := a.withOverrides(ctx, rows); err != nil {
 		return err
 	}
 	items := make([]item, 0, len(rows))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/model"
+	"github.com/bastide47/bastide/ical"
 )
 
 // The JSON API (documented in the README): /api/events takes the agenda's
@@ -63,9 +64,9 @@ type apiPage struct {
 func (a *app) apiEvent(r db.InstanceRow) apiEvent {
 	e := r.Event
 	sp := a.spanOf(r.Instance.Start, r.Instance.End, e.AllDay, e.Floating)
-	ev := apiEvent{UUID: e.UUID, URL: a.opts.BaseURL + "/events/" + e.UUID, ICS: a.opts.BaseURL + "/events/" + e.UUID + ".ics",
+	ev := apiEvent{UUID: e.UUID, URL: a.opts.BaseURL + model.EventPath(e.UUID), ICS: a.opts.BaseURL + model.EventICSPath(e.UUID),
 		Title: e.Summary, Description: e.Description, AllDay: e.AllDay, Recurring: e.Recurring, RRule: e.RRule,
-		Location: e.Location, Categories: e.Categories, Website: httpURL(e.URL), Origin: e.Origin,
+		Location: e.Location, Categories: e.Categories, Website: ical.PublicLink(e.URL), Origin: e.Origin,
 		Status: "confirmed", Updated: e.Updated.UTC().Format(time.RFC3339)}
 	if e.Origin == model.OriginRemote {
 		ev.Description = htmlToText(e.Description)
@@ -94,7 +95,7 @@ func (a *app) apiEvent(r db.InstanceRow) apiEvent {
 		ev.Geo = &apiGeo{Lat: e.Lat, Lon: e.Lon}
 	}
 	if r.AssociationSlug != "" {
-		ev.Association = &apiAssociation{Slug: r.AssociationSlug, Name: r.AssociationName, URL: a.opts.BaseURL + "/@" + r.AssociationSlug}
+		ev.Association = &apiAssociation{Slug: r.AssociationSlug, Name: r.AssociationName, URL: a.opts.BaseURL + model.AssociationPath(r.AssociationSlug)}
 	}
 	return ev
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/bastide47/bastide/db/model"
+	"github.com/bastide47/bastide/ical"
 )
 
 const assocUpcoming = 20
@@ -30,14 +31,14 @@ func (a *app) associationShow(c echo.Context) error {
 	if !model.ValidSlug(slug) {
 		return echo.ErrNotFound
 	}
-	return a.respond(c, "/@"+slug, "no-cache", func(ctx context.Context, st state) (*cached, error) {
+	return a.respond(c, model.AssociationPath(slug), "no-cache", func(ctx context.Context, st state) (*cached, error) {
 		as, err := a.store.GetAssociationBySlug(ctx, slug)
 		if err != nil {
 			return nil, err
 		}
 		lang := st.Lang
-		p := &assocPage{base: a.baseFor(c, as.Name, "/@"+as.Slug, nil), Name: as.Name, Desc: as.Description,
-			Website: httpURL(as.Website), Commune: communeName(as.CommuneINSEE), Handle: a.handle(as.Slug)}
+		p := &assocPage{base: a.baseFor(c, as.Name, model.AssociationPath(as.Slug), nil), Name: as.Name, Desc: as.Description,
+			Website: ical.PublicLink(as.Website), Commune: communeName(as.CommuneINSEE), Handle: a.handle(as.Slug)}
 		p.Description = excerpt(as.Description, 160)
 		f := filter{Associations: []string{as.Slug}, View: "list"}
 		p.AgendaHref = withQuery("/", f.values())
@@ -61,9 +62,6 @@ func (a *app) associationShow(c echo.Context) error {
 		q.From, q.To, q.Limit = st.Now, st.Now.Add(defaultListSpan), assocUpcoming
 		rows, err := a.store.ListInstances(ctx, q)
 		if err != nil {
-			return nil, err
-		}
-		if err := a.withOverrides(ctx, rows); err != nil {
 			return nil, err
 		}
 		items := make([]item, 0, len(rows))

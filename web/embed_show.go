@@ -115,9 +115,6 @@ func (a *app) embedShow(c echo.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		if err := a.withOverrides(ctx, rows); err != nil {
-			return nil, err
-		}
 		p := embedPage{Lang: st.Lang, Title: tr(st.Lang, "embed.title"), Style: o.Style,
 			AgendaHref: withQuery(a.opts.BaseURL+"/", f.values())}
 		if len(res.Assocs) == 1 {

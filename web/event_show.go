@@ -23,6 +23,9 @@ type occurrence struct {
 	When      string
 	ISO       string
 	Cancelled bool
+	// Note is what a moved or changed date says of itself (its own title
+	// and place) when they are not the series'.
+	Note string
 }
 
 type eventPage struct {
@@ -58,11 +61,6 @@ type eventPage struct {
 	OGTitle     string
 }
 
-// visible reports whether the public may see an event of this calendar.
-func visible(cal *model.Calendar, e *model.Event) bool {
-	return cal.Public && e.Moderation == model.ModerationApproved && e.Class != "PRIVATE" && e.Class != "CONFIDENTIAL"
-}
-
 // publicEvent loads an event the public may see: a deleted public event is
 // errGone (410), anything else missing or private is 404.
 func (a *app) publicEvent(ctx context.Context, id string) (*model.Event, *model.Calendar, error) {
@@ -87,7 +85,7 @@ func (a *app) publicEvent(ctx context.Context, id string) (*model.Event, *model.
 	if err != nil {
 		return nil, nil, err
 	}
-	if !visible(cal, e) {
+	if !model.PublicEvent(cal, e) {
 		return nil, nil, echo.ErrNotFound
 	}
 	return e, cal, nil
@@ -104,12 +102,12 @@ func (a *app) eventShow(c echo.Context) error {
 	// Event (or an event republished under a new id) has an id of its own;
 	// people following it from Mobilizon land on the series' page.
 	if p, err := a.store.GetPublished(c.Request().Context(), id); err == nil && p.EventUUID != id {
-		return c.Redirect(http.StatusFound, "/events/"+url.PathEscape(p.EventUUID)+suffix)
+		return c.Redirect(http.StatusFound, model.EventPath(url.PathEscape(p.EventUUID))+suffix)
 	}
 	if suffix != "" {
 		return a.eventICS(c, id)
 	}
-	return a.respond(c, "/events/"+id, "no-cache", func(ctx context.Context, st state) (*cached, error) {
+	return a.respond(c, model.EventPath(id), "no-cache", func(ctx context.Context, st state) (*cached, error) {
 		e, cal, err := a.publicEvent(ctx, id)
 		if err != nil {
 			return nil, err
@@ -127,13 +125,13 @@ func (a *app) eventShow(c echo.Context) error {
 }
 
 func (a *app) eventICS(c echo.Context, id string) error {
-	return a.respond(c, "/events/"+id+".ics", "public, max-age=300", func(ctx context.Context, st state) (*cached, error) {
+	return a.respond(c, model.EventICSPath(id), "public, max-age=300", func(ctx context.Context, st state) (*cached, error) {
 		e, _, err := a.publicEvent(ctx, id)
 		if err != nil {
 			return nil, err
 		}
 		var b strings.Builder
-		if err := ical.WriteFeed(&b, [][]byte{[]byte(publicICS(e.Data))}, ical.FeedOptions{Name: e.Summary, Timezone: "Europe/Paris"}); err != nil {
+		if err := ical.WriteFeed(&b, [][]byte{[]byte(e.Data)}, ical.FeedOptions{Name: e.Summary, Timezone: "Europe/Paris"}); err != nil {
 			return nil, err
 		}
 		return &cached{ctype: "text/calendar; charset=utf-8", body: []byte(b.String()),
@@ -143,7 +141,7 @@ func (a *app) eventICS(c echo.Context, id string) error {
 
 func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.Event, cal *model.Calendar) (*eventPage, error) {
 	lang := st.Lang
-	p := &eventPage{base: a.baseFor(c, e.Summary, "/events/"+e.UUID, nil)}
+	p := &eventPage{base: a.baseFor(c, e.Summary, model.EventPath(e.UUID), nil)}
 	if p.Title == "" {
 		p.Title = tr(lang, "event.untitled")
 	}
@@ -152,9 +150,10 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 	p.Cancelled = e.Status == model.StatusCancelled
 	p.Tentative = e.Status == model.StatusTentative
 	p.Recurring = e.Recurring
-	p.ICSHref = "/events/" + e.UUID + ".ics"
+	p.ICSHref = model.EventICSPath(e.UUID)
 
 	// When: the next occurrence (or the current one), else the first.
+	series := e
 	start, end := e.Start, e.End
 	instances, err := a.store.GetInstances(ctx, e.ID)
 	if err != nil {
@@ -162,6 +161,9 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 	}
 	var upcoming []model.Instance
 	for _, in := range instances {
+		if !model.PublicOccurrence(cal, e, &in) {
+			continue // a private date of a public series
+		}
 		if in.End.After(st.Now) || (in.End.Equal(in.Start) && !in.Start.Before(st.Now)) {
 			upcoming = append(upcoming, in)
 		}
@@ -178,6 +180,15 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 			}
 		}
 		start, end = next.Start, next.End
+		if next.Override {
+			// The page leads with that date as it is: its own title,
+			// place and text when its override changed them.
+			e = model.Occurrence(e, &next)
+			e.Status = series.Status
+			if e.Summary != series.Summary && e.Summary != "" {
+				p.Summary = e.Summary
+			}
+		}
 	}
 	sp := a.spanOf(start, end, e.AllDay, e.Floating)
 	p.When = formatWhen(lang, sp)
@@ -198,6 +209,17 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 			}
 			osp := a.spanOf(in.Start, in.End, e.AllDay, e.Floating)
 			o := occurrence{When: formatWhen(lang, osp), Cancelled: in.Status == model.StatusCancelled || p.Cancelled}
+			if in.Override {
+				oe := model.Occurrence(series, &in)
+				var note []string
+				if oe.Summary != series.Summary {
+					note = append(note, oe.Summary)
+				}
+				if oe.Location != series.Location {
+					note = append(note, oe.Location)
+				}
+				o.Note = strings.Join(note, " — ")
+			}
 			if osp.AllDay {
 				o.ISO = osp.Start.Format("2006-01-02")
 			} else {
@@ -258,17 +280,17 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 	p.Description = strings.TrimSpace(desc)
 	x := extrasOf(e.Data, desc)
 	p.Price, p.Access, p.Online = x.Price, x.Access, x.Online
-	if loc := strings.TrimSpace(e.Location); place == nil && !strings.ContainsAny(loc, " \t\n") && httpURL(loc) != "" {
+	if loc := strings.TrimSpace(e.Location); place == nil && !strings.ContainsAny(loc, " \t\n") && ical.PublicLink(loc) != "" {
 		// An online event whose LOCATION is its address (the way federation
 		// stores online Mobilizon events): a link, not a place.
 		if p.Online == "" {
-			p.Online = httpURL(loc)
+			p.Online = ical.PublicLink(loc)
 		}
 		if p.PlaceName == loc {
 			p.PlaceName, p.MapHref = "", ""
 		}
 	}
-	p.Website = httpURL(e.URL)
+	p.Website = ical.PublicLink(e.URL)
 	p.Categories = e.Categories
 	p.metaDescription()
 
@@ -281,7 +303,7 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 		}
 		if err == nil {
 			assoc = as
-			p.Assoc, p.AssocHref = as.Name, "/@"+as.Slug
+			p.Assoc, p.AssocHref = as.Name, model.AssociationPath(as.Slug)
 			if e.Origin != model.OriginRemote {
 				p.Handle = a.handle(as.Slug)
 			}
@@ -289,10 +311,10 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 	}
 	if e.Origin == model.OriginRemote {
 		p.Source = hostOf(e.APID)
-		p.Original = httpURL(e.APID)
+		p.Original = ical.PublicLink(e.APID)
 		if cal.Kind == model.CalendarRemote && assoc == nil {
 			// The remote group or instance the event comes from.
-			p.Group, p.GroupHref = cal.Name, httpURL(cal.Source)
+			p.Group, p.GroupHref = cal.Name, ical.PublicLink(cal.Source)
 		}
 	}
 	p.LD = a.eventLD(e, p, sp, assoc, place, lat, lon, geo)
@@ -371,7 +393,7 @@ func (a *app) eventLD(e *model.Event, p *eventPage, sp span, assoc *model.Associ
 		"@context": "https://schema.org",
 		"@type":    "Event",
 		"name":     p.Summary,
-		"url":      a.opts.BaseURL + "/events/" + e.UUID,
+		"url":      a.opts.BaseURL + model.EventPath(e.UUID),
 	}
 	if sp.AllDay {
 		ld["startDate"] = sp.Start.Format("2006-01-02")
@@ -432,7 +454,7 @@ func (a *app) eventLD(e *model.Event, p *eventPage, sp span, assoc *model.Associ
 		ld["location"] = locs
 	}
 	if assoc != nil {
-		org := map[string]any{"@type": "Organization", "name": assoc.Name, "url": a.opts.BaseURL + "/@" + assoc.Slug}
+		org := map[string]any{"@type": "Organization", "name": assoc.Name, "url": a.opts.BaseURL + model.AssociationPath(assoc.Slug)}
 		ld["organizer"] = org
 	} else if p.Group != "" {
 		org := map[string]any{"@type": "Organization", "name": p.Group}

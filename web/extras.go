@@ -45,7 +45,7 @@ func extrasOf(data, description string) extras {
 		}
 		for _, name := range []string{"X-BASTIDE-ONLINE-URL", "CONFERENCE", "X-MOBILIZON-ONLINE-ADDRESS"} {
 			if p := m.Props.Get(name); p != nil {
-				if u := httpURL(p.Value); u != "" {
+				if u := ical.PublicLink(p.Value); u != "" {
 					x.Online = u
 					break
 				}

@@ -80,10 +80,7 @@ func (a *app) occurrences(ctx context.Context, st state, p feedParams, res resol
 	q := res.q
 	q.From, q.To, q.Limit, q.After = from, to, p.limit, p.after
 	rows, err := a.store.ListInstances(ctx, q)
-	if err != nil {
-		return nil, from, err
-	}
-	return rows, from, a.withOverrides(ctx, rows)
+	return rows, from, err
 }
 
 // seriesData returns the iCalendar texts of the distinct events having an
@@ -105,7 +102,7 @@ func (a *app) seriesData(ctx context.Context, st state, f filter, res resolved) 
 	out := make([][]byte, 0, len(ids))
 	for _, id := range ids {
 		if d, ok := data[id]; ok {
-			out = append(out, []byte(publicICS(d)))
+			out = append(out, []byte(d))
 		}
 	}
 	return out, nil

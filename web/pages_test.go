@@ -442,12 +442,4 @@ func TestPureHelpers(t *testing.T) {
 	if got != "Un bal\n\n• a\n• b\n\nfin\nligne" {
 		t.Errorf("htmlToText: %q", got)
 	}
-	ics := "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nURL:javascript:alert(1)\r\nATTACH:data:text/html,<script>\r\n" +
-		"ATTENDEE;CN=\"Jean: D\":mailto:jean@example.org\r\nX-ALT-DESC;FMTTYPE=text/html:<b>x</b>\r\n  suite\r\n" +
-		"URL:https://ok.example/\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nEND:VALARM\r\nSUMMARY:ok\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-	out := publicICS(ics)
-	want := "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nURL:https://ok.example/\r\nSUMMARY:ok\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-	if out != want {
-		t.Errorf("publicICS:\n%q\nwant\n%q", out, want)
-	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/model"
+	"github.com/bastide47/bastide/ical"
 )
 
 // item is one occurrence as lists show it.
@@ -49,20 +50,6 @@ func communeName(insee string) string {
 	return ""
 }
 
-// httpURL returns u when it is an absolute http(s) URL, "" otherwise
-// (javascript:, data: and relative links from stored data are dropped).
-func httpURL(u string) string {
-	u = strings.TrimSpace(u)
-	if len(u) > 2000 {
-		return ""
-	}
-	p, err := url.Parse(u)
-	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-		return ""
-	}
-	return p.String()
-}
-
 func hostOf(u string) string {
 	p, err := url.Parse(u)
 	if err != nil {
@@ -79,7 +66,7 @@ func (a *app) itemOf(lang string, r db.InstanceRow, from time.Time) item {
 	e := r.Event
 	sp := a.spanOf(r.Instance.Start, r.Instance.End, e.AllDay, e.Floating)
 	it := item{
-		UUID: e.UUID, Href: "/events/" + e.UUID, Summary: e.Summary,
+		UUID: e.UUID, Href: model.EventPath(e.UUID), Summary: e.Summary,
 		Time: formatTimeOfDay(lang, sp), When: formatWhen(lang, sp),
 		Place: e.Location, Commune: communeName(e.CommuneINSEE),
 		Assoc: r.AssociationName, Categories: e.Categories,
@@ -89,13 +76,13 @@ func (a *app) itemOf(lang string, r db.InstanceRow, from time.Time) item {
 	if it.Summary == "" {
 		it.Summary = tr(lang, "event.untitled")
 	}
-	if loc := strings.TrimSpace(e.Location); e.PlaceID == 0 && !strings.ContainsAny(loc, " \t\n") && httpURL(loc) != "" {
+	if loc := strings.TrimSpace(e.Location); e.PlaceID == 0 && !strings.ContainsAny(loc, " \t\n") && ical.PublicLink(loc) != "" {
 		// Federation stores an online event's address as its LOCATION: a
 		// list says "online" rather than print the link as a place.
 		it.Place, it.Online = tr(lang, "event.online"), true
 	}
 	if r.AssociationSlug != "" {
-		it.AssocHref = "/@" + r.AssociationSlug
+		it.AssocHref = model.AssociationPath(r.AssociationSlug)
 	} else if e.Origin == model.OriginRemote {
 		it.Source = hostOf(e.APID)
 	}

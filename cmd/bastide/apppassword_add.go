@@ -24,7 +24,7 @@ device its own, so that a lost phone can be cut off with
 		MinArgs: 1, MaxArgs: 1,
 		Setup: func(fs *flag.FlagSet, _ *App) Runner {
 			name := fs.String("name", "", "`device` name, e.g. \"phone\" or \"thunderbird-laptop\" (required)")
-			baseURL := fs.String("base-url", "", "public `URL` of the instance, to show the CalDAV address (optional)")
+			baseURL := fs.String("base-url", "", "public `URL` of the instance, to show the CalDAV address; default: the one serve recorded")
 			return func(ctx context.Context, app *App, args []string) error {
 				if strings.TrimSpace(*name) == "" {
 					return usagef("--name is required: the device this password is for, e.g. --name phone")
@@ -37,6 +37,9 @@ device its own, so that a lost phone can be cut off with
 					return err
 				}
 				defer store.Close()
+				if *baseURL, err = instanceBaseURL(ctx, store, *baseURL, false); err != nil {
+					return err
+				}
 				u, err := getUser(ctx, store, args[0])
 				if err != nil {
 					return err

@@ -79,6 +79,10 @@ type App struct {
 	LogFormat string
 	LogLevel  string
 	Logger    *slog.Logger
+
+	// DataDirChosen is true when --data or BASTIDE_DATA was given, false
+	// when the default ./data is in use.
+	DataDirChosen bool
 }
 
 // DBPath is the database file inside the data directory.
@@ -92,6 +96,14 @@ func (a *App) OpenStore(ctx context.Context, mustExist bool) (*db.Store, error) 
 	if mustExist {
 		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("no database at %s: check --data (or BASTIDE_DATA), or create it with `bastide serve` or `bastide user add`", path)
+		}
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		abs, _ := filepath.Abs(path)
+		if a.DataDirChosen {
+			fmt.Fprintf(a.Stderr, "bastide: creating a new database at %s\n", abs)
+		} else {
+			fmt.Fprintf(a.Stderr, "bastide: no --data given and no database in %s: creating a new one at %s (choose its place with --data DIRECTORY or BASTIDE_DATA)\n", a.DataDir, abs)
 		}
 	}
 	s, err := db.Open(ctx, path)
@@ -164,6 +176,15 @@ func parseFlags(fs *flag.FlagSet, args []string, getenv func(string) string) ([]
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
+}
+
+// flagChosen tells whether a flag was set on the command line or through
+// its environment variable (parseFlags sets those on fs too), rather than
+// left at its default.
+func flagChosen(fs *flag.FlagSet, name string) bool {
+	chosen := false
+	fs.Visit(func(f *flag.Flag) { chosen = chosen || f.Name == name })
+	return chosen
 }
 
 // lookup reads an environment variable; an empty value counts as unset.

@@ -34,6 +34,9 @@ type Config struct {
 	// MemoryLimitMiB is the soft limit of the Go heap, in MiB (0: the
 	// runtime's default, or GOMEMLIMIT).
 	MemoryLimitMiB int
+	// MetricsToken, when set, lets a client that sends it as a bearer
+	// token read /metrics from anywhere (otherwise: loopback only).
+	MetricsToken string
 	// SMTPAddr (host:port) and SMTPFrom, when set, let the back office
 	// mail invitation links; SMTPUser and SMTPPassword come from the
 	// environment only (BASTIDE_SMTP_USER, BASTIDE_SMTP_PASSWORD), never
@@ -61,6 +64,7 @@ func (c *Config) registerServe(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Demo, "demo", false, "fill an empty instance with demonstration associations and events of the Lot-et-Garonne (done once)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to wait for requests in flight on shutdown")
 	fs.IntVar(&c.MemoryLimitMiB, "memory-limit", defaultMemoryLimitMiB, "soft limit of the Go heap in `MiB`: the garbage collector works harder near it (0: no limit of Bastide's own; GOMEMLIMIT, when set, wins)")
+	fs.StringVar(&c.MetricsToken, "metrics-token", "", "`secret` a Prometheus server sends as \"Authorization: Bearer SECRET\" to read /metrics from another machine (without it, /metrics answers loopback only)")
 	fs.BoolVar(&c.AllowPrivateAddresses, "allow-private-addresses", false, "let federation fetch from and deliver to loopback and private addresses (tests and development only)")
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", "", "`host:port` of a mail server for invitation links (optional; user and password from BASTIDE_SMTP_USER and BASTIDE_SMTP_PASSWORD)")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", "", "sender `address` of the mails, e.g. agenda@example.org (required with --smtp-addr)")
@@ -120,6 +124,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		bad("--shutdown-timeout (BASTIDE_SHUTDOWN_TIMEOUT) must be positive, e.g. 15s")
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		bad("--metrics-token (BASTIDE_METRICS_TOKEN) is too short to be a secret: give at least 16 characters, e.g. the output of `openssl rand -hex 16`")
 	}
 	if c.MemoryLimitMiB != 0 && c.MemoryLimitMiB < minMemoryLimitMiB {
 		bad("--memory-limit (BASTIDE_MEMORY_LIMIT) %d MiB is too low: Bastide's caches alone may hold %d MiB; give at least %d, or 0 for no limit", c.MemoryLimitMiB, cachesMiB, minMemoryLimitMiB)

@@ -19,20 +19,25 @@ type fedFlags struct {
 }
 
 func (f *fedFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.baseURL, "base-url", "", "public `URL` of this instance, the same as serve's (required)")
+	fs.StringVar(&f.baseURL, "base-url", "", "public `URL` of this instance; default: the one serve recorded at its first start")
 	fs.BoolVar(&f.allowPrivate, "allow-private-addresses", false, "let federation reach loopback and private addresses (tests and development only)")
 }
 
 // open opens the store and the federation side over it.
 func (f *fedFlags) open(ctx context.Context, app *App) (*db.Store, *federation.Federation, error) {
-	if f.baseURL == "" {
-		return nil, nil, usagef("--base-url (or BASTIDE_BASE_URL) is required: use the URL `bastide serve` runs with, since ActivityPub ids derive from it")
-	}
 	store, err := app.OpenStore(ctx, true)
 	if err != nil {
 		return nil, nil, err
 	}
-	fed, err := federation.New(store, app.Logger, federation.Config{BaseURL: f.baseURL, AllowPrivateAddresses: f.allowPrivate})
+	baseURL, err := instanceBaseURL(ctx, store, f.baseURL, false)
+	if err == nil && baseURL == "" {
+		err = usagef("this instance has no base URL yet: start `bastide serve --base-url URL` once, or give --base-url (BASTIDE_BASE_URL) with the URL serve will run with, since ActivityPub ids derive from it")
+	}
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	fed, err := federation.New(store, app.Logger, federationConfig(baseURL, f.allowPrivate))
 	if err != nil {
 		store.Close()
 		return nil, nil, err

@@ -240,9 +240,8 @@ func importICS(ctx context.Context, store *db.Store, a *model.Association, data 
 	batches := make(chan expanded, 1)
 	go func() {
 		defer close(batches)
-		communes := &communeCache{m: map[string]string{}}
 		for i := 0; i < len(objs); i += opt.Batch {
-			b := expandBatch(objs[i:min(i+opt.Batch, len(objs))], opt.Now, communes)
+			b := expandBatch(objs[i:min(i+opt.Batch, len(objs))], opt.Now)
 			select {
 			case batches <- b:
 			case <-ctx.Done():
@@ -322,31 +321,6 @@ func ensureCalendar(ctx context.Context, store *db.Store, a *model.Association, 
 	return cal, true, nil
 }
 
-// communeCache remembers the commune found in each LOCATION text: exports
-// repeat the same few places, and the lookup scans every commune.
-type communeCache struct {
-	mu sync.Mutex
-	m  map[string]string
-}
-
-func (c *communeCache) find(location string) string {
-	c.mu.Lock()
-	insee, ok := c.m[location]
-	c.mu.Unlock()
-	if ok {
-		return insee
-	}
-	if com, found := model.FindCommuneIn(location); found {
-		insee = com.INSEE
-	}
-	c.mu.Lock()
-	if len(c.m) < 100000 {
-		c.m[location] = insee
-	}
-	c.mu.Unlock()
-	return insee
-}
-
 // expanded is one batch ready to write.
 type expanded struct {
 	objects int
@@ -356,7 +330,7 @@ type expanded struct {
 
 // expandBatch turns parsed objects into events with their occurrences, on
 // every CPU, keeping the file order.
-func expandBatch(objs []ical.ObjectResult, now time.Time, communes *communeCache) expanded {
+func expandBatch(objs []ical.ObjectResult, now time.Time) expanded {
 	out := make([]*model.Event, len(objs))
 	errs := make([]error, len(objs))
 	lim := ical.DefaultLimits()
@@ -378,8 +352,10 @@ func expandBatch(objs []ical.ObjectResult, now time.Time, communes *communeCache
 					continue
 				}
 				e.Href = hrefFor(e.UID)
-				if e.CommuneINSEE == "" && e.Location != "" {
-					e.CommuneINSEE = communes.find(e.Location)
+				if e.CommuneINSEE == "" {
+					// The store would derive it too; here, on every CPU,
+					// it costs the single writer nothing.
+					e.CommuneINSEE = model.DeriveCommune(e.Location, e.Lat, e.Lon, e.HasGeo)
 				}
 				out[i] = e
 			}

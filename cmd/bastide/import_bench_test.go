@@ -101,7 +101,7 @@ func BenchmarkParse10k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		ex := expandBatch(objs, now, &communeCache{m: map[string]string{}})
+		ex := expandBatch(objs, now)
 		if len(ex.events) != n {
 			b.Fatalf("%d events", len(ex.events))
 		}

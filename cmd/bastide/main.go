@@ -83,6 +83,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	fs := newFlagSet(c, app)
 	run := c.Setup(fs, app)
 	pos, err := parseFlags(fs, rest, getenv)
+	if err == nil {
+		app.DataDirChosen = flagChosen(fs, "data")
+	}
 	if errors.Is(err, flag.ErrHelp) {
 		printUsage(stdout, c, fs)
 		return 0

@@ -69,8 +69,9 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // observe gives each request an id (X-Request-Id, kept from a reverse
 // proxy when it looks sane), logs one line per request (health checks at
-// debug level), and turns a handler panic into a 500 logged with its stack.
-func observe(log *slog.Logger, next http.Handler) http.Handler {
+// debug level), counts it in m (when not nil), and turns a handler panic
+// into a 500 logged with its stack.
+func observe(log *slog.Logger, m *httpMetrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := r.Header.Get("X-Request-Id")
@@ -97,12 +98,14 @@ func observe(log *slog.Logger, next http.Handler) http.Handler {
 			if status == 0 {
 				status = http.StatusOK
 			}
+			elapsed := time.Since(start)
+			m.observe(r, status, elapsed)
 			level := slog.LevelInfo
-			if r.URL.Path == "/healthz" {
+			if isOpsPath(r.URL.Path) {
 				level = slog.LevelDebug
 			}
 			log.Log(ctx, level, "request", "method", r.Method, "path", r.URL.Path, "status", status,
-				"bytes", sw.bytes, "duration_ms", time.Since(start).Milliseconds(), "remote", r.RemoteAddr)
+				"bytes", sw.bytes, "duration_ms", elapsed.Milliseconds(), "remote", r.RemoteAddr)
 		}()
 		next.ServeHTTP(sw, r)
 	})

@@ -64,12 +64,23 @@ func serve(ctx context.Context, app *App, cfg *Config) error {
 		debug.SetMemoryLimit(int64(cfg.MemoryLimitMiB) << 20)
 	}
 
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	lock, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
 	store, err := app.OpenStore(ctx, false)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	log.Info("database open", "path", store.Path())
+	if err := refreshOccurrences(ctx, store, log, time.Now()); err != nil {
+		return fmt.Errorf("occurrences: %w", err)
+	}
 
 	if cfg.Demo {
 		if err := seedDemo(ctx, store, log, time.Now()); err != nil {
@@ -84,6 +95,10 @@ func serve(ctx context.Context, app *App, cfg *Config) error {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = deriveBaseURL(ln.Addr().String())
 	}
+	if _, err := instanceBaseURL(ctx, store, cfg.BaseURL, true); err != nil {
+		ln.Close()
+		return err
+	}
 
 	if u, err := url.Parse(cfg.BaseURL); err == nil && u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
 		log.Warn("the base URL uses http://: Mobilizon and most fediverse servers only talk to https:// instances; put Bastide behind a TLS reverse proxy and set --base-url https://...", "base_url", cfg.BaseURL)
@@ -94,7 +109,7 @@ func serve(ctx context.Context, app *App, cfg *Config) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           observe(log.With("component", "http"), h.root),
+		Handler:           observe(log.With("component", "http"), h.metrics, h.root),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,

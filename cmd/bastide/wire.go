@@ -25,6 +25,8 @@ type worker struct {
 type handlers struct {
 	root    http.Handler
 	workers []worker
+	// metrics counts the requests that observe sees.
+	metrics *httpMetrics
 }
 
 // buildHandler wires the packages into one root ServeMux (STYLE.md §2.6):
@@ -33,12 +35,7 @@ type handlers struct {
 // and /events/{uuid}, the web application for everything else. Each
 // handler bounds its own request bodies.
 func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, error) {
-	ver, _, _ := buildInfo()
-	fed, err := federation.New(store, log.With("component", "federation"), federation.Config{
-		BaseURL:               cfg.BaseURL,
-		AllowPrivateAddresses: cfg.AllowPrivateAddresses,
-		Version:               ver,
-	})
+	fed, err := federation.New(store, log.With("component", "federation"), federationConfig(cfg.BaseURL, cfg.AllowPrivateAddresses))
 	if err != nil {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
@@ -54,7 +51,11 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 	}
 	webH := web.New(store, log.With("component", "web"), webOpts)
 
+	o := newOps(store, log.With("component", "ops"), cfg.MetricsToken)
+
 	mux := http.NewServeMux()
+	mux.Handle("/readyz", o.ready())
+	mux.Handle("/metrics", o.metrics())
 	mux.Handle("/dav/", davH)
 	mux.Handle("/dav", davH)
 	mux.Handle("/.well-known/caldav", davH)
@@ -65,11 +66,34 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 	} {
 		mux.Handle(p, fedH)
 	}
-	mux.Handle("/", activityPubSplit(fedH, webH))
+	mux.Handle("/", davAtRoot(davH, activityPubSplit(fedH, webH)))
 	return &handlers{
 		root:    mux,
 		workers: []worker{{name: "federation", run: fed.Run}, {name: "sessions", run: sessionCleanup(store, log, time.Now)}},
+		metrics: o.http,
 	}, nil
+}
+
+// davAtRoot sends the CalDAV discovery methods on exactly "/" (PROPFIND,
+// REPORT, OPTIONS) to CalDAV, so that an app given only the server's
+// address finds the user's principal; everything else, GET first, goes on
+// to next.
+func davAtRoot(dav, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/" && caldav.RootDAVMethod(r) {
+			dav.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// federationConfig is the federation side's configuration, the same for
+// serve and for the CLI's federation commands, so that both announce the
+// same version (NodeInfo, User-Agent).
+func federationConfig(baseURL string, allowPrivate bool) federation.Config {
+	ver, _, _ := buildInfo()
+	return federation.Config{BaseURL: baseURL, AllowPrivateAddresses: allowPrivate, Version: ver}
 }
 
 // activityPubSplit sends the ActivityPub side of /@{association} and
@@ -87,7 +111,7 @@ func activityPubSplit(fed, web http.Handler) http.Handler {
 
 func isActivityPubPath(r *http.Request) bool {
 	p := r.URL.Path
-	if !strings.HasPrefix(p, "/@") && !strings.HasPrefix(p, "/events/") {
+	if !strings.HasPrefix(p, model.AssociationPathPrefix) && !strings.HasPrefix(p, model.EventPathPrefix) {
 		return false
 	}
 	if federation.WantsActivityPub(r) {

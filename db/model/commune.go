@@ -3,6 +3,7 @@ package model
 import (
 	_ "embed"
 	"encoding/csv"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,6 +27,8 @@ var (
 	communes       []Commune
 	communeByINSEE = map[string]*Commune{}
 	communeByKey   = map[string]*Commune{}
+	// communeMaxWords is the number of words of the longest name.
+	communeMaxWords int
 )
 
 func init() {
@@ -44,6 +47,7 @@ func init() {
 		c := &communes[i]
 		communeByINSEE[c.INSEE] = c
 		communeByKey[FoldKey(c.Name)] = c
+		communeMaxWords = max(communeMaxWords, len(strings.Fields(FoldKey(c.Name))))
 	}
 }
 
@@ -67,14 +71,20 @@ func CommuneByName(name string) (*Commune, bool) {
 // ("12 rue Pasteur, 47300 Villeneuve-sur-Lot"): a postcode with a matching
 // name wins, then the longest commune name found as whole words.
 func FindCommuneIn(text string) (*Commune, bool) {
-	key := " " + FoldKey(text) + " "
+	if len(text) > MaxTextLen {
+		text = text[:MaxTextLen]
+	}
+	// Every run of up to communeMaxWords words is looked up: linear in
+	// the text, whatever its length.
+	words := strings.Fields(FoldKey(text))
 	var best *Commune
-	for i := range communes {
-		c := &communes[i]
-		k := FoldKey(c.Name)
-		if strings.Contains(key, " "+k+" ") {
-			if best == nil || len(k) > len(FoldKey(best.Name)) {
-				best = c
+	bestKey := ""
+	for i := range words {
+		for n := 1; n <= communeMaxWords && i+n <= len(words); n++ {
+			k := strings.Join(words[i:i+n], " ")
+			c, ok := communeByKey[k]
+			if ok && (len(k) > len(bestKey) || (len(k) == len(bestKey) && k < bestKey)) {
+				best, bestKey = c, k
 			}
 		}
 	}
@@ -117,4 +127,50 @@ var accents = strings.NewReplacer(
 func FoldKey(s string) string {
 	out := accents.Replace(strings.ToLower(s))
 	return strings.Join(strings.FieldsFunc(out, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }), " ")
+}
+
+// maxCommuneDistance is how far from a commune's centre a point may be
+// for CommuneNear to name that commune: about the radius of the largest
+// communes of the Lot-et-Garonne.
+const maxCommuneDistance = 6.0 // km
+
+// CommuneNear returns the commune whose centre is nearest to a point, if
+// the point is within a few kilometres of it (a point outside the
+// département finds none).
+func CommuneNear(lat, lon float64) (*Commune, bool) {
+	var best *Commune
+	bestD := math.Inf(1)
+	for i := range communes {
+		c := &communes[i]
+		// An equirectangular distance is exact enough at this scale.
+		x := (lon - c.Lon) * math.Cos((lat+c.Lat)/2*math.Pi/180)
+		y := lat - c.Lat
+		if d := math.Hypot(x, y) * 111.2; d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if best == nil || bestD > maxCommuneDistance {
+		return nil, false
+	}
+	return best, true
+}
+
+// DeriveCommune returns the INSEE code of the commune an event takes place
+// in, from what its text says: a commune named in its LOCATION (see
+// FindCommuneIn), else the commune of its GEO point; "" when neither
+// names one. Every road that stores an event (CalDAV, import,
+// subscriptions, the form, federation) derives it here, through the
+// store, when the event does not carry one.
+func DeriveCommune(location string, lat, lon float64, hasGeo bool) string {
+	if location != "" {
+		if c, ok := FindCommuneIn(location); ok {
+			return c.INSEE
+		}
+	}
+	if hasGeo {
+		if c, ok := CommuneNear(lat, lon); ok {
+			return c.INSEE
+		}
+	}
+	return ""
 }

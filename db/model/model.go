@@ -204,6 +204,23 @@ type Instance struct {
 	// Status of this occurrence; a cancelled override is kept with
 	// StatusCancelled so that feeds can show it.
 	Status string
+	// OtherKind is true for an occurrence whose times are not of its
+	// event's kind: a timed override of an all-day or floating series
+	// (Start and End are then instants in UTC, not wall clock), or an
+	// all-day or floating override of a timed series (then wall clock
+	// read as UTC). False for every other occurrence.
+	OtherKind bool
+	// Summary, Description and Location are an override's own texts;
+	// empty means the series' (see Occurrence).
+	Summary     string
+	Description string
+	Location    string
+	// Class is an override's own CLASS, upper-case; empty means the
+	// series'.
+	Class string
+	// CommuneINSEE is the commune of the occurrence: the series' one, or
+	// for an override held somewhere else, the one its LOCATION names.
+	CommuneINSEE string
 }
 
 // Place is a physical place where events happen.

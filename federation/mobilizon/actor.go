@@ -79,7 +79,7 @@ func GroupActor(a *model.Association, u URIs, publicKeyPEM string) map[string]an
 		obj["attachment"] = []any{map[string]any{
 			"type":  "PropertyValue",
 			"name":  "Site web",
-			"value": linkify(w),
+			"value": linkify(w, false),
 		}}
 	}
 	if c, ok := model.CommuneByINSEE(a.CommuneINSEE); ok {

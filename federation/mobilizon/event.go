@@ -156,7 +156,8 @@ func onlineMetadataKey(u string) string {
 //     when it has one, else "free"; comments closed (Bastide has none);
 //   - category from CATEGORIES (CategoryFor), CATEGORIES also as Hashtags
 //     shorter than 40 characters;
-//   - content: the DESCRIPTION as escaped HTML paragraphs with links;
+//   - content: the DESCRIPTION as escaped HTML paragraphs with links,
+//     its #words and @handles left uninterpreted (ContentHTML);
 //   - attachment: for online events a PropertyValue with Mobilizon's
 //     video or live metadata key when the URL is Jitsi, Zoom, Meet, Teams,
 //     BBB, YouTube or Twitch, then the "Website" Link (Mobilizon's online
@@ -207,7 +208,7 @@ func EventObject(ev *model.Event, a *model.Association, place *model.Place, u UR
 		"uuid":                          ev.UUID,
 		"name":                          EventName(ev, a),
 		"mediaType":                     "text/html",
-		"content":                       TextToHTML(truncate(ev.Description, MaxContentBytes)),
+		"content":                       ContentHTML(truncate(ev.Description, MaxContentBytes)),
 		"summary":                       eventSummary(start, loc, ev, place),
 		"startTime":                     start.Format(time.RFC3339),
 		"endTime":                       endTime,
@@ -255,19 +256,32 @@ func firstTime(ts ...time.Time) time.Time {
 	return time.Time{}
 }
 
-// placeObject builds the one Place of an event, or nil when there is none
-// (online events, events without LOCATION).
+// placeObject builds the one Place of an event, in Mobilizon's shape
+// (reference §4.3): a name, a PostalAddress split into street, postcode,
+// locality, region and country, and float coordinates. A LOCATION text
+// without a place record ("Salle des fêtes, 12 rue Pasteur, 47300
+// Villeneuve-sur-Lot") is split into those parts; when it (or the place)
+// names a commune of the registry and there is no GEO, the commune's
+// centre is the position, so that Mobilizon's geographic search finds
+// the event.
+//
+// Without any place (online events, events without LOCATION) Mobilizon
+// drops the event's timezone and shows its times in UTC (reference §11),
+// so the event then gets a Place without street or coordinates, named
+// "En ligne" for an online event and after the département otherwise:
+// with it, Mobilizon keeps the timezone sent.
 func placeObject(ev *model.Event, place *model.Place) map[string]any {
 	var p model.Place
 	if place != nil {
 		p = *place
 	}
+	fromText := false
 	if p.Name == "" && p.Street == "" && p.Locality == "" {
 		loc := strings.TrimSpace(ev.Location)
 		if loc == "" || OnlineURL(ev, place) != "" {
-			return nil
+			return zonePlace(OnlineURL(ev, place) != "")
 		}
-		p.Name = loc
+		p.Name, fromText = loc, true
 		if !p.HasGeo && ev.HasGeo {
 			p.Lat, p.Lon, p.HasGeo = ev.Lat, ev.Lon, true
 		}
@@ -276,31 +290,32 @@ func placeObject(ev *model.Event, place *model.Place) map[string]any {
 	if insee == "" {
 		insee = ev.CommuneINSEE
 	}
-	if c, ok := model.CommuneByINSEE(insee); ok {
+	c, ok := model.CommuneByINSEE(insee)
+	switch {
+	case ok:
+	case p.Locality != "":
+		c, ok = model.CommuneByName(p.Locality)
+	default:
+		c, ok = model.FindCommuneIn(p.Name + " " + p.Street)
+	}
+	if ok {
+		insee = c.INSEE
 		if p.Locality == "" {
 			p.Locality = c.Name
 		}
-		if p.PostalCode == "" && len(c.Postcodes) > 0 {
-			p.PostalCode = c.Postcodes[0]
+		if p.PostalCode == "" {
+			p.PostalCode = postcodeIn(p.Name+" "+p.Street, c)
 		}
-	} else if p.Locality == "" {
-		if c, ok := model.FindCommuneIn(p.Name + " " + p.Street); ok {
-			p.Locality = c.Name
-			if p.PostalCode == "" && len(c.Postcodes) > 0 {
-				p.PostalCode = c.Postcodes[0]
-			}
-			insee = c.INSEE
+		if !p.HasGeo && (c.Lat != 0 || c.Lon != 0) {
+			p.Lat, p.Lon, p.HasGeo = c.Lat, c.Lon, true
+		}
+		if fromText {
+			p.Name, p.Street = splitLocation(p.Name, c)
 		}
 	}
 	name := strings.TrimSpace(p.Name)
 	if name == "" {
 		name = strings.TrimSpace(strings.Join(nonEmpty(p.Street, p.Locality), ", "))
-	}
-	nilIfEmpty := func(s string) any {
-		if s = strings.TrimSpace(s); s == "" {
-			return nil
-		}
-		return s
 	}
 	var region, country any
 	if strings.HasPrefix(insee, "47") || strings.HasPrefix(p.PostalCode, "47") {
@@ -326,6 +341,111 @@ func placeObject(ev *model.Event, place *model.Place) map[string]any {
 		obj["longitude"] = Float(p.Lon)
 	}
 	return obj
+}
+
+// zonePlace is the Place of an event that has none: enough for Mobilizon
+// to keep the timezone, nothing that would place it on a map.
+func zonePlace(online bool) map[string]any {
+	name := "Lot-et-Garonne"
+	if online {
+		name = "En ligne"
+	}
+	return map[string]any{
+		"type": "Place",
+		"name": name,
+		"address": map[string]any{
+			"type":            "PostalAddress",
+			"streetAddress":   nil,
+			"postalCode":      nil,
+			"addressLocality": nil,
+			"addressRegion":   "Nouvelle-Aquitaine",
+			"addressCountry":  "France",
+		},
+	}
+}
+
+func nilIfEmpty(s string) any {
+	if s = strings.TrimSpace(s); s == "" {
+		return nil
+	}
+	return s
+}
+
+// postcodeIn is the commune's postcode written in text, else its first.
+func postcodeIn(text string, c *model.Commune) string {
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsDigit(r) }) {
+		for _, pc := range c.Postcodes {
+			if f == pc {
+				return pc
+			}
+		}
+	}
+	if len(c.Postcodes) > 0 {
+		return c.Postcodes[0]
+	}
+	return ""
+}
+
+// streetWords begin a street address (folded as model.FoldKey does).
+var streetWords = map[string]bool{
+	"rue": true, "avenue": true, "av": true, "boulevard": true, "bd": true, "place": true, "chemin": true,
+	"route": true, "allee": true, "allees": true, "impasse": true, "quai": true, "cours": true, "square": true,
+	"esplanade": true, "promenade": true, "faubourg": true, "passage": true, "voie": true, "lieu": true,
+	"rond": true, "lotissement": true, "residence": true, "zone": true, "za": true, "zi": true,
+}
+
+// splitLocation splits a LOCATION text naming commune c into the venue's
+// name and its street: comma-separated parts, the part naming the commune
+// (with or without its postcode) left out, the parts that start with a
+// number or a street word forming the street, the others the name. A
+// text that is only a street is both.
+func splitLocation(text string, c *model.Commune) (name, street string) {
+	var names, streets []string
+	for _, part := range strings.Split(text, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" || isCommunePart(part, c) {
+			continue
+		}
+		words := strings.Fields(model.FoldKey(part))
+		if len(words) > 1 && (streetWords[words[0]] || unicode.IsDigit(rune(words[0][0]))) {
+			// "12 rue Pasteur 47300 Villeneuve-sur-Lot": the commune at
+			// the end of a street is its locality, not part of it (a
+			// venue's name keeps it: "Salle des fêtes de Nérac").
+			ws := strings.Fields(part)
+			for k := 1; k < len(ws); k++ {
+				if isCommunePart(strings.Join(ws[k:], " "), c) {
+					part = strings.Join(ws[:k], " ")
+					break
+				}
+			}
+			streets = append(streets, part)
+			continue
+		}
+		names = append(names, part)
+	}
+	street = strings.Join(streets, ", ")
+	name = strings.Join(names, ", ")
+	if name == "" {
+		name = street
+	}
+	return name, street
+}
+
+// isCommunePart reports whether a part of a LOCATION text is only the
+// commune c, with or without a postcode ("47300 Villeneuve-sur-Lot").
+func isCommunePart(part string, c *model.Commune) bool {
+	var rest []string
+	for _, w := range strings.Fields(part) {
+		if len(w) == 5 && strings.IndexFunc(w, func(r rune) bool { return !unicode.IsDigit(r) }) < 0 {
+			continue
+		}
+		rest = append(rest, w)
+	}
+	if len(rest) == 0 {
+		return len(strings.Fields(part)) > 0
+	}
+	found, ok := model.CommuneByName(strings.Join(rest, " "))
+	return ok && found.INSEE == c.INSEE
 }
 
 func nonEmpty(ss ...string) []string {
@@ -375,13 +495,14 @@ func eventSummary(start time.Time, loc *time.Location, ev *model.Event, place *m
 		date += " à " + start.Format("15h04")
 	}
 	parts := []string{date, start.Format("UTC-07:00")}
-	if p := placeObject(ev, place); p != nil {
+	hasPlace := place != nil && (place.Name != "" || place.Street != "" || place.Locality != "")
+	if OnlineURL(ev, place) != "" {
+		parts = append(parts, "en ligne")
+	} else if p := placeObject(ev, place); hasPlace || strings.TrimSpace(ev.Location) != "" {
 		addr := p["address"].(map[string]any)
 		str := func(k string) string { s, _ := addr[k].(string); return s }
 		parts = append(parts, placeLine(&model.Place{Name: p["name"].(string), Street: str("streetAddress"),
 			PostalCode: str("postalCode"), Locality: str("addressLocality")}))
-	} else if OnlineURL(ev, place) != "" {
-		parts = append(parts, "en ligne")
 	}
 	return strings.Join(parts, " - ")
 }

@@ -107,14 +107,15 @@ func TestEventObjectShape(t *testing.T) {
 		t.Errorf("cancelled: status %v/%v category %v joinMode %v", c["status"], c["ical:status"], c["category"], c["joinMode"])
 	}
 	loc := c["location"].(map[string]any)
-	if loc["name"] != "Église Saint-Hilaire, Agen" || loc["address"].(map[string]any)["addressLocality"] != "Agen" {
+	if loc["name"] != "Église Saint-Hilaire" || loc["address"].(map[string]any)["addressLocality"] != "Agen" || loc["latitude"] == nil {
 		t.Errorf("cancelled: location from LOCATION text: %v", loc)
 	}
 
 	o := EventObject(evs["online"].ev, assoc, nil, hub)
 	att := o["attachment"].([]any)
 	if o["isOnline"] != true || len(att) != 2 || att[1].(map[string]any)["href"] != "https://meet.jit.si/AtelierNumerique47" ||
-		att[1].(map[string]any)["name"] != "Website" || att[0].(map[string]any)["propertyID"] != "mz:visio:jitsi_meet" || o["location"] != nil {
+		att[1].(map[string]any)["name"] != "Website" || att[0].(map[string]any)["propertyID"] != "mz:visio:jitsi_meet" ||
+		o["location"].(map[string]any)["name"] != "En ligne" || o["location"].(map[string]any)["latitude"] != nil {
 		t.Errorf("online: isOnline %v attachment %v location %v", o["isOnline"], att, o["location"])
 	}
 	if o["startTime"] != "2026-03-10T18:00:00+01:00" || o["status"] != "TENTATIVE" || o["category"] != "SCIENCE_TECH" {

@@ -21,29 +21,15 @@ func (u testURIs) FollowersID(slug string) string { return u.base + "/@" + slug 
 
 var hub = testURIs{base: "https://bastide.example"}
 
-// fixtureDir finds ../shared/fixtures/mobilizon next to the module root.
-// Tests that read it skip only when that folder is absent.
+// fixtureDir is the folder of recorded Mobilizon, Mastodon and Gancio
+// payloads kept in the federation package's testdata (see its README).
 func fixtureDir(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
+	dir := filepath.Join("..", "testdata", "interop")
+	if _, err := os.Stat(dir); err != nil {
+		t.Fatalf("interop fixtures: %v", err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	fx := filepath.Join(dir, "..", "shared", "fixtures", "mobilizon")
-	if st, err := os.Stat(fx); err != nil || !st.IsDir() {
-		t.Skipf("shared Mobilizon fixtures not present at %s", fx)
-	}
-	return fx
+	return dir
 }
 
 func readJSON(t *testing.T, path string) map[string]any {

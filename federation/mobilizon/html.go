@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -67,7 +68,41 @@ var (
 // Mobilizon shows: escaped, one <p> per paragraph (blank-line separated),
 // <br> for single line breaks, and bare http(s) URLs as links. Trailing
 // punctuation is kept out of links.
-func TextToHTML(text string) string {
+func TextToHTML(text string) string { return textToHTML(text, false) }
+
+// ContentHTML is TextToHTML for what Bastide publishes: a "#word" or an
+// "@user@host" of the text is shown as written but not turned by the
+// receiver into a tag of the event or a WebFinger lookup and mention.
+// Mobilizon runs Linkify over the HTML it receives; Linkify splits the
+// text outside links on spaces and line breaks, and takes a piece that
+// starts with "#" (or "@"), after an opening parenthesis, as a hashtag (or
+// mention). An entity (&#35;) does not help: Mobilizon's scrubber decodes
+// it first. An invisible WORD JOINER before the sign makes the piece start
+// with something else. Tags come from CATEGORIES only (see hashtags).
+func ContentHTML(text string) string { return textToHTML(text, true) }
+
+// wordJoiner is U+2060, invisible and without a line-break opportunity.
+const wordJoiner = "\u2060"
+
+// inert puts a word joiner before every "#" and "@" that does not follow
+// a letter or a digit: the signs that start a hashtag or a mention.
+func inert(s string) string {
+	if !strings.ContainsAny(s, "#@") {
+		return s
+	}
+	var b strings.Builder
+	prev := ' '
+	for _, r := range s {
+		if (r == '#' || r == '@') && !unicode.IsLetter(prev) && !unicode.IsDigit(prev) {
+			b.WriteString(wordJoiner)
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}
+
+func textToHTML(text string, inertSigns bool) string {
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	var b strings.Builder
 	for _, para := range paraRe.Split(strings.TrimSpace(text), -1) {
@@ -80,27 +115,33 @@ func TextToHTML(text string) string {
 			if i > 0 {
 				b.WriteString("<br>")
 			}
-			b.WriteString(linkify(strings.TrimSpace(line)))
+			b.WriteString(linkify(strings.TrimSpace(line), inertSigns))
 		}
 		b.WriteString("</p>")
 	}
 	return b.String()
 }
 
-func linkify(line string) string {
+func linkify(line string, inertSigns bool) string {
 	var b strings.Builder
 	last := 0
+	text := func(s string) string {
+		if inertSigns {
+			s = inert(s)
+		}
+		return html.EscapeString(s)
+	}
 	for _, m := range urlRe.FindAllStringIndex(line, -1) {
 		start, end := m[0], m[1]
 		for end > start && strings.ContainsRune(".,;:!?)]}»", rune(line[end-1])) {
 			end--
 		}
-		b.WriteString(html.EscapeString(line[last:start]))
+		b.WriteString(text(line[last:start]))
 		u := line[start:end]
 		b.WriteString(`<a href="` + html.EscapeString(u) + `" rel="nofollow noopener" target="_blank">` + html.EscapeString(u) + `</a>`)
 		last = end
 	}
-	b.WriteString(html.EscapeString(line[last:]))
+	b.WriteString(text(line[last:]))
 	return b.String()
 }
 
@@ -199,7 +240,8 @@ func tidyText(s string) string {
 		}
 		out = append(out, l)
 	}
-	return strings.TrimSpace(strings.Join(out, "\n"))
+	// Word joiners are ContentHTML's, not the author's.
+	return strings.ReplaceAll(strings.TrimSpace(strings.Join(out, "\n")), wordJoiner, "")
 }
 
 // truncate cuts s to at most max bytes on a rune boundary.

@@ -4,9 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
-	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/bastide47/bastide/db/model"
 )
 
 // Public is the ActivityStreams public collection. Mobilizon also reads
@@ -123,14 +124,16 @@ func Decode(data []byte) (map[string]any, error) {
 }
 
 // IDOf returns the id of an ActivityStreams reference: the string itself,
-// or the "id" of an embedded object. It returns "" otherwise.
+// or the "id" of an embedded object, spelled as model.NormalizeIRI spells
+// it, so that ids read from documents compare and store as one. It
+// returns "" otherwise.
 func IDOf(v any) string {
 	switch x := v.(type) {
 	case string:
-		return x
+		return model.NormalizeIRI(x)
 	case map[string]any:
 		s, _ := x["id"].(string)
-		return s
+		return model.NormalizeIRI(s)
 	}
 	return ""
 }
@@ -166,26 +169,10 @@ func IsPublic(v any) bool {
 	return false
 }
 
-// Origin returns scheme://host[:port] of an absolute http(s) URL, with the
-// port left out when it is the scheme's default, or "" when u is not one.
-func Origin(u string) string {
-	p, err := url.Parse(u)
-	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-		return ""
-	}
-	host := strings.ToLower(p.Hostname())
-	port := p.Port()
-	if (p.Scheme == "http" && port == "80") || (p.Scheme == "https" && port == "443") {
-		port = ""
-	}
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	if port != "" {
-		host += ":" + port
-	}
-	return p.Scheme + "://" + host
-}
+// Origin returns scheme://host[:port] of an absolute http(s) URL,
+// normalised as model.NormalizeIRI does (lower case, no trailing dot, no
+// default port), or "" when u is not one.
+func Origin(u string) string { return model.IRIOrigin(u) }
 
 // SameOrigin reports whether two absolute URLs share scheme, host and port.
 func SameOrigin(a, b string) bool {

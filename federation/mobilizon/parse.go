@@ -253,6 +253,14 @@ func ParseEvent(obj map[string]any) (*RemoteEvent, error) {
 			r.Online, r.OnlineURL = true, v
 		}
 	}
+	if place != nil && r.OnlineURL != "" && place.Street == "" && place.Locality == "" && place.PostalCode == "" && !place.HasGeo &&
+		!hasID(obj["location"]) {
+		// Only a name, on a Place of no id of its own, beside an online
+		// address ("En ligne", the Place Bastide sends so that Mobilizon
+		// keeps the time zone): the address is the online one. A named
+		// place with an id (Gancio's) is a real place.
+		place = nil
+	}
 	if place != nil {
 		r.Place = place
 		ev.Location = truncate(placeLine(place), MaxLocationBytes)
@@ -703,4 +711,20 @@ func hostOf(u string) string {
 		return ""
 	}
 	return strings.ToLower(p.Host)
+}
+
+// hasID tells whether a location (one object, or a list of them) carries
+// an id of its own.
+func hasID(v any) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		return IDOf(x) != ""
+	case []any:
+		for _, e := range x {
+			if hasID(e) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -25,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bastide47/bastide/db/model"
 	"github.com/bastide47/bastide/federation/mobilizon"
 )
 
@@ -322,7 +323,7 @@ func sameID(a, b string) bool {
 		if i := strings.IndexByte(s, '#'); i >= 0 {
 			s = s[:i]
 		}
-		return s
+		return model.NormalizeIRI(s)
 	}
 	return a != "" && strip(a) == strip(b)
 }

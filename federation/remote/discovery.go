@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/bastide47/bastide/db/model"
 )
 
 // ParseAcct reads "@name@host", "name@host" or "acct:name@host".
@@ -153,12 +155,11 @@ func (c *Client) GetWebFinger(ctx context.Context, acct string) (string, error) 
 	return actor, nil
 }
 
+// hostOfURL is the host[:port] of an http(s) URL as model.NormalizeIRI
+// spells it, "" for anything else.
 func hostOfURL(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return ""
-	}
-	return strings.ToLower(p.Host)
+	_, h, _ := strings.Cut(model.IRIOrigin(u), "://")
+	return h
 }
 
 type xrd struct {

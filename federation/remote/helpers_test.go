@@ -99,9 +99,9 @@ func moduleRoot(t *testing.T) string {
 
 func fixtureDir(t *testing.T) string {
 	t.Helper()
-	fx := filepath.Join(moduleRoot(t), "..", "shared", "fixtures", "mobilizon")
-	if st, err := os.Stat(fx); err != nil || !st.IsDir() {
-		t.Skipf("shared Mobilizon fixtures not present at %s", fx)
+	fx := filepath.Join(moduleRoot(t), "federation", "testdata", "interop")
+	if _, err := os.Stat(fx); err != nil {
+		t.Fatalf("interop fixtures: %v", err)
 	}
 	return fx
 }

@@ -5,6 +5,7 @@ Usage:
   pycaldav-client.py smoke URL USER PASS
   pycaldav-client.py put   URL USER PASS CALENDAR-NAME UID SUMMARY
   pycaldav-client.py sync  URL USER PASS CALENDAR-NAME [TOKEN]
+  pycaldav-client.py named URL USER PASS CALENDAR-ID UID
 
 Prints one JSON object on standard output: what the library saw, not a
 verdict (the Go test that runs this script asserts). A step that raises is
@@ -228,6 +229,23 @@ def sync(client, name, token):
     out["objects"] = objs
 
 
+def named(client, cal_id, uid):
+    """Create a calendar at the URL segment cal_id (as the client spells
+    it), store an event in it, then find both again from the principal."""
+    principal = client.principal()
+    cal = principal.make_calendar(name=cal_id, cal_id=cal_id)
+    out["calendar"] = str(cal.url)
+    cal.save_event(MEETING.format(tag="n", summary="Dans " + cal_id).replace("ag-n@pycaldav", uid))
+    step("listed", lambda: sorted(base(c.url) for c in principal.calendars()))
+
+    def read_back():
+        found = [c for c in principal.calendars() if base(c.url) == cal_id]
+        ev = found[0].event_by_uid(uid)
+        return str(ev.icalendar_instance.walk("VEVENT")[0].get("SUMMARY"))
+    step("summary", read_back)
+    step("displayname", lambda: cal.get_property(dav.DisplayName()))
+
+
 def main():
     cmd, url, user, pw = sys.argv[1:5]
     client = caldav.DAVClient(url=url, username=user, password=pw)
@@ -236,6 +254,8 @@ def main():
             smoke(client)
         elif cmd == "put":
             put(client, *sys.argv[5:8])
+        elif cmd == "named":
+            named(client, *sys.argv[5:7])
         elif cmd == "sync":
             sync(client, sys.argv[5], sys.argv[6] if len(sys.argv) > 6 else "")
         else:

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/ical"
+)
+
+// refreshOccurrences expands again, once, the series that have overrides
+// stored before the store kept each occurrence's own title, place, class
+// and commune (migration 0007): until then a moved date would show the
+// series' text and a private one would not be known as private. It runs
+// at start, resumes where it stopped, and then forgets the task.
+func refreshOccurrences(ctx context.Context, store *db.Store, log *slog.Logger, now time.Time) error {
+	v, err := store.GetMeta(ctx, db.MetaOccurrenceRefresh)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	after, _ := strconv.ParseInt(v, 10, 64)
+	lim := ical.DefaultLimits()
+	n := 0
+	for {
+		evs, err := store.EventsWithOverrides(ctx, after, 200)
+		if err != nil {
+			return err
+		}
+		for _, e := range evs {
+			after = e.ID
+			obj, err := ical.ParseObject([]byte(e.Data), lim)
+			if err != nil {
+				continue // stored before the current limits: left as it is
+			}
+			fresh, err := obj.Event(now, lim)
+			if err != nil {
+				continue
+			}
+			e.Instances = fresh.Instances
+			if err := store.RefreshOccurrences(ctx, e); err != nil && !errors.Is(err, db.ErrPrecondition) {
+				return fmt.Errorf("event %d: %w", e.ID, err)
+			}
+			n++
+		}
+		if err := store.SetMeta(ctx, db.MetaOccurrenceRefresh, strconv.FormatInt(after, 10)); err != nil {
+			return err
+		}
+		if len(evs) < 200 {
+			break
+		}
+	}
+	if n > 0 {
+		log.Info("occurrences of series with overrides stored again", "events", n)
+	}
+	return store.DeleteMeta(ctx, db.MetaOccurrenceRefresh)
+}
