@@ -19,8 +19,8 @@ type cachedLogin struct {
 	user    model.User
 	expires time.Time
 	// epoch is the store's credentials epoch when the login was checked:
-	// a password change, a revoked app password or a disabled account
-	// moves it and voids every cached login at once.
+	// a password change or a disabled account moves it and voids every
+	// cached login at once.
 	epoch int64
 }
 
@@ -45,8 +45,11 @@ func newAuthenticator(store *db.Store, opts Options) *authenticator {
 	return a
 }
 
-// remoteIP is the connection's address (the throttle reduces IPv6 to
-// its /64).
+// remoteIP is the client's address (the throttle reduces IPv6 to its
+// /64). It reads
+// r.RemoteAddr only: behind a reverse proxy, the server's root handler has
+// put the client's address there (cmd/bastide's clientAddress), and
+// forwarding headers are never read here.
 func remoteIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
@@ -88,7 +91,7 @@ func (a *authenticator) authenticate(w http.ResponseWriter, r *http.Request) (*m
 		return nil, false
 	}
 	now := a.opts.Now()
-	addr := a.opts.ClientIP(r)
+	addr := remoteIP(r)
 	k := a.key(user, pass)
 	// The throttle comes before the cache, so that the cache cannot be
 	// used to test guesses cheaply from a blocked address.
@@ -97,7 +100,8 @@ func (a *authenticator) authenticate(w http.ResponseWriter, r *http.Request) (*m
 		return nil, false
 	}
 	// A failed read of the epoch (-1) matches no entry: the login is
-	// checked in full.
+	// checked in full. It is read before the check, so that a change
+	// during the check voids the new entry.
 	epoch, err := a.store.CredentialsEpoch(r.Context())
 	if err != nil {
 		epoch = -1
@@ -110,8 +114,7 @@ func (a *authenticator) authenticate(w http.ResponseWriter, r *http.Request) (*m
 	}
 	a.mu.Unlock()
 
-	// The epoch was read before the check: a change during it voids the entry.
-	u, err := a.store.CheckUserPassword(r.Context(), user, pass)
+	u, app, err := a.store.CheckPassword(r.Context(), user, pass)
 	if err != nil {
 		if !errors.Is(err, db.ErrBadCredentials) {
 			http.Error(w, "internal error", http.StatusInternalServerError)
@@ -120,6 +123,12 @@ func (a *authenticator) authenticate(w http.ResponseWriter, r *http.Request) (*m
 		a.opts.Throttle.Fail(now, user, addr)
 		challenge(w)
 		return nil, false
+	}
+	a.opts.Throttle.Succeed(now, user, addr)
+	if app {
+		// App passwords cost one lookup: never cached, so that revoking
+		// one takes effect at once.
+		return u, true
 	}
 	a.mu.Lock()
 	if len(a.cache) >= maxTracked {
@@ -134,6 +143,5 @@ func (a *authenticator) authenticate(w http.ResponseWriter, r *http.Request) (*m
 	}
 	a.cache[k] = cachedLogin{user: *u, expires: now.Add(a.opts.AuthCacheTTL), epoch: epoch}
 	a.mu.Unlock()
-	a.opts.Throttle.Succeed(now, user, addr)
 	return u, true
 }

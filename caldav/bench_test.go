@@ -254,7 +254,7 @@ func BenchmarkSync(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		token = syncToken(c.ID, c.Seq)
+		token = syncToken(be.store.Epoch(), c.ID, c.Seq)
 		benchSeq++
 		for k := 0; k < 10; k++ {
 			n := (benchSeq*10 + k) % benchEvents

@@ -1,6 +1,7 @@
 package caldav
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -83,7 +84,10 @@ func parseCalData(n *node) (*calData, error) {
 }
 
 // render returns the calendar-data of an object as asked.
-func (h *handler) render(cd *calData, data string, loc *time.Location) (string, error) {
+//
+// An expansion that would not fit in room bytes stops early with
+// errAnswerFull.
+func (h *handler) render(cd *calData, data string, loc *time.Location, room int) (string, error) {
 	if cd.plain() {
 		return data, nil
 	}
@@ -94,7 +98,9 @@ func (h *handler) render(cd *calData, data string, loc *time.Location) (string, 
 	root := obj.Cal.Component
 	switch {
 	case cd.expand != nil:
-		root = h.expandObject(obj, cd.expand, loc)
+		if root = h.expandObject(obj, cd.expand, loc, room); root == nil {
+			return "", errAnswerFull
+		}
 	case cd.limitSet != nil:
 		root = limitSet(obj, cd.limitSet, loc)
 	}
@@ -129,6 +135,26 @@ func prune(c *goical.Component, s *compSel) *goical.Component {
 		}
 	}
 	return out
+}
+
+// textSize is about the size of a component as iCalendar text, before
+// folding: what one occurrence of it adds to an expanded answer.
+func textSize(c *goical.Component) int {
+	n := 2*len(c.Name) + 16
+	for name, ps := range c.Props {
+		for _, p := range ps {
+			n += len(name) + len(p.Value) + 3
+			for k, vs := range p.Params {
+				for _, v := range vs {
+					n += len(k) + len(v) + 2
+				}
+			}
+		}
+	}
+	for _, k := range c.Children {
+		n += textSize(k)
+	}
+	return n
 }
 
 func cloneComponent(c *goical.Component) *goical.Component {
@@ -169,8 +195,10 @@ func ridKey(p *goical.Prop, wall bool, loc *time.Location) (int64, bool) {
 
 // expandObject turns a recurring object into its occurrences in range
 // (RFC 4791 §9.6.5): one component per occurrence with a RECURRENCE-ID, in
-// UTC, without RRULE, RDATE, EXDATE or VTIMEZONE.
-func (h *handler) expandObject(obj *ical.Object, tr *timeRange, loc *time.Location) *goical.Component {
+// UTC, without RRULE, RDATE, EXDATE or VTIMEZONE. It returns nil when the
+// occurrences would take more than room bytes, counted before encoding
+// them.
+func (h *handler) expandObject(obj *ical.Object, tr *timeRange, loc *time.Location, room int) *goical.Component {
 	root := &goical.Component{Name: "VCALENDAR", Props: goical.Props{}}
 	for _, name := range []string{"VERSION", "PRODID", "CALSCALE"} {
 		if ps := obj.Cal.Props.Values(name); len(ps) > 0 {
@@ -183,7 +211,7 @@ func (h *handler) expandObject(obj *ical.Object, tr *timeRange, loc *time.Locati
 	wall := obj.Wall()
 	lim := h.opts.Limits
 	lim.MaxInstances = h.opts.MaxExpand
-	ins, _ := obj.ExpandIn(tr.from(), tr.to(), loc, lim)
+	ins, _ := obj.ExpandIn(context.Background(), tr.from(), tr.to(), loc, lim) // bounded by lim.MaxWork
 	recurring := isRecurring(obj)
 	overrides := map[int64]*goical.Component{}
 	for _, o := range obj.Overrides {
@@ -192,6 +220,7 @@ func (h *handler) expandObject(obj *ical.Object, tr *timeRange, loc *time.Locati
 		}
 	}
 	date := isDate(obj.Master)
+	sizes := map[*goical.Component]int{}
 	for _, in := range ins {
 		base := obj.Master
 		if in.Override || base == nil {
@@ -201,6 +230,15 @@ func (h *handler) expandObject(obj *ical.Object, tr *timeRange, loc *time.Locati
 		}
 		if base == nil {
 			continue
+		}
+		if size, ok := sizes[base]; ok {
+			room -= size
+		} else {
+			sizes[base] = textSize(base)
+			room -= sizes[base]
+		}
+		if room < 0 {
+			return nil
 		}
 		c := cloneComponent(base)
 		for _, name := range []string{"RRULE", "RDATE", "EXDATE", "RECURRENCE-ID", "DTSTART", "DTEND", "DURATION", "DUE"} {

@@ -1,6 +1,7 @@
 package caldav
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -513,7 +514,7 @@ func (m *matcher) ownOccurrence(c *goical.Component) func(model.Instance) bool {
 func (h *handler) occurrences(obj *ical.Object, from, to time.Time, loc *time.Location, max int) []model.Instance {
 	lim := h.opts.Limits
 	lim.MaxInstances = max
-	ins, _ := obj.ExpandIn(from, to, loc, lim)
+	ins, _ := obj.ExpandIn(context.Background(), from, to, loc, lim) // bounded by lim.MaxWork
 	wall := obj.Wall()
 	for i, in := range ins {
 		if wall != in.OtherKind {

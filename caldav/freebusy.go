@@ -1,6 +1,7 @@
 package caldav
 
 import (
+	"errors"
 	"net/http"
 	"sort"
 	"strings"
@@ -36,6 +37,9 @@ func (h *handler) freeBusy(w http.ResponseWriter, r *request, dc *db.DAVCalendar
 		return err
 	}
 	byEvent := map[int64][]busyPeriod{}
+	// The answer is bounded like the other reports: a FREEBUSY period
+	// takes about 40 bytes.
+	total, maxPeriods := 0, h.opts.MaxAnswer/40
 	err = h.store.EachInstanceInRange(ctx, dc.Calendar.ID, tr.start, tr.end, maxZoneOffset, func(in db.DAVInstance) error {
 		if in.Component != "VEVENT" || in.Status == "CANCELLED" {
 			return nil
@@ -48,10 +52,16 @@ func (h *handler) freeBusy(w http.ResponseWriter, r *request, dc *db.DAVCalendar
 			return nil
 		}
 		if len(byEvent[in.EventID]) < h.opts.MaxExpand {
+			if total++; total > maxPeriods {
+				return errAnswerFull
+			}
 			byEvent[in.EventID] = append(byEvent[in.EventID], busyPeriod{s, e, in.Status == "TENTATIVE"})
 		}
 		return nil
 	})
+	if errors.Is(err, errAnswerFull) {
+		return h.freeBusyTooLarge()
+	}
 	if err != nil {
 		return err
 	}
@@ -82,11 +92,13 @@ func (h *handler) freeBusy(w http.ResponseWriter, r *request, dc *db.DAVCalendar
 		}
 		obj, err := ical.ParseObject([]byte(o.Data), h.opts.Limits)
 		if err != nil {
+			total -= len(byEvent[o.ID])
 			delete(byEvent, o.ID)
 			return nil
 		}
 		if transparent && obj.Master != nil {
 			if p := obj.Master.Props.Get("TRANSP"); p != nil && strings.EqualFold(strings.TrimSpace(p.Value), "TRANSPARENT") {
+				total -= len(byEvent[o.ID])
 				delete(byEvent, o.ID)
 				return nil
 			}
@@ -99,10 +111,16 @@ func (h *handler) freeBusy(w http.ResponseWriter, r *request, dc *db.DAVCalendar
 				}
 				ps = append(ps, busyPeriod{in.Start, in.End, in.Status == "TENTATIVE"})
 			}
+			if total += len(ps) - len(byEvent[o.ID]); total > maxPeriods {
+				return errAnswerFull
+			}
 			byEvent[o.ID] = ps
 		}
 		return nil
 	})
+	if errors.Is(err, errAnswerFull) {
+		return h.freeBusyTooLarge()
+	}
 	if err != nil {
 		return err
 	}
@@ -156,4 +174,11 @@ func (h *handler) freeBusy(w http.ResponseWriter, r *request, dc *db.DAVCalendar
 	w.WriteHeader(http.StatusOK)
 	_, err = w.Write([]byte(sb.String()))
 	return err
+}
+
+// freeBusyTooLarge refuses a free-busy-query whose answer would pass
+// Options.MaxAnswer.
+func (h *handler) freeBusyTooLarge() error {
+	return preconditionErr(http.StatusForbidden, dav("number-of-matches-within-limits"),
+		"the free-busy answer would be larger than the server's limit of "+itoa(h.opts.MaxAnswer>>10)+" KiB; ask for a shorter time range")
 }

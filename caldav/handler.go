@@ -33,15 +33,18 @@ type Options struct {
 	// MaxExpand bounds the occurrences one expand or free-busy report
 	// produces per object (1000).
 	MaxExpand int
+	// MaxAnswer bounds, in bytes, the objects of one calendar-query,
+	// calendar-multiget or sync-collection answer (16 MiB); past it the
+	// answer ends with a 507 response for the request URI carrying
+	// DAV:number-of-matches-within-limits (RFC 5323 §3, RFC 6578 §3.6). A
+	// free-busy-query that would pass it is refused (403, the same
+	// precondition).
+	MaxAnswer int
 	// Timezone interprets floating and all-day events in time-range
 	// queries when the calendar has no calendar-timezone (Europe/Paris).
 	Timezone *time.Location
 	// Now is the clock (time.Now by default), for tests.
 	Now func() time.Time
-	// ClientIP returns the address of a request for login throttling; by
-	// default the connection's remote address (X-Forwarded-For is never
-	// trusted here: a reverse proxy setup passes its own function).
-	ClientIP func(r *http.Request) string
 	// Throttle bounds failed logins; cmd shares one with the web sign-in
 	// form. Default: a throttle of this handler's own.
 	Throttle *model.LoginThrottle
@@ -53,10 +56,12 @@ type Options struct {
 	// objects that calendar-multiget answers from (16 MiB, about 12 000
 	// objects of 1 KiB with their prepared answers; negative disables it).
 	ObjectCache int
-	// AuthCacheTTL is how long a verified login is remembered (60 s), so
-	// that bcrypt runs about once a minute per device, not per request.
-	// A credential change in the store (db.Store.CredentialsEpoch) voids
-	// the cache at once.
+	// AuthCacheTTL is how long a login with the account password is
+	// remembered (60 s), so that bcrypt runs about once a minute per
+	// device, not per request. App passwords, checked by one lookup, are
+	// not cached: a revoked one stops working at once. A changed password
+	// or a disabled account (db.Store.CredentialsEpoch) voids the cache at
+	// once.
 	AuthCacheTTL time.Duration
 }
 
@@ -86,6 +91,9 @@ func (o Options) withDefaults() Options {
 	if o.MaxExpand <= 0 {
 		o.MaxExpand = 1000
 	}
+	if o.MaxAnswer <= 0 {
+		o.MaxAnswer = 16 << 20
+	}
 	if o.Timezone == nil {
 		loc, err := time.LoadLocation("Europe/Paris")
 		if err != nil {
@@ -95,9 +103,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
-	}
-	if o.ClientIP == nil {
-		o.ClientIP = remoteIP
 	}
 	if o.ListingCache == 0 {
 		o.ListingCache = 4 << 20
@@ -116,6 +121,8 @@ func (o Options) withDefaults() Options {
 
 type handler struct {
 	store    *db.Store
+	reader   objectReader // the store; see objectReader
+	epoch    string       // the store's, in sync tokens
 	log      *slog.Logger
 	opts     Options
 	auth     *authenticator
@@ -133,7 +140,7 @@ func NewHandler(store *db.Store, logger *slog.Logger, opts Options) http.Handler
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	h := &handler{store: store, log: logger, opts: opts}
+	h := &handler{store: store, reader: store, epoch: store.Epoch(), log: logger, opts: opts}
 	h.auth = newAuthenticator(store, opts)
 	h.listings = newListingCache(opts.ListingCache)
 	h.objects = newObjectCache(opts.ObjectCache)
@@ -260,7 +267,11 @@ func badRequest(msg string) *httpError { return &httpError{code: http.StatusBadR
 
 func (h *handler) writeError(w http.ResponseWriter, r *request, err error) {
 	var he *httpError
-	if !errors.As(err, &he) {
+	if !errors.As(err, &he) && db.IsFull(err) {
+		h.log.ErrorContext(r.Context(), "caldav: storage full", "method", r.Method, "path", r.URL.Path, "err", err)
+		he = &httpError{code: http.StatusInsufficientStorage, msg: "the server's storage is full: nothing was saved; try again later"}
+	}
+	if he == nil {
 		if errors.Is(err, context.Canceled) {
 			return
 		}

@@ -2,6 +2,7 @@ package caldav
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"mime"
@@ -201,8 +202,9 @@ func (h *handler) fixThunderbird(data []byte) ([]byte, bool) {
 	return out, true
 }
 
-// eventFromData parses and checks an object for a calendar.
-func (h *handler) eventFromData(dc *db.DAVCalendar, name string, data []byte) (*model.Event, error) {
+// eventFromData parses and checks an object for a calendar; its expansion
+// stops when ctx is done.
+func (h *handler) eventFromData(ctx context.Context, dc *db.DAVCalendar, name string, data []byte) (*model.Event, error) {
 	obj, err := ical.ParseObject(data, h.opts.Limits)
 	if err != nil {
 		return nil, icalError(err)
@@ -211,7 +213,7 @@ func (h *handler) eventFromData(dc *db.DAVCalendar, name string, data []byte) (*
 		return nil, preconditionErr(http.StatusForbidden, cal("supported-calendar-component"),
 			"this calendar accepts "+strings.Join(dc.Calendar.Components, " and ")+", not "+obj.Component)
 	}
-	e, err := obj.Event(h.now(), h.opts.Limits)
+	e, err := obj.EventContext(ctx, h.now(), h.opts.Limits)
 	if err != nil {
 		return nil, icalError(err)
 	}
@@ -262,7 +264,7 @@ func (h *handler) put(w http.ResponseWriter, r *request) error {
 		return err
 	}
 	data, changed := h.fixThunderbird(data)
-	e, err := h.eventFromData(dc, r.path.object, data)
+	e, err := h.eventFromData(r.Context(), dc, r.path.object, data)
 	if err != nil {
 		return err
 	}
@@ -425,7 +427,7 @@ func (h *handler) moveCopy(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	ne, err := h.eventFromData(dst, dpath.object, []byte(e.Data))
+	ne, err := h.eventFromData(r.Context(), dst, dpath.object, []byte(e.Data))
 	if err != nil {
 		return err
 	}

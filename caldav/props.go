@@ -464,9 +464,9 @@ func (h *handler) calendarProp(res *resource, q qname) (string, bool) {
 		}
 		return escapeXML(c.Name), true
 	case dav("sync-token"):
-		return escapeXML(syncToken(c.ID, c.Seq)), true
+		return escapeXML(syncToken(h.epoch, c.ID, c.Seq)), true
 	case cs("getctag"):
-		return escapeXML(syncToken(c.ID, c.Seq)), true
+		return escapeXML(syncToken(h.epoch, c.ID, c.Seq)), true
 	case cal("supported-calendar-component-set"):
 		s := ""
 		for _, comp := range c.Components {

@@ -185,11 +185,18 @@ type objectWriter struct {
 	// that order; writeCached then writes the cached tail.
 	etagAndData bool
 	baseEsc     string
+	// full: an object did not fit in the answer's size limit; nothing
+	// more is written but the truncation (see end).
+	full bool
 }
+
+// errAnswerFull stops the reading of objects once the answer is full.
+var errAnswerFull = errors.New("caldav: answer size limit reached")
 
 func (h *handler) newObjectWriter(w http.ResponseWriter, r *request, dc *db.DAVCalendar, pf *propfindReq, cd *calData, loc *time.Location) *objectWriter {
 	ow := &objectWriter{h: h, r: r, dc: dc, pf: pf, cd: cd, loc: loc, base: h.calendarPath(r.user.Username, dc)}
 	ow.ms = newMultistatus(w, minimal(r.Request))
+	ow.ms.limit = h.opts.MaxAnswer
 	ow.res = resource{kind: resObject, dc: dc}
 	names := pf.names
 	if ow.cacheable() && len(names) == 2 && names[0] == dav("getetag") && names[1] == cal("calendar-data") {
@@ -207,22 +214,53 @@ func (ow *objectWriter) needsData() bool {
 	return false
 }
 
-func (ow *objectWriter) write(o db.ObjectData) {
+// write writes an object's response, or returns errAnswerFull when it
+// does not fit in the room left in the answer.
+func (ow *objectWriter) write(o db.ObjectData) error {
 	ow.head = o.ObjectHead
 	ow.res.obj = &ow.head
 	ow.res.href = ow.base + escapeSegment(o.Href)
 	if ow.pf.mode != "prop" {
+		if !ow.fits(len(o.Data)) {
+			return errAnswerFull
+		}
 		ow.h.writeProps(ow.ms, ow.r, &ow.res, ow.pf)
-		return
+		return nil
 	}
-	ow.h.writeObjectProps(ow.ms, ow.r, &ow.res, ow.pf.names, func() (string, bool, bool) {
+	data, err := "", error(nil)
+	if ow.needsData() {
 		cd := ow.cd
 		if cd == nil {
 			cd = &calData{}
 		}
-		data, err := ow.h.render(cd, o.Data, ow.loc)
-		return data, false, err == nil
-	})
+		if data, err = ow.h.render(cd, o.Data, ow.loc, ow.ms.room()); err != nil || !ow.fits(len(data)) {
+			ow.full = true
+			return errAnswerFull
+		}
+	} else if !ow.fits(0) {
+		return errAnswerFull
+	}
+	ow.h.writeObjectProps(ow.ms, ow.r, &ow.res, ow.pf.names, func() (string, bool, bool) { return data, false, true })
+	return nil
+}
+
+// fits tells whether an object response with n bytes of data fits in the
+// room left (with 1 KiB for its other properties), and marks the answer
+// full when not.
+func (ow *objectWriter) fits(n int) bool {
+	if !ow.full && n+1024 > ow.ms.room() {
+		ow.full = true
+	}
+	return !ow.full
+}
+
+// end closes the answer, saying first that it is truncated if it is.
+func (ow *objectWriter) end() error {
+	if ow.full {
+		ow.ms.truncated(ow.r.URL.EscapedPath(), "the answer reached the server's size limit of "+itoa(ow.h.opts.MaxAnswer>>10)+
+			" KiB; ask for fewer objects, a shorter time range or no expand")
+	}
+	return ow.ms.end()
 }
 
 // cachedData gives the calendar data of the object writeCached writes,
@@ -237,19 +275,23 @@ func (ow *objectWriter) cacheable() bool {
 
 // writeCached writes an object of the cache (only when cacheable); its
 // calendar data is there when it was cached with it.
-func (ow *objectWriter) writeCached(o *cachedObject) {
+func (ow *objectWriter) writeCached(o *cachedObject) error {
+	if !ow.fits(len(o.tail)) {
+		return errAnswerFull
+	}
 	if ow.etagAndData {
 		w := ow.ms.w
 		w.WriteString("<D:response><D:href>")
 		w.WriteString(ow.baseEsc)
 		w.WriteString(o.tail)
-		return
+		return nil
 	}
 	ow.head = o.head
 	ow.res.obj = &ow.head
 	ow.res.href = ow.base + escapeSegment(o.head.Href)
 	ow.cached = o
 	ow.h.writeObjectProps(ow.ms, ow.r, &ow.res, ow.pf.names, ow.cachedData)
+	return nil
 }
 
 func (h *handler) calendarQuery(w http.ResponseWriter, r *request, dc *db.DAVCalendar, body *node) error {
@@ -294,13 +336,12 @@ func (h *handler) calendarQuery(w http.ResponseWriter, r *request, dc *db.DAVCal
 				return nil
 			}
 		}
-		ow.write(o)
-		return nil
+		return ow.write(o)
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errAnswerFull) {
 		h.log.ErrorContext(ctx, "caldav: calendar-query failed", "path", r.URL.Path, "err", err)
 	}
-	return ow.ms.end()
+	return ow.end()
 }
 
 // queryPlan says which objects a calendar-query must look at: ids (nil for
@@ -510,8 +551,8 @@ func (h *handler) multiget(w http.ResponseWriter, r *request, dc *db.DAVCalendar
 		for i, o := range h.objects.get(calID, at, names) {
 			if o == nil {
 				toRead = append(toRead, names[i])
-			} else {
-				ow.writeCached(o)
+			} else if ow.writeCached(o) != nil {
+				break
 			}
 		}
 	}
@@ -519,20 +560,24 @@ func (h *handler) multiget(w http.ResponseWriter, r *request, dc *db.DAVCalendar
 	fill := cached && withData
 	var fresh []*cachedObject
 	seen := make(map[string]bool, len(toRead))
+	if ow.full {
+		toRead = nil
+	}
 	err = h.store.EachObjectByHref(ctx, calID, toRead, withData, func(o db.ObjectData) error {
 		seen[o.Href] = true
 		if fill {
 			co := newCachedObject(o.ObjectHead, o.Data)
 			fresh = append(fresh, co)
-			ow.writeCached(co)
-			return nil
+			return ow.writeCached(co)
 		}
-		ow.write(o)
-		return nil
+		return ow.write(o)
 	})
-	if err != nil {
+	switch {
+	case ow.full:
+		return ow.end()
+	case err != nil:
 		h.log.ErrorContext(ctx, "caldav: multiget failed", "path", r.URL.Path, "err", err)
-	} else if fill {
+	case fill:
 		h.objects.fill(calID, at, fresh)
 	}
 	for _, n := range toRead {
@@ -543,7 +588,7 @@ func (h *handler) multiget(w http.ResponseWriter, r *request, dc *db.DAVCalendar
 	for _, b := range bad {
 		ow.ms.status(b, http.StatusNotFound)
 	}
-	return ow.ms.end()
+	return ow.end()
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,6 +1,8 @@
 package caldav
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,34 +11,55 @@ import (
 	"github.com/bastide47/bastide/db/model"
 )
 
-// Sync tokens (RFC 6578) are URIs naming the calendar and a sequence of the
-// change log: http://bastide.invalid/sync/{calendar id}/{seq}. The same
-// string is the calendar's CS:getctag.
+// Sync tokens (RFC 6578) are URIs naming the database's epoch, the
+// calendar and a sequence of the change log:
+// http://bastide.invalid/sync/{epoch}/{calendar id}/{seq}. The same string
+// is the calendar's CS:getctag. The epoch (db.Store.Epoch) differs in a
+// restored backup, so that tokens handed out after the backup was taken
+// are refused (DAV:valid-sync-token) and clients sync again from scratch,
+// instead of missing the changes the backup lacks. A first sync cut at the
+// answer's size limit hands out a token that also names the last object
+// sent, {seq}/{href}: the next request lists the objects after it, and its
+// token is then {seq} again, so that the changes made meanwhile are
+// replayed.
 const syncPrefix = "http://bastide.invalid/sync/"
 
-func syncToken(calID, seq int64) string {
-	return syncPrefix + strconv.FormatInt(calID, 10) + "/" + strconv.FormatInt(seq, 10)
+func syncToken(epoch string, calID, seq int64) string {
+	return syncPrefix + epoch + "/" + strconv.FormatInt(calID, 10) + "/" + strconv.FormatInt(seq, 10)
 }
 
 var errBadSyncToken = preconditionErr(http.StatusForbidden, dav("valid-sync-token"),
 	"the sync token is not one this calendar issued; sync again from scratch")
 
-// parseSyncToken returns the sequence of a token of this calendar.
-func parseSyncToken(tok string, cal *model.Calendar) (int64, error) {
+// parseSyncToken returns the sequence of a token of this calendar and
+// epoch, and the object after which a first sync continues ("" if none).
+func parseSyncToken(tok, epoch string, cal *model.Calendar) (seq int64, after string, err error) {
 	rest, ok := strings.CutPrefix(tok, syncPrefix)
 	if !ok {
-		return 0, errBadSyncToken
+		return 0, "", errBadSyncToken
 	}
-	a, b, ok := strings.Cut(rest, "/")
-	if !ok {
-		return 0, errBadSyncToken
+	parts := strings.SplitN(rest, "/", 4)
+	if len(parts) < 3 || parts[0] != epoch {
+		return 0, "", errBadSyncToken
 	}
-	id, err1 := strconv.ParseInt(a, 10, 64)
-	seq, err2 := strconv.ParseInt(b, 10, 64)
+	if len(parts) == 4 {
+		if after, ok = cleanSegment(parts[3]); !ok {
+			return 0, "", errBadSyncToken
+		}
+	}
+	id, err1 := strconv.ParseInt(parts[1], 10, 64)
+	seq, err2 := strconv.ParseInt(parts[2], 10, 64)
 	if err1 != nil || err2 != nil || id != cal.ID || seq < 0 || seq > cal.Seq {
-		return 0, errBadSyncToken
+		return 0, "", errBadSyncToken
 	}
-	return seq, nil
+	return seq, after, nil
+}
+
+// objectReader reads the objects a sync-collection answer lists: the
+// store, or in tests a store that fails part-way.
+type objectReader interface {
+	EachObjectData(ctx context.Context, calendarID int64, ids []int64, component string, withData bool, fn func(db.ObjectData) error) error
+	EachObjectByHref(ctx context.Context, calendarID int64, hrefs []string, withData bool, fn func(db.ObjectData) error) error
 }
 
 func (h *handler) syncCollection(w http.ResponseWriter, r *request, dc *db.DAVCalendar, body *node) error {
@@ -65,8 +88,9 @@ func (h *handler) syncCollection(w http.ResponseWriter, r *request, dc *db.DAVCa
 	}
 	c := dc.Calendar
 	var since int64
+	after := ""
 	if tok != "" {
-		if since, err = parseSyncToken(tok, c); err != nil {
+		if since, after, err = parseSyncToken(tok, h.epoch, c); err != nil {
 			return err
 		}
 	}
@@ -75,18 +99,37 @@ func (h *handler) syncCollection(w http.ResponseWriter, r *request, dc *db.DAVCa
 	if err != nil {
 		return err
 	}
-	if since == 0 && limit == 0 {
-		// First sync: every object, and the calendar's current token.
+	if (since == 0 && limit == 0) || after != "" {
+		// First sync: every object (after the one a cut answer ended
+		// with), and the calendar's current token (or the one the first
+		// page was given).
+		seq := c.Seq
+		if after != "" {
+			seq = since
+		}
 		ow := h.newObjectWriter(w, r, dc, pf, cd, loc)
-		err := h.store.EachObjectData(ctx, c.ID, nil, "", ow.needsData(), func(o db.ObjectData) error {
-			ow.write(o)
+		last := ""
+		err := h.reader.EachObjectData(ctx, c.ID, nil, "", ow.needsData(), func(o db.ObjectData) error {
+			if o.Href <= after {
+				return nil
+			}
+			if err := ow.write(o); err != nil {
+				return err
+			}
+			last = o.Href
 			return nil
 		})
-		if err != nil {
-			h.log.ErrorContext(ctx, "caldav: sync-collection failed", "path", r.URL.Path, "err", err)
+		if err != nil && !errors.Is(err, errAnswerFull) {
+			return h.abortSync(ow, r, err)
 		}
-		ow.ms.raw("<D:sync-token>" + escapeXML(syncToken(c.ID, c.Seq)) + "</D:sync-token>")
-		return ow.ms.end()
+		next := syncToken(h.epoch, c.ID, seq)
+		if ow.full {
+			if last == "" {
+				return h.noProgress(ow)
+			}
+			next += "/" + escapeSegment(last)
+		}
+		return h.endSync(ow, next)
 	}
 	// From the change log: the last change of each href wins.
 	type entry struct {
@@ -130,26 +173,77 @@ scan:
 	}
 	ow := h.newObjectWriter(w, r, dc, pf, cd, loc)
 	present := map[string]bool{}
-	err = h.store.EachObjectByHref(ctx, c.ID, puts, ow.needsData(), func(o db.ObjectData) error {
+	written := map[string]bool{}
+	err = h.reader.EachObjectByHref(ctx, c.ID, puts, ow.needsData(), func(o db.ObjectData) error {
 		present[o.Href] = true
-		ow.write(o)
+		if err := ow.write(o); err != nil {
+			return err
+		}
+		written[o.Href] = true
 		return nil
 	})
-	if err != nil {
-		h.log.ErrorContext(ctx, "caldav: sync-collection failed", "path", r.URL.Path, "err", err)
+	if err != nil && !errors.Is(err, errAnswerFull) {
+		// Reporting the objects not read as deleted, with a new token,
+		// would make clients drop objects that still exist.
+		return h.abortSync(ow, r, err)
 	}
-	if since > 0 {
+	for _, href := range order {
+		if present[href] {
+			continue
+		}
+		if ow.full {
+			break
+		}
+		if since > 0 {
+			ow.ms.status(ow.base+escapeSegment(href), http.StatusNotFound)
+		}
+		written[href] = true
+	}
+	if ow.full && len(written) == 0 {
+		return h.noProgress(ow)
+	}
+	if ow.full {
+		// The token covers every change before the first one not sent.
 		for _, href := range order {
-			if !present[href] {
-				ow.ms.status(ow.base+escapeSegment(href), http.StatusNotFound)
+			if !written[href] && last[href].seq-1 < newSeq {
+				newSeq = last[href].seq - 1
 			}
 		}
 	}
-	if truncated {
-		ow.ms.status(ow.base, http.StatusInsufficientStorage)
+	if truncated && !ow.full {
+		ow.ms.truncated(ow.base, "more than "+itoa(limit)+" changes (DAV:nresults); sync again from the token given")
 	}
-	ow.ms.raw("<D:sync-token>" + escapeXML(syncToken(c.ID, newSeq)) + "</D:sync-token>")
-	return ow.ms.end()
+	return h.endSync(ow, syncToken(h.epoch, c.ID, newSeq))
+}
+
+// endSync closes a sync-collection answer with its token.
+func (h *handler) endSync(ow *objectWriter, token string) error {
+	if ow.full {
+		ow.ms.truncated(ow.base, "the answer reached the server's size limit of "+itoa(h.opts.MaxAnswer>>10)+
+			" KiB; sync again from the token given")
+		ow.full = false
+	}
+	ow.ms.raw("<D:sync-token>" + escapeXML(token) + "</D:sync-token>")
+	return ow.end()
+}
+
+// noProgress refuses a sync-collection whose first object alone does not
+// fit in the answer: a token could not move past it.
+func (h *handler) noProgress(ow *objectWriter) error {
+	ow.ms.abort()
+	return preconditionErr(http.StatusForbidden, dav("number-of-matches-within-limits"),
+		"an object does not fit in the server's answer size limit of "+itoa(h.opts.MaxAnswer>>10)+" KiB; sync without expand")
+}
+
+// abortSync gives up a sync-collection answer after a read error: no
+// token may be handed out for an incomplete answer. If nothing was sent
+// yet the client gets a 500; otherwise the connection is cut.
+func (h *handler) abortSync(ow *objectWriter, r *request, err error) error {
+	if !errors.Is(err, context.Canceled) {
+		h.log.ErrorContext(r.Context(), "caldav: sync-collection failed", "path", r.URL.Path, "err", err)
+	}
+	ow.ms.abort()
+	return err
 }
 
 // syncHome answers sync-collection on the calendar home (Apple asks): the

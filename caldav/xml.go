@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -396,6 +397,8 @@ type multistatus struct {
 	cw      *captureWriter
 	out     *lazyStatus
 	minimal bool
+	// limit bounds the answer's size for fits (0: none).
+	limit int
 }
 
 // spoolLimit is the size of the answer buffer: a multiget of 100 objects
@@ -406,6 +409,7 @@ const spoolLimit = 256 << 10
 type lazyStatus struct {
 	w       http.ResponseWriter
 	started bool
+	n       int // bytes sent
 }
 
 func (l *lazyStatus) Write(p []byte) (int, error) {
@@ -413,7 +417,9 @@ func (l *lazyStatus) Write(p []byte) (int, error) {
 		l.started = true
 		l.w.WriteHeader(http.StatusMultiStatus)
 	}
-	return l.w.Write(p)
+	n, err := l.w.Write(p)
+	l.n += n
+	return n, err
 }
 
 // answerBuffers keeps a few answer buffers between requests. Not a
@@ -519,6 +525,26 @@ func (m *multistatus) status(href string, code int) {
 
 func (m *multistatus) raw(s string) { m.w.WriteString(s) }
 
+// room is how many more bytes the answer may hold before its limit.
+func (m *multistatus) room() int {
+	if m.limit <= 0 {
+		return math.MaxInt
+	}
+	return m.limit - m.out.n - m.w.Buffered()
+}
+
+// truncated ends the responses of an answer cut at its size limit: a 507
+// for the request URI with DAV:number-of-matches-within-limits, as RFC
+// 5323 §3 and RFC 6578 §3.6 do for results past a server's limit.
+func (m *multistatus) truncated(href, why string) {
+	m.w.WriteString("<D:response><D:href>")
+	xmlText(m.w, href)
+	m.w.WriteString("</D:href><D:status>" + statusLine(http.StatusInsufficientStorage) +
+		"</D:status><D:error><D:number-of-matches-within-limits/></D:error><D:responsedescription>")
+	xmlText(m.w, why)
+	m.w.WriteString("</D:responsedescription></D:response>")
+}
+
 // capture starts keeping a copy of what is written (up to limit bytes);
 // captured stops and returns it (nil if it overflowed).
 func (m *multistatus) capture(limit int) {
@@ -533,6 +559,19 @@ func (m *multistatus) captured() [][]byte {
 		return nil
 	}
 	return m.cw.buf
+}
+
+// abort drops what is still buffered of an answer that cannot be
+// completed. When part of it was sent already it panics with
+// http.ErrAbortHandler, which cuts the connection: the client sees a
+// broken answer rather than a short one that looks whole.
+func (m *multistatus) abort() {
+	m.w.Reset(nil)
+	putAnswerBuffer(m.w)
+	if m.out.started {
+		panic(http.ErrAbortHandler)
+	}
+	m.out.w.Header().Del("Content-Type")
 }
 
 func (m *multistatus) end() error {

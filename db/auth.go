@@ -2,8 +2,12 @@ package db
 
 import (
 	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"golang.org/x/crypto/bcrypt"
@@ -46,45 +50,90 @@ func HashPassword(password string) (string, error) {
 	return string(h), nil
 }
 
+// bcryptCompare is bcrypt.CompareHashAndPassword; tests count its calls.
+var bcryptCompare = bcrypt.CompareHashAndPassword
+
+// appPasswordPrefix marks an app password stored by its SHA-256.
+const appPasswordPrefix = "sha256:"
+
+// HashAppPassword returns what to store for a new app password (see
+// AddAppPassword): its SHA-256. App passwords are random secrets (about
+// 140 bits, see cmd/bastide's newAppPassword), which a fast hash protects
+// as well as bcrypt does a human password, and they can then be found by
+// that hash in one lookup.
+func HashAppPassword(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return appPasswordPrefix + hex.EncodeToString(sum[:])
+}
+
 // CheckUserPassword returns the user when password is their account
-// password or one of their app passwords (whose last use is then
-// recorded), ErrBadCredentials otherwise. Each check costs one bcrypt
-// comparison per stored password: callers that authenticate every request
-// (CalDAV) should cache successes for a short while.
+// password or one of their app passwords, ErrBadCredentials otherwise.
+// See CheckPassword.
 func (s *Store) CheckUserPassword(ctx context.Context, username, password string) (*model.User, error) {
+	u, _, err := s.CheckPassword(ctx, username, password)
+	return u, err
+}
+
+// CheckPassword returns the user when password is their account password
+// or one of their app passwords (whose last use is then recorded), and
+// whether it was an app password; ErrBadCredentials otherwise.
+//
+// The work does not depend on the user: one lookup of the password's
+// SHA-256 among app passwords, then one bcrypt comparison (with the
+// account password, or a dummy hash for unknown users and users without
+// one). App passwords made before HashAppPassword existed are bcrypt
+// hashes: each of them still costs one comparison of a wrong password
+// for its user, until it is used once and stored the new way.
+func (s *Store) CheckPassword(ctx context.Context, username, password string) (*model.User, bool, error) {
 	if password == "" || len(password) > MaxPasswordLen {
-		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
-		return nil, ErrBadCredentials
+		_ = bcryptCompare(dummyHash(), []byte(password))
+		return nil, false, ErrBadCredentials
 	}
 	u, err := s.GetUserByUsername(ctx, username)
 	if errors.Is(err, ErrNotFound) {
-		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
-		return nil, ErrBadCredentials
+		_ = bcryptCompare(dummyHash(), []byte(password))
+		return nil, false, ErrBadCredentials
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if u.Disabled {
-		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
-		return nil, ErrBadCredentials
+		_ = bcryptCompare(dummyHash(), []byte(password))
+		return nil, false, ErrBadCredentials
 	}
-	if u.PasswordHash != "" && bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) == nil {
-		return u, nil
+	var id int64
+	err = s.r.QueryRowContext(ctx, `SELECT id FROM app_passwords WHERE hash = +? AND user_id = +?`, HashAppPassword(password), u.ID).Scan(&id)
+	switch {
+	case err == nil:
+		if err := s.TouchAppPassword(ctx, id); err != nil {
+			return nil, false, err
+		}
+		return u, true, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return nil, false, fmt.Errorf("db: check app password: %w", err)
+	}
+	hash := dummyHash()
+	if u.PasswordHash != "" {
+		hash = []byte(u.PasswordHash)
+	}
+	if bcryptCompare(hash, []byte(password)) == nil && u.PasswordHash != "" {
+		return u, false, nil
 	}
 	aps, err := s.ListAppPasswords(ctx, u.ID)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	for _, ap := range aps {
-		if bcrypt.CompareHashAndPassword([]byte(ap.Hash), []byte(password)) == nil {
-			if err := s.TouchAppPassword(ctx, ap.ID); err != nil {
-				return nil, err
+		if strings.HasPrefix(ap.Hash, appPasswordPrefix) {
+			continue
+		}
+		if bcryptCompare([]byte(ap.Hash), []byte(password)) == nil {
+			_, err := s.w.ExecContext(ctx, `UPDATE app_passwords SET hash = ?, last_used_at = ? WHERE id = +?`, HashAppPassword(password), fmtTime(now()), ap.ID)
+			if err != nil {
+				return nil, false, fmt.Errorf("db: rehash app password: %w", err)
 			}
-			return u, nil
+			return u, true, nil
 		}
 	}
-	if u.PasswordHash == "" && len(aps) == 0 {
-		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
-	}
-	return nil, ErrBadCredentials
+	return nil, false, ErrBadCredentials
 }

@@ -19,6 +19,15 @@ var (
 	ErrPrecondition = errors.New("db: precondition failed")
 )
 
+// IsFull reports whether err comes from a write refused because the disk
+// (or the database's size limit) is full: SQLite answers SQLITE_FULL, rolls
+// the transaction back and keeps serving reads, and writes work again once
+// there is room, without a restart. Edges answer 507 Insufficient Storage.
+func IsFull(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.Code == sqlite3.ErrFull
+}
+
 // mapErr turns driver errors into the package sentinels, keeping the
 // original text for logs.
 func mapErr(err error) error {

@@ -10,8 +10,6 @@ import (
 	"fmt"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"github.com/bastide47/bastide/db/model"
 )
 
@@ -185,18 +183,18 @@ func (s *Store) SetUserDisabled(ctx context.Context, userID int64, disabled bool
 // included. Unknown users cost the same time as wrong passwords.
 func (s *Store) CheckAccountPassword(ctx context.Context, username, password string) (*model.User, error) {
 	if password == "" || len(password) > MaxPasswordLen {
-		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		_ = bcryptCompare(dummyHash(), []byte(password))
 		return nil, ErrBadCredentials
 	}
 	u, err := s.GetUserByUsername(ctx, username)
 	if errors.Is(err, ErrNotFound) || (err == nil && (u.Disabled || u.PasswordHash == "")) {
-		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		_ = bcryptCompare(dummyHash(), []byte(password))
 		return nil, ErrBadCredentials
 	}
 	if err != nil {
 		return nil, err
 	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+	if bcryptCompare([]byte(u.PasswordHash), []byte(password)) != nil {
 		return nil, ErrBadCredentials
 	}
 	return u, nil

@@ -4,8 +4,10 @@ package db
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -79,10 +81,50 @@ var migrationFS embed.FS
 // are serialised inside the process, and a pool of reading connections that
 // WAL lets run beside it.
 type Store struct {
-	w    *sql.DB
-	r    *sql.DB
-	v    *sql.DB // one connection that only reads the data version
-	path string
+	w     *sql.DB
+	r     *sql.DB
+	v     *sql.DB // one connection that only reads the data version
+	path  string
+	epoch string
+}
+
+// Epoch names this copy of the database: a random value made when the
+// database is first opened, and made anew in every copy Backup writes. A
+// restored backup therefore has another epoch than the database it was
+// taken from, and anything that hands out positions in the change log
+// (CalDAV sync tokens) embeds the epoch, so that positions of the lost
+// future are refused instead of being silently reused.
+func (s *Store) Epoch() string { return s.epoch }
+
+// epochKey is the meta key of the epoch.
+const epochKey = "epoch"
+
+func newEpoch() string {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand does not fail on supported systems
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// loadEpoch reads the epoch, making it on first use (only then does it
+// write).
+func loadEpoch(ctx context.Context, w *sql.DB) (string, error) {
+	var e string
+	for range 2 {
+		err := w.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = +?`, epochKey).Scan(&e)
+		if err == nil {
+			return e, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return "", fmt.Errorf("db: epoch: %w", err)
+		}
+		// ON CONFLICT: another process may make it at the same time.
+		if _, err := w.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, epochKey, newEpoch()); err != nil {
+			return "", fmt.Errorf("db: epoch: %w", err)
+		}
+	}
+	return "", errors.New("db: epoch: not stored")
 }
 
 // Path returns the file the store lives in.
@@ -126,6 +168,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
+	epoch, err := loadEpoch(ctx, w)
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
 	r, err := sql.Open("sqlite3", u+"?"+readOptions)
 	if err != nil {
 		w.Close()
@@ -146,7 +193,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	v.SetMaxOpenConns(1)
 	v.SetMaxIdleConns(1)
 	v.SetConnMaxLifetime(0)
-	return &Store{w: w, r: r, v: v, path: path}, nil
+	return &Store{w: w, r: r, v: v, path: path, epoch: epoch}, nil
 }
 
 // versionOptions: the data-version connection reads no table, so it keeps
@@ -316,16 +363,31 @@ func (s *Store) Writer() *sql.DB { return s.w }
 func (s *Store) Reader() *sql.DB { return s.r }
 
 // Backup writes a consistent copy of the database to dest while others keep
-// reading and writing. dest must not exist yet.
-func (s *Store) Backup(ctx context.Context, dest string) error {
-	if _, err := os.Stat(dest); err == nil {
-		return fmt.Errorf("db: backup: %s already exists; choose a new file name", dest)
-	}
+// reading and writing, readable by its owner only (mode 0600), with an
+// epoch of its own. dest must not exist yet.
+func (s *Store) Backup(ctx context.Context, dest string) (err error) {
 	if dir := filepath.Dir(dest); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return fmt.Errorf("db: backup: %w", err)
 		}
 	}
+	// The copy holds password hashes and private keys: it is made empty
+	// and readable by its owner only before SQLite fills it (VACUUM INTO
+	// accepts an empty file, and its journal takes the file's mode).
+	// O_EXCL: a backup never overwrites.
+	f, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("db: backup: %s already exists; choose a new file name", dest)
+	}
+	if err != nil {
+		return fmt.Errorf("db: backup: %w", err)
+	}
+	f.Close()
+	defer func() {
+		if err != nil {
+			os.Remove(dest)
+		}
+	}()
 	// VACUUM INTO reads one snapshot of the database, so the copy is
 	// consistent while serve goes on writing. The read pool is query-only,
 	// which forbids VACUUM: use a connection of its own.
@@ -337,7 +399,16 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 	if _, err := c.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
 		return fmt.Errorf("db: backup to %s: %w", dest, err)
 	}
-	return nil
+	// The copy gets an epoch of its own (see Epoch).
+	cp, err := sql.Open("sqlite3", "file:"+(&url.URL{Path: dest}).EscapedPath()+"?_busy_timeout=10000")
+	if err != nil {
+		return fmt.Errorf("db: backup: %w", err)
+	}
+	defer cp.Close()
+	if _, err := cp.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, epochKey, newEpoch()); err != nil {
+		return fmt.Errorf("db: backup: new epoch: %w", err)
+	}
+	return cp.Close()
 }
 
 // IntegrityCheck runs SQLite's integrity check and returns its verdict

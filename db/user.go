@@ -113,8 +113,9 @@ func affectedOne(res sql.Result, op string) error {
 	return nil
 }
 
-// AddAppPassword stores a hashed per-device password; ErrConflict if the
-// user already has one with that name.
+// AddAppPassword stores a hashed per-device password, p.Hash being
+// HashAppPassword of the secret; ErrConflict if the user already has one
+// with that name.
 func (s *Store) AddAppPassword(ctx context.Context, p *model.AppPassword) error {
 	if p.Name == "" || len(p.Name) > model.MaxNameLen {
 		return &model.ValidationError{Field: "name", Msg: "a device name of 1 to 200 characters is required"}

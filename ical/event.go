@@ -1,6 +1,7 @@
 package ical
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -21,8 +22,8 @@ import (
 // times, the VTIMEZONE's TZID for a custom zone, and empty for all-day and
 // floating events. Data is the text the object was parsed from.
 //
-// Instances follow a policy that never refuses an event because of its
-// recurrence (see README-recurrence.md):
+// Instances follow a policy that does not refuse an event for the number of
+// its occurrences (see the README):
 //
 //   - occurrences are expanded from DTSTART: up to now+lim.Horizon for a
 //     rule without COUNT or UNTIL, to the end for a finite one;
@@ -30,7 +31,8 @@ import (
 //     are more, past occurrences (ended before now) are dropped first, so a
 //     daily event started years ago keeps its recent and coming days, and
 //     expansion stops once MaxInstances current or future ones are kept;
-//   - the rule may generate at most lim.MaxSteps occurrences;
+//   - the rule may generate at most lim.MaxSteps occurrences, and examine
+//     at most lim.MaxWork candidate times;
 //   - every override is kept, whatever its date, with Override set; a
 //     cancelled one keeps Status "CANCELLED" (consumers filter it out of
 //     busy time and may show it struck through);
@@ -39,6 +41,12 @@ import (
 //
 // The result does not depend on the clock except through now.
 func (o *Object) Event(now time.Time, lim Limits) (*model.Event, error) {
+	return o.EventContext(context.Background(), now, lim)
+}
+
+// EventContext is Event that stops with ctx's error, wrapped, when ctx is
+// done.
+func (o *Object) EventContext(ctx context.Context, now time.Time, lim Limits) (*model.Event, error) {
 	lim = lim.withDefaults()
 	if o.series == nil {
 		return nil, invalidf("", "object was not made by ParseObject")
@@ -108,7 +116,7 @@ func (o *Object) Event(now time.Time, lim Limits) (*model.Event, error) {
 	if p := c.Props.Get(goical.PropSequence); p != nil {
 		e.Sequence, _ = strconv.Atoi(strings.TrimSpace(p.Value))
 	}
-	instances, capped, err := o.expandStored(now, lim)
+	instances, capped, err := o.expandStored(ctx, now, lim)
 	if err != nil {
 		return nil, err
 	}

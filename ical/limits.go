@@ -24,6 +24,12 @@ type Limits struct {
 	// counting those skipped because they fall before the range asked for, so
 	// that FREQ=SECONDLY rules cost a bounded time. Default 200 000.
 	MaxSteps int
+	// MaxWork bounds the candidate times rrule-go may examine in one
+	// expansion, counting those that match nothing (see ruleCost), so that
+	// a sparse rule like FREQ=SECONDLY;BYHOUR=5;BYMINUTE=3;BYSECOND=1 costs
+	// a bounded time too. A rule that may need more than MaxWork to find a
+	// single occurrence is refused by ParseObject. Default 2 000 000.
+	MaxWork int
 	// Horizon is how far after "now" open-ended rules are expanded when an
 	// event is stored. Default 730 days.
 	Horizon time.Duration
@@ -37,6 +43,7 @@ const (
 	DefaultMaxComponents = 2000
 	DefaultMaxInstances  = 5000
 	DefaultMaxSteps      = 200000
+	DefaultMaxWork       = 2000000
 	DefaultHorizon       = 730 * 24 * time.Hour
 )
 
@@ -49,6 +56,7 @@ func DefaultLimits() Limits {
 		MaxComponents: DefaultMaxComponents,
 		MaxInstances:  DefaultMaxInstances,
 		MaxSteps:      DefaultMaxSteps,
+		MaxWork:       DefaultMaxWork,
 		Horizon:       DefaultHorizon,
 	}
 }
@@ -73,6 +81,9 @@ func (lim Limits) withDefaults() Limits {
 	}
 	if lim.MaxSteps <= 0 {
 		lim.MaxSteps = d.MaxSteps
+	}
+	if lim.MaxWork <= 0 {
+		lim.MaxWork = d.MaxWork
 	}
 	if lim.Horizon <= 0 {
 		lim.Horizon = d.Horizon

@@ -53,7 +53,7 @@ func ParseObject(data []byte, lim Limits) (*Object, error) {
 	if cal.Props.Get(goical.PropMethod) != nil {
 		return nil, errorf(KindInvalidObject, "METHOD", "METHOD is not allowed in a stored calendar object (RFC 4791 §4.1); remove it")
 	}
-	obj, err := objectFromCalendar(cal)
+	obj, err := objectFromCalendar(cal, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +61,7 @@ func ParseObject(data []byte, lim Limits) (*Object, error) {
 	return obj, nil
 }
 
-func objectFromCalendar(cal *goical.Calendar) (*Object, error) {
+func objectFromCalendar(cal *goical.Calendar, lim Limits) (*Object, error) {
 	obj := &Object{Cal: cal}
 	for _, c := range cal.Children {
 		switch {
@@ -102,7 +102,7 @@ func objectFromCalendar(cal *goical.Calendar) (*Object, error) {
 	if obj.Component == "" {
 		return nil, errorf(KindInvalidObject, "VCALENDAR", "the calendar holds no VEVENT or VTODO")
 	}
-	s, err := buildSeries(obj)
+	s, err := buildSeries(obj, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -326,6 +326,7 @@ type series struct {
 	loc       *time.Location
 	rule      *rrule.ROption
 	ruleText  string
+	ruleCost  int // see ruleCost
 	rdates    []rdate
 	exInstant map[int64]bool
 	exDate    map[[3]int]bool
@@ -358,7 +359,7 @@ func dateKey(t time.Time) [3]int {
 	return [3]int{y, int(m), d}
 }
 
-func buildSeries(obj *Object) (*series, error) {
+func buildSeries(obj *Object, lim Limits) (*series, error) {
 	r := newResolver(obj.Cal)
 	s := &series{component: obj.Component, exInstant: map[int64]bool{}, exDate: map[[3]int]bool{}}
 	if obj.Master != nil {
@@ -397,14 +398,17 @@ func buildSeries(obj *Object) (*series, error) {
 		return nil, invalidf("RRULE", "the %s has %d RRULE properties; only one is supported", obj.Component, len(rules))
 	}
 	if len(rules) == 1 {
-		opt, err := parseRRule(rules[0].Value, m.start.t, s.loc)
+		opt, cost, err := parseRRule(rules[0].Value, m.start.t, s.loc)
 		if err != nil {
 			return nil, err
 		}
 		if _, rerr := newRRule(*opt); rerr != nil {
 			return nil, invalidf("RRULE", "RRULE %q is not a valid recurrence rule (%v)", clip(rules[0].Value), rerr)
 		}
-		s.rule, s.ruleText = opt, strings.TrimSpace(rules[0].Value)
+		if maxWork := lim.withDefaults().MaxWork; cost > maxWork {
+			return nil, errorf(KindTooManyInstances, "RRULE", "RRULE %q is too sparse to expand: finding one occurrence may take %d candidate times, more than the limit of %d; use a rule whose occurrences are closer together", clip(rules[0].Value), cost, maxWork)
+		}
+		s.rule, s.ruleText, s.ruleCost = opt, strings.TrimSpace(rules[0].Value), cost
 	}
 	for _, p := range obj.Master.Props.Values(goical.PropRecurrenceDates) {
 		vt := strings.ToUpper(p.Params.Get(goical.ParamValue))

@@ -1,6 +1,7 @@
 package ical
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -118,9 +119,14 @@ func (s *series) indexOverrides() {
 // walk calls fn for every occurrence of the master, in order of their
 // original start (RECURRENCE-ID), with overrides in place of the
 // occurrences they replace, until fn returns false. It reports whether it
-// stopped because the rule generated more than maxSteps occurrences.
+// stopped at a bound of lim.
 // consumed collects the overrides that replaced an occurrence.
-func (s *series) walk(maxSteps int, consumed map[*timing]bool, fn func(occurrence) bool) (exhausted bool, err error) {
+//
+// Every occurrence asked of the rule counts against lim.MaxSteps and
+// charges the work it cost (see spent) to lim.MaxWork; walk asks for the
+// next one only while the budget left covers the most it may cost (see
+// ruleCost), and stops with ctx's error when ctx is done.
+func (s *series) walk(ctx context.Context, lim Limits, consumed map[*timing]bool, fn func(occurrence) bool) (exhausted bool, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			exhausted, err = false, invalidf("RRULE", "cannot expand the recurrence (%v)", p)
@@ -153,21 +159,32 @@ func (s *series) walk(maxSteps int, consumed map[*timing]bool, fn func(occurrenc
 
 	var ruleT time.Time
 	ruleOK := false
+	steps, work := lim.MaxSteps, lim.MaxWork
 	pull := func() bool {
 		if next == nil {
 			return false
 		}
-		if maxSteps <= 0 {
+		if err = ctx.Err(); err != nil {
+			next, ruleOK = nil, false
+			return false
+		}
+		if steps <= 0 || work < s.ruleCost {
 			exhausted = true
 			next, ruleOK = nil, false
 			return false
 		}
-		maxSteps--
+		steps--
+		prev := ruleT
+		if prev.IsZero() {
+			prev = s.rule.Dtstart
+		}
 		ruleT, ruleOK = next()
 		if !ruleOK {
 			next = nil
+			return false
 		}
-		return ruleOK
+		work -= spent(s.rule, s.ruleCost, prev, ruleT)
+		return true
 	}
 	pull()
 	ri := 0
@@ -183,6 +200,9 @@ func (s *series) walk(maxSteps int, consumed map[*timing]bool, fn func(occurrenc
 			t, end = rds[ri].t, rds[ri].end
 			ri++
 		default:
+			if err != nil {
+				return false, fmt.Errorf("ical: expansion stopped: %w", err)
+			}
 			return exhausted, nil
 		}
 		if haveLast && t.Equal(last) {
@@ -266,7 +286,7 @@ func (s *series) maxShift() time.Duration {
 
 func tooMany(lim Limits, steps bool) *Error {
 	if steps {
-		return errorf(KindTooManyInstances, "RRULE", "the recurrence generates more than %d occurrences before or in the range asked for; ask for a shorter range or a later start", lim.MaxSteps)
+		return errorf(KindTooManyInstances, "RRULE", "the recurrence generates more than %d occurrences, or examines more than %d candidate times, before or in the range asked for; ask for a shorter range or a later start", lim.MaxSteps, lim.MaxWork)
 	}
 	return errorf(KindTooManyInstances, "RRULE", "more than %d occurrences in the range asked for", lim.MaxInstances)
 }
@@ -278,21 +298,29 @@ func tooMany(lim Limits, steps bool) *Error {
 // ExpandIn in UTC. A cancelled override is returned with Status
 // "CANCELLED".
 //
-// Work is bounded: at most lim.MaxInstances occurrences are returned and
+// Work is bounded: at most lim.MaxInstances occurrences are returned, and
 // the rule may generate at most lim.MaxSteps occurrences (those before from
-// included). Past either bound, ExpandRange returns the occurrences found
-// so far with an *Error of KindTooManyInstances.
-func (o *Object) ExpandRange(from, to time.Time, lim Limits) (out []model.Instance, err error) {
-	return o.ExpandIn(from, to, time.UTC, lim)
+// included) and examine at most lim.MaxWork candidate times. Past any of
+// these bounds, ExpandRange returns the occurrences found so far with an
+// *Error of KindTooManyInstances.
+func (o *Object) ExpandRange(from, to time.Time, lim Limits) ([]model.Instance, error) {
+	return o.ExpandIn(context.Background(), from, to, time.UTC, lim)
 }
 
-// ExpandIn is ExpandRange for a range of instants: all-day and floating
-// occurrences are read in loc (a calendar's time zone) to be compared with
-// it, each by its own kind, so that a timed override of an all-day series
-// (or the reverse) is placed where it happens. The occurrences are
-// returned as stored (wall clock read as UTC for all-day and floating
-// ones, with OtherKind set as Event sets it).
-func (o *Object) ExpandIn(from, to time.Time, loc *time.Location, lim Limits) (out []model.Instance, err error) {
+// ExpandRangeContext is ExpandRange that stops with ctx's error, wrapped,
+// when ctx is done: requests pass theirs so that a client that leaves stops
+// the work.
+func (o *Object) ExpandRangeContext(ctx context.Context, from, to time.Time, lim Limits) ([]model.Instance, error) {
+	return o.ExpandIn(ctx, from, to, time.UTC, lim)
+}
+
+// ExpandIn is ExpandRangeContext for a range of instants: all-day and
+// floating occurrences are read in loc (a calendar's time zone) to be
+// compared with it, each by its own kind, so that a timed override of an
+// all-day series (or the reverse) is placed where it happens. The
+// occurrences are returned as stored (wall clock read as UTC for all-day
+// and floating ones, with OtherKind set as Event sets it).
+func (o *Object) ExpandIn(ctx context.Context, from, to time.Time, loc *time.Location, lim Limits) (out []model.Instance, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			out, err = nil, invalidf("", "cannot expand the recurrence (%v)", p)
@@ -317,7 +345,7 @@ func (o *Object) ExpandIn(from, to time.Time, loc *time.Location, lim Limits) (o
 	consumed := map[*timing]bool{}
 	var capErr error
 	shift := s.maxShift()
-	exhausted, err := s.walk(lim.MaxSteps, consumed, func(oc occurrence) bool {
+	exhausted, err := s.walk(ctx, lim, consumed, func(oc occurrence) bool {
 		if !instant(oc.rid.Add(-shift), ridWall).Before(to) && !instant(oc.start, oc.wall).Before(to) {
 			return false
 		}
@@ -362,7 +390,7 @@ func sortInstances(in []model.Instance) {
 }
 
 // expandStored computes the instances stored with an event: see Event.
-func (o *Object) expandStored(now time.Time, lim Limits) (out []model.Instance, capped bool, err error) {
+func (o *Object) expandStored(ctx context.Context, now time.Time, lim Limits) (out []model.Instance, capped bool, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			out, capped, err = nil, false, invalidf("", "cannot expand the recurrence (%v)", p)
@@ -375,7 +403,7 @@ func (o *Object) expandStored(now time.Time, lim Limits) (out []model.Instance, 
 	infinite := s.infinite()
 	var ring []occurrence
 	consumed := map[*timing]bool{}
-	exhausted, err := s.walk(lim.MaxSteps, consumed, func(oc occurrence) bool {
+	exhausted, err := s.walk(ctx, lim, consumed, func(oc occurrence) bool {
 		if infinite && !oc.rid.UTC().Before(horizon) {
 			capped = true
 			return false

@@ -105,7 +105,7 @@ func Split(data []byte, lim Limits) ([]ObjectResult, error) {
 				// build the object from the components themselves rather
 				// than decoding its text a second time.
 				res.Data = b
-				res.Obj, err = objectFromCalendar(cal)
+				res.Obj, err = objectFromCalendar(cal, lim)
 				if err == nil {
 					res.Obj.Data = b
 				}

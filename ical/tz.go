@@ -159,6 +159,9 @@ func locationFromVTimezone(vtz *goical.Component) (*time.Location, error) {
 	if len(vtz.Children) > vtzMaxObservances {
 		return nil, bad("more than %d observances", vtzMaxObservances)
 	}
+	// The observances' rules share one budget of candidates examined, as
+	// an event's rule does (see ruleCost).
+	work := DefaultMaxWork
 	for _, obs := range vtz.Children {
 		if obs.Name != goical.CompTimezoneStandard && obs.Name != goical.CompTimezoneDaylight {
 			continue
@@ -181,7 +184,7 @@ func locationFromVTimezone(vtz *goical.Component) (*time.Location, error) {
 		}
 		onsets := []time.Time{start.t}
 		if rp := obs.Props.Get(goical.PropRecurrenceRule); rp != nil {
-			opt, uerr := parseRRule(rp.Value, start.t, time.UTC)
+			opt, cost, uerr := parseRRule(rp.Value, start.t, time.UTC)
 			if uerr != nil {
 				return nil, bad("%s: %s", obs.Name, uerr.Msg)
 			}
@@ -198,11 +201,17 @@ func locationFromVTimezone(vtz *goical.Component) (*time.Location, error) {
 				return nil, bad("%s: bad RRULE (%v)", obs.Name, rerr)
 			}
 			next := rule.Iterator()
+			prev := opt.Dtstart
 			for i := 0; i < vtzMaxTransitions; i++ {
+				if work < cost {
+					return nil, bad("its observances' rules need more than %d candidate times to expand up to %d", DefaultMaxWork, vtzLastYear)
+				}
 				t, ok := next()
 				if !ok || !t.Before(limit) {
 					break
 				}
+				work -= spent(opt, cost, prev, t)
+				prev = t
 				onsets = append(onsets, t)
 			}
 		}

@@ -18,7 +18,7 @@ func init() {
 		Summary: "create a password for one device or calendar app (shown once)",
 		Help: `Generates a strong random password for one device (a phone, Thunderbird on a
 laptop...) and prints it once, alone on standard output (the instructions go
-to standard error): only its bcrypt hash is stored. Give each
+to standard error): only its SHA-256 is stored. Give each
 device its own, so that a lost phone can be cut off with
 "bastide app-password revoke" without changing anything else.`,
 		MinArgs: 1, MaxArgs: 1,
@@ -45,11 +45,7 @@ device its own, so that a lost phone can be cut off with
 					return err
 				}
 				pw := newAppPassword()
-				hash, err := db.HashPassword(pw)
-				if err != nil {
-					return err
-				}
-				if err := store.AddAppPassword(ctx, &model.AppPassword{UserID: u.ID, Name: *name, Hash: hash}); err != nil {
+				if err := store.AddAppPassword(ctx, &model.AppPassword{UserID: u.ID, Name: *name, Hash: db.HashAppPassword(pw)}); err != nil {
 					if errors.Is(err, db.ErrConflict) {
 						return fmt.Errorf("%s already has an app password named %q: revoke it first or choose another name", u.Username, *name)
 					}

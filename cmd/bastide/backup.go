@@ -15,15 +15,14 @@ func init() {
 		Summary: "write a consistent copy of the database to PATH (safe while serve runs)",
 		Help: `Copies the database into a new file PATH (which must not exist) with SQLite's
 VACUUM INTO: the copy is one consistent snapshot even while "bastide serve"
-keeps writing, and it is compacted. To restore, stop serve and put the copy in
-place of bastide.db in the data directory.`,
+keeps writing, and it is compacted. The copy is readable by its owner only
+(it holds password hashes and private keys). To restore, stop serve and put
+the copy in place of bastide.db in the data directory: calendar apps are then
+told to sync again from scratch (the copy's sync tokens differ).`,
 		MinArgs: 1, MaxArgs: 1,
 		Setup: func(fs *flag.FlagSet, _ *App) Runner {
 			return func(ctx context.Context, app *App, args []string) error {
 				dest := args[0]
-				if _, err := os.Stat(dest); err == nil {
-					return fmt.Errorf("%s already exists: choose a new file name (a backup never overwrites)", dest)
-				}
 				store, err := app.OpenStore(ctx, true)
 				if err != nil {
 					return err

@@ -37,6 +37,10 @@ type Config struct {
 	// MetricsToken, when set, lets a client that sends it as a bearer
 	// token read /metrics from anywhere (otherwise: loopback only).
 	MetricsToken string
+	// TrustedProxies lists the reverse proxies (addresses or CIDR ranges,
+	// separated by commas) whose X-Forwarded-For or Forwarded header gives
+	// the client's address; see clientAddress.
+	TrustedProxies string
 	// SMTPAddr (host:port) and SMTPFrom, when set, let the back office
 	// mail invitation links; SMTPUser and SMTPPassword come from the
 	// environment only (BASTIDE_SMTP_USER, BASTIDE_SMTP_PASSWORD), never
@@ -65,6 +69,7 @@ func (c *Config) registerServe(fs *flag.FlagSet) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to wait for requests in flight on shutdown")
 	fs.IntVar(&c.MemoryLimitMiB, "memory-limit", defaultMemoryLimitMiB, "soft limit of the Go heap in `MiB`: the garbage collector works harder near it (0: no limit of Bastide's own; GOMEMLIMIT, when set, wins)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", "", "`secret` a Prometheus server sends as \"Authorization: Bearer SECRET\" to read /metrics from another machine (without it, /metrics answers loopback only)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "`CIDR,...` of the reverse proxies in front of Bastide (e.g. 127.0.0.1/32): the client address is read from their X-Forwarded-For or Forwarded header, which is ignored from anyone else")
 	fs.BoolVar(&c.AllowPrivateAddresses, "allow-private-addresses", false, "let federation fetch from and deliver to loopback and private addresses (tests and development only)")
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", "", "`host:port` of a mail server for invitation links (optional; user and password from BASTIDE_SMTP_USER and BASTIDE_SMTP_PASSWORD)")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", "", "sender `address` of the mails, e.g. agenda@example.org (required with --smtp-addr)")
@@ -130,6 +135,10 @@ func (c *Config) Validate() error {
 	}
 	if c.MemoryLimitMiB != 0 && c.MemoryLimitMiB < minMemoryLimitMiB {
 		bad("--memory-limit (BASTIDE_MEMORY_LIMIT) %d MiB is too low: Bastide's caches alone may hold %d MiB; give at least %d, or 0 for no limit", c.MemoryLimitMiB, cachesMiB, minMemoryLimitMiB)
+	}
+
+	if _, err := parseTrustedProxies(c.TrustedProxies); err != nil {
+		bad("--trusted-proxies (BASTIDE_TRUSTED_PROXIES): %v; give the addresses or ranges of your reverse proxies separated by commas, e.g. 127.0.0.1/32,::1/128", err)
 	}
 
 	host, port, err := net.SplitHostPort(c.Addr)

@@ -41,6 +41,12 @@ func TestParseServeConfig(t *testing.T) {
 			args: []string{"--allow-private-addresses", "--base-url", "http://127.0.0.1:8080"},
 			want: Config{DataDir: "./data", LogFormat: "auto", LogLevel: "info", Addr: "127.0.0.1:8080", BaseURL: "http://127.0.0.1:8080", ShutdownTimeout: 15 * time.Second, AllowPrivateAddresses: true, MemoryLimitMiB: 32},
 		},
+		{
+			name: "trusted proxies",
+			env:  map[string]string{"BASTIDE_TRUSTED_PROXIES": "127.0.0.1/32, ::1"},
+			want: Config{DataDir: "./data", LogFormat: "auto", LogLevel: "info", Addr: "127.0.0.1:8080", ShutdownTimeout: 15 * time.Second, MemoryLimitMiB: 32, TrustedProxies: "127.0.0.1/32, ::1"},
+		},
+		{name: "bad trusted proxy", args: []string{"--trusted-proxies", "10.0.0.0/8,proxy.lan"}, wantErr: `--trusted-proxies (BASTIDE_TRUSTED_PROXIES): "proxy.lan" is neither an address nor a CIDR range`},
 		{name: "public address needs a base URL", args: []string{"--addr", ":8080"}, wantErr: "--base-url (BASTIDE_BASE_URL) is required"},
 		{name: "bad addr", args: []string{"--addr", "localhost"}, wantErr: "is not host:port"},
 		{name: "bad port", args: []string{"--addr", "127.0.0.1:99999"}, wantErr: "port must be a number"},

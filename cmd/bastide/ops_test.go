@@ -39,7 +39,7 @@ func opsServer(t *testing.T, token string) (*httptest.Server, *db.Store, *handle
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Config.Handler = observe(log, h.metrics, h.root)
+	srv.Config.Handler = h.root
 	return srv, store, h
 }
 

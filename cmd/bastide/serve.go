@@ -109,7 +109,7 @@ func serve(ctx context.Context, app *App, cfg *Config) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           observe(log.With("component", "http"), h.metrics, h.root),
+		Handler:           h.root,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,

@@ -21,12 +21,11 @@ type worker struct {
 	run  func(ctx context.Context) error
 }
 
-// handlers is what serve runs: the root handler and the workers.
+// handlers is what serve runs: the root handler (the client address, the
+// access log, then the routes) and the workers.
 type handlers struct {
 	root    http.Handler
 	workers []worker
-	// metrics counts the requests that observe sees.
-	metrics *httpMetrics
 }
 
 // buildHandler wires the packages into one root ServeMux (STYLE.md §2.6):
@@ -67,10 +66,13 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 		mux.Handle(p, fedH)
 	}
 	mux.Handle("/", davAtRoot(davH, activityPubSplit(fedH, webH)))
+	trusted, err := parseTrustedProxies(cfg.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("--trusted-proxies: %w", err)
+	}
 	return &handlers{
-		root:    mux,
+		root:    clientAddress(trusted, observe(log.With("component", "http"), o.http, mux)),
 		workers: []worker{{name: "federation", run: fed.Run}, {name: "sessions", run: sessionCleanup(store, log, time.Now)}},
-		metrics: o.http,
 	}, nil
 }
 
