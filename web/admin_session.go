@@ -119,7 +119,9 @@ func safeNext(next string) string {
 	return "/admin"
 }
 
-// remoteHost is the connection's address, the default of Options.ClientIP.
+// remoteHost is the client's address for the throttle. It reads
+// r.RemoteAddr only: behind a reverse proxy, cmd's root handler has put
+// the client's address there.
 func remoteHost(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
@@ -131,9 +133,6 @@ func remoteHost(r *http.Request) string {
 func (o Options) adminDefaults() Options {
 	if o.Throttle == nil {
 		o.Throttle = model.NewLoginThrottle(0, 0, 0)
-	}
-	if o.ClientIP == nil {
-		o.ClientIP = remoteHost
 	}
 	if o.SessionIdle <= 0 {
 		o.SessionIdle = defaultIdle

@@ -266,7 +266,7 @@ func TestAppPasswordsPage(t *testing.T) {
 	i := strings.Index(r.Body.String(), `id="new-app-password">`)
 	pass := r.Body.String()[i+len(`id="new-app-password">`):]
 	pass = pass[:strings.Index(pass, "<")]
-	if len(pass) != 19 {
+	if len(pass) != 27 {
 		t.Fatalf("app password %q", pass)
 	}
 	if _, err := env.s.CheckUserPassword(ctx, "eddy", pass); err != nil {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"crypto/rand"
 	"errors"
 	"net/http"
 
@@ -35,40 +34,11 @@ func (a *app) appPasswordSave(c echo.Context) error {
 	return a.appPasswordsPage(c, http.StatusCreated, &form.AppPassword{}, nil, f.Name, pass)
 }
 
-// addAppPassword makes a random app password for the signed-in user,
-// stores it through the store's hashing, and returns it in clear.
+// addAppPassword makes a new app password for the signed-in user through
+// the store's rules (NewAppPassword, HashAppPassword) and returns it in
+// clear, to show once.
 func (a *app) addAppPassword(c echo.Context, name string) (string, error) {
-	pass := newAppPassword()
-	hash, err := db.HashPassword(pass)
-	if err != nil {
-		return "", err
-	}
-	err = a.store.AddAppPassword(c.Request().Context(), &model.AppPassword{UserID: me(c).User.ID, Name: name, Hash: hash})
+	pass := db.NewAppPassword()
+	err := a.store.AddAppPassword(c.Request().Context(), &model.AppPassword{UserID: me(c).User.ID, Name: name, Hash: db.HashAppPassword(pass)})
 	return pass, err
-}
-
-// newAppPassword is four groups of four lower-case letters (about 75 bits),
-// easy to type on a phone.
-func newAppPassword() string {
-	const letters = "abcdefghijkmnopqrstuvwxyz" // no l: it looks like 1
-	b := make([]byte, 0, 19)
-	for i := range 16 {
-		if i > 0 && i%4 == 0 {
-			b = append(b, '-')
-		}
-		b = append(b, letters[randIntn(len(letters))])
-	}
-	return string(b)
-}
-
-func randIntn(n int) int {
-	var x [1]byte
-	for {
-		if _, err := rand.Read(x[:]); err != nil {
-			panic(err)
-		}
-		if int(x[0]) < 256-256%n {
-			return int(x[0]) % n
-		}
-	}
 }

@@ -34,9 +34,6 @@ type Options struct {
 	// one CalDAV uses, so that both count the same failures. Default: a
 	// throttle of its own.
 	Throttle *model.LoginThrottle
-	// ClientIP returns the address of a request for the throttle; default
-	// the connection's remote address.
-	ClientIP func(r *http.Request) string
 	// SessionIdle ends a back-office session unused this long (8 h);
 	// SessionMaxLife ends it this long after sign-in whatever the
 	// activity (7 days).
