@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 )
@@ -86,6 +87,29 @@ type Store struct {
 	v     *sql.DB // one connection that only reads the data version
 	path  string
 	epoch string
+
+	hookMu   sync.Mutex
+	onCommit []func()
+}
+
+// OnCommit registers fn, called after each transaction of this Store
+// (Tx) commits, so that a worker following the change log can be woken
+// at once instead of at its next poll. Writes by other processes on the
+// same file are not seen: those still need the poll (or DataVersion). fn
+// runs on the writer's goroutine and must not block.
+func (s *Store) OnCommit(fn func()) {
+	s.hookMu.Lock()
+	defer s.hookMu.Unlock()
+	s.onCommit = append(s.onCommit, fn)
+}
+
+func (s *Store) committed() {
+	s.hookMu.Lock()
+	hooks := s.onCommit
+	s.hookMu.Unlock()
+	for _, fn := range hooks {
+		fn()
+	}
 }
 
 // Epoch names this copy of the database: a random value made when the
@@ -351,6 +375,7 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("db: commit: %w", mapErr(err))
 	}
+	s.committed()
 	return nil
 }
 

@@ -66,7 +66,7 @@ func (c *Config) registerServe(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "`host:port` to listen on")
 	fs.StringVar(&c.BaseURL, "base-url", "", "public `URL` of this instance, e.g. https://agenda.example.org; default http://localhost:PORT when listening on a loopback address, required otherwise")
 	fs.BoolVar(&c.Demo, "demo", false, "fill an empty instance with demonstration associations and events of the Lot-et-Garonne (done once)")
-	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to wait for requests in flight on shutdown")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to wait for requests in flight on shutdown, then for deliveries in flight")
 	fs.IntVar(&c.MemoryLimitMiB, "memory-limit", defaultMemoryLimitMiB, "soft limit of the Go heap in `MiB`: the garbage collector works harder near it (0: no limit of Bastide's own; GOMEMLIMIT, when set, wins)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", "", "`secret` a Prometheus server sends as \"Authorization: Bearer SECRET\" to read /metrics from another machine (without it, /metrics answers loopback only)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "`CIDR,...` of the reverse proxies in front of Bastide (e.g. 127.0.0.1/32): the client address is read from their X-Forwarded-For or Forwarded header, which is ignored from anyone else")

@@ -130,6 +130,7 @@ func TestMetrics(t *testing.T) {
 		{"bastide_publisher_lag_changes", nil, 1}, // the event, no publisher running
 		{"bastide_deliveries", map[string]string{"host": "mobilizon.example", "state": "pending"}, 1},
 		{"bastide_inbox_queue", nil, 0},
+		{"bastide_publish_failures", nil, 0},
 		{"bastide_database_bytes", nil, 4096},
 		{"go_goroutines", nil, 1},
 		{"process_resident_memory_bytes", nil, 1},

@@ -34,7 +34,9 @@ type handlers struct {
 // and /events/{uuid}, the web application for everything else. Each
 // handler bounds its own request bodies.
 func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, error) {
-	fed, err := federation.New(store, log.With("component", "federation"), federationConfig(cfg.BaseURL, cfg.AllowPrivateAddresses))
+	fc := federationConfig(cfg.BaseURL, cfg.AllowPrivateAddresses)
+	fc.ShutdownGrace = cfg.ShutdownTimeout
+	fed, err := federation.New(store, log.With("component", "federation"), fc)
 	if err != nil {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
