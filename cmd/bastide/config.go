@@ -41,6 +41,12 @@ type Config struct {
 	// separated by commas) whose X-Forwarded-For or Forwarded header gives
 	// the client's address; see clientAddress.
 	TrustedProxies string
+	// SMTPAddr (host:port) and SMTPFrom, when set, let the back office
+	// mail invitation links; SMTPUser and SMTPPassword come from the
+	// environment only (BASTIDE_SMTP_USER, BASTIDE_SMTP_PASSWORD), never
+	// from flags that other users of the machine could read.
+	SMTPAddr, SMTPFrom     string
+	SMTPUser, SMTPPassword string
 }
 
 // defaultMemoryLimitMiB keeps a serving instance small: its caches (CalDAV
@@ -65,6 +71,8 @@ func (c *Config) registerServe(fs *flag.FlagSet) {
 	fs.StringVar(&c.MetricsToken, "metrics-token", "", "`secret` a Prometheus server sends as \"Authorization: Bearer SECRET\" to read /metrics from another machine (without it, /metrics answers loopback only)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "`CIDR,...` of the reverse proxies in front of Bastide (e.g. 127.0.0.1/32): the client address is read from their X-Forwarded-For or Forwarded header, which is ignored from anyone else")
 	fs.BoolVar(&c.AllowPrivateAddresses, "allow-private-addresses", false, "let federation fetch from and deliver to loopback and private addresses (tests and development only)")
+	fs.StringVar(&c.SMTPAddr, "smtp-addr", "", "`host:port` of a mail server for invitation links (optional; user and password from BASTIDE_SMTP_USER and BASTIDE_SMTP_PASSWORD)")
+	fs.StringVar(&c.SMTPFrom, "smtp-from", "", "sender `address` of the mails, e.g. agenda@example.org (required with --smtp-addr)")
 }
 
 // parseServeConfig reads serve's configuration from args and the
@@ -84,6 +92,7 @@ func parseServeConfig(args []string, getenv func(string) string) (*Config, error
 		return nil, usagef("serve takes no arguments (got %q)", strings.Join(pos, " "))
 	}
 	c.DataDir, c.LogFormat, c.LogLevel = app.DataDir, app.LogFormat, app.LogLevel
+	c.SMTPUser, c.SMTPPassword = getenv("BASTIDE_SMTP_USER"), getenv("BASTIDE_SMTP_PASSWORD")
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -162,6 +171,7 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
+	c.validateSMTP(bad)
 	if len(msgs) > 0 {
 		return &usageError{msg: strings.Join(msgs, "\n")}
 	}

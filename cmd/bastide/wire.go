@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/bastide47/bastide/caldav"
 	"github.com/bastide47/bastide/db"
@@ -40,8 +41,16 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 		return nil, fmt.Errorf("federation: %w", err)
 	}
 	fedH := fed.Handler()
-	davH := caldav.NewHandler(store, log.With("component", "caldav"), caldav.Options{Prefix: "/dav"})
-	webH := web.New(store, log.With("component", "web"), web.Options{BaseURL: cfg.BaseURL})
+	// One throttle for both doors: a wrong password on the web sign-in
+	// form counts for CalDAV too, and the other way round.
+	throttle := model.NewLoginThrottle(0, 0, 0)
+	davH := caldav.NewHandler(store, log.With("component", "caldav"), caldav.Options{Prefix: "/dav", Throttle: throttle})
+	webOpts := web.Options{BaseURL: cfg.BaseURL, Throttle: throttle,
+		SessionIdle: sessionIdle, SessionMaxLife: sessionMaxLife, CalDAVURL: cfg.BaseURL + "/dav/"}
+	if cfg.SMTPAddr != "" {
+		webOpts.Mailer = newSMTPMailer(cfg)
+	}
+	webH := web.New(store, log.With("component", "web"), webOpts)
 
 	o := newOps(store, log.With("component", "ops"), cfg.MetricsToken)
 
@@ -65,7 +74,7 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 	}
 	return &handlers{
 		root:    clientAddress(trusted, observe(log.With("component", "http"), o.http, mux)),
-		workers: []worker{{name: "federation", run: fed.Run}},
+		workers: []worker{{name: "federation", run: fed.Run}, {name: "sessions", run: sessionCleanup(store, log, time.Now)}},
 	}, nil
 }
 
