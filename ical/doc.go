@@ -16,9 +16,10 @@
 // # Why the codec is hardened here
 //
 // go-ical (github.com/emersion/go-ical) gives the types this package works
-// on (Calendar, Component, Prop) and its Encoder writes them, but its
-// Decoder is not fit for text from strangers, and neither is expanding a
-// rule with rrule-go unbounded:
+// on (Calendar, Component, Prop), but its Decoder is not fit for text from
+// strangers, and neither is expanding a rule with rrule-go unbounded (its
+// Encoder is not used either: it refuses objects without DTSTAMP, which
+// apps often omit; see Encode):
 //
 //   - Decoder reads from an io.Reader with no bound on the whole body, and
 //     Decoder.readLine and readContinuedLine grow one unfolded line without
@@ -38,7 +39,7 @@
 // MaxBytes, MaxLineLen, MaxDepth and MaxComponents as it goes, refusing bad
 // UTF-8 and control characters, and never panics (a recover turns any
 // panic left into an *Error); it builds go-ical's tree, which the rest of
-// the package and Encode use. Expansion (recur.go) counts occurrences and
+// the package reads and Encode writes back. Expansion (recur.go) counts occurrences and
 // candidate times (MaxInstances, MaxSteps, MaxWork, ruleCost) and checks
 // the request's context. Anything the bounds refuse is an *Error whose Kind
 // names the precondition:
