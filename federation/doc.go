@@ -92,6 +92,19 @@
 // occurrence of a public series is never sent, and is deleted if it was.
 // Drafts received from Mobilizon are never stored.
 //
+// Mobilizon has no recurrence. A recurring series is published as its
+// next Config.OccurrenceCount (5) occurrences within
+// Config.OccurrenceWindow (90 days), each a separate Event with a stable id
+// derived from the series and the occurrence; its url is the series page,
+// which is never itself served as an ActivityPub Event, so nothing imports
+// the series as one more event beside its occurrences. The set moves on
+// with time: occurrences that end stay as they were, new ones are created
+// (checked every hour and at every change). An occurrence removed from the
+// series (EXDATE, a changed rule) is deleted and its URL answers 410; a
+// cancelled occurrence is updated with status CANCELLED; deleting the
+// series deletes every occurrence still published. A moved or changed
+// date goes out with its own title, place, description and status.
+//
 // Deliveries go to shared inboxes (one request per inbox), are signed,
 // retried with exponential backoff for about six days, then marked dead; a
 // slow or dead server never delays the others, and nothing is lost across a
