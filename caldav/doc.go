@@ -66,6 +66,13 @@
 //
 // # Calendars and access
 //
+// The paths (paths.go): the principal /dav/principals/USER/, the calendar
+// home /dav/calendars/USER/, a personal calendar
+// /dav/calendars/USER/NAME/ and an association's calendar
+// /dav/calendars/USER/ASSOCIATION.CALENDAR/. /.well-known/caldav
+// redirects to /dav/, and PROPFIND, REPORT and OPTIONS on / answer as the
+// CalDAV root (GET / stays the agenda), so a bare server name works.
+//
 // A user's home lists their personal calendars and the calendars of every
 // association they belong to (ASSOCIATION.CALENDAR); remote calendars
 // (events pulled from Mobilizon) are not served over CalDAV. The role
@@ -90,7 +97,8 @@
 // events.
 //
 // Sign-in is HTTP Basic with the account password or an app password
-// (auth.go). Account-password logins are cached for Options.AuthCacheTTL so
+// (auth.go; app passwords are stored as their SHA-256, see
+// db.HashAppPassword). Account-password logins are cached for Options.AuthCacheTTL so
 // that bcrypt runs about once a minute per device; app passwords cost one
 // lookup and are never cached, so a revoked one stops working at once.
 // Wrong passwords are throttled (Throttle): after 20 failures from one

@@ -5,6 +5,24 @@
 // Every subcommand lives in its own file and registers itself from init();
 // run `bastide --help` for the list.
 //
+// # Layout
+//
+//	cmd/bastide   flags + BASTIDE_* variables -> Config; opens the database,
+//	              wires the handlers and workers; one file per subcommand
+//	web           the public agenda, event and association pages, feeds, widget (Echo)
+//	caldav        the CalDAV server over db + ical
+//	federation    ActivityPub: actors, discovery, inboxes, signatures, delivery,
+//	              pulling from Mobilizon (federation/mobilizon: the object mapping)
+//	ical          iCalendar <-> model: bounded parsing, validation, recurrence, feeds
+//	db            the SQLite store: schema and migrations, queries, the change log
+//	db/model      plain domain types and their rules (standard library only)
+//
+// Imports go one way: cmd -> {web, caldav, federation} -> {ical, db} ->
+// db/model; web, caldav and federation never import each other (what
+// crosses from one to another goes through the database), ical uses
+// neither the store nor the network, and nothing imports cmd.
+// deps_test.go fails when this is broken.
+//
 // # Figures
 //
 //	go test -tags sqlite_fts5 -run '^$' -bench 'Import10k|Parse10k' -benchtime 3x ./cmd/bastide
