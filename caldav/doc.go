@@ -170,8 +170,9 @@
 //
 // # Tested with real clients
 //
-// The tests run, against this server on 127.0.0.1, litmus, vdirsyncer and
-// python3-caldav (Debian packages) and go-webdav's client; they replay the
+// The tests run, against this server on 127.0.0.1, go-webdav's client and,
+// in the integration tier (go test -tags integration), litmus, vdirsyncer
+// and python3-caldav (Debian packages); they replay the
 // request sequences of Thunderbird, Apple Calendar, DAVx5 and Evolution,
 // and have two members of one association sync with two different clients
 // (a stale write gets 412 and nothing is lost).

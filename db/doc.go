@@ -3,7 +3,7 @@
 //
 // # Figures
 //
-//	go test -tags sqlite_fts5 -run '^$' -bench 'EventWrite|InstancesMonth' -benchtime 2000x ./db
+//	go test -run '^$' -bench 'EventWrite|InstancesMonth' -benchtime 2000x ./db
 //
 // Each benchmark reports its figure next to a baseline measured in the same
 // run, on the shared 2-CPU development machine (expect better on a quiet

@@ -182,7 +182,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("db: open %s: %w", path, err)
 	}
-	if err := checkFTS5(ctx, w); err != nil {
+	if err := checkFTS(ctx, w); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -243,14 +243,17 @@ func (s *Store) Close() error {
 	return errors.Join(s.v.Close(), s.r.Close(), s.w.Close())
 }
 
-func checkFTS5(ctx context.Context, w *sql.DB) error {
-	var ok int
-	err := w.QueryRowContext(ctx, "SELECT sqlite_compileoption_used('ENABLE_FTS5')").Scan(&ok)
+// checkFTS checks that this SQLite has what full-text search needs: FTS4
+// (compiled with FTS3) and its unicode61 tokenizer. mattn/go-sqlite3's
+// default build has both; a build against another SQLite may not.
+func checkFTS(ctx context.Context, w *sql.DB) error {
+	var fts, noUnicode int
+	err := w.QueryRowContext(ctx, "SELECT sqlite_compileoption_used('ENABLE_FTS3'), sqlite_compileoption_used('DISABLE_FTS3_UNICODE')").Scan(&fts, &noUnicode)
 	if err != nil {
 		return fmt.Errorf("db: check SQLite options: %w", err)
 	}
-	if ok != 1 {
-		return errors.New("db: this binary was built without SQLite full-text search (FTS5); build it with `go build -tags sqlite_fts5` (the Makefile does)")
+	if fts != 1 || noUnicode != 0 {
+		return errors.New("db: this binary's SQLite lacks full-text search (FTS4 with the unicode61 tokenizer); build Bastide with mattn/go-sqlite3's default options (a plain `go build ./cmd/bastide`)")
 	}
 	return nil
 }

@@ -156,13 +156,14 @@
 //
 // The tests run the Mobilizon, Gancio and Mastodon fixtures copied into
 // testdata/interop and federation/mobilizon/testdata through the inbox,
-// compare every outgoing activity with golden JSON (go test -tags
-// sqlite_fts5 ./federation -run Golden -update rewrites them), apply
+// compare every outgoing activity with golden JSON (go test ./federation
+// -run Golden -update rewrites them), apply
 // Mobilizon's ingest rules (mobilizon.Validate) to every activity a test
 // makes Bastide send, run two Bastide instances against each other on
 // 127.0.0.1, and run Fedify 2.3.6, an independent ActivityPub
 // implementation, which follows a Group and verifies every signed activity.
-// That test needs node and npm; it installs Fedify with npm ci from
+// That test is in the integration tier (go test -tags integration); it
+// needs node and npm; it installs Fedify with npm ci from
 // testdata/fedify into ~/.cache/bastide-fedify (or
 // $XDG_CACHE_HOME/bastide-fedify), outside the repository.
 //
@@ -173,7 +174,7 @@
 // figures below come from the shared 2-core development machine, whose
 // load varies.
 //
-// go test -tags sqlite_fts5 -run '^$' -bench 'Inbox|Fanout' ./federation/
+// go test -run '^$' -bench 'Inbox|Fanout' ./federation/
 //
 // BenchmarkInbox gives fully checked signed Create{Event} per second at the
 // shared inbox, with the worker storing them meanwhile (req/s, target at
@@ -189,7 +190,7 @@
 // unsigned fan-out and 1.0 to 1.5 times the signing of the 1 000 requests
 // on one core: signing dominates.
 //
-// go test -tags sqlite_fts5 -run '^$' -bench 'CalDAVToFollower|OutageCatchUp' ./federation/
+// go test -run '^$' -bench 'CalDAVToFollower|OutageCatchUp' ./federation/
 //
 // BenchmarkCalDAVToFollower times a CalDAV PUT over loopback until the
 // first of four followers receives the Create (at least 50 writes after
@@ -205,7 +206,7 @@
 // the wake on commit), a series in 20 to 40 ms; after the outage 40
 // requests instead of 100, caught up in 0.4 to 0.7 s.
 //
-// go test -tags sqlite_fts5 -run TestRegionOfFiveInstances -v ./federation/
+// go test -run TestRegionOfFiveInstances -v ./federation/
 //
 // TestRegionOfFiveInstances (five instances following each other's /relay)
 // logs an event reaching the four others in about 30 to 70 ms (median of

@@ -139,5 +139,6 @@
 //
 // The expansion is checked against an independent implementation, Python's
 // recurring_ical_events, on the sample files and on 400 generated rules
-// (Debian python3-recurring-ical-events and python3-icalendar).
+// (integration tier, go test -tags integration; Debian
+// python3-recurring-ical-events and python3-icalendar).
 package ical

@@ -201,13 +201,13 @@
 //
 // # Tests and the tools they need
 //
-// go test -tags sqlite_fts5 ./web/ runs httptest tests of every route,
+// go test ./web/ runs httptest tests of every route,
 // filter, view, error, header, 304 and language; hostile fields, stored
 // through the store and through a remote Mobilizon event, checked inert in
-// HTML, JSON-LD, RSS, Atom, JSON and ICS; a second-parser check of the
-// feeds with testdata/check_feeds.py (Debian python3-icalendar and
+// HTML, JSON-LD, RSS, Atom, JSON and ICS. go test -tags integration ./web/
+// adds a second-parser check of the feeds with testdata/check_feeds.py (Debian python3-icalendar and
 // python3-feedparser, run by /usr/bin/python3: RRULE, EXDATE,
-// RECURRENCE-ID, VTIMEZONE/TZID, and no feedparser fault); and a
+// RECURRENCE-ID, VTIMEZONE/TZID, and no feedparser fault) and a
 // real-browser test with headless Debian chromium driven by chromedp,
 // which loads the agenda, filters by commune and text through the form,
 // opens an event, parses its JSON-LD, fetches and parses its .ics, checks
@@ -224,7 +224,7 @@
 // texts as CalDAV clients write them) in a real SQLite file, then time one
 // response without the response cache:
 //
-//	go test -tags sqlite_fts5 -run '^$' -bench . -benchtime 3s -count 2 ./web/
+//	go test -run '^$' -bench . -benchtime 3s -count 2 ./web/
 //
 // The machine these figures come from is shared (2 vCPUs, load average 5
 // to 9), so absolute times swing by a factor of two from one run to the

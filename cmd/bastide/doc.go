@@ -25,7 +25,7 @@
 //
 // # Figures
 //
-//	go test -tags sqlite_fts5 -run '^$' -bench 'Import10k|Parse10k' -benchtime 3x ./cmd/bastide
+//	go test -run '^$' -bench 'Import10k|Parse10k' -benchtime 3x ./cmd/bastide
 //
 // BenchmarkImport10k imports a 10 000-event .ics, 20% weekly series with
 // EXDATEs and moved occurrences (about 138 000 stored occurrences); the
