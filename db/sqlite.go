@@ -1,5 +1,3 @@
-// Package db is Bastide's store: the SQLite schema, its migrations, the
-// queries every part needs, and the change log that every event write feeds.
 package db
 
 import (

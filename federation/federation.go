@@ -1,13 +1,3 @@
-// Package federation is Bastide's ActivityPub side: discovery (WebFinger,
-// NodeInfo, host-meta), one Group actor per association and the instance
-// relay (an Application), the inboxes with strict HTTP signature checks and
-// a durable processing queue, the publisher that follows the store's change
-// log, the delivery workers, and the pulling of Mobilizon groups and
-// instances into remote calendars.
-//
-// Nothing is sent from a request handler: handlers write rows (inbox queue,
-// deliveries) and the workers started by Run do the network work, so that a
-// crash loses nothing.
 package federation
 
 import (

@@ -149,10 +149,11 @@ func parseSignature(h string) (sigParams, error) {
 // (the key may have rotated). It returns the id of the key's owner.
 type keySource func(ctx context.Context, keyID string, refresh bool) (owner string, key *rsa.PublicKey, err error)
 
-// verifier checks inbound HTTP signatures strictly: go-fed/httpsig does the
-// RSA arithmetic, everything it leaves out is checked here (security.md §0):
-// the signed header list, the Digest against the body, the Date window,
-// the algorithm, the key size.
+// verifier checks inbound HTTP signatures strictly, on one parse of the
+// Signature header (parseSignature): the signed header list, the Digest
+// against the body, the Date window, the algorithm, the key size, then
+// the RSA signature itself with crypto/rsa (check). go-fed/httpsig only
+// signs (signRequest).
 type verifier struct {
 	keys keySource
 	now  func() time.Time

@@ -1,7 +1,3 @@
-// Package web serves Bastide's public face: the common agenda, event and
-// association pages, the ICS / RSS / Atom / JSON feeds and the widget for
-// third-party websites. It is an Echo v4 application behind a plain
-// http.Handler (see New); templates and static files are embedded.
 package web
 
 import (

@@ -1,9 +1,3 @@
-// Command bastide runs Bastide, the shared events calendar of the
-// associations of the Lot-et-Garonne, and manages its data: users,
-// associations, members, app passwords, imports and backups.
-//
-// Every subcommand lives in its own file and registers itself from init();
-// run `bastide --help` for the list.
 package main
 
 import (
