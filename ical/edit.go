@@ -238,3 +238,134 @@ func NewObject(uid string, now time.Time) []byte {
 	}
 	return b.Bytes()
 }
+
+// Override changes one occurrence of a recurring event: in the override
+// whose RECURRENCE-ID is rid's value, the lines named in props are
+// replaced by props; without such an override, one is made after the
+// master from the master's own lines (its alarms and rule excepted), with
+// rid and props. Every other line is kept byte for byte; the result is
+// checked with ParseObject.
+func Override(data []byte, rid *goical.Prop, props []*goical.Prop) ([]byte, error) {
+	names := map[string]bool{"RECURRENCE-ID": true}
+	var added bytes.Buffer
+	var sb strings.Builder
+	for _, p := range append([]*goical.Prop{rid}, props...) {
+		sb.Reset()
+		if err := formatProp(&sb, p); err != nil {
+			return nil, err
+		}
+		writeLine(&added, sb.String())
+		names[strings.ToUpper(p.Name)] = true
+	}
+	lines := logicalLines(data)
+	type block struct{ begin, end int }
+	var master *block
+	var found *block
+	depth := 0
+	var cur block
+	for i, l := range lines {
+		switch l.name() {
+		case "BEGIN":
+			depth++
+			if depth == 2 {
+				cur = block{begin: i}
+			}
+		case "END":
+			if depth == 2 {
+				cur.end = i
+				comp := strings.ToUpper(lines[cur.begin].value())
+				if comp == goical.CompEvent || comp == goical.CompToDo {
+					b := cur
+					if !hasRecurrenceID(lines[cur.begin+1:]) {
+						if master == nil {
+							master = &b
+						}
+					} else if found == nil && recurrenceIDValue(lines[cur.begin+1:cur.end]) == rid.Value {
+						found = &b
+					}
+				}
+			}
+			depth--
+		}
+	}
+	if master == nil {
+		return nil, errorf(KindInvalidObject, "VEVENT", "the object has no master component")
+	}
+	var out bytes.Buffer
+	if found != nil {
+		rest := added.Bytes()[len(firstLine(added.Bytes())):]
+		inserted := false
+		d := 0
+		for i, l := range lines {
+			in := i > found.begin && i < found.end
+			name := l.name()
+			if !inserted && ((in && d == 0 && name == "BEGIN") || i == found.end) {
+				out.Write(rest)
+				inserted = true
+			}
+			switch {
+			case in && name == "BEGIN":
+				d++
+			case in && name == "END":
+				d--
+			case in && d == 0 && names[name] && name != "RECURRENCE-ID":
+				continue
+			}
+			out.WriteString(l.raw)
+		}
+	} else {
+		skip := map[string]bool{"RRULE": true, "RDATE": true, "EXDATE": true, "DTSTART": true, "DTEND": true, "DURATION": true, "RECURRENCE-ID": true}
+		for i, l := range lines {
+			out.WriteString(l.raw)
+			if i != master.end {
+				continue
+			}
+			writeLine(&out, "BEGIN:"+strings.ToUpper(lines[master.begin].value()))
+			d := 0
+			for _, ml := range lines[master.begin+1 : master.end] {
+				switch ml.name() {
+				case "BEGIN":
+					d++
+					continue
+				case "END":
+					d--
+					continue
+				}
+				if d == 0 && !skip[ml.name()] && !names[ml.name()] {
+					out.WriteString(ml.raw)
+				}
+			}
+			out.Write(added.Bytes())
+			writeLine(&out, "END:"+strings.ToUpper(lines[master.begin].value()))
+		}
+	}
+	res := out.Bytes()
+	if _, err := ParseObject(res, Limits{}); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func firstLine(b []byte) []byte {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return b[:i+1]
+	}
+	return b
+}
+
+func recurrenceIDValue(lines []rawLine) string {
+	d := 0
+	for _, l := range lines {
+		switch l.name() {
+		case "BEGIN":
+			d++
+		case "END":
+			d--
+		case "RECURRENCE-ID":
+			if d == 0 {
+				return l.value()
+			}
+		}
+	}
+	return ""
+}

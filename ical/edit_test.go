@@ -98,3 +98,42 @@ func TestEditRefusesUnownedProperty(t *testing.T) {
 		t.Fatal("a property outside owned was written")
 	}
 }
+
+// Cancelling one occurrence adds an override after the master, made from
+// the master's lines; cancelling it again changes only that override.
+func TestOverrideCancelsOneOccurrence(t *testing.T) {
+	in, err := os.ReadFile("testdata/thunderbird_edit.ics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rid := TimeProp("RECURRENCE-ID", time.Date(2026, 5, 25, 14, 0, 0, 0, time.UTC), false, "Europe/Paris")
+	out, err := Override(in, rid, []*goical.Prop{{Name: "STATUS", Params: goical.Params{}, Value: "CANCELLED"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, err := ParseObject(out, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(obj.Overrides) != 2 {
+		t.Fatalf("%d overrides, want 2:\n%s", len(obj.Overrides), out)
+	}
+	o := obj.Overrides[0] // written right after the master
+	if got := o.Props.Get("STATUS").Value; got != "CANCELLED" {
+		t.Errorf("override STATUS = %q", got)
+	}
+	if text(o, "SUMMARY") != "Atelier informatique (Lightning)" || o.Props.Get("RRULE") != nil || len(o.Children) != 0 {
+		t.Errorf("override not made from the master's lines:\n%s", out)
+	}
+	if !strings.HasPrefix(string(out), string(in[:strings.Index(string(in), "END:VEVENT")])) {
+		t.Errorf("the master changed")
+	}
+	// Again, on the same occurrence: restored, one override only.
+	out2, err := Override(out, rid, []*goical.Prop{{Name: "STATUS", Params: goical.Params{}, Value: "CONFIRMED"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := strings.Replace(string(out), "STATUS:CANCELLED\r\n", "STATUS:CONFIRMED\r\n", 1); string(out2) != want {
+		t.Errorf("a second change of the override rewrote more than its STATUS:\n%s", out2)
+	}
+}
