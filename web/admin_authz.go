@@ -18,6 +18,9 @@ const (
 	// actManageAccounts: list accounts, make reset links, disable and
 	// enable accounts (the admin).
 	actManageAccounts
+	// actEditEvents: create, edit, duplicate, cancel and delete the
+	// events of an association (its editors and owners, the admin).
+	actEditEvents
 	// Sections 3 to 5 of the back office add their actions here
 	// (viewing and editing an association's calendars and events,
 	// managing its members, moderation), each answered below.
@@ -53,6 +56,8 @@ func can(p *principal, act action, associationID int64) bool {
 		return associationID != noAssociation && p.Roles[associationID].CanAdmin()
 	case actManageAccounts:
 		return false
+	case actEditEvents:
+		return associationID > 0 && p.Roles[associationID].CanWrite()
 	}
 	return false
 }

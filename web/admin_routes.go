@@ -53,6 +53,18 @@ func (a *app) adminRoutes(e *echo.Echo) {
 	s.POST("/users/:id/disable", a.userDisable)
 	s.POST("/users/:id/enable", a.userEnable)
 
+	// The event form (section 4): an association's editors and owners,
+	// and the admin; every handler asks can(actEditEvents).
+	get(s, "/associations/:slug/events", a.eventList)
+	get(s, "/associations/:slug/events/new", a.eventCreate)
+	s.POST("/associations/:slug/events", a.eventSave)
+	get(s, "/associations/:slug/events/:uuid/edit", a.eventEdit)
+	s.POST("/associations/:slug/events/:uuid", a.eventUpdate)
+	get(s, "/associations/:slug/events/:uuid/duplicate", a.eventDuplicate)
+	s.POST("/associations/:slug/events/:uuid/cancel", a.eventCancel)
+	s.POST("/associations/:slug/events/:uuid/delete", a.eventDelete)
+	s.POST("/associations/:slug/events/:uuid/occurrences", a.occurrenceUpdate)
+
 	// Later sections of the back office go here, each route asking can:
 	//   associations, members and calendars of an owner (/admin/associations/:slug/...),
 	//   the event form (/admin/associations/:slug/events/...),

@@ -1,0 +1,35 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/bastide47/bastide/db"
+)
+
+// eventDelete deletes an event (calendar apps and followers see it go),
+// if it is still the version the page showed.
+func (a *app) eventDelete(c echo.Context) error {
+	as, cal, e, err := a.associationEvent(c)
+	if err != nil {
+		return err
+	}
+	v, err := readForm(c)
+	if err != nil {
+		return err
+	}
+	etag := v.Get("etag")
+	if etag == "" || etag != e.ETag {
+		return &adminFault{http.StatusConflict, "admin.event.stale"}
+	}
+	_, err = a.store.DeleteEvent(c.Request().Context(), cal.ID, e.Href, etag)
+	if errors.Is(err, db.ErrPrecondition) {
+		return &adminFault{http.StatusConflict, "admin.event.stale"}
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, eventsPath(as))
+}
