@@ -335,15 +335,11 @@ func (a *app) mainCalendar(ctx context.Context, as *model.Association) (*model.C
 // storeEvent parses, expands and writes an object exactly as a CalDAV PUT
 // does, under ifMatch ("" with ifNoneMatch for a new object).
 func (a *app) storeEvent(ctx context.Context, cal *model.Calendar, href, uuid string, data []byte, ifMatch string) (*model.Event, error) {
-	obj, err := ical.ParseObject(data, ical.DefaultLimits())
+	e, err := ical.CalendarEvent(ctx, data, cal, href, a.opts.Now(), ical.DefaultLimits())
 	if err != nil {
 		return nil, err
 	}
-	e, err := obj.EventContext(ctx, a.opts.Now(), ical.DefaultLimits())
-	if err != nil {
-		return nil, err
-	}
-	e.CalendarID, e.Href, e.Origin, e.UUID = cal.ID, href, model.OriginLocal, uuid
+	e.UUID = uuid
 	_, err = a.store.PutEvent(ctx, db.Put{Event: e, IfMatch: ifMatch, IfNoneMatch: ifMatch == ""})
 	return e, err
 }
