@@ -254,19 +254,42 @@ func skipDates(data string, loc *time.Location) []string {
 	return out
 }
 
-// eventCategories are the categories one may choose: the agenda's, and
-// those the event has already.
+// eventCategories are the categories one may choose: the agenda's (the
+// list its filter offers, memoized until the next change), and those the
+// event has already.
 func (a *app) eventCategories(ctx context.Context, has []string) ([]string, error) {
-	cats, err := a.store.PublicCategories(ctx, time.Time{}, 200)
+	seq, _, err := a.store.LastChange(ctx)
 	if err != nil {
 		return nil, err
 	}
+	cats, err := a.categories(ctx, state{Seq: seq, Now: a.opts.Now().Truncate(time.Hour)})
+	if err != nil {
+		return nil, err
+	}
+	out := slices.Clone(cats)
 	for _, c := range has {
-		if !slices.Contains(cats, c) {
-			cats = append(cats, c)
+		if !slices.Contains(out, c) {
+			out = append(out, c)
 		}
 	}
-	return cats, nil
+	return out, nil
+}
+
+// chosenCategories are those of the form's categories one may choose: the
+// event's own, and those the agenda knows (checked one by one, not by
+// listing them all).
+func (a *app) chosenCategories(ctx context.Context, f *form.Event, has []string) ([]string, error) {
+	var ask []string
+	for _, c := range f.Categories {
+		if !slices.Contains(has, c) && len(ask) <= form.MaxEventCategories {
+			ask = append(ask, c)
+		}
+	}
+	known, err := a.store.KnownCategories(ctx, ask)
+	if err != nil {
+		return nil, err
+	}
+	return append(slices.Clone(has), known...), nil
 }
 
 // eventAssociation reads :slug and checks that the user may edit its

@@ -96,8 +96,13 @@ func savedUUID(t *testing.T, r result) string {
 func TestEventCreateEveryField(t *testing.T) {
 	env := newAdminEnv(t)
 	tok := env.session("eddy")
-	env.do("GET", "/admin/associations/amis/events/new", tok, nil).must(t, 200, `name="title"`, `name="freq"`, `name="skip"`)
+	// A category of the agenda, offered on the form.
+	env.putData("autre", "fete.ics", []byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//FR\r\nBEGIN:VEVENT\r\nUID:fete\r\n"+
+		"DTSTAMP:20260101T000000Z\r\nDTSTART:20260601T180000Z\r\nSUMMARY:Fête\r\nCATEGORIES:Fête,Musique\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"))
+	env.do("GET", "/admin/associations/amis/events/new", tok, nil).must(t, 200, `name="title"`, `name="freq"`, `name="skip"`,
+		`name="category" value="Musique"`)
 	f := newEventForm()
+	f["category"] = []string{"Fête", "Musique"}
 	f.Set("freq", "WEEKLY")
 	f.Set("interval", "2")
 	f["day"] = []string{"TU", "SA"}
@@ -111,7 +116,7 @@ func TestEventCreateEveryField(t *testing.T) {
 		`LOCATION:Place de la mairie\, Nérac`, `DESCRIPTION:Orchestre et lampions.\nVenez nombreux.`, "X-BASTIDE-PRICE:5 €",
 		"X-BASTIDE-ONLINE-URL;VALUE=URI:https://example.org/bal", "X-BASTIDE-ACCESSIBILITY:Accès en fauteuil", "X-BASTIDE-ACCESSIBILITY:Boucle magnétique",
 		"RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SA;UNTIL=20260930T215959Z", "EXDATE;TZID=Europe/Paris:20260815T210000,20260825T210000",
-		"BEGIN:VTIMEZONE", "TZID:Europe/Paris"} {
+		"BEGIN:VTIMEZONE", "TZID:Europe/Paris", "CATEGORIES:Fête,Musique"} {
 		if !strings.Contains(data, want) {
 			t.Errorf("stored object lacks %q:\n%s", want, data)
 		}
@@ -127,7 +132,7 @@ func TestEventCreateEveryField(t *testing.T) {
 	env.do("GET", "/admin/associations/amis/events/"+uuid+"/edit", tok, nil).must(t, 200,
 		`value="Bal du 14 juillet"`, `value="2026-07-14"`, `value="21:00"`, `value="23:30"`, `value="5 €"`,
 		`value="https://example.org/bal"`, "Boucle magnétique", `value="WEEKLY" selected`, `value="2"`,
-		`value="TU" checked`, `value="SA" checked`, `value="until" checked`, `value="2026-09-30"`, "2026-08-15\n2026-08-25")
+		`value="TU" checked`, `value="SA" checked`, `value="Musique" checked`, `value="until" checked`, `value="2026-09-30"`, "2026-08-15\n2026-08-25")
 }
 
 func TestEventRecurrenceMapping(t *testing.T) {

@@ -24,7 +24,7 @@ func (a *app) eventSave(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	f := form.NewEvent(v)
-	cats, err := a.eventCategories(ctx, nil)
+	cats, err := a.chosenCategories(ctx, f, nil)
 	if err != nil {
 		return err
 	}

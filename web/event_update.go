@@ -24,13 +24,13 @@ func (a *app) eventUpdate(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	cats, err := a.eventCategories(ctx, e.Categories)
+	was := a.eventForm(e)
+	was.Validate(e.Categories)
+	f := form.NewEvent(v)
+	cats, err := a.chosenCategories(ctx, f, e.Categories)
 	if err != nil {
 		return err
 	}
-	was := a.eventForm(e)
-	was.Validate(cats)
-	f := form.NewEvent(v)
 	f.Custom = was.Custom // the stored rule decides, not the request
 	errs := f.Validate(cats)
 	if len(errs) > 0 || f.Check {
