@@ -14,6 +14,8 @@ import (
 type membershipView struct {
 	Association *model.Association
 	Role        model.Role
+	// CanEditEvents links to the association's events (can answers).
+	CanEditEvents bool
 }
 
 // myAssociations lists the associations of the signed-in user, by name.
@@ -25,7 +27,7 @@ func (a *app) myAssociations(c echo.Context) ([]membershipView, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, membershipView{Association: as, Role: role})
+		out = append(out, membershipView{Association: as, Role: role, CanEditEvents: can(p, actEditEvents, id)})
 	}
 	slices.SortFunc(out, func(x, y membershipView) int { return strings.Compare(x.Association.Name, y.Association.Name) })
 	return out, nil

@@ -99,6 +99,9 @@ func TestEventCreateEveryField(t *testing.T) {
 	// A category of the agenda, offered on the form.
 	env.putData("autre", "fete.ics", []byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//FR\r\nBEGIN:VEVENT\r\nUID:fete\r\n"+
 		"DTSTAMP:20260101T000000Z\r\nDTSTART:20260601T180000Z\r\nSUMMARY:Fête\r\nCATEGORIES:Fête,Musique\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"))
+	// My space leads to the association's events.
+	env.do("GET", "/admin/me", tok, nil).must(t, 200, `href="/admin/associations/amis/events"`)
+	env.do("GET", "/admin/me", env.session("vera"), nil).lacks(t, `href="/admin/associations/amis/events"`)
 	env.do("GET", "/admin/associations/amis/events/new", tok, nil).must(t, 200, `name="title"`, `name="freq"`, `name="skip"`,
 		`name="category" value="Musique"`)
 	f := newEventForm()
@@ -128,6 +131,9 @@ func TestEventCreateEveryField(t *testing.T) {
 	// the feed show it at once.
 	env.do("GET", "/admin/associations/amis/events?saved="+uuid, tok, nil).must(t, 200, "Bal du 14 juillet", "répété")
 	env.do("GET", "/feeds/agenda.ics", "", nil).must(t, 200, "SUMMARY:Bal du 14 juillet")
+	// The list's search, accents folded.
+	env.do("GET", "/admin/associations/amis/events?q=nerac+bal", tok, nil).must(t, 200, "Bal du 14 juillet")
+	env.do("GET", "/admin/associations/amis/events?q=kermesse", tok, nil).must(t, 200, "Aucun événement").lacks(t, "Bal du 14 juillet")
 	// The form of the stored event reads every field back.
 	env.do("GET", "/admin/associations/amis/events/"+uuid+"/edit", tok, nil).must(t, 200,
 		`value="Bal du 14 juillet"`, `value="2026-07-14"`, `value="21:00"`, `value="23:30"`, `value="5 €"`,
