@@ -130,6 +130,7 @@ func TestEventCreateEveryField(t *testing.T) {
 	// Read your writes: the list the save redirects to, the agenda and
 	// the feed show it at once.
 	env.do("GET", "/admin/associations/amis/events?saved="+uuid, tok, nil).must(t, 200, "Bal du 14 juillet", "répété")
+	env.do("GET", "/", "", nil).must(t, 200, "Bal du 14 juillet")
 	env.do("GET", "/feeds/agenda.ics", "", nil).must(t, 200, "SUMMARY:Bal du 14 juillet")
 	// The list's search, accents folded.
 	env.do("GET", "/admin/associations/amis/events?q=nerac+bal", tok, nil).must(t, 200, "Bal du 14 juillet")
