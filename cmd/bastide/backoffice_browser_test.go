@@ -288,7 +288,7 @@ func TestBackofficeInBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form.event-form > p > button[type=submit]:not([name])`)),
 		chromedp.WaitVisible(chromedp.CSS(`p.notice`)),
 	)
-	shoot("events", "Événements de")
+	shoot("events", "Événements")
 	loc, err := chromedp.Run(bctx, chromedp.Location())
 	if err != nil {
 		t.Fatal(err)
