@@ -124,7 +124,7 @@ var routeCases = map[string]routeCase{
 		return f
 	}), eventEditors},
 	"POST /admin/associations/:slug/events/:uuid/cancel": {eventRoute("cancel", func(e *model.Event) url.Values { return url.Values{"etag": {e.ETag}} }), eventEditors},
-	"POST /admin/associations/:slug/events/:uuid/delete": {eventRoute("delete", func(e *model.Event) url.Values { return url.Values{"etag": {e.ETag}} }), eventEditors},
+	"POST /admin/associations/:slug/events/:uuid/delete": {eventRoute("delete", func(e *model.Event) url.Values { return url.Values{"etag": {e.ETag}, "confirm": {"1"}} }), eventEditors},
 	"POST /admin/associations/:slug/events/:uuid/occurrences": {eventRoute("occurrences", func(e *model.Event) url.Values {
 		return url.Values{"etag": {e.ETag}, "date": {"2026-05-25"}, "op": {"cancel"}}
 	}), eventEditors},

@@ -10,7 +10,8 @@ import (
 )
 
 // eventDelete deletes an event (calendar apps and followers see it go),
-// if it is still the version the page showed.
+// if it is still the version the page showed and the box that confirms
+// it is ticked (a page without JavaScript has no dialog to ask).
 func (a *app) eventDelete(c echo.Context) error {
 	as, cal, e, err := a.associationEvent(c)
 	if err != nil {
@@ -19,6 +20,9 @@ func (a *app) eventDelete(c echo.Context) error {
 	v, err := readForm(c)
 	if err != nil {
 		return err
+	}
+	if v.Get("confirm") == "" {
+		return &adminFault{http.StatusBadRequest, "admin.event.delete.confirm"}
 	}
 	etag := v.Get("etag")
 	if etag == "" || etag != e.ETag {

@@ -283,7 +283,7 @@ func TestEventStaleETagRefused(t *testing.T) {
 	}
 	// Cancel and delete with the old ETag are refused too.
 	for _, verb := range []string{"cancel", "delete"} {
-		env.do("POST", "/admin/associations/amis/events/"+e.UUID+"/"+verb, tok, url.Values{"etag": {e.ETag}}).must(t, http.StatusConflict)
+		env.do("POST", "/admin/associations/amis/events/"+e.UUID+"/"+verb, tok, url.Values{"etag": {e.ETag}, "confirm": {"1"}}).must(t, http.StatusConflict)
 	}
 	if got := env.stored(e.UUID); got.Status == "CANCELLED" {
 		t.Fatal("a stale cancel went through")
@@ -312,7 +312,11 @@ func TestEventCancelDuplicateDelete(t *testing.T) {
 		t.Fatal("duplicate did not make a new event with the same title")
 	}
 	// Delete.
-	env.do("POST", "/admin/associations/amis/events/"+e.UUID+"/delete", tok, url.Values{"etag": {c.ETag}}).redirects(t, "/admin/associations/amis/events")
+	env.do("POST", "/admin/associations/amis/events/"+e.UUID+"/delete", tok, url.Values{"etag": {c.ETag}}).must(t, http.StatusBadRequest, "Cochez la case")
+	if _, err := env.s.GetEventByUUID(context.Background(), e.UUID); err != nil {
+		t.Fatal("deleted without the confirmation")
+	}
+	env.do("POST", "/admin/associations/amis/events/"+e.UUID+"/delete", tok, url.Values{"etag": {c.ETag}, "confirm": {"1"}}).redirects(t, "/admin/associations/amis/events")
 	if _, err := env.s.GetEventByUUID(context.Background(), e.UUID); err == nil {
 		t.Fatal("still stored after delete")
 	}
@@ -440,8 +444,8 @@ func TestEventOtherAssociationCannot(t *testing.T) {
 	tok, vera := env.session("otto"), env.session("vera")
 	before := env.snapshot()
 	env.do("GET", "/admin/associations/autre/events/"+e.UUID+"/edit", tok, nil).must(t, http.StatusNotFound)
-	env.do("POST", "/admin/associations/autre/events/"+e.UUID+"/delete", tok, url.Values{"etag": {e.ETag}}).must(t, http.StatusNotFound)
-	env.do("POST", "/admin/associations/amis/events/"+e.UUID+"/delete", vera, url.Values{"etag": {e.ETag}}).must(t, http.StatusForbidden)
+	env.do("POST", "/admin/associations/autre/events/"+e.UUID+"/delete", tok, url.Values{"etag": {e.ETag}, "confirm": {"1"}}).must(t, http.StatusNotFound)
+	env.do("POST", "/admin/associations/amis/events/"+e.UUID+"/delete", vera, url.Values{"etag": {e.ETag}, "confirm": {"1"}}).must(t, http.StatusForbidden)
 	if env.snapshot() != before {
 		t.Fatal("a refused request changed the store")
 	}

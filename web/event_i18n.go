@@ -21,6 +21,8 @@ var eventMessages = map[string]message{
 	"admin.event.cancel":             {"Annuler l'événement", "Cancel the event"},
 	"admin.event.restore":            {"Rétablir l'événement", "Restore the event"},
 	"admin.event.delete":             {"Supprimer", "Delete"},
+	"admin.event.delete.sure":        {"Oui, supprimer cet événement", "Yes, delete this event"},
+	"admin.event.delete.confirm":     {"Cochez la case qui confirme la suppression, puis recommencez.", "Tick the box that confirms the deletion, then try again."},
 	"admin.event.view":               {"Voir sur l'agenda", "See on the agenda"},
 	"admin.event.not_found":          {"Cet événement n'existe pas ou n'est pas dans cette association.", "This event does not exist or is not in this association."},
 	"admin.event.no_calendar":        {"Cette association n'a pas d'agenda qui accepte des événements.", "This association has no calendar that takes events."},
