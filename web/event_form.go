@@ -155,6 +155,14 @@ func (a *app) eventForm(e *model.Event) *form.Event {
 			f.EndDate, f.EndTime = end.Format(time.DateOnly), end.Format("15:04")
 		}
 	}
+	// "Place, Commune" as the form wrote it shows in its two fields.
+	if com, ok := model.CommuneByINSEE(e.CommuneINSEE); ok {
+		if place, ok := strings.CutSuffix(f.Location, ", "+com.Name); ok {
+			f.Location, f.Commune = place, com.Name
+		} else if f.Location == com.Name {
+			f.Location, f.Commune = "", com.Name
+		}
+	}
 	x := extrasOf(e.Data, "")
 	f.Price, f.Online, f.Access = x.Price, x.Online, strings.Join(x.Access, "\n")
 	if f.Price == freePrice {

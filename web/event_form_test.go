@@ -137,6 +137,7 @@ func TestEventCreateEveryField(t *testing.T) {
 	env.do("GET", "/admin/associations/amis/events?q=kermesse", tok, nil).must(t, 200, "Aucun événement").lacks(t, "Bal du 14 juillet")
 	// The form of the stored event reads every field back.
 	env.do("GET", "/admin/associations/amis/events/"+uuid+"/edit", tok, nil).must(t, 200,
+		`id="location" name="location" value="Place de la mairie"`, `id="commune" name="commune" value="Nérac"`,
 		`value="Bal du 14 juillet"`, `value="2026-07-14"`, `value="21:00"`, `value="23:30"`, `value="5 €"`,
 		`value="https://example.org/bal"`, "Boucle magnétique", `value="WEEKLY" selected`, `value="2"`,
 		`value="TU" checked`, `value="SA" checked`, `value="Musique" checked`, `value="until" checked`, `value="2026-09-30"`, "2026-08-15\n2026-08-25")
@@ -180,8 +181,13 @@ func TestEventRecurrenceMapping(t *testing.T) {
 			// Saving the form unchanged keeps the rule.
 			g := formOf(t, page.Body.String())
 			savedUUID(t, env.do("POST", "/admin/associations/amis/events/"+uuid, tok, g))
-			if got := env.stored(uuid).RRule; got != c.rrule {
-				t.Fatalf("after a save: RRULE %q, want %q", got, c.rrule)
+			after := env.stored(uuid)
+			if after.RRule != c.rrule {
+				t.Fatalf("after a save: RRULE %q, want %q", after.RRule, c.rrule)
+			}
+			// Every line but the version stamps is as it was.
+			if a, b := unstamped(e.Data), unstamped(after.Data); a != b {
+				t.Fatalf("an unchanged form rewrote the object:\n%s\n---\n%s", a, b)
 			}
 		})
 	}
@@ -467,3 +473,14 @@ func attr(tag, name string) string {
 }
 
 func htmlUnescape(s string) string { return html.UnescapeString(s) }
+
+// unstamped is an object's text without its version stamps.
+func unstamped(data string) string {
+	var keep []string
+	for _, l := range strings.Split(data, "\r\n") {
+		if !strings.HasPrefix(l, "DTSTAMP:") && !strings.HasPrefix(l, "LAST-MODIFIED:") && !strings.HasPrefix(l, "SEQUENCE:") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\r\n")
+}
