@@ -381,6 +381,7 @@ type eventData struct {
 	Event      *model.Event // nil for a new event
 	Action     string
 	Categories []string
+	Places     []string // the places of the association's events, to choose again
 	RuleWords  string // the rule, in words, when the form cannot express it
 	Checked    bool   // the day was checked
 	Clashes    []clash
@@ -406,7 +407,11 @@ func (a *app) eventFormPage(c echo.Context, code int, as *model.Association, e *
 	if err != nil {
 		return err
 	}
-	d := eventData{Assoc: as, Event: e, Categories: cats, Weekdays: []string{"MO", "TU", "WE", "TH", "FR", "SA", "SU"}, Stale: stale}
+	places, err := a.store.AssociationLocations(ctx, as.ID, 30)
+	if err != nil {
+		return err
+	}
+	d := eventData{Assoc: as, Event: e, Categories: cats, Places: places, Weekdays: []string{"MO", "TU", "WE", "TH", "FR", "SA", "SU"}, Stale: stale}
 	d.Action = "/admin/associations/" + as.Slug + "/events"
 	if e != nil {
 		d.Action += "/" + e.UUID

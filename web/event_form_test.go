@@ -102,7 +102,9 @@ func TestEventCreateEveryField(t *testing.T) {
 	// My space leads to the association's events.
 	env.do("GET", "/admin/me", tok, nil).must(t, 200, `href="/admin/associations/amis/events"`)
 	env.do("GET", "/admin/me", env.session("vera"), nil).lacks(t, `href="/admin/associations/amis/events"`)
+	env.putThunderbird("amis")
 	env.do("GET", "/admin/associations/amis/events/new", tok, nil).must(t, 200, `name="title"`, `name="freq"`, `name="skip"`,
+		`<datalist id="places"><option value="Médiathèque d&#39;Agen">`,
 		`name="category" value="Musique"`)
 	f := newEventForm()
 	f["category"] = []string{"Fête", "Musique"}
