@@ -1,32 +1,61 @@
 package db
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 )
 
 // AssociationLocations returns the places (LOCATION texts) of an
-// association's events, the most recently written first, at most limit:
-// the places the event form offers to choose again.
+// association's recent events, the most recently made first, at most
+// limit: the places the event form offers to choose again. Only the last
+// 500 events of each calendar are read (through the calendar_id, id
+// index), so the query stays small however many events there are.
 func (s *Store) AssociationLocations(ctx context.Context, associationID int64, limit int) ([]string, error) {
 	if limit <= 0 || limit > 100 {
 		limit = 100
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT e.location FROM events e
-		JOIN calendars c ON c.id = e.calendar_id
-		WHERE c.association_id = ? AND e.location != ''
-		GROUP BY e.location ORDER BY max(e.updated_at) DESC LIMIT +?`, associationID, limit)
+	cals, err := s.ListCalendars(ctx, CalendarFilter{AssociationID: associationID})
 	if err != nil {
-		return nil, fmt.Errorf("db: association locations: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var l string
-		if err := rows.Scan(&l); err != nil {
+	type seen struct {
+		id  int64
+		loc string
+	}
+	var all []seen
+	for _, c := range cals {
+		rows, err := s.r.QueryContext(ctx, `SELECT id, location FROM events
+			WHERE calendar_id = ? ORDER BY id DESC LIMIT 500`, c.ID)
+		if err != nil {
 			return nil, fmt.Errorf("db: association locations: %w", err)
 		}
-		out = append(out, l)
+		for rows.Next() {
+			var x seen
+			if err := rows.Scan(&x.id, &x.loc); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("db: association locations: %w", err)
+			}
+			if x.loc != "" {
+				all = append(all, x)
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("db: association locations: %w", err)
+		}
 	}
-	return out, rows.Err()
+	slices.SortFunc(all, func(a, b seen) int { return cmp.Compare(b.id, a.id) })
+	var out []string
+	for _, x := range all {
+		if len(out) == limit {
+			break
+		}
+		if !slices.Contains(out, x.loc) {
+			out = append(out, x.loc)
+		}
+	}
+	return out, nil
 }

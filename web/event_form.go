@@ -382,8 +382,8 @@ type eventData struct {
 	Action     string
 	Categories []string
 	Places     []string // the places of the association's events, to choose again
-	RuleWords  string // the rule, in words, when the form cannot express it
-	Checked    bool   // the day was checked
+	RuleWords  string   // the rule, in words, when the form cannot express it
+	Checked    bool     // the day was checked
 	Clashes    []clash
 	Weekdays   []string
 	Stale      bool // saving was refused: the event changed meanwhile
