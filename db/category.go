@@ -17,7 +17,7 @@ func (s *Store) KnownCategories(ctx context.Context, names []string) ([]string, 
 		err := s.r.QueryRowContext(ctx, `SELECT 1 FROM event_categories ec
 			JOIN events e ON e.id = ec.event_id
 			JOIN calendars c ON c.id = e.calendar_id
-			WHERE ec.category = ? AND `+publicEventSQL+` LIMIT 1`, n).Scan(&one)
+			WHERE ec.category = +? AND `+publicEventSQL+` LIMIT 1`, n).Scan(&one)
 		if err == nil {
 			out = append(out, n)
 			continue

@@ -27,7 +27,7 @@ func (s *Store) AssociationLocations(ctx context.Context, associationID int64, l
 	var all []seen
 	for _, c := range cals {
 		rows, err := s.r.QueryContext(ctx, `SELECT id, location FROM events
-			WHERE calendar_id = ? ORDER BY id DESC LIMIT 500`, c.ID)
+			WHERE calendar_id = +? ORDER BY id DESC LIMIT 500`, c.ID)
 		if err != nil {
 			return nil, fmt.Errorf("db: association locations: %w", err)
 		}
