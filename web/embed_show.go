@@ -24,6 +24,7 @@ type embedPage struct {
 	Items      []item
 	ThemeHref  string
 	AgendaHref string
+	SourceURL  string
 }
 
 // embedOptions are the widget's own parameters.
@@ -115,7 +116,7 @@ func (a *app) embedShow(c echo.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		p := embedPage{Lang: st.Lang, Title: tr(st.Lang, "embed.title"), Style: o.Style,
+		p := embedPage{SourceURL: a.opts.SourceURL, Lang: st.Lang, Title: tr(st.Lang, "embed.title"), Style: o.Style,
 			AgendaHref: withQuery(a.opts.BaseURL+"/", f.values())}
 		if len(res.Assocs) == 1 {
 			p.Title += " — " + res.Assocs[0].Name

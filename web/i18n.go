@@ -88,6 +88,7 @@ var messages = map[string]message{
 	"nav.subscribe":              {"S'abonner", "Subscribe"},
 	"lang.switch":                {"English", "Français"},
 	"lang.switch.label":          {"Read this page in English", "Lire cette page en français"},
+	"footer.source":              {"Code source (AGPL)", "Source code (AGPL)"},
 	"footer.text":                {"Bastide est un logiciel libre, hébergé par un collectif local. Les événements sont publiés par les associations.", "Bastide is free software run by a local collective. Events are published by the associations."},
 	"footer.feeds":               {"Flux et API", "Feeds and API"},
 	"agenda.title":               {"Agenda des associations", "Agenda of the associations"},

@@ -100,6 +100,9 @@ type base struct {
 	Alternates  []link
 	NoIndex     bool
 	Path        string
+	// SourceURL is where the source code of this instance is (the footer
+	// links to it: AGPL-3.0 §13).
+	SourceURL string
 }
 
 // base builds the layout data of a page at path with its canonical query
@@ -118,6 +121,7 @@ func (a *app) baseFor(c echo.Context, title, path string, canon url.Values) base
 		LangSwitch: "/lang/" + other + "?" + url.Values{"next": {localPath(next)}}.Encode(),
 		Canonical:  a.opts.BaseURL + next,
 		Path:       path,
+		SourceURL:  a.opts.SourceURL,
 	}
 }
 

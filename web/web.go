@@ -15,6 +15,9 @@ import (
 
 // Options configures the web application.
 type Options struct {
+	// SourceURL is where this instance's source code can be had: every
+	// page links to it (AGPL-3.0 §13). Default DefaultSourceURL.
+	SourceURL string
 	// BaseURL is the public URL of the instance, without a trailing slash
 	// (https://agenda.example.org). Absolute links in feeds, JSON-LD and
 	// fediverse handles are built from it.
@@ -57,9 +60,15 @@ type app struct {
 
 // New returns the web application as an http.Handler. It panics if an
 // embedded template does not parse (a programmer error caught at boot).
+// DefaultSourceURL is the repository of Bastide's own source code.
+const DefaultSourceURL = "https://github.com/bastide47/bastide"
+
 func New(store *db.Store, logger *slog.Logger, opts Options) http.Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.SourceURL == "" {
+		opts.SourceURL = DefaultSourceURL
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	if opts.BaseURL == "" {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bastide47/bastide/web"
 )
 
 // Config is what `bastide serve` runs with. It lives only here: packages
@@ -34,6 +36,10 @@ type Config struct {
 	// MemoryLimitMiB is the soft limit of the Go heap, in MiB (0: the
 	// runtime's default, or GOMEMLIMIT).
 	MemoryLimitMiB int
+	// SourceURL is where this instance's source code can be had (AGPL-3.0
+	// §13): every page links to it. An instance that runs a modified
+	// Bastide must point it at its own modified source.
+	SourceURL string
 	// MetricsToken, when set, lets a client that sends it as a bearer
 	// token read /metrics from anywhere (otherwise: loopback only).
 	MetricsToken string
@@ -68,6 +74,7 @@ func (c *Config) registerServe(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Demo, "demo", false, "fill an empty instance with demonstration associations and events of the Lot-et-Garonne (done once)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to wait for requests in flight on shutdown, then for deliveries in flight")
 	fs.IntVar(&c.MemoryLimitMiB, "memory-limit", defaultMemoryLimitMiB, "soft limit of the Go heap in `MiB`: the garbage collector works harder near it (0: no limit of Bastide's own; GOMEMLIMIT, when set, wins)")
+	fs.StringVar(&c.SourceURL, "source-url", web.DefaultSourceURL, "`URL` of the source code this instance runs, linked from every page (AGPL-3.0 §13): if you run a modified Bastide, give the address of your modified source")
 	fs.StringVar(&c.MetricsToken, "metrics-token", "", "`secret` a Prometheus server sends as \"Authorization: Bearer SECRET\" to read /metrics from another machine (without it, /metrics answers loopback only)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "`CIDR,...` of the reverse proxies in front of Bastide (e.g. 127.0.0.1/32): the client address is read from their X-Forwarded-For or Forwarded header, which is ignored from anyone else")
 	fs.BoolVar(&c.AllowPrivateAddresses, "allow-private-addresses", false, "let federation fetch from and deliver to loopback and private addresses (tests and development only)")
@@ -129,6 +136,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		bad("--shutdown-timeout (BASTIDE_SHUTDOWN_TIMEOUT) must be positive, e.g. 15s")
+	}
+	if u, err := url.Parse(c.SourceURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		bad("--source-url (BASTIDE_SOURCE_URL) %q is not an http(s) URL of the source code, e.g. %s", c.SourceURL, web.DefaultSourceURL)
 	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
 		bad("--metrics-token (BASTIDE_METRICS_TOKEN) is too short to be a secret: give at least 16 characters, e.g. the output of `openssl rand -hex 16`")

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bastide47/bastide/web"
 )
 
 func TestParseServeConfig(t *testing.T) {
@@ -47,6 +49,7 @@ func TestParseServeConfig(t *testing.T) {
 			want: Config{DataDir: "./data", LogFormat: "auto", LogLevel: "info", Addr: "127.0.0.1:8080", ShutdownTimeout: 15 * time.Second, MemoryLimitMiB: 32, TrustedProxies: "127.0.0.1/32, ::1"},
 		},
 		{name: "bad trusted proxy", args: []string{"--trusted-proxies", "10.0.0.0/8,proxy.lan"}, wantErr: `--trusted-proxies (BASTIDE_TRUSTED_PROXIES): "proxy.lan" is neither an address nor a CIDR range`},
+		{name: "bad source URL", args: []string{"--source-url", "not a url"}, wantErr: "--source-url (BASTIDE_SOURCE_URL)"},
 		{name: "public address needs a base URL", args: []string{"--addr", ":8080"}, wantErr: "--base-url (BASTIDE_BASE_URL) is required"},
 		{name: "bad addr", args: []string{"--addr", "localhost"}, wantErr: "is not host:port"},
 		{name: "bad port", args: []string{"--addr", "127.0.0.1:99999"}, wantErr: "port must be a number"},
@@ -93,6 +96,9 @@ func TestParseServeConfig(t *testing.T) {
 			}
 			if err != nil {
 				t.Fatalf("unexpected error: %v", err)
+			}
+			if tt.want.SourceURL == "" {
+				tt.want.SourceURL = web.DefaultSourceURL
 			}
 			if *got != tt.want {
 				t.Fatalf("got  %+v\nwant %+v", *got, tt.want)

@@ -45,7 +45,7 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 	// form counts for CalDAV too, and the other way round.
 	throttle := model.NewLoginThrottle(0, 0, 0)
 	davH := caldav.NewHandler(store, log.With("component", "caldav"), caldav.Options{Prefix: "/dav", Throttle: throttle})
-	webOpts := web.Options{BaseURL: cfg.BaseURL, Throttle: throttle,
+	webOpts := web.Options{BaseURL: cfg.BaseURL, SourceURL: cfg.SourceURL, Throttle: throttle,
 		SessionIdle: sessionIdle, SessionMaxLife: sessionMaxLife, CalDAVURL: cfg.BaseURL + "/dav/"}
 	if cfg.SMTPAddr != "" {
 		webOpts.Mailer = newSMTPMailer(cfg)
