@@ -31,6 +31,11 @@ func syncToken(epoch string, calID, seq int64) string {
 var errBadSyncToken = preconditionErr(http.StatusForbidden, dav("valid-sync-token"),
 	"the sync token is not one this calendar issued; sync again from scratch")
 
+// errPrunedSyncToken refuses a token older than what the change log keeps
+// (db.Store.PruneChanges): RFC 6578 §3.2 has the client sync again.
+var errPrunedSyncToken = preconditionErr(http.StatusForbidden, dav("valid-sync-token"),
+	"the sync token is older than the changes this server keeps; sync again from scratch")
+
 // parseSyncToken returns the sequence of a token of this calendar and
 // epoch, and the object after which a first sync continues ("" if none).
 func parseSyncToken(tok, epoch string, cal *model.Calendar) (seq int64, after string, err error) {
@@ -92,6 +97,13 @@ func (h *handler) syncCollection(w http.ResponseWriter, r *request, dc *db.DAVCa
 	if tok != "" {
 		if since, after, err = parseSyncToken(tok, h.epoch, c); err != nil {
 			return err
+		}
+		floor, err := h.store.SyncFloor(r.Context(), c.ID)
+		if err != nil {
+			return err
+		}
+		if since < floor {
+			return errPrunedSyncToken
 		}
 	}
 	ctx := r.Context()

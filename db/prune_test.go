@@ -1,0 +1,127 @@
+package db_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/dbtest"
+)
+
+// putAt writes an event and dates its change log row at, as if it had
+// been written then (the tests' clock for the log).
+func putAt(t *testing.T, s *db.Store, calID int64, uid string, at time.Time) int64 {
+	t.Helper()
+	ctx := context.Background()
+	res, err := s.PutEvent(ctx, db.Put{Event: dbtest.Event(calID, uid, time.Date(2026, 7, 1, 10, 0, 0, 0, time.UTC), uid)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Writer().ExecContext(ctx, `UPDATE changes SET at = ? WHERE seq = ?`, at.UTC().Format(time.RFC3339), res.Seq); err != nil {
+		t.Fatal(err)
+	}
+	return res.Seq
+}
+
+func seqs(t *testing.T, s *db.Store) []int64 {
+	t.Helper()
+	chs, err := s.ChangesAfter(context.Background(), 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []int64
+	for _, c := range chs {
+		out = append(out, c.Seq)
+	}
+	return out
+}
+
+func floor(t *testing.T, s *db.Store, calID int64) int64 {
+	t.Helper()
+	f, err := s.SyncFloor(context.Background(), calID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func TestPruneChanges(t *testing.T) {
+	ctx := context.Background()
+	s := dbtest.New(t)
+	_, busy := dbtest.Association(t, s, "busy")
+	_, quiet := dbtest.Association(t, s, "quiet")
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	old := now.AddDate(0, -6, 0)
+	horizon := now.AddDate(0, 0, -90)
+
+	q1 := putAt(t, s, quiet.ID, "q1", old)                 // 1: quiet's last row
+	b1 := putAt(t, s, busy.ID, "b1", old)                  // 2
+	b2 := putAt(t, s, busy.ID, "b2", old.AddDate(0, 1, 0)) // 3
+	b3 := putAt(t, s, busy.ID, "b3", now.AddDate(0, 0, -10))
+	b4 := putAt(t, s, busy.ID, "b4", now.AddDate(0, 0, -1))
+
+	// Without a publisher cursor, nothing goes: it has still to read all.
+	if n, err := s.PruneChanges(ctx, horizon); err != nil || n != 0 {
+		t.Fatalf("prune without a publisher cursor: %d %v", n, err)
+	}
+	// The publisher has read up to b1 only: b2 stays for it.
+	if err := s.SetMeta(ctx, db.MetaPublisherSeq, strconv.FormatInt(b1, 10)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.PruneChanges(ctx, horizon); err != nil || n != 1 {
+		t.Fatalf("prune behind the publisher: %d %v", n, err)
+	}
+	if got := seqs(t, s); len(got) != 4 || got[0] != q1 || got[1] != b2 {
+		t.Fatalf("after pruning behind the publisher: %v", got)
+	}
+	if f := floor(t, s, busy.ID); f != b1 {
+		t.Fatalf("busy's floor %d, want %d", f, b1)
+	}
+	// The publisher has read everything: rows older than the horizon go,
+	// but each calendar keeps its last row, and the recent rows stay.
+	if err := s.SetMeta(ctx, db.MetaPublisherSeq, strconv.FormatInt(b4, 10)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.PruneChanges(ctx, horizon); err != nil || n != 1 {
+		t.Fatalf("prune: %d %v", n, err)
+	}
+	if got := seqs(t, s); len(got) != 3 || got[0] != q1 || got[1] != b3 || got[2] != b4 {
+		t.Fatalf("after pruning: %v, want [%d %d %d]", got, q1, b3, b4)
+	}
+	// A token of busy at b2 may have missed nothing, but one at b1 did
+	// (b2 is gone): the floor is b2. Quiet lost nothing after its q1.
+	if f := floor(t, s, busy.ID); f != b2 {
+		t.Fatalf("busy's floor %d, want %d", f, b2)
+	}
+	if f := floor(t, s, quiet.ID); f != q1 {
+		t.Fatalf("quiet's floor %d, want %d", f, q1)
+	}
+	// Pruning again changes nothing; the log's newest seq never goes back.
+	if n, err := s.PruneChanges(ctx, now); err != nil || n != 1 {
+		t.Fatalf("prune everything: %d %v", n, err)
+	}
+	if got := seqs(t, s); len(got) != 2 || got[0] != q1 || got[1] != b4 {
+		t.Fatalf("after pruning up to now: %v, want [%d %d]", got, q1, b4)
+	}
+	if last, _ := s.LastSeq(ctx); last != b4 {
+		t.Fatalf("last seq %d, want %d", last, b4)
+	}
+	// Quiet changes again: its old row may go next time, and then a token
+	// at q1 can no longer be answered.
+	q2 := putAt(t, s, quiet.ID, "q2", now)
+	if q2 != b4+1 {
+		t.Fatalf("next seq %d after pruning, want %d", q2, b4+1)
+	}
+	s.SetMeta(ctx, db.MetaPublisherSeq, strconv.FormatInt(q2, 10))
+	if n, err := s.PruneChanges(ctx, now.Add(time.Hour)); err != nil || n != 1 {
+		t.Fatalf("prune quiet's old row: %d %v", n, err)
+	}
+	if f := floor(t, s, quiet.ID); f != q2 {
+		t.Fatalf("quiet's floor %d, want %d", f, q2)
+	}
+	if res, err := s.IntegrityCheck(ctx); err != nil || res != "ok" {
+		t.Fatalf("integrity: %s %v", res, err)
+	}
+}
