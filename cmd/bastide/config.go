@@ -41,6 +41,9 @@ type Config struct {
 	// separated by commas) whose X-Forwarded-For or Forwarded header gives
 	// the client's address; see clientAddress.
 	TrustedProxies string
+	// SyncHorizon is how long the change log keeps a change (0: the
+	// default); see pruneChanges.
+	SyncHorizon time.Duration
 }
 
 // defaultMemoryLimitMiB keeps a serving instance small: its caches (CalDAV
@@ -64,6 +67,7 @@ func (c *Config) registerServe(fs *flag.FlagSet) {
 	fs.IntVar(&c.MemoryLimitMiB, "memory-limit", defaultMemoryLimitMiB, "soft limit of the Go heap in `MiB`: the garbage collector works harder near it (0: no limit of Bastide's own; GOMEMLIMIT, when set, wins)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", "", "`secret` a Prometheus server sends as \"Authorization: Bearer SECRET\" to read /metrics from another machine (without it, /metrics answers loopback only)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "`CIDR,...` of the reverse proxies in front of Bastide (e.g. 127.0.0.1/32): the client address is read from their X-Forwarded-For or Forwarded header, which is ignored from anyone else")
+	fs.Var(horizonFlag{&c.SyncHorizon}, "sync-horizon", "how long the change log keeps a change, e.g. 90d (the default) or 2160h: a calendar app that has not synced for longer syncs again from scratch, once")
 	fs.BoolVar(&c.AllowPrivateAddresses, "allow-private-addresses", false, "let federation fetch from and deliver to loopback and private addresses (tests and development only)")
 }
 
@@ -128,6 +132,9 @@ func (c *Config) Validate() error {
 		bad("--memory-limit (BASTIDE_MEMORY_LIMIT) %d MiB is too low: Bastide's caches alone may hold %d MiB; give at least %d, or 0 for no limit", c.MemoryLimitMiB, cachesMiB, minMemoryLimitMiB)
 	}
 
+	if c.SyncHorizon != 0 && c.SyncHorizon < minSyncHorizon {
+		bad("--sync-horizon (BASTIDE_SYNC_HORIZON) %s is too short: calendar apps that sync less often would sync from scratch every time; give at least 7d", horizonFlag{&c.SyncHorizon})
+	}
 	if _, err := parseTrustedProxies(c.TrustedProxies); err != nil {
 		bad("--trusted-proxies (BASTIDE_TRUSTED_PROXIES): %v; give the addresses or ranges of your reverse proxies separated by commas, e.g. 127.0.0.1/32,::1/128", err)
 	}
