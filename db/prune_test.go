@@ -2,7 +2,9 @@ package db_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,5 +125,68 @@ func TestPruneChanges(t *testing.T) {
 	}
 	if res, err := s.IntegrityCheck(ctx); err != nil || res != "ok" {
 		t.Fatalf("integrity: %s %v", res, err)
+	}
+}
+
+// Finished deliveries go after a week, dead ones after the longer horizon
+// the caller gives, and their activity with the last of them; pending ones
+// and their activity stay whatever their age.
+func TestPruneDeliveries(t *testing.T) {
+	ctx := context.Background()
+	s := dbtest.New(t)
+	for _, id := range []string{"done", "dead", "pending"} {
+		if err := s.QueueActivity(ctx, "https://agenda.example/activities/"+id, 0, []byte(`{}`), []string{"https://remote.example/inbox/" + id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now()
+	due, err := s.DueDeliveries(ctx, now.Add(time.Minute), 10, nil, nil)
+	if err != nil || len(due) != 3 {
+		t.Fatalf("due: %d %v", len(due), err)
+	}
+	for _, d := range due {
+		switch {
+		case strings.HasSuffix(d.Inbox, "/done"):
+			err = s.FinishDelivery(ctx, d.ID, "done", 1, now, 202, "")
+		case strings.HasSuffix(d.Inbox, "/dead"):
+			err = s.FinishDelivery(ctx, d.ID, "dead", 10, now, 500, "gone for good")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	counts := func() string {
+		var deliveries, activities int
+		s.Reader().QueryRow(`SELECT count(*) FROM deliveries`).Scan(&deliveries)
+		s.Reader().QueryRow(`SELECT count(*) FROM activities`).Scan(&activities)
+		return fmt.Sprintf("%d deliveries, %d activities", deliveries, activities)
+	}
+	// A day later: nothing is old enough.
+	later := now.Add(24 * time.Hour)
+	if err := s.PruneDeliveries(ctx, later.Add(-7*24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PruneDeadDeliveries(ctx, later.Add(-30*24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got := counts(); got != "3 deliveries, 3 activities" {
+		t.Fatalf("a day later: %s", got)
+	}
+	// Eight days later: the done delivery and its activity are gone.
+	later = now.Add(8 * 24 * time.Hour)
+	s.PruneDeliveries(ctx, later.Add(-7*24*time.Hour))
+	s.PruneDeadDeliveries(ctx, later.Add(-30*24*time.Hour))
+	if got := counts(); got != "2 deliveries, 2 activities" {
+		t.Fatalf("eight days later: %s", got)
+	}
+	// Thirty-one days later: the dead one too; the pending one stays.
+	later = now.Add(31 * 24 * time.Hour)
+	s.PruneDeadDeliveries(ctx, later.Add(-30*24*time.Hour))
+	s.PruneDeliveries(ctx, later.Add(-7*24*time.Hour))
+	if got := counts(); got != "1 deliveries, 1 activities" {
+		t.Fatalf("31 days later: %s", got)
+	}
+	if c, _ := s.DeliveryCounts(ctx); c["pending"] != 1 {
+		t.Fatalf("pending after pruning: %v", c)
 	}
 }
