@@ -190,3 +190,29 @@ func TestPruneDeliveries(t *testing.T) {
 		t.Fatalf("pending after pruning: %v", c)
 	}
 }
+
+// A log longer than one batch is pruned in several transactions, up to
+// the cut and no further.
+func TestPruneChangesInBatches(t *testing.T) {
+	ctx := context.Background()
+	s := dbtest.New(t)
+	_, cal := dbtest.Association(t, s, "a")
+	old := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Format(time.RFC3339)
+	recent := time.Now().UTC().Format(time.RFC3339)
+	if _, err := s.Writer().ExecContext(ctx, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12000)
+		INSERT INTO changes (seq, calendar_id, event_id, href, uid, uuid, kind, at)
+		SELECT i, ?, i, 'e' || i || '.ics', 'e' || i, '', 'put', CASE WHEN i <= 11000 THEN ? ELSE ? END FROM n`, cal.ID, old, recent); err != nil {
+		t.Fatal(err)
+	}
+	s.SetMeta(ctx, db.MetaPublisherSeq, "12000")
+	n, err := s.PruneChanges(ctx, time.Now().Add(-time.Hour))
+	if err != nil || n != 11000 {
+		t.Fatalf("pruned %d rows (%v), want 11000", n, err)
+	}
+	if got := seqs(t, s); len(got) != 1000 || got[0] != 11001 {
+		t.Fatalf("%d rows left from %v, want 1000 from 11001", len(got), got[:1])
+	}
+	if f := floor(t, s, cal.ID); f != 11000 {
+		t.Fatalf("floor %d, want 11000", f)
+	}
+}
