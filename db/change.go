@@ -125,7 +125,7 @@ func (s *Store) PruneChanges(ctx context.Context, before time.Time) (int64, erro
 			if err := tx.QueryRowContext(ctx, `SELECT ifnull(min(seq), 0) FROM changes`).Scan(&from); err != nil {
 				return err
 			}
-			if err := tx.QueryRowContext(ctx, `SELECT ifnull((SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?), 0)`,
+			if err := tx.QueryRowContext(ctx, `SELECT ifnull((SELECT CAST(value AS INTEGER) FROM meta WHERE key = +?), 0)`,
 				MetaChangesPruned).Scan(&prunedThrough); err != nil {
 				return err
 			}
