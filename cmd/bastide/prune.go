@@ -37,6 +37,9 @@ func (f horizonFlag) String() string {
 	return f.d.String()
 }
 
+// Get makes horizonFlag a flag.Getter, like the standard library's flags.
+func (f horizonFlag) Get() any { return *f.d }
+
 func (f horizonFlag) Set(s string) error {
 	if n, ok := strings.CutSuffix(s, "d"); ok {
 		days, err := strconv.Atoi(n)
