@@ -227,8 +227,10 @@ func (b *proxied) checks(t *testing.T) {
 	t.Run("one user's wrong passwords lock out nobody else", func(t *testing.T) {
 		x, y := b.client(t, "127.0.0.2"), b.client(t, "127.0.0.3")
 		codes := map[int]int{}
+		// X also claims to be Y: the proxy must not pass that on as
+		// the client's address.
 		for range 25 {
-			codes[b.propfind(t, x, "alice", "pas-le-bon-mot-de-passe")]++
+			codes[b.propfind(t, x, "alice", "pas-le-bon-mot-de-passe", "X-Forwarded-For", "127.0.0.3")]++
 		}
 		if codes[http.StatusUnauthorized] == 0 || codes[http.StatusTooManyRequests] == 0 || len(codes) != 2 {
 			t.Fatalf("25 wrong passwords from X: %v, want 401s then 429s", codes)
@@ -242,13 +244,16 @@ func (b *proxied) checks(t *testing.T) {
 	})
 }
 
-func (b *proxied) propfind(t *testing.T, c *http.Client, user, pass string) int {
+func (b *proxied) propfind(t *testing.T, c *http.Client, user, pass string, hdr ...string) int {
 	t.Helper()
 	req, _ := http.NewRequest("PROPFIND", b.base+"/dav/principals/"+user+"/", strings.NewReader(
 		`<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:displayname/></d:prop></d:propfind>`))
 	req.Header.Set("Depth", "0")
 	req.Header.Set("Content-Type", "application/xml")
 	req.SetBasicAuth(user, pass)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
 	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
