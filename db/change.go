@@ -130,7 +130,15 @@ func (s *Store) PruneChanges(ctx context.Context, before time.Time) (int64, erro
 				return err
 			}
 			upTo := min(cut, max(from, prunedThrough)+pruneBatch)
-			res, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE seq <= ? AND seq < (SELECT max(c.seq) FROM changes c WHERE c.calendar_id = changes.calendar_id)`, upTo)
+			const doomed = `FROM changes WHERE seq <= ? AND seq < (SELECT max(c.seq) FROM changes c WHERE c.calendar_id = changes.calendar_id)`
+			// Each calendar's floor: the newest of its rows to go.
+			if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value)
+				SELECT ? || calendar_id, CAST(max(seq) AS TEXT) `+doomed+` GROUP BY calendar_id
+				ON CONFLICT (key) DO UPDATE SET value = CAST(max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT)`,
+				metaSyncFloor, upTo); err != nil {
+				return err
+			}
+			res, err := tx.ExecContext(ctx, `DELETE `+doomed, upTo)
 			if err != nil {
 				return err
 			}
@@ -154,18 +162,19 @@ func (s *Store) PruneChanges(ctx context.Context, before time.Time) (int64, erro
 	}
 }
 
-// SyncFloor returns the oldest seq from which the change log still holds
-// every change of a calendar: a sync token of that calendar at a seq below
-// it may have missed changes that were pruned, and must be refused.
-//
-// The log is whole after the seq it was pruned through (P). At or below
-// P it keeps at most one row of the calendar, its newest at the time of
-// the pruning (r), and the calendar had no change between r and P: so
-// whatever changed after r is still there.
+// metaSyncFloor prefixes the meta key of a calendar's floor (SyncFloor).
+const metaSyncFloor = "changes.floor."
+
+// SyncFloor returns the seq from which the change log still holds every
+// change of a calendar (0 when none was pruned): the newest of its rows
+// PruneChanges deleted. A sync token of that calendar at a seq below it
+// may have missed changes that were pruned, and must be refused; at or
+// above it, everything since is still there (PruneChanges only ever
+// deletes the oldest rows of a calendar).
 func (s *Store) SyncFloor(ctx context.Context, calendarID int64) (int64, error) {
 	var floor int64
-	err := s.r.QueryRowContext(ctx, `SELECT min(p, ifnull((SELECT min(seq) FROM changes WHERE calendar_id = +?), p))
-		FROM (SELECT ifnull((SELECT CAST(value AS INTEGER) FROM meta WHERE key = +?), 0) AS p)`, calendarID, MetaChangesPruned).Scan(&floor)
+	err := s.r.QueryRowContext(ctx, `SELECT ifnull((SELECT CAST(value AS INTEGER) FROM meta WHERE key = +?), 0)`,
+		metaSyncFloor+strconv.FormatInt(calendarID, 10)).Scan(&floor)
 	if err != nil {
 		return 0, fmt.Errorf("db: sync floor of calendar %d: %w", calendarID, err)
 	}
