@@ -25,7 +25,7 @@ import (
 // handler with an authenticated user, as a calendar app would call it.
 // Each reports the median time of one operation in ms ("ms-median").
 //
-//	go test -tags sqlite_fts5 -run '^$' -bench . ./caldav/
+//	go test -run '^$' -bench . ./caldav/
 
 const benchEvents = 10000
 

@@ -45,8 +45,9 @@ type Options struct {
 	Timezone *time.Location
 	// Now is the clock (time.Now by default), for tests.
 	Now func() time.Time
-	// Throttle bounds failed logins.
-	Throttle Throttle
+	// Throttle bounds failed logins; cmd shares one with the web sign-in
+	// form. Default: a throttle of this handler's own.
+	Throttle *model.LoginThrottle
 	// ListingCache bounds, in bytes, the cache of PROPFIND Depth 1
 	// listings of unchanged calendars (4 MiB, about 12 000 objects;
 	// negative disables it).
@@ -58,7 +59,9 @@ type Options struct {
 	// AuthCacheTTL is how long a login with the account password is
 	// remembered (60 s), so that bcrypt runs about once a minute per
 	// device, not per request. App passwords, checked by one lookup, are
-	// not cached: a revoked one stops working at once.
+	// not cached: a revoked one stops working at once. A changed password
+	// or a disabled account (db.Store.CredentialsEpoch) voids the cache at
+	// once.
 	AuthCacheTTL time.Duration
 }
 
@@ -110,7 +113,9 @@ func (o Options) withDefaults() Options {
 	if o.AuthCacheTTL <= 0 {
 		o.AuthCacheTTL = time.Minute
 	}
-	o.Throttle = o.Throttle.withDefaults()
+	if o.Throttle == nil {
+		o.Throttle = model.NewLoginThrottle(0, 0, 0)
+	}
 	return o
 }
 

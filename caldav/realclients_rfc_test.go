@@ -1,3 +1,5 @@
+//go:build integration
+
 package caldav_test
 
 // Answers that litmus flagged (as a failure or a warning) and that are the

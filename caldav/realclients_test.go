@@ -1,3 +1,5 @@
+//go:build integration
+
 package caldav_test
 
 // Real CalDAV clients, run as subprocesses against Bastide's handler on a

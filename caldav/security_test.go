@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bastide47/bastide/db/model"
 )
 
 // C-01: carol (member of autre only) reaches nothing of amis, by any
@@ -141,7 +143,7 @@ func TestXMLBodiesAreBounded(t *testing.T) {
 // user out; passwords never reach the logs.
 func TestLoginThrottling(t *testing.T) {
 	e := newEnv(t, func(o *Options) {
-		o.Throttle = Throttle{PerAddress: 5, PerUser: 8, Window: time.Minute}
+		o.Throttle = model.NewLoginThrottle(5, 8, time.Minute)
 	})
 	// alice logs in from her usual address first.
 	e.doFrom("198.51.100.1:1", "alice", passwords["alice"], "PROPFIND", "/dav/", "", "Depth", "0").must(t, 207, "alice home")
@@ -206,4 +208,33 @@ func TestOtherUsersHomeAndPrincipalAreInvisible(t *testing.T) {
 	}
 	r := e.do("carol", "PROPFIND", "/dav/principals/", "", "Depth", "1").must(t, 207, "principals")
 	r.lacks(t, "principals", "alice", "bob")
+}
+
+// A revoked app password, a new password or a disabled account stops
+// CalDAV at once, not when the login cache expires.
+func TestCredentialChangesVoidCachedLogins(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	h, err := hashFor("app-password-456")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob, alice := e.users["bob"], e.users["alice"]
+	if err := e.store.AddAppPassword(ctx, appPassword(bob.ID, "tablet", h)); err != nil {
+		t.Fatal(err)
+	}
+	e.doFrom("192.0.2.1:1", "bob", "app-password-456", "PROPFIND", "/dav/", "", "Depth", "0").must(t, 207, "app password")
+	if err := e.store.RevokeAppPassword(ctx, bob.ID, "tablet"); err != nil {
+		t.Fatal(err)
+	}
+	e.doFrom("192.0.2.1:1", "bob", "app-password-456", "PROPFIND", "/dav/", "", "Depth", "0").must(t, 401, "revoked, within the cache time")
+	e.do("alice", "PROPFIND", "/dav/", "", "Depth", "0").must(t, 207, "alice")
+	if err := e.store.SetUserDisabled(ctx, alice.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	e.do("alice", "PROPFIND", "/dav/", "", "Depth", "0").must(t, 401, "disabled, within the cache time")
+	if err := e.store.SetUserDisabled(ctx, alice.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	e.do("alice", "PROPFIND", "/dav/", "", "Depth", "0").must(t, 207, "enabled again")
 }

@@ -58,7 +58,7 @@ const appPasswordPrefix = "sha256:"
 
 // HashAppPassword returns what to store for a new app password (see
 // AddAppPassword): its SHA-256. App passwords are random secrets (about
-// 140 bits, see cmd/bastide's newAppPassword), which a fast hash protects
+// 140 bits, see NewAppPassword), which a fast hash protects
 // as well as bcrypt does a human password, and they can then be found by
 // that hash in one lookup.
 func HashAppPassword(secret string) string {
@@ -96,6 +96,10 @@ func (s *Store) CheckPassword(ctx context.Context, username, password string) (*
 	}
 	if err != nil {
 		return nil, false, err
+	}
+	if u.Disabled {
+		_ = bcryptCompare(dummyHash(), []byte(password))
+		return nil, false, ErrBadCredentials
 	}
 	var id int64
 	err = s.r.QueryRowContext(ctx, `SELECT id FROM app_passwords WHERE hash = +? AND user_id = +?`, HashAppPassword(password), u.ID).Scan(&id)

@@ -32,6 +32,9 @@ type Delivery struct {
 	NextAt        time.Time
 	LastStatus    int
 	LastError     string
+	// Object is what the activity is about ("" if not one object): see
+	// activitySubject.
+	Object string
 }
 
 // milliLayout orders queue times finer than the second: retry delays of
@@ -48,9 +51,57 @@ func parseMilli(s string) time.Time {
 	return t
 }
 
+// activityMark separates, in the id of an activity about an object, the
+// object's id from the kind and a random token:
+// <object id>/activity/<kind>-<token> (federation's URIs.ActivityID).
+const activityMark = "/activity/"
+
+// activitySubject returns the object an activity is about and its kind
+// (create, update, delete, announce), read from the activity's id; ""
+// for activities that are not about one object (Follow, Accept…).
+// Deliveries of one object to one inbox leave in the order they were
+// queued, and some supersede older ones still waiting (supersedes).
+func activitySubject(apID string) (object, kind string) {
+	obj, rest, ok := strings.Cut(apID, activityMark)
+	if !ok || obj == "" {
+		return "", ""
+	}
+	kind, _, ok = strings.Cut(rest, "-")
+	if !ok || supersedes[kind] == nil && kind != "create" {
+		return "", ""
+	}
+	return obj, kind
+}
+
+// supersedes says which waiting deliveries of the same object to the same
+// inbox a new activity makes useless: the receiver keeps what arrives
+// last, so a newer Update (or Announce, which carries the object) replaces
+// an older one, and a Delete replaces everything, a Create included (an
+// object deleted before its Create reached an inbox must never show
+// there). A Create is never superseded by an Update: the receiver needs
+// it to create the object, and it leaves before the Update.
+var supersedes = map[string][]string{
+	"update":   {"update"},
+	"announce": {"announce"},
+	"delete":   {"create", "update", "announce"},
+}
+
+// subjectRange is the range of activity ids about object of kind ("" for
+// any kind), for an index range scan of activities.ap_id.
+func subjectRange(object, kind string) (lo, hi string) {
+	lo = object + activityMark
+	if kind != "" {
+		lo += kind + "-"
+	}
+	return lo, lo[:len(lo)-1] + string(lo[len(lo)-1]+1)
+}
+
 // QueueActivityTx stores an outgoing activity signed by an association's
 // Group (associationID) or the relay (0), and one delivery per distinct
-// inbox, due now. Inboxes that are not http(s) URLs are skipped.
+// inbox, due now. Inboxes that are not http(s) URLs are skipped. Older
+// deliveries of the same object to the same inboxes that the activity
+// supersedes, and that are still waiting, are marked done without being
+// sent.
 func QueueActivityTx(ctx context.Context, tx *sql.Tx, apID string, associationID int64, body []byte, inboxes []string) error {
 	t := fmtTime(now())
 	due := fmtMilli(time.Now())
@@ -66,11 +117,37 @@ func QueueActivityTx(ctx context.Context, tx *sql.Tx, apID string, associationID
 		return fmt.Errorf("db: queue activity %s: %w", apID, err)
 	}
 	defer st.Close()
+	object, kind := activitySubject(apID)
+	var sup *sql.Stmt
+	var supArgs []any
+	if olds := supersedes[kind]; len(olds) > 0 {
+		q := `UPDATE deliveries SET state = 'done', last_error = ?, updated_at = ?
+			WHERE inbox = +? AND +state = 'pending' AND activity_id IN (SELECT id FROM activities WHERE `
+		supArgs = []any{"superseded by " + apID, t, nil}
+		for i, k := range olds {
+			if i > 0 {
+				q += ` OR `
+			}
+			q += `(ap_id >= ? AND ap_id < ?)`
+			lo, hi := subjectRange(object, k)
+			supArgs = append(supArgs, lo, hi)
+		}
+		if sup, err = tx.PrepareContext(ctx, q+`)`); err != nil {
+			return fmt.Errorf("db: queue activity %s: %w", apID, err)
+		}
+		defer sup.Close()
+	}
 	for _, in := range inboxes {
 		in = model.NormalizeIRI(in)
 		u, err := url.Parse(in)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			continue
+		}
+		if sup != nil {
+			supArgs[2] = in
+			if _, err := sup.ExecContext(ctx, supArgs...); err != nil {
+				return fmt.Errorf("db: supersede deliveries to %s: %w", in, err)
+			}
 		}
 		if _, err := st.ExecContext(ctx, id, in, strings.ToLower(u.Host), due, t, t); err != nil {
 			return fmt.Errorf("db: queue delivery to %s: %w", in, err)
@@ -86,12 +163,22 @@ func (s *Store) QueueActivity(ctx context.Context, apID string, associationID in
 
 // DueDeliveries returns pending deliveries due at or before t, oldest due
 // first, skipping the ids in exclude (those in flight) and the hosts in
-// skipHosts (those already at their concurrency cap), at most limit.
+// skipHosts (those already at their concurrency cap), at most limit. A
+// delivery about an object waits while an older one of the same object to
+// the same inbox is pending (in backoff, say): an inbox gets each object's
+// activities in the order they were made. The CROSS JOIN makes SQLite look
+// the object's few activities up by id range first, then their delivery
+// to the inbox, instead of scanning every pending delivery.
 func (s *Store) DueDeliveries(ctx context.Context, t time.Time, limit int, exclude map[int64]bool, skipHosts []string) ([]*Delivery, error) {
 	q := `SELECT d.id, d.activity_id, a.ap_id, a.association_id, a.body, d.inbox, d.host, d.state,
 		d.attempts, d.next_at, d.last_status, d.last_error
 		FROM deliveries d JOIN activities a ON a.id = d.activity_id
-		WHERE d.state = 'pending' AND d.next_at <= ?`
+		WHERE d.state = 'pending' AND d.next_at <= ?
+		AND NOT EXISTS (SELECT 1 FROM activities oa CROSS JOIN deliveries o ON o.activity_id = oa.id
+			WHERE instr(a.ap_id, '` + activityMark + `') > 1
+			AND oa.ap_id >= substr(a.ap_id, 1, instr(a.ap_id, '` + activityMark + `') + ` + fmt.Sprint(len(activityMark)-1) + `)
+			AND oa.ap_id < substr(a.ap_id, 1, instr(a.ap_id, '` + activityMark + `') + ` + fmt.Sprint(len(activityMark)-2) + `) || '0'
+			AND o.inbox = d.inbox AND o.state = 'pending' AND o.id < d.id)`
 	args := []any{fmtMilli(t)}
 	if len(skipHosts) > 0 {
 		q += ` AND d.host NOT IN (` + placeholders(len(skipHosts)) + `)`
@@ -118,6 +205,7 @@ func (s *Store) DueDeliveries(ctx context.Context, t time.Time, limit int, exclu
 			continue
 		}
 		d.Body, d.NextAt = []byte(body), parseMilli(next)
+		d.Object, _ = activitySubject(d.ActivityAPID)
 		out = append(out, &d)
 		if len(out) >= limit {
 			break
@@ -136,18 +224,33 @@ func (s *Store) NextDeliveryAt(ctx context.Context) (time.Time, error) {
 }
 
 // FinishDelivery records the outcome of an attempt: done, retry at next
-// (state pending) or dead. Activities left without pending deliveries are
-// pruned with their done rows.
+// (state pending) or dead. A delivery superseded while it was in flight
+// stays done: a failed attempt never brings it back. Activities left
+// without pending deliveries are pruned with their done rows.
 func (s *Store) FinishDelivery(ctx context.Context, id int64, state string, attempts int, next time.Time, status int, lastErr string) error {
 	if len(lastErr) > 500 {
 		lastErr = lastErr[:500]
 	}
 	_, err := s.w.ExecContext(ctx, `UPDATE deliveries SET state = ?, attempts = ?, next_at = ?, last_status = ?, last_error = ?,
-		updated_at = ? WHERE id = +?`, state, attempts, fmtMilli(next), status, lastErr, fmtTime(now()), id)
+		updated_at = ? WHERE id = +? AND state = 'pending'`, state, attempts, fmtMilli(next), status, lastErr, fmtTime(now()), id)
 	if err != nil {
 		return fmt.Errorf("db: finish delivery %d: %w", id, err)
 	}
 	return nil
+}
+
+// RetryInboxNow makes every pending delivery to inbox that waits in
+// backoff due at t: the inbox answered again, so what waits for it need
+// not wait for its own retry time (hours, after a long outage). It
+// returns how many were moved.
+func (s *Store) RetryInboxNow(ctx context.Context, inbox string, t time.Time) (int64, error) {
+	r, err := s.w.ExecContext(ctx, `UPDATE deliveries SET next_at = ?, updated_at = ?
+		WHERE state = 'pending' AND next_at > ? AND inbox = +?`, fmtMilli(t), fmtTime(now()), fmtMilli(t), inbox)
+	if err != nil {
+		return 0, fmt.Errorf("db: retry deliveries to %s: %w", inbox, err)
+	}
+	n, _ := r.RowsAffected()
+	return n, nil
 }
 
 // PruneDeliveries removes done deliveries, and activities that no longer

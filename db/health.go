@@ -40,6 +40,10 @@ type Health struct {
 	OldestDueInbox time.Time
 	// Follows are the followed sources with their last success and error.
 	Follows []*Follow
+	// PublishFailures counts the events the publisher could not publish
+	// and retries; OldestPublishFailure is when the oldest first failed.
+	PublishFailures      int
+	OldestPublishFailure time.Time
 	// DatabaseBytes is the size of the database file and its WAL.
 	DatabaseBytes int64
 }
@@ -94,6 +98,13 @@ func (s *Store) Health(ctx context.Context, at time.Time) (*Health, error) {
 		return nil, fmt.Errorf("db: health: inbox: %w", err)
 	}
 	h.OldestDueInbox = parseTime(due)
+
+	var since string
+	if err := tx.QueryRowContext(ctx, `SELECT count(*), ifnull(min(since), '') FROM publish_failures`).
+		Scan(&h.PublishFailures, &since); err != nil {
+		return nil, fmt.Errorf("db: health: publish failures: %w", err)
+	}
+	h.OldestPublishFailure = parseTime(since)
 
 	frows, err := tx.QueryContext(ctx, "SELECT "+followCols+" FROM follows ORDER BY id")
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/bastide47/bastide/db/model"
 )
@@ -232,19 +233,30 @@ func (s *Store) EventIDsInRange(ctx context.Context, calendarID int64, from, to 
 	return out, rows.Err()
 }
 
-// FTSQuery turns what a person typed into an FTS5 query: every word must
-// appear, as a prefix; punctuation and FTS operators are ignored.
+// FTSQuery turns what a person typed into an FTS4 query: every word must
+// appear, as a prefix (word*). Only letters and digits make words, so no
+// quote, parenthesis, '-', '*' or ':' (a column filter) reaches SQLite, and
+// words are lower-cased, so that none is an operator (AND, OR, NOT and
+// NEAR are operators only in upper case). At most 16 words of at most 64
+// bytes each are kept, which bounds the work of one search.
 func FTSQuery(text string) string {
+	const maxWords, maxBytes = 16, 64
 	words := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	if len(words) > 16 {
-		words = words[:16]
+	if len(words) > maxWords {
+		words = words[:maxWords]
 	}
 	parts := make([]string, 0, len(words))
 	for _, w := range words {
-		if len(w) > 64 {
-			w = w[:64]
+		w = strings.ToLower(w)
+		if len(w) > maxBytes {
+			// Cut on a character boundary: half a character is not UTF-8.
+			n := maxBytes
+			for n > 0 && !utf8.RuneStart(w[n]) {
+				n--
+			}
+			w = w[:n]
 		}
-		parts = append(parts, `"`+w+`"*`)
+		parts = append(parts, w+"*")
 	}
 	return strings.Join(parts, " ")
 }

@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 )
@@ -90,6 +91,29 @@ type Store struct {
 	// past holds the epochs this copy descends from, each with the last
 	// seq it shares with them (see TokenEpoch).
 	past map[string]int64
+
+	hookMu   sync.Mutex
+	onCommit []func()
+}
+
+// OnCommit registers fn, called after each transaction of this Store
+// (Tx) commits, so that a worker following the change log can be woken
+// at once instead of at its next poll. Writes by other processes on the
+// same file are not seen: those still need the poll (or DataVersion). fn
+// runs on the writer's goroutine and must not block.
+func (s *Store) OnCommit(fn func()) {
+	s.hookMu.Lock()
+	defer s.hookMu.Unlock()
+	s.onCommit = append(s.onCommit, fn)
+}
+
+func (s *Store) committed() {
+	s.hookMu.Lock()
+	hooks := s.onCommit
+	s.hookMu.Unlock()
+	for _, fn := range hooks {
+		fn()
+	}
 }
 
 // Epoch names this copy of the database: a random value made when the
@@ -208,7 +232,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("db: open %s: %w", path, err)
 	}
-	if err := checkFTS5(ctx, w); err != nil {
+	if err := checkFTS(ctx, w); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -274,14 +298,17 @@ func (s *Store) Close() error {
 	return errors.Join(s.v.Close(), s.r.Close(), s.w.Close())
 }
 
-func checkFTS5(ctx context.Context, w *sql.DB) error {
-	var ok int
-	err := w.QueryRowContext(ctx, "SELECT sqlite_compileoption_used('ENABLE_FTS5')").Scan(&ok)
+// checkFTS checks that this SQLite has what full-text search needs: FTS4
+// (compiled with FTS3) and its unicode61 tokenizer. mattn/go-sqlite3's
+// default build has both; a build against another SQLite may not.
+func checkFTS(ctx context.Context, w *sql.DB) error {
+	var fts, noUnicode int
+	err := w.QueryRowContext(ctx, "SELECT sqlite_compileoption_used('ENABLE_FTS3'), sqlite_compileoption_used('DISABLE_FTS3_UNICODE')").Scan(&fts, &noUnicode)
 	if err != nil {
 		return fmt.Errorf("db: check SQLite options: %w", err)
 	}
-	if ok != 1 {
-		return errors.New("db: this binary was built without SQLite full-text search (FTS5); build it with `go build -tags sqlite_fts5` (the Makefile does)")
+	if fts != 1 || noUnicode != 0 {
+		return errors.New("db: this binary's SQLite lacks full-text search (FTS4 with the unicode61 tokenizer); build Bastide with mattn/go-sqlite3's default options (a plain `go build ./cmd/bastide`)")
 	}
 	return nil
 }
@@ -404,6 +431,7 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("db: commit: %w", mapErr(err))
 	}
+	s.committed()
 	return nil
 }
 

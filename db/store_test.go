@@ -188,17 +188,86 @@ func TestDeleteCalendarLogsDeletions(t *testing.T) {
 
 func TestFTSQuery(t *testing.T) {
 	cases := map[string]string{
-		"fête":            `"fête"*`,
-		`a" OR b`:         `"a"* "OR"* "b"*`,
+		"fête":            `fête*`,
+		"Fête":            `fête*`,
+		`a" OR b`:         `a* or* b*`,
 		"  ":              "",
-		"marché (bio)*":   `"marché"* "bio"*`,
-		"NEAR(x y) -NOT:": `"NEAR"* "x"* "y"* "NOT"*`,
+		"marché (bio)*":   `marché* bio*`,
+		"NEAR(x y) -NOT:": `near* x* y* not*`,
+		"x AND y NEAR/3":  `x* and* y* near* 3*`,
+		"summary:fête ^a": `summary* fête* a*`,
+		// 64 bytes at most, cut between two characters (あ is 3 bytes).
+		strings.Repeat("é", 40): strings.Repeat("é", 32) + "*",
+		strings.Repeat("あ", 30): strings.Repeat("あ", 21) + "*",
+		// 16 words at most.
+		strings.Repeat("w ", 10000): strings.TrimSpace(strings.Repeat("w* ", 16)),
 	}
 	for in, want := range cases {
 		if got := db.FTSQuery(in); got != want {
-			t.Errorf("FTSQuery(%q) = %q, want %q", in, got, want)
+			t.Errorf("FTSQuery(%.40q) = %.80q, want %.80q", in, got, want)
 		}
 	}
+}
+
+// hostileSearches are texts a person (or a robot) may type into the
+// agenda's search box that mean something to SQLite's query syntax.
+var hostileSearches = []string{
+	`"`, `""`, `"fête`, `fête"*`, `(`, `)`, `((fête)`, `*`, `fête*`, `-fête`, `- -`,
+	`NEAR`, `fête NEAR musique`, `fête NEAR/2 musique`, `AND`, `OR`, `NOT`, `fête NOT musique`,
+	`fête OR`, `AND fête`, `summary:fête`, `:`, `events_fts:x`, `^fête`, `'; DROP TABLE events; --`,
+	"\x00", "f\u00eate", string([]byte{0xff, 0xfe, 'a'}), strings.Repeat("é", 100), strings.Repeat("あ", 30),
+	strings.Repeat("fête ", 10000), strings.Repeat("(", 5000), strings.Repeat("a OR ", 2000),
+}
+
+// Whatever is typed, the search runs (no syntax error from SQLite) and
+// finds what the words name; operators typed in upper case are words.
+func TestSearchHostileText(t *testing.T) {
+	ctx := context.Background()
+	s := dbtest.New(t)
+	_, cal := dbtest.Association(t, s, "a")
+	start := time.Date(2027, 6, 21, 18, 0, 0, 0, time.UTC)
+	for uid, summary := range map[string]string{"f": "Fête de la musique", "n": "Fête NOT NEAR OR AND la rivière"} {
+		if _, err := s.PutEvent(ctx, db.Put{Event: dbtest.Event(cal.ID, uid, start, summary)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	search := func(text string) int {
+		t.Helper()
+		rows, err := s.ListInstances(ctx, db.InstanceQuery{From: start.Add(-time.Hour), To: start.Add(time.Hour), Text: text})
+		if err != nil {
+			t.Fatalf("search %.40q: %v", text, err)
+		}
+		return len(rows)
+	}
+	for _, text := range hostileSearches {
+		search(text)
+	}
+	for text, want := range map[string]int{
+		"fete": 2, "FÊTE musiq": 1, "fête NOT musique": 0, "fête OR rivière": 1, "NEAR riv": 1,
+		"fête NEAR/2 musique": 0, "summary:fête": 0, "-musique": 1, "(la)": 2, "mus* (fê)": 1, "fe": 2,
+	} {
+		if got := search(text); got != want {
+			t.Errorf("search %q: %d events, want %d", text, got, want)
+		}
+	}
+}
+
+func FuzzFTSQuery(f *testing.F) {
+	for _, text := range hostileSearches {
+		f.Add(text)
+	}
+	ctx := context.Background()
+	s := dbtest.New(f)
+	_, cal := dbtest.Association(f, s, "a")
+	start := time.Date(2027, 6, 21, 18, 0, 0, 0, time.UTC)
+	if _, err := s.PutEvent(ctx, db.Put{Event: dbtest.Event(cal.ID, "f", start, "Fête de la musique")}); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if _, err := s.ListInstances(ctx, db.InstanceQuery{From: start.Add(-time.Hour), To: start.Add(time.Hour), Text: text}); err != nil {
+			t.Fatalf("search %q: %v", text, err)
+		}
+	})
 }
 
 func TestCalendarVisibilityChangeIsLogged(t *testing.T) {
@@ -235,22 +304,26 @@ func TestCalendarVisibilityChangeIsLogged(t *testing.T) {
 	}
 }
 
-// TestMigrateFromV1 starts from the frozen schema of version 1 with data
-// in it and checks that Open brings it to the current version with nothing
-// lost.
+// TestMigrateFromV1 starts from a database of version 1 with data in it
+// and checks that Open brings it to the current version with nothing lost.
+//
+// testdata/v1.db is testdata/v1.sql loaded once by a build that had FTS5
+// (VACUUMed, rollback journal): version 1 holds an FTS5 table, which this
+// build cannot create, only convert (migration 0010). A binary file is the
+// database exactly as an earlier Bastide left it.
 func TestMigrateFromV1(t *testing.T) {
 	ctx := context.Background()
-	frozen, err := os.ReadFile(filepath.Join("testdata", "v1.sql"))
+	frozen, err := os.ReadFile(filepath.Join("testdata", "v1.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "v1.db")
+	if err := os.WriteFile(path, frozen, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	raw, err := sql.Open("sqlite3", path)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if _, err := raw.Exec(string(frozen)); err != nil {
-		t.Fatalf("load v1.sql: %v", err)
 	}
 	// A commune, which migration 0007 copies to the event's occurrences.
 	if _, err := raw.Exec(`UPDATE events SET commune_insee = '47001'`); err != nil {
@@ -297,6 +370,21 @@ func TestMigrateFromV1(t *testing.T) {
 	if err != nil || res.Seq != 2 {
 		t.Fatalf("write after migration: %+v %v", res, err)
 	}
+	rows, err = s.ListInstances(ctx, db.InstanceQuery{From: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC),
+		To: time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC), Text: "apres"})
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("search for an event written after migration: %d rows, %v", len(rows), err)
+	}
+	var ftsSQL string
+	if err := s.Reader().QueryRowContext(ctx, "SELECT sql FROM sqlite_schema WHERE name = 'events_fts'").Scan(&ftsSQL); err != nil || !strings.Contains(ftsSQL, "fts4") {
+		t.Fatalf("events_fts after migration: %q %v", ftsSQL, err)
+	}
+	for _, shadow := range []string{"events_fts_data", "events_fts_idx", "events_fts_config"} {
+		var n int
+		if err := s.Reader().QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE name = ?", shadow).Scan(&n); err != nil || n != 0 {
+			t.Fatalf("FTS5 table %s left behind: %d %v", shadow, n, err)
+		}
+	}
 	// The old app password still signs in, and is then stored the new way.
 	if u, app, err := s.CheckPassword(ctx, "marie", "ancien-appareil-secret"); err != nil || !app || u.Username != "marie" {
 		t.Fatalf("v1 app password after migration: %v %v %v", u, app, err)
@@ -313,18 +401,29 @@ func TestMigrateFromV1(t *testing.T) {
 	if res, err := s.IntegrityCheck(ctx); err != nil || res != "ok" {
 		t.Fatalf("integrity: %s %v", res, err)
 	}
+	// FTS4's own check: the index holds exactly the tokens of its rows.
+	if _, err := s.Writer().ExecContext(ctx, "INSERT INTO events_fts (events_fts) VALUES ('integrity-check')"); err != nil {
+		t.Fatalf("full-text index after migration: %v", err)
+	}
 }
 
 // A database at schema 3, the first with federation, with a followed
 // source: 0005's data step keeps its last successful read.
 func TestMigrateFollowsFromV3(t *testing.T) {
 	ctx := context.Background()
+	frozen, err := os.ReadFile(filepath.Join("testdata", "v1.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	path := filepath.Join(t.TempDir(), "v3.db")
+	if err := os.WriteFile(path, frozen, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	raw, err := sql.Open("sqlite3", path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"testdata/v1.sql", "migrations/0002_caldav.sql", "migrations/0003_federation.sql"} {
+	for _, f := range []string{"migrations/0002_caldav.sql", "migrations/0003_federation.sql"} {
 		text, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)

@@ -36,16 +36,16 @@ func b2i(b bool) int {
 	return 0
 }
 
-const userCols = "id, username, display_name, email, password_hash, admin, created_at"
+const userCols = "id, username, display_name, email, password_hash, admin, disabled, created_at"
 
 func scanUser(row interface{ Scan(...any) error }) (*model.User, error) {
 	var u model.User
-	var admin int
+	var admin, disabled int
 	var created string
-	if err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Email, &u.PasswordHash, &admin, &created); err != nil {
+	if err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Email, &u.PasswordHash, &admin, &disabled, &created); err != nil {
 		return nil, mapErr(err)
 	}
-	u.Admin = admin == 1
+	u.Admin, u.Disabled = admin == 1, disabled == 1
 	u.CreatedAt = parseTime(created)
 	return &u, nil
 }

@@ -71,10 +71,18 @@ type Config struct {
 	KeyRefetchGap time.Duration
 	// BackfillPages and BackfillItems bound the backfill of a source.
 	BackfillPages, BackfillItems int
+	// ShutdownGrace is how long deliveries in flight may still take once
+	// Run's context is done, before they are cut and left to the restart
+	// (default 10 s).
+	ShutdownGrace time.Duration
 	// FetchTimeout bounds one remote request (default 10 s).
 	FetchTimeout time.Duration
 	// Now is the clock (tests inject one); default time.Now.
 	Now func() time.Time
+
+	// failPublish, when set (tests only), makes publishing the event of
+	// that uuid fail with the error it returns.
+	failPublish func(uuid string) error
 }
 
 func (c *Config) defaults() {
@@ -123,6 +131,9 @@ func (c *Config) defaults() {
 	if c.FetchTimeout <= 0 {
 		c.FetchTimeout = 10 * time.Second
 	}
+	if c.ShutdownGrace <= 0 {
+		c.ShutdownGrace = 10 * time.Second
+	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -157,6 +168,11 @@ type Federation struct {
 
 	keyMu    sync.Mutex
 	keyCache map[string]cachedKey
+
+	// failing holds the inboxes whose last delivery failed and will be
+	// retried (see inboxAnswered).
+	failingMu sync.Mutex
+	failing   map[string]bool
 
 	queueMu  sync.Mutex
 	queueAt  time.Time
@@ -198,6 +214,7 @@ func New(store *db.Store, logger *slog.Logger, cfg Config) (*Federation, error) 
 		wakeInbox:   make(chan struct{}, 1),
 		wakeRefresh: make(chan struct{}, 1),
 		keyCache:    map[string]cachedKey{},
+		failing:     map[string]bool{},
 		token:       randomToken,
 		newUUID:     db.NewUUID,
 	}
@@ -209,6 +226,9 @@ func New(store *db.Store, logger *slog.Logger, cfg Config) (*Federation, error) 
 		UserAgent:    cfg.userAgent(u),
 		Signer:       f.signFetch,
 	})
+	// A write in this process wakes the publisher at once; the poll is for
+	// the others' (a CLI import).
+	store.OnCommit(func() { wake(f.wakePublish) })
 	f.verify = newVerifier(f.publicKey, cfg.Now, cfg.KeyRefetchGap)
 	f.handler = f.routes()
 	return f, nil

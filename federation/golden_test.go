@@ -196,8 +196,13 @@ func TestGoldenActivities(t *testing.T) {
 	}
 	f.publishPending(ctx)
 	acts, _, last = queued(t, s, last)
-	if len(acts) != 1 || acts[0]["type"] != "Update" {
-		t.Fatalf("after an update: %v", acts)
+	// The Update, then the relay's Announce of the new state (Mobilizon's
+	// listing follows the Announces).
+	if len(acts) != 2 || acts[0]["type"] != "Update" || acts[1]["type"] != "Announce" {
+		t.Fatalf("after an update: %v", countTypes(acts))
+	}
+	if obj := acts[1]["object"].(map[string]any); obj["status"] != "CANCELLED" || acts[1]["actor"] != f.URIs().RelayID() {
+		t.Fatalf("Announce of the update: actor %v, object status %v", acts[1]["actor"], obj["status"])
 	}
 	if obj := acts[0]["object"].(map[string]any); obj["status"] != "CANCELLED" || obj["id"] != f.URIs().EventID(ev.UUID) {
 		t.Fatalf("Update object status %v id %v", obj["status"], obj["id"])

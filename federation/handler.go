@@ -290,6 +290,10 @@ func (f *Federation) serveOutbox(w http.ResponseWriter, r *http.Request, a *mode
 	f.servePagedOutbox(w, r, a)
 }
 
+// outboxPast is how long after its start an event is still in the
+// outboxes (and in the relay's backlog, announceBacklog).
+const outboxPast = 24 * time.Hour
+
 // servePagedOutbox serves an association's outbox, or the relay's (a nil
 // association): Announces of every association's upcoming events.
 func (f *Federation) servePagedOutbox(w http.ResponseWriter, r *http.Request, a *model.Association) {
@@ -298,7 +302,7 @@ func (f *Federation) servePagedOutbox(w http.ResponseWriter, r *http.Request, a 
 	if a != nil {
 		id, owner = f.uris.ActorOutbox(a.Slug), f.uris.ActorID(a.Slug)
 	}
-	from := f.cfg.Now().Add(-24 * time.Hour)
+	from := f.cfg.Now().Add(-outboxPast)
 	var total int
 	var err error
 	if a != nil {

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,6 +33,9 @@ type instance struct {
 	srv   *http.Server
 	stop  context.CancelFunc
 	done  chan struct{}
+	// posts and gets count the requests the instance was sent, across
+	// restarts.
+	posts, gets atomic.Int64
 }
 
 // newInstance starts an instance with a fresh database in dir.
@@ -69,7 +73,16 @@ func (in *instance) start(ln net.Listener) {
 		in.t.Fatal(err)
 	}
 	in.fed = f
-	in.srv = &http.Server{Handler: f.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	h := f.Handler()
+	counted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			in.posts.Add(1)
+		} else {
+			in.gets.Add(1)
+		}
+		h.ServeHTTP(w, r)
+	})
+	in.srv = &http.Server{Handler: counted, ReadHeaderTimeout: 5 * time.Second}
 	go in.srv.Serve(ln)
 	ctx, cancel := context.WithCancel(context.Background())
 	in.stop = cancel

@@ -153,8 +153,8 @@ func TestFollowersLifecycle(t *testing.T) {
 	}
 	f.publishPending(ctx)
 	acts, inboxes, _ = queued(t, s, last)
-	if len(acts) != 1 || acts[0]["type"] != "Update" {
-		t.Fatalf("after the update: %v", countTypes(acts))
+	if len(acts) != 2 || acts[0]["type"] != "Update" || acts[1]["type"] != "Announce" {
+		t.Fatalf("after the update: %v, want the Update and the relay's Announce", countTypes(acts))
 	}
 	got := strings.Join(inboxes[0], " ")
 	if strings.Contains(got, "mzbob") || strings.Contains(got, "mzdana") || !strings.Contains(got, "mzeve") || !strings.Contains(got, "mzcarl") {

@@ -62,7 +62,8 @@ func (f *Federation) followLocal(ctx context.Context, object string) (int64, boo
 
 // onFollow records a follower of a Group or of the relay and answers with
 // an Accept carrying the exact Follow, unless the association approves
-// followers by hand (then it waits, pending).
+// followers by hand (then it waits, pending). A follower of the relay is
+// then announced every upcoming event.
 func (f *Federation) onFollow(ctx context.Context, act map[string]any, signer string) error {
 	object := mobilizon.IDOf(act["object"])
 	assocID, manual, err := f.followLocal(ctx, object)
@@ -90,9 +91,26 @@ func (f *Federation) onFollow(ctx context.Context, act map[string]any, signer st
 	if err := f.store.PutFollower(ctx, fl); err != nil {
 		return err
 	}
-	if fl.State == db.FollowAccepted {
-		return f.answerFollow(ctx, fl, object, "Accept")
+	if fl.State != db.FollowAccepted {
+		return nil
 	}
+	if err := f.answerFollow(ctx, fl, object, "Accept"); err != nil {
+		return err
+	}
+	if assocID != 0 {
+		return nil
+	}
+	// A new follower of the relay (a Mobilizon instance, another Bastide)
+	// lists only what it was announced: announce what is already there.
+	ra, err := f.actor(ctx, signer)
+	if err != nil {
+		return fetchFailure(err)
+	}
+	n, err := f.announceBacklog(ctx, ra.DeliveryInbox())
+	if err != nil {
+		return err
+	}
+	f.log.InfoContext(ctx, "federation: announced the upcoming events to a new relay follower", "actor_iri", signer, "events", n)
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -270,8 +271,8 @@ func (f *Federation) recipients(ctx context.Context, associationID int64) (group
 // syncEvent brings the fediverse in step with an event: Create what is
 // new, Update what changed, Delete what is gone (the whole event, an
 // occurrence removed from its series, or an event no longer public). Past
-// occurrences of a live series stay as they were. Each Create is followed
-// by an Announce from the relay to the relay's followers.
+// occurrences of a live series stay as they were. Each Create and Update
+// is followed by an Announce from the relay to the relay's followers.
 func (f *Federation) syncEvent(ctx context.Context, eventUUID string) error {
 	var src *eventSource
 	ev, err := f.store.GetEventByUUID(ctx, eventUUID)
@@ -370,10 +371,13 @@ func (f *Federation) syncEvent(ctx context.Context, eventUUID string) error {
 			if err := f.queue(ctx, tx, act, signer, all); err != nil {
 				return err
 			}
-			if kind == "Create" && len(relayInboxes) > 0 {
-				ann := activity("Announce", f.uris.ActivityID(objID, "announce", f.token()), f.uris.RelayID(),
-					[]any{f.uris.RelayFollowers(), actor}, []any{mobilizon.Public}, d.obj, now)
-				if err := f.queue(ctx, tx, ann, 0, relayInboxes); err != nil {
+			// Mobilizon lists a remote event only once it got an Announce
+			// of it (its Share is idempotent): announce updates too, so that
+			// the listing follows the event. The Announce leaves after the
+			// Create or Update to each inbox (deliveries of one object are
+			// ordered).
+			if len(relayInboxes) > 0 {
+				if err := f.queue(ctx, tx, f.announce(objID, actor, d.obj, now), 0, relayInboxes); err != nil {
 					return err
 				}
 			}
@@ -406,6 +410,13 @@ func (f *Federation) syncEvent(ctx context.Context, eventUUID string) error {
 		}
 		return nil
 	})
+}
+
+// announce is the relay's Announce of an event object published by actor
+// (its association's Group).
+func (f *Federation) announce(objID, actor string, obj map[string]any, now time.Time) map[string]any {
+	return activity("Announce", f.uris.ActivityID(objID, "announce", f.token()), f.uris.RelayID(),
+		[]any{f.uris.RelayFollowers(), actor}, []any{mobilizon.Public}, obj, now)
 }
 
 func lower(s string) string {
@@ -446,7 +457,7 @@ func (f *Federation) publishPending(ctx context.Context) (int, error) {
 			continue
 		}
 		seen[c.UUID] = true
-		if err := f.syncEvent(ctx, c.UUID); err != nil {
+		if err := f.publishOne(ctx, c.UUID); err != nil {
 			return 0, err
 		}
 	}
@@ -458,6 +469,59 @@ func (f *Federation) publishPending(ctx context.Context) (int, error) {
 	return len(changes), nil
 }
 
+// publishOne syncs one event with the fediverse. An event that fails (a
+// panic included) is recorded with its error and retried with backoff by
+// retryFailed, so that it does not hold up the events after it in the
+// change log; only a failure to record that, or the end of ctx, is
+// returned.
+func (f *Federation) publishOne(ctx context.Context, uuid string) error {
+	err := f.syncEventGuarded(ctx, uuid)
+	if err == nil {
+		return f.store.ClearPublishFailure(ctx, uuid)
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	n, rerr := f.store.RecordPublishFailure(ctx, uuid, err.Error(), f.cfg.Now())
+	if rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	f.log.WarnContext(ctx, "federation: event not published, will retry", "event_uuid", uuid, "attempt", n, "err", err)
+	return nil
+}
+
+// syncEventGuarded is syncEvent that turns a panic into an error.
+func (f *Federation) syncEventGuarded(ctx context.Context, uuid string) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("federation: publishing %s panicked: %v", uuid, p)
+		}
+	}()
+	if f.cfg.failPublish != nil {
+		if err := f.cfg.failPublish(uuid); err != nil {
+			return err
+		}
+	}
+	return f.syncEvent(ctx, uuid)
+}
+
+// retryFailed tries again the failed events that are due.
+func (f *Federation) retryFailed(ctx context.Context) error {
+	due, err := f.store.DuePublishFailures(ctx, f.cfg.Now(), 100)
+	if err != nil {
+		return err
+	}
+	for _, d := range due {
+		if err := f.publishOne(ctx, d.UUID); err != nil {
+			return err
+		}
+	}
+	if len(due) > 0 {
+		wake(f.wakeDeliver)
+	}
+	return nil
+}
+
 // resyncSeries moves every recurring series' published occurrences on
 // with time (new ones Created, ended ones left as history).
 func (f *Federation) resyncSeries(ctx context.Context) error {
@@ -466,7 +530,7 @@ func (f *Federation) resyncSeries(ctx context.Context) error {
 		return err
 	}
 	for _, u := range uuids {
-		if err := f.syncEvent(ctx, u); err != nil {
+		if err := f.publishOne(ctx, u); err != nil {
 			return err
 		}
 	}
@@ -495,6 +559,9 @@ func (f *Federation) runPublisher(ctx context.Context) {
 			if n == 0 {
 				break
 			}
+		}
+		if err := f.retryFailed(ctx); err != nil && ctx.Err() == nil {
+			f.log.ErrorContext(ctx, "federation: retry failed events", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -10,8 +10,9 @@ import (
 )
 
 // TestSeriesEditUpdatesChangedOccurrencesOnly: moving one occurrence of a
-// series (a RECURRENCE-ID override) sends one Update, for that occurrence;
-// the others, unchanged but for the series' modification time, get none.
+// series (a RECURRENCE-ID override) sends one Update, for that occurrence
+// (and the relay's Announce of it); the others, unchanged but for the
+// series' modification time, get none.
 func TestSeriesEditUpdatesChangedOccurrencesOnly(t *testing.T) {
 	ctx := context.Background()
 	f, s, _, cal := goldenFixture(t)
@@ -54,12 +55,14 @@ func TestSeriesEditUpdatesChangedOccurrencesOnly(t *testing.T) {
 	acts, _, _ = queued(t, s, last)
 	paris, _ := time.LoadLocation("Europe/Paris")
 	moved := f.URIs().EventID(OccurrenceUUID(uuid, time.Date(2026, 6, 17, 18, 0, 0, 0, paris)))
-	if len(acts) != 1 || acts[0]["type"] != "Update" {
+	// One Update, and the relay's Announce of it (Mobilizon's listing
+	// follows the Announces), both of the moved occurrence.
+	if len(acts) != 2 || acts[0]["type"] != "Update" || acts[1]["type"] != "Announce" || mustID(acts[1]["object"]) != moved {
 		var got []string
 		for _, a := range acts {
 			got = append(got, a["type"].(string)+" "+mustID(a["object"]))
 		}
-		t.Fatalf("after moving one occurrence: %v, want one Update of %s", got, moved)
+		t.Fatalf("after moving one occurrence: %v, want one Update of %s and its Announce", got, moved)
 	}
 	o := acts[0]["object"].(map[string]any)
 	if o["id"] != moved || o["startTime"] != "2026-06-17T19:00:00+02:00" {

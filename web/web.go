@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/model"
 )
 
 // Options configures the web application.
@@ -29,6 +30,19 @@ type Options struct {
 	Now func() time.Time
 	// CacheDisabled turns off the response cache (benchmarks of the render).
 	CacheDisabled bool
+	// Throttle bounds wrong passwords on the sign-in form; cmd hands the
+	// one CalDAV uses, so that both count the same failures. Default: a
+	// throttle of its own.
+	Throttle *model.LoginThrottle
+	// SessionIdle ends a back-office session unused this long (8 h);
+	// SessionMaxLife ends it this long after sign-in whatever the
+	// activity (7 days).
+	SessionIdle, SessionMaxLife time.Duration
+	// CalDAVURL is the address calendar apps connect to, shown to members
+	// (default BaseURL + "/dav/").
+	CalDAVURL string
+	// Mailer, when set, lets the back office mail invitation links.
+	Mailer Mailer
 }
 
 const defaultMaxFeedEvents = 1000
@@ -42,6 +56,7 @@ type app struct {
 	tmpl   *renderer
 	cache  *pageCache
 	memo   memo
+	cop    *http.CrossOriginProtection
 }
 
 // New returns the web application as an http.Handler. It panics if an
@@ -60,6 +75,7 @@ func New(store *db.Store, logger *slog.Logger, opts Options) http.Handler {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	opts = opts.adminDefaults()
 	paris, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
 		panic("web: load Europe/Paris: " + err.Error())
@@ -70,6 +86,13 @@ func New(store *db.Store, logger *slog.Logger, opts Options) http.Handler {
 	e.HidePort = true
 	e.IPExtractor = echo.ExtractIPDirect()
 	a.tmpl = mustTemplates()
+	if err := a.tmpl.addAdmin(); err != nil {
+		panic("web: admin templates: " + err.Error())
+	}
+	a.cop = http.NewCrossOriginProtection()
+	if err := a.cop.AddTrustedOrigin(opts.BaseURL); err != nil {
+		panic("web: base URL as trusted origin: " + err.Error())
+	}
 	e.HTTPErrorHandler = a.handleError
 	e.Use(recoverPanic, secure, language)
 	a.routes(e)
@@ -91,4 +114,5 @@ func (a *app) routes(e *echo.Echo) {
 	get("/lang/:lang", a.langSwitch)
 	get("/static/:hash/:name", a.staticShow)
 	get("/favicon.ico", a.faviconShow)
+	a.adminRoutes(e)
 }

@@ -44,7 +44,7 @@ device its own, so that a lost phone can be cut off with
 				if err != nil {
 					return err
 				}
-				pw := newAppPassword()
+				pw := db.NewAppPassword()
 				if err := store.AddAppPassword(ctx, &model.AppPassword{UserID: u.ID, Name: *name, Hash: db.HashAppPassword(pw)}); err != nil {
 					if errors.Is(err, db.ErrConflict) {
 						return fmt.Errorf("%s already has an app password named %q: revoke it first or choose another name", u.Username, *name)

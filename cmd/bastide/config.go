@@ -44,6 +44,12 @@ type Config struct {
 	// SyncHorizon is how long the change log keeps a change (0: the
 	// default); see pruneChanges.
 	SyncHorizon time.Duration
+	// SMTPAddr (host:port) and SMTPFrom, when set, let the back office
+	// mail invitation links; SMTPUser and SMTPPassword come from the
+	// environment only (BASTIDE_SMTP_USER, BASTIDE_SMTP_PASSWORD), never
+	// from flags that other users of the machine could read.
+	SMTPAddr, SMTPFrom     string
+	SMTPUser, SMTPPassword string
 }
 
 // defaultMemoryLimitMiB keeps a serving instance small: its caches (CalDAV
@@ -63,12 +69,14 @@ func (c *Config) registerServe(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "`host:port` to listen on")
 	fs.StringVar(&c.BaseURL, "base-url", "", "public `URL` of this instance, e.g. https://agenda.example.org; default http://localhost:PORT when listening on a loopback address, required otherwise")
 	fs.BoolVar(&c.Demo, "demo", false, "fill an empty instance with demonstration associations and events of the Lot-et-Garonne (done once)")
-	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to wait for requests in flight on shutdown")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to wait for requests in flight on shutdown, then for deliveries in flight")
 	fs.IntVar(&c.MemoryLimitMiB, "memory-limit", defaultMemoryLimitMiB, "soft limit of the Go heap in `MiB`: the garbage collector works harder near it (0: no limit of Bastide's own; GOMEMLIMIT, when set, wins)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", "", "`secret` a Prometheus server sends as \"Authorization: Bearer SECRET\" to read /metrics from another machine (without it, /metrics answers loopback only)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "`CIDR,...` of the reverse proxies in front of Bastide (e.g. 127.0.0.1/32): the client address is read from their X-Forwarded-For or Forwarded header, which is ignored from anyone else")
 	fs.Var(horizonFlag{&c.SyncHorizon}, "sync-horizon", "how long the change log keeps a change, e.g. 90d (the default) or 2160h: a calendar app that has not synced for longer syncs again from scratch, once")
 	fs.BoolVar(&c.AllowPrivateAddresses, "allow-private-addresses", false, "let federation fetch from and deliver to loopback and private addresses (tests and development only)")
+	fs.StringVar(&c.SMTPAddr, "smtp-addr", "", "`host:port` of a mail server for invitation links (optional; user and password from BASTIDE_SMTP_USER and BASTIDE_SMTP_PASSWORD)")
+	fs.StringVar(&c.SMTPFrom, "smtp-from", "", "sender `address` of the mails, e.g. agenda@example.org (required with --smtp-addr)")
 }
 
 // parseServeConfig reads serve's configuration from args and the
@@ -88,6 +96,7 @@ func parseServeConfig(args []string, getenv func(string) string) (*Config, error
 		return nil, usagef("serve takes no arguments (got %q)", strings.Join(pos, " "))
 	}
 	c.DataDir, c.LogFormat, c.LogLevel = app.DataDir, app.LogFormat, app.LogLevel
+	c.SMTPUser, c.SMTPPassword = getenv("BASTIDE_SMTP_USER"), getenv("BASTIDE_SMTP_PASSWORD")
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -169,6 +178,7 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
+	c.validateSMTP(bad)
 	if len(msgs) > 0 {
 		return &usageError{msg: strings.Join(msgs, "\n")}
 	}

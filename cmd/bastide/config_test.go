@@ -76,6 +76,18 @@ func TestParseServeConfig(t *testing.T) {
 		{name: "unparsable env duration", env: map[string]string{"BASTIDE_SHUTDOWN_TIMEOUT": "soon"}, wantErr: "BASTIDE_SHUTDOWN_TIMEOUT"},
 		{name: "unknown flag", args: []string{"--port", "80"}, wantErr: "flag provided but not defined: -port"},
 		{name: "positional argument", args: []string{"now"}, wantErr: "serve takes no arguments"},
+		{
+			name: "mail settings",
+			args: []string{"--smtp-addr", "smtp.example.org:587", "--smtp-from", "agenda@example.org"},
+			env:  map[string]string{"BASTIDE_SMTP_USER": "agenda", "BASTIDE_SMTP_PASSWORD": "s3cret"},
+			want: Config{DataDir: "./data", LogFormat: "auto", LogLevel: "info", Addr: "127.0.0.1:8080", ShutdownTimeout: 15 * time.Second, MemoryLimitMiB: 32,
+				SMTPAddr: "smtp.example.org:587", SMTPFrom: "agenda@example.org", SMTPUser: "agenda", SMTPPassword: "s3cret"},
+		},
+		{name: "mail sender without server", args: []string{"--smtp-from", "agenda@example.org"}, wantErr: "need --smtp-addr"},
+		{name: "mail server without port", args: []string{"--smtp-addr", "smtp.example.org", "--smtp-from", "a@example.org"}, wantErr: "--smtp-addr (BASTIDE_SMTP_ADDR) \"smtp.example.org\" is not host:port"},
+		{name: "mail server without sender", args: []string{"--smtp-addr", "smtp.example.org:25"}, wantErr: "--smtp-from (BASTIDE_SMTP_FROM)"},
+		{name: "mail user without password", args: []string{"--smtp-addr", "smtp.example.org:25", "--smtp-from", "a@example.org"},
+			env: map[string]string{"BASTIDE_SMTP_USER": "agenda"}, wantErr: "go together"},
 		{name: "several errors at once", args: []string{"--log-format", "xml", "--addr", "nope"}, wantErr: "--log-format"},
 	}
 	for _, tt := range tests {

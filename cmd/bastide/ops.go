@@ -232,13 +232,15 @@ var (
 		"When a followed source (Mobilizon group or relay) was last read without error (0: never).", []string{"source"}, nil)
 	descPullFailing = prometheus.NewDesc("bastide_follow_failing",
 		"1 when the last attempt to read a followed source failed.", []string{"source"}, nil)
+	descPublishFailures = prometheus.NewDesc("bastide_publish_failures",
+		"Events the federation publisher could not publish and retries with backoff.", nil, nil)
 	descDBBytes = prometheus.NewDesc("bastide_database_bytes",
 		"Size of the SQLite database file and its write-ahead log.", nil, nil)
 )
 
 func (c *healthCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descPublisherLag, descPublisherAge, descDeliveries, descDeliveryAge,
-		descInbox, descInboxAge, descPullSuccess, descPullFailing, descDBBytes} {
+		descInbox, descInboxAge, descPullSuccess, descPullFailing, descPublishFailures, descDBBytes} {
 		ch <- d
 	}
 }
@@ -282,5 +284,6 @@ func (c *healthCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 		gauge(descPullFailing, failing, f.Object)
 	}
+	gauge(descPublishFailures, float64(h.PublishFailures))
 	gauge(descDBBytes, float64(h.DatabaseBytes))
 }

@@ -112,12 +112,26 @@ func TestMetrics(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 	}
 
-	code, fams, body := scrape(t, srv.URL, nil)
-	if code != http.StatusOK {
-		t.Fatalf("/metrics from loopback: %d %s", code, body)
+	// A request is counted when its handler returns, which may be just
+	// after the client has read the answer: scrape until the last one
+	// shows (a few milliseconds at most).
+	var code int
+	var fams map[string]*dto.MetricFamily
+	var body string
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		code, fams, body = scrape(t, srv.URL, nil)
+		if code != http.StatusOK {
+			t.Fatalf("/metrics from loopback: %d %s", code, body)
+		}
+		_, agenda := sample(fams, "bastide_http_requests_total", map[string]string{"route": "agenda", "code": "200"})
+		_, other := sample(fams, "bastide_http_requests_total", map[string]string{"route": "other", "code": "404"})
+		if (agenda && other) || time.Now().After(deadline) {
+			break
+		}
 	}
 	checks := []struct {
 		name   string
@@ -130,6 +144,7 @@ func TestMetrics(t *testing.T) {
 		{"bastide_publisher_lag_changes", nil, 1}, // the event, no publisher running
 		{"bastide_deliveries", map[string]string{"host": "mobilizon.example", "state": "pending"}, 1},
 		{"bastide_inbox_queue", nil, 0},
+		{"bastide_publish_failures", nil, 0},
 		{"bastide_database_bytes", nil, 4096},
 		{"go_goroutines", nil, 1},
 		{"process_resident_memory_bytes", nil, 1},

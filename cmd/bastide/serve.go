@@ -35,7 +35,9 @@ func init() {
 serves HTTP until SIGINT or SIGTERM: the common agenda at /, CalDAV at /dav/,
 ActivityPub and discovery for federation with Mobilizon, /healthz for
 monitoring. On shutdown it finishes the requests in flight (up to
---shutdown-timeout) and stops the background workers; nothing queued is lost.
+--shutdown-timeout), then lets the deliveries in flight finish (up to
+--shutdown-timeout again) and stops the background workers; nothing queued
+is lost.
 
 With --demo, an empty instance is filled once with sample associations of the
 Lot-et-Garonne and about 200 events, and a user "demo" whose password is
@@ -157,11 +159,15 @@ func serve(ctx context.Context, app *App, cfg *Config) error {
 		srv.Close()
 	}
 	cancelWork()
+	// The federation workers let their deliveries in flight finish within
+	// ShutdownTimeout of cancelWork (federation.Config.ShutdownGrace).
+	drainCtx, cancelDrain := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout+time.Second)
+	defer cancelDrain()
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
 	select {
 	case <-done:
-	case <-shutCtx.Done():
+	case <-drainCtx.Done():
 		log.Warn("background workers did not stop within the shutdown timeout")
 	}
 	log.Info("stopped")

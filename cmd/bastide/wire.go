@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/bastide47/bastide/caldav"
 	"github.com/bastide47/bastide/db"
@@ -33,13 +34,23 @@ type handlers struct {
 // and /events/{uuid}, the web application for everything else. Each
 // handler bounds its own request bodies.
 func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, error) {
-	fed, err := federation.New(store, log.With("component", "federation"), federationConfig(cfg.BaseURL, cfg.AllowPrivateAddresses))
+	fc := federationConfig(cfg.BaseURL, cfg.AllowPrivateAddresses)
+	fc.ShutdownGrace = cfg.ShutdownTimeout
+	fed, err := federation.New(store, log.With("component", "federation"), fc)
 	if err != nil {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
 	fedH := fed.Handler()
-	davH := caldav.NewHandler(store, log.With("component", "caldav"), caldav.Options{Prefix: "/dav"})
-	webH := web.New(store, log.With("component", "web"), web.Options{BaseURL: cfg.BaseURL})
+	// One throttle for both doors: a wrong password on the web sign-in
+	// form counts for CalDAV too, and the other way round.
+	throttle := model.NewLoginThrottle(0, 0, 0)
+	davH := caldav.NewHandler(store, log.With("component", "caldav"), caldav.Options{Prefix: "/dav", Throttle: throttle})
+	webOpts := web.Options{BaseURL: cfg.BaseURL, Throttle: throttle,
+		SessionIdle: sessionIdle, SessionMaxLife: sessionMaxLife, CalDAVURL: cfg.BaseURL + "/dav/"}
+	if cfg.SMTPAddr != "" {
+		webOpts.Mailer = newSMTPMailer(cfg)
+	}
+	webH := web.New(store, log.With("component", "web"), webOpts)
 
 	o := newOps(store, log.With("component", "ops"), cfg.MetricsToken)
 
@@ -63,6 +74,7 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 	}
 	workers := []worker{
 		{name: "federation", run: fed.Run},
+		{name: "sessions", run: sessionCleanup(store, log, time.Now)},
 		{name: "changes", run: pruneChanges(store, log.With("component", "changes"), cfg.syncHorizon())},
 	}
 	return &handlers{

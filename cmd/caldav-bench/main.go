@@ -1,7 +1,7 @@
 // Command bench measures Bastide's CalDAV server against Radicale and
 // Xandikos (the Debian packages) on one realistic workload, in one run:
 //
-//	go run -tags sqlite_fts5 ./cmd/caldav-bench [-events 10000] [-reps 30] [-mintime 2s] [-budget 20s]
+//	go run ./cmd/caldav-bench [-events 10000] [-reps 30] [-mintime 2s] [-budget 20s]
 //
 // It generates an association calendar (Europe/Paris, about 20% recurring
 // series with an EXDATE and a moved occurrence each), loads it into each

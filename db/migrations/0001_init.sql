@@ -143,15 +143,14 @@ CREATE TABLE event_categories (
 CREATE INDEX event_categories_category ON event_categories(category, event_id);
 
 -- Full-text index over the agenda's text, accents folded ("fete" finds
--- "Fête"). Its rowid is the event id; the store keeps it in step. Searches
--- are words and prefixes, never phrases, so positions are not kept
--- (detail=none), which makes every write cheaper.
-CREATE VIRTUAL TABLE events_fts USING fts5(
+-- "Fête"). Its docid is the event id; the store keeps it in step. FTS4,
+-- which SQLite's default build includes, so that a plain `go build` gives a
+-- working binary; migration 0010 explains the choice and converts the
+-- FTS5 table that this file created before that.
+CREATE VIRTUAL TABLE events_fts USING fts4(
     summary, description, location, categories,
-    content = '',
-    contentless_delete = 1,
-    detail = none,
-    tokenize = 'unicode61 remove_diacritics 2'
+    matchinfo=fts3,
+    tokenize=unicode61 "remove_diacritics=2"
 );
 
 -- The change log. seq is global and only grows; a calendar's seq is the seq

@@ -36,7 +36,10 @@ type User struct {
 	Email        string
 	PasswordHash string
 	Admin        bool
-	CreatedAt    time.Time
+	// Disabled accounts cannot sign in anywhere (web, CalDAV, app
+	// passwords); their data stays.
+	Disabled  bool
+	CreatedAt time.Time
 }
 
 // AppPassword is a per-device password for calendar apps, stored hashed.
@@ -251,4 +254,31 @@ type Change struct {
 	UUID       string
 	Kind       ChangeKind
 	At         time.Time
+}
+
+// AccountLinkKind says what a single-use account link does.
+type AccountLinkKind string
+
+// The two kinds of account links.
+const (
+	// LinkInvite lets someone make their account (and join an
+	// association with a role, when one is set).
+	LinkInvite AccountLinkKind = "invite"
+	// LinkReset lets an existing user choose a new password.
+	LinkReset AccountLinkKind = "reset"
+)
+
+// AccountLink is a single-use, expiring link made by the admin or an
+// association owner. Only a hash of its token is stored.
+type AccountLink struct {
+	ID            int64
+	Kind          AccountLinkKind
+	AssociationID int64 // invite: 0 for an account without association
+	Role          Role  // invite: the role in AssociationID
+	Username      string
+	UserID        int64 // reset: whose password
+	CreatedBy     int64
+	CreatedAt     time.Time
+	ExpiresAt     time.Time
+	UsedAt        time.Time
 }

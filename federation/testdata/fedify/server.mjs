@@ -6,6 +6,8 @@
 //   PORT=0 node server.mjs        prints "LISTENING <port>" when ready
 //   POST /control/follow {"target": "<actor URL>"}
 //   GET  /control/log             the received activities
+//   POST /control/down {"down": true|false}
+//                                 while down, inboxes answer 503 (an outage)
 import http from "node:http";
 import { randomUUID } from "node:crypto";
 import { createFederation, MemoryKvStore, generateCryptoKeyPair, verifyRequest } from "@fedify/fedify";
@@ -16,6 +18,7 @@ const documentLoader = getDocumentLoader({ allowPrivateAddress: true });
 const federation = createFederation({ kv: new MemoryKvStore(), allowPrivateAddress: true });
 let keyPair = null;
 const log = [];
+let down = false;
 
 federation
   .setActorDispatcher("/users/{identifier}", async (ctx, identifier) => {
@@ -80,6 +83,17 @@ const server = http.createServer(async (req, res) => {
     if (url.pathname === "/control/log") {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(log));
+      return;
+    }
+    if (url.pathname === "/control/down" && req.method === "POST") {
+      down = JSON.parse(body.toString()).down === true;
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    if (down && req.method === "POST" && url.pathname.endsWith("/inbox")) {
+      res.writeHead(503, { "retry-after": "1" });
+      res.end();
       return;
     }
     if (url.pathname === "/control/follow" && req.method === "POST") {

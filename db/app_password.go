@@ -1,4 +1,4 @@
-package main
+package db
 
 import (
 	"crypto/rand"
@@ -9,9 +9,11 @@ import (
 // people type app passwords into phones.
 const appPasswordAlphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
-// newAppPassword returns 4 groups of 6 characters: 24 characters of a
-// 57-letter alphabet, about 140 bits of entropy.
-func newAppPassword() string {
+// NewAppPassword returns a new app password to show once and store by
+// HashAppPassword: 4 groups of 6 characters, 24 characters of a 57-letter
+// alphabet, about 140 bits of entropy. The command line and the back
+// office both make them here.
+func NewAppPassword() string {
 	var sb strings.Builder
 	buf := make([]byte, 1)
 	for i := 0; i < 24; i++ {

@@ -1,0 +1,291 @@
+//go:build integration
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/bastide47/bastide/db/model"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// TestBackofficeInBrowser drives the system Chromium through the back
+// office as people use it: the admin invites someone, who sets a password
+// on the invitation page, signs in, makes an app password on the page and
+// uses it for a real CalDAV PROPFIND; a page on another site that posts a
+// form to the back office is refused; every back-office page is shot at
+// phone (390x844) and desktop (1280x800) size (BASTIDE_SCREENSHOTS=dir
+// keeps them).
+func TestBackofficeInBrowser(t *testing.T) {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Fatalf("headless Chromium is needed at %s: apt-get install chromium", chromiumPath)
+	}
+	// The base URL must be the address the browser uses: cookies and
+	// same-origin checks follow it.
+	ln := newLocalListener(t)
+	base := "http://" + ln.Addr().String()
+	b := newBackofficeOn(t, base, ln)
+	ctx := context.Background()
+	amis := &model.Association{Slug: "amis", Name: "Les Amis du Vieux Nérac"}
+	if err := b.store.CreateAssociation(ctx, amis); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.store.CreateCalendar(ctx, &model.Calendar{Kind: model.CalendarAssociation, AssociationID: amis.ID, Slug: "main", Name: "Agenda", Public: true}); err != nil {
+		t.Fatal(err)
+	}
+	// The attacker's site, on another host name.
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><title>evil</title><form method="post" action="%s/admin/me/app-passwords"><input name="name" value="stolen"></form><script>document.forms[0].submit()</script>`, base)
+	}))
+	defer evil.Close()
+	evilURL := strings.Replace(evil.URL, "127.0.0.1", "localhost", 1)
+
+	shots := t.TempDir()
+	keep := os.Getenv("BASTIDE_SCREENSHOTS")
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("lang", "fr-FR"),
+		chromedp.Flag("accept-lang", "fr-FR,fr"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 800),
+	)
+	defer cancelA()
+	bctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	bctx, cancelT := context.WithTimeout(bctx, 120*time.Second)
+	defer cancelT()
+	var mu sync.Mutex
+	var problems []string
+	if err := chromedp.Listen(bctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch e := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			problems = append(problems, "exception: "+e.ExceptionDetails.Text)
+		case *page.EventJavascriptDialogOpening:
+			problems = append(problems, "dialog: "+e.Message)
+		}
+	}); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+
+	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(bctx, 20*time.Second)
+		defer cancel()
+		if err := chromedp.Do(sctx, steps...); err != nil {
+			loc, _ := chromedp.Run(bctx, chromedp.Location())
+			main, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+			t.Fatalf("%s: %v\nat %s:\n%s", what, err, loc, main)
+		}
+	}
+	text := func(what, css string) string {
+		t.Helper()
+		v, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(css)))
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		return strings.TrimSpace(v)
+	}
+	// shoot takes the page at both sizes, checks that it rendered (its h1,
+	// a non-empty image) and that it fits a phone's width.
+	shot := 0
+	shoot := func(name, h1 string) {
+		t.Helper()
+		if got := text(name+" h1", "main h1"); !strings.Contains(got, h1) {
+			t.Fatalf("%s: h1 %q, want %q", name, got, h1)
+		}
+		for _, size := range []struct {
+			suffix string
+			w, h   int64
+		}{{"phone", 390, 844}, {"desktop", 1280, 800}} {
+			run(name, chromedp.EmulateViewport(size.w, size.h))
+			buf, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
+			if err != nil {
+				t.Fatalf("%s screenshot: %v", name, err)
+			}
+			if len(buf) < 5000 {
+				t.Errorf("%s-%s screenshot looks empty (%d bytes)", name, size.suffix, len(buf))
+			}
+			for _, dir := range []string{shots, keep} {
+				if dir != "" {
+					if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("admin-%02d-%s-%s.png", shot, name, size.suffix)), buf, 0o600); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if size.suffix == "phone" {
+				fits, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth + 1`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !fits {
+					t.Errorf("%s: the page is wider than a 390 px phone", name)
+				}
+			}
+		}
+		shot++
+	}
+	signIn := func(user, pass string) {
+		t.Helper()
+		run("sign in as "+user,
+			chromedp.Navigate(base+"/admin"),
+			chromedp.WaitVisible(chromedp.CSS(`form[action="/admin/login"]`)),
+			chromedp.SendKeys(chromedp.CSS(`#username`), user),
+			chromedp.SendKeys(chromedp.CSS(`#password`), pass),
+			chromedp.Click(chromedp.CSS(`form[action="/admin/login"] button[type=submit]`)),
+			chromedp.WaitVisible(chromedp.CSS(`nav.admin-nav`)),
+		)
+	}
+	signOut := func() {
+		t.Helper()
+		run("sign out",
+			chromedp.Click(chromedp.CSS(`form[action="/admin/logout"] button`)),
+			chromedp.WaitVisible(chromedp.CSS(`form[action="/admin/login"]`)),
+		)
+	}
+
+	// A public page leads to the sign-in page.
+	run("public page", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(`footer a[href="/admin"]`)),
+		chromedp.Click(chromedp.CSS(`footer a[href="/admin"]`)), chromedp.WaitVisible(chromedp.CSS(`#username`)))
+	shoot("login", "Connexion")
+
+	// The admin invites marie into the association, as an editor.
+	signIn("admin", "password of admin")
+	shoot("account-admin", "Mon espace")
+	run("invitation form", chromedp.Navigate(base+"/admin/invitations/new"), chromedp.WaitVisible(chromedp.CSS(`#association`)))
+	shoot("invitation", "Inviter quelqu")
+	run("invite",
+		chromedp.SetValue(chromedp.CSS(`#association`), fmt.Sprint(amis.ID)),
+		chromedp.Click(chromedp.CSS(`input[name=role][value=editor]`)),
+		chromedp.SendKeys(chromedp.CSS(`#username`), "dominique"),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/invitations"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#link`)),
+	)
+	link := text("invitation link", "#link")
+	shoot("invitation-made", "Lien d")
+	run("accounts", chromedp.Navigate(base+"/admin/users"), chromedp.WaitVisible(chromedp.CSS(`.admin-table`)))
+	shoot("users", "Comptes")
+	run("reset link", chromedp.Click(chromedp.CSS(fmt.Sprintf(`form[action="/admin/users/%d/reset"] button`, b.users["marie"].ID))),
+		chromedp.WaitVisible(chromedp.CSS(`#link`)))
+	resetLink := text("reset link", "#link")
+	shoot("reset-made", "Lien de réinitialisation")
+	signOut()
+	run("reset page", chromedp.Navigate(resetLink), chromedp.WaitVisible(chromedp.CSS(`#confirm`)))
+	shoot("reset", "Choisir un nouveau mot de passe")
+
+	// The invited person sets a password; a mistake is shown next to the field.
+	run("invitation page", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`#confirm`)))
+	shoot("join", "Créer votre compte")
+	run("join with a typo",
+		chromedp.Clear(chromedp.CSS(`#username`)),
+		chromedp.SendKeys(chromedp.CSS(`#username`), "dominique"),
+		chromedp.SendKeys(chromedp.CSS(`#password`), "le vieux pont de Nérac"),
+		chromedp.SendKeys(chromedp.CSS(`#confirm`), "le vieux pont de Nerac"),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#confirm-err`)),
+	)
+	if v := text("typed username kept", "#username-hint"); v == "" {
+		t.Fatal("the form lost its hint")
+	}
+	if v, _ := chromedp.Run(bctx, chromedp.Value(chromedp.CSS(`#username`))); v != "dominique" {
+		t.Fatalf("the typed username is lost: %q", v)
+	}
+	shoot("join-error", "Créer votre compte")
+	run("join",
+		chromedp.SendKeys(chromedp.CSS(`#password`), "le vieux pont de Nérac"),
+		chromedp.SendKeys(chromedp.CSS(`#confirm`), "le vieux pont de Nérac"),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`nav.admin-nav`)),
+	)
+	if got := text("my space", "main .admin-table"); !strings.Contains(got, "Les Amis du Vieux Nérac") || !strings.Contains(got, "rédaction") {
+		t.Fatalf("my space lists %q", got)
+	}
+	signOut()
+	signIn("dominique", "le vieux pont de Nérac")
+	shoot("account", "Mon espace")
+
+	// An app password made on the page opens CalDAV.
+	run("app passwords", chromedp.Navigate(base+"/admin/me/app-passwords"), chromedp.WaitVisible(chromedp.CSS(`#name`)))
+	shoot("app-passwords-empty", "Mots de passe d")
+	run("new app password",
+		chromedp.SendKeys(chromedp.CSS(`#name`), "Thunderbird"),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/me/app-passwords"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#new-app-password`)),
+	)
+	appPassword := text("app password", "#new-app-password")
+	shoot("app-passwords", "Mots de passe d")
+	req, _ := http.NewRequest("PROPFIND", base+"/dav/calendars/dominique/", strings.NewReader(`<?xml version="1.0"?><propfind xmlns="DAV:"><prop><displayname/></prop></propfind>`))
+	req.Header.Set("Depth", "1")
+	req.SetBasicAuth("dominique", appPassword)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMultiStatus || !strings.Contains(string(body), "Agenda") {
+		t.Fatalf("PROPFIND with the app password: %s\n%s", resp.Status, body)
+	}
+
+	run("connect", chromedp.Navigate(base+"/admin/me/connect"), chromedp.WaitVisible(chromedp.CSS(`#server-url`)))
+	if got := text("server URL", "#server-url"); got != base+"/dav/" {
+		t.Fatalf("server URL %q", got)
+	}
+	shoot("connect", "Connecter votre application")
+	run("password page", chromedp.Navigate(base+"/admin/me/password"), chromedp.WaitVisible(chromedp.CSS(`#current`)))
+	shoot("password", "Changer de mot de passe")
+
+	// A page on another site posts a form to the back office: refused.
+	run("cross-site post", chromedp.Navigate(evilURL), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+	if got := text("refusal", "main h1"); !strings.Contains(got, "autre site") {
+		t.Fatalf("the cross-site POST got %q", got)
+	}
+	shoot("cross-site-refused", "autre site")
+	aps, err := b.store.ListAppPasswords(ctx, mustUser(t, b, "dominique").ID)
+	if err != nil || len(aps) != 1 || aps[0].Name != "Thunderbird" {
+		t.Fatalf("app passwords after the cross-site POST: %v %v", aps, err)
+	}
+
+	mu.Lock()
+	defer mu.Unlock()
+	if len(problems) > 0 {
+		t.Errorf("script errors on our pages: %q", problems)
+	}
+	entries, _ := os.ReadDir(shots)
+	if len(entries) != 2*shot {
+		t.Errorf("%d screenshots, want %d", len(entries), 2*shot)
+	}
+}
+
+func mustUser(t *testing.T, b *backoffice, name string) *model.User {
+	t.Helper()
+	u, err := b.store.GetUserByUsername(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}

@@ -1,0 +1,207 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/bastide47/bastide/db/model"
+)
+
+// The roles every back-office route is tried with: a visitor, the owner
+// of another association, and the viewer, editor and owner of "amis", and
+// the instance's admin.
+var actors = []string{"anonymous", "otto", "vera", "eddy", "olga", "admin"}
+
+var everyone = actors
+var signedIn = actors[1:]
+
+// routeCase says how to call a route and who may.
+type routeCase struct {
+	// prepare returns the path and the form for actor (it may add what
+	// the call needs to the store, such as a link or an app password).
+	prepare func(env *adminEnv, actor string) (string, url.Values)
+	allow   []string
+}
+
+func fixed(path string, form url.Values) func(*adminEnv, string) (string, url.Values) {
+	return func(*adminEnv, string) (string, url.Values) { return path, form }
+}
+
+func (env *adminEnv) link(l *model.AccountLink) string {
+	env.t.Helper()
+	l.CreatedBy = env.users["admin"].ID
+	l.ExpiresAt = env.clock().Add(time.Hour)
+	tok, err := env.s.CreateAccountLink(context.Background(), l)
+	if err != nil {
+		env.t.Fatal(err)
+	}
+	return tok
+}
+
+// userPath targets a new account, disabled for "enable".
+func userPath(verb string) func(*adminEnv, string) (string, url.Values) {
+	return func(env *adminEnv, _ string) (string, url.Values) {
+		ctx := context.Background()
+		u := &model.User{Username: "dora"}
+		if err := env.s.CreateUser(ctx, u); err != nil {
+			env.t.Fatal(err)
+		}
+		if err := env.s.SetUserDisabled(ctx, u.ID, verb == "enable"); err != nil {
+			env.t.Fatal(err)
+		}
+		return "/admin/users/" + strconv.FormatInt(u.ID, 10) + "/" + verb, url.Values{}
+	}
+}
+
+// routeCases holds an expectation for every back-office route; a route
+// registered without one fails TestEveryAdminRouteAsksAuthorization.
+var routeCases = map[string]routeCase{
+	"GET /admin/login":  {fixed("/admin/login", nil), everyone},
+	"POST /admin/login": {fixed("/admin/login", url.Values{"username": {"vera"}, "password": {password("vera")}}), everyone},
+	"GET /admin/join/:token": {func(env *adminEnv, _ string) (string, url.Values) {
+		return "/admin/join/" + env.link(&model.AccountLink{Kind: model.LinkInvite, AssociationID: env.assocs["amis"].ID, Role: model.RoleViewer}), nil
+	}, everyone},
+	"POST /admin/join/:token": {func(env *adminEnv, _ string) (string, url.Values) {
+		return "/admin/join/" + env.link(&model.AccountLink{Kind: model.LinkInvite, AssociationID: env.assocs["amis"].ID, Role: model.RoleViewer}),
+			url.Values{"username": {"newcomer"}, "password": {"a good password"}, "confirm": {"a good password"}}
+	}, everyone},
+	"GET /admin/reset/:token": {func(env *adminEnv, _ string) (string, url.Values) {
+		return "/admin/reset/" + env.link(&model.AccountLink{Kind: model.LinkReset, UserID: env.users["vera"].ID}), nil
+	}, everyone},
+	"POST /admin/reset/:token": {func(env *adminEnv, _ string) (string, url.Values) {
+		return "/admin/reset/" + env.link(&model.AccountLink{Kind: model.LinkReset, UserID: env.users["vera"].ID}),
+			url.Values{"password": {"a new password"}, "confirm": {"a new password"}}
+	}, everyone},
+	"GET /admin":                    {fixed("/admin", nil), signedIn},
+	"GET /admin/":                   {fixed("/admin/", nil), signedIn},
+	"POST /admin/logout":            {fixed("/admin/logout", url.Values{}), signedIn},
+	"POST /admin/logout/everywhere": {fixed("/admin/logout/everywhere", url.Values{}), signedIn},
+	"GET /admin/me":                 {fixed("/admin/me", nil), signedIn},
+	"GET /admin/me/password":        {fixed("/admin/me/password", nil), signedIn},
+	"GET /admin/me/app-passwords":   {fixed("/admin/me/app-passwords", nil), signedIn},
+	"GET /admin/me/connect":         {fixed("/admin/me/connect", nil), signedIn},
+	"GET /admin/invitations/new":    {fixed("/admin/invitations/new", nil), []string{"otto", "olga", "admin"}},
+	"GET /admin/users":              {fixed("/admin/users", nil), []string{"admin"}},
+	"POST /admin/users/:id/reset":   {userPath("reset"), []string{"admin"}},
+	"POST /admin/users/:id/disable": {userPath("disable"), []string{"admin"}},
+	"POST /admin/users/:id/enable":  {userPath("enable"), []string{"admin"}},
+	"POST /admin/me/connect/apple":  {fixed("/admin/me/connect/apple", url.Values{"name": {"iPad"}}), signedIn},
+	"POST /admin/me/app-passwords":  {fixed("/admin/me/app-passwords", url.Values{"name": {"phone"}}), signedIn},
+	"POST /admin/me/password": {func(env *adminEnv, actor string) (string, url.Values) {
+		cur := password(actor)
+		return "/admin/me/password", url.Values{"current": {cur}, "password": {"another password"}, "confirm": {"another password"}}
+	}, signedIn},
+	"POST /admin/me/app-passwords/revoke": {func(env *adminEnv, actor string) (string, url.Values) {
+		owner := actor
+		if owner == "anonymous" {
+			owner = "vera"
+		}
+		if err := env.s.AddAppPassword(context.Background(), &model.AppPassword{UserID: env.users[owner].ID, Name: "phone", Hash: "x"}); err != nil {
+			env.t.Fatal(err)
+		}
+		return "/admin/me/app-passwords/revoke", url.Values{"name": {"phone"}}
+	}, signedIn},
+	"POST /admin/invitations": {func(env *adminEnv, _ string) (string, url.Values) {
+		return "/admin/invitations", url.Values{"association": {strconv.FormatInt(env.assocs["amis"].ID, 10)}, "role": {"editor"}, "days": {"7"}}
+	}, []string{"olga", "admin"}},
+}
+
+// TestEveryAdminRouteAsksAuthorization walks every registered back-office
+// route × every role × its method, and checks that it answers as the
+// table says; a refused POST must leave the store as it was.
+func TestEveryAdminRouteAsksAuthorization(t *testing.T) {
+	probe := newAdminEnv(t)
+	seen := map[string]bool{}
+	for _, r := range probe.e.Routes() {
+		if !strings.HasPrefix(r.Path, "/admin") || r.Method == echo.RouteNotFound {
+			continue
+		}
+		method := r.Method
+		if method == http.MethodHead {
+			method = http.MethodGet // same handler, same rule
+		}
+		key := method + " " + r.Path
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		rc, ok := routeCases[key]
+		if !ok {
+			t.Errorf("route %s has no expectation in routeCases: add who may use it", key)
+			continue
+		}
+		for _, actor := range actors {
+			t.Run(strings.ReplaceAll(key, "/", "_")+"/"+actor, func(t *testing.T) {
+				env := newAdminEnv(t)
+				token := ""
+				if actor != "anonymous" {
+					token = env.session(actor)
+				}
+				path, form := rc.prepare(env, actor)
+				before := env.snapshot()
+				res := env.do(method, path, token, form)
+				loc := res.Header().Get("Location")
+				toLogin := strings.HasPrefix(loc, "/admin/login?")
+				allowed := slices.Contains(rc.allow, actor)
+				switch {
+				case allowed && (res.Code == http.StatusForbidden || toLogin || res.Code >= 400):
+					t.Fatalf("%s as %s: refused (%d %s), want allowed\n%s", key, actor, res.Code, loc, cutBody(res.Body.String()))
+				case !allowed && actor == "anonymous" && !(res.Code == http.StatusSeeOther && toLogin):
+					t.Fatalf("%s as a visitor: %d %s, want 303 to the sign-in page", key, res.Code, loc)
+				case !allowed && actor != "anonymous" && res.Code != http.StatusForbidden:
+					t.Fatalf("%s as %s: %d, want 403", key, actor, res.Code)
+				}
+				if !allowed {
+					if after := env.snapshot(); after != before {
+						t.Fatalf("%s as %s was refused but changed the store:\nbefore\n%s\nafter\n%s", key, actor, before, after)
+					}
+				}
+			})
+		}
+	}
+	for key := range routeCases {
+		if !seen[key] {
+			t.Errorf("routeCases has %s, which is not a registered route", key)
+		}
+	}
+}
+
+// can is a pure rule: a few direct cases, on top of the route walk.
+func TestCan(t *testing.T) {
+	amis, autre := int64(1), int64(2)
+	owner := &principal{User: &model.User{ID: 1}, Roles: map[int64]model.Role{amis: model.RoleOwner}}
+	editor := &principal{User: &model.User{ID: 2}, Roles: map[int64]model.Role{amis: model.RoleEditor}}
+	admin := &principal{User: &model.User{ID: 3, Admin: true}, Roles: map[int64]model.Role{}}
+	disabledAdmin := &principal{User: &model.User{ID: 4, Admin: true, Disabled: true}}
+	for _, c := range []struct {
+		p     *principal
+		act   action
+		assoc int64
+		want  bool
+	}{
+		{nil, actOwnAccount, noAssociation, false},
+		{editor, actOwnAccount, noAssociation, true},
+		{owner, actInvite, amis, true},
+		{owner, actInvite, autre, false},
+		{owner, actInvite, noAssociation, false},
+		{owner, actInvite, anyAssociation, true},
+		{editor, actInvite, amis, false},
+		{editor, actInvite, anyAssociation, false},
+		{admin, actInvite, noAssociation, true},
+		{admin, actManageAccounts, noAssociation, true},
+		{owner, actManageAccounts, noAssociation, false},
+		{disabledAdmin, actManageAccounts, noAssociation, false},
+	} {
+		if got := can(c.p, c.act, c.assoc); got != c.want {
+			t.Errorf("can(%+v, %d, %d) = %v, want %v", c.p, c.act, c.assoc, got, c.want)
+		}
+	}
+}

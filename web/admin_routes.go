@@ -1,0 +1,71 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// adminRoutes is the one place where the back office's routes are
+// declared. Every route under /admin goes through loadSession and the
+// cross-origin protection (net/http.CrossOriginProtection refuses a
+// state-changing request that a browser sends from another site); the
+// signed-in routes also go through requireUser, and each handler then
+// asks can for its action. A test walks every route registered here.
+func (a *app) adminRoutes(e *echo.Echo) {
+	g := e.Group("/admin", a.adminFaults, a.crossOrigin, a.loadSession)
+	get := func(g *echo.Group, path string, h echo.HandlerFunc) {
+		g.Match([]string{http.MethodGet, http.MethodHead}, path, h)
+	}
+
+	// Public: signing in, and the single-use links (invitation, reset).
+	get(g, "/login", a.loginShow)
+	g.POST("/login", a.loginCheck)
+	get(g, "/join/:token", a.invitationShow)
+	g.POST("/join/:token", a.invitationAccept)
+	get(g, "/reset/:token", a.resetShow)
+	g.POST("/reset/:token", a.resetSave)
+
+	// Signed in.
+	s := g.Group("", requireUser)
+	get(s, "", a.adminHome)
+	get(s, "/", a.adminHome)
+	s.POST("/logout", a.logout)
+	s.POST("/logout/everywhere", a.logoutEverywhere)
+
+	// A member's own space.
+	get(s, "/me", a.accountShow)
+	get(s, "/me/password", a.passwordEdit)
+	s.POST("/me/password", a.passwordUpdate)
+	get(s, "/me/app-passwords", a.appPasswordList)
+	s.POST("/me/app-passwords", a.appPasswordSave)
+	s.POST("/me/app-passwords/revoke", a.appPasswordRevoke)
+	get(s, "/me/connect", a.connectShow)
+	s.POST("/me/connect/apple", a.connectApple)
+
+	// Invitations (the admin, or an owner for their association).
+	get(s, "/invitations/new", a.invitationCreate)
+	s.POST("/invitations", a.invitationSave)
+
+	// Accounts (the admin).
+	get(s, "/users", a.userList)
+	s.POST("/users/:id/reset", a.userReset)
+	s.POST("/users/:id/disable", a.userDisable)
+	s.POST("/users/:id/enable", a.userEnable)
+
+	// Later sections of the back office go here, each route asking can:
+	//   associations, members and calendars of an owner (/admin/associations/:slug/...),
+	//   the event form (/admin/associations/:slug/events/...),
+	//   the admin dashboard, follows, domain blocks and moderation (/admin/instance/...).
+}
+
+// crossOrigin refuses, with a page that says why, a state-changing
+// request that a browser marked as coming from another site.
+func (a *app) crossOrigin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := a.cop.Check(c.Request()); err != nil {
+			return &adminFault{http.StatusForbidden, "admin.error.cross_origin"}
+		}
+		return next(c)
+	}
+}
