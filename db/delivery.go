@@ -286,3 +286,13 @@ func (s *Store) DeliveryCounts(ctx context.Context) (map[string]int, error) {
 	}
 	return out, rows.Err()
 }
+
+// PruneDeadDeliveries removes deliveries given up on before `before`: the
+// admin and /metrics have shown them long enough. Their activities then go
+// with PruneDeliveries' rule for activities without deliveries.
+func (s *Store) PruneDeadDeliveries(ctx context.Context, before time.Time) error {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM deliveries WHERE state = 'dead' AND updated_at < ?`, fmtTime(before)); err != nil {
+		return fmt.Errorf("db: prune dead deliveries: %w", err)
+	}
+	return nil
+}

@@ -560,7 +560,13 @@ func (f *Federation) runRefresher(ctx context.Context) {
 	}
 }
 
-// runHousekeeping prunes finished deliveries and old replay ids.
+// deadDeliveryHorizon is how long a delivery given up on stays on show
+// (admin, /metrics) before housekeeping forgets it.
+const deadDeliveryHorizon = 30 * 24 * time.Hour
+
+// runHousekeeping prunes finished and long-dead deliveries, the activities
+// left without any, and old replay ids. Tombstones stay: their URLs answer
+// 410 forever.
 func (f *Federation) runHousekeeping(ctx context.Context) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
@@ -571,6 +577,9 @@ func (f *Federation) runHousekeeping(ctx context.Context) {
 		case <-tick.C:
 		}
 		now := f.cfg.Now()
+		if err := f.store.PruneDeadDeliveries(ctx, now.Add(-deadDeliveryHorizon)); err != nil && ctx.Err() == nil {
+			f.log.ErrorContext(ctx, "federation: prune dead deliveries", "err", err)
+		}
 		if err := f.store.PruneDeliveries(ctx, now.Add(-7*24*time.Hour)); err != nil && ctx.Err() == nil {
 			f.log.ErrorContext(ctx, "federation: prune deliveries", "err", err)
 		}

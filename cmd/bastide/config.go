@@ -47,6 +47,9 @@ type Config struct {
 	// separated by commas) whose X-Forwarded-For or Forwarded header gives
 	// the client's address; see clientAddress.
 	TrustedProxies string
+	// SyncHorizon is how long the change log keeps a change (0: the
+	// default); see pruneChanges.
+	SyncHorizon time.Duration
 	// SMTPAddr (host:port) and SMTPFrom, when set, let the back office
 	// mail invitation links; SMTPUser and SMTPPassword come from the
 	// environment only (BASTIDE_SMTP_USER, BASTIDE_SMTP_PASSWORD), never
@@ -77,6 +80,7 @@ func (c *Config) registerServe(fs *flag.FlagSet) {
 	fs.StringVar(&c.SourceURL, "source-url", web.DefaultSourceURL, "`URL` of the source code this instance runs, linked from every page (AGPL-3.0 §13): if you run a modified Bastide, give the address of your modified source")
 	fs.StringVar(&c.MetricsToken, "metrics-token", "", "`secret` a Prometheus server sends as \"Authorization: Bearer SECRET\" to read /metrics from another machine (without it, /metrics answers loopback only)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "`CIDR,...` of the reverse proxies in front of Bastide (e.g. 127.0.0.1/32): the client address is read from their X-Forwarded-For or Forwarded header, which is ignored from anyone else")
+	fs.Var(horizonFlag{&c.SyncHorizon}, "sync-horizon", "how long the change log keeps a change, e.g. 90d (the default) or 2160h: a calendar app that has not synced for longer syncs again from scratch, once")
 	fs.BoolVar(&c.AllowPrivateAddresses, "allow-private-addresses", false, "let federation fetch from and deliver to loopback and private addresses (tests and development only)")
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", "", "`host:port` of a mail server for invitation links (optional; user and password from BASTIDE_SMTP_USER and BASTIDE_SMTP_PASSWORD)")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", "", "sender `address` of the mails, e.g. agenda@example.org (required with --smtp-addr)")
@@ -147,6 +151,9 @@ func (c *Config) Validate() error {
 		bad("--memory-limit (BASTIDE_MEMORY_LIMIT) %d MiB is too low: Bastide's caches alone may hold %d MiB; give at least %d, or 0 for no limit", c.MemoryLimitMiB, cachesMiB, minMemoryLimitMiB)
 	}
 
+	if c.SyncHorizon != 0 && c.SyncHorizon < minSyncHorizon {
+		bad("--sync-horizon (BASTIDE_SYNC_HORIZON) %s is too short: calendar apps that sync less often would sync from scratch every time; give at least 7d", horizonFlag{&c.SyncHorizon})
+	}
 	if _, err := parseTrustedProxies(c.TrustedProxies); err != nil {
 		bad("--trusted-proxies (BASTIDE_TRUSTED_PROXIES): %v; give the addresses or ranges of your reverse proxies separated by commas, e.g. 127.0.0.1/32,::1/128", err)
 	}

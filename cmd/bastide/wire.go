@@ -72,9 +72,14 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 	if err != nil {
 		return nil, fmt.Errorf("--trusted-proxies: %w", err)
 	}
+	workers := []worker{
+		{name: "federation", run: fed.Run},
+		{name: "sessions", run: sessionCleanup(store, log, time.Now)},
+		{name: "changes", run: pruneChanges(store, log.With("component", "changes"), cfg.syncHorizon())},
+	}
 	return &handlers{
 		root:    clientAddress(trusted, observe(log.With("component", "http"), o.http, mux)),
-		workers: []worker{{name: "federation", run: fed.Run}, {name: "sessions", run: sessionCleanup(store, log, time.Now)}},
+		workers: workers,
 	}, nil
 }
 
