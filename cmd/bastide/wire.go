@@ -73,8 +73,10 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 		return nil, fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	return &handlers{
-		root:    clientAddress(trusted, observe(log.With("component", "http"), o.http, mux)),
-		workers: []worker{{name: "federation", run: fed.Run}, {name: "sessions", run: sessionCleanup(store, log, time.Now)}},
+		root: clientAddress(trusted, observe(log.With("component", "http"), o.http, mux)),
+		workers: []worker{{name: "federation", run: fed.Run}, {name: "sessions", run: sessionCleanup(store, log, time.Now)},
+			{name: "subscriptions", run: subscriptionWorker(&refresher{store: store, client: newFeedClient(cfg.AllowPrivateAddresses),
+				log: log.With("component", "subscriptions"), now: time.Now})}},
 	}, nil
 }
 
