@@ -134,6 +134,19 @@ func ICS(ctx context.Context, store *db.Store, a *model.Association, data []byte
 	// at 8× the live heap), which saves a tenth of the time or more.
 	defer debug.SetGCPercent(debug.SetGCPercent(800))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(256 << 20))
+	cal := opt.Feed
+	if cal == nil {
+		// An existing calendar must be writable, before any parsing.
+		c, err := store.GetAssociationCalendar(ctx, a.ID, opt.CalendarSlug)
+		if err == nil {
+			if src := c.ReadOnlySource(); src != "" {
+				return nil, fmt.Errorf("%w: the calendar %q follows %s and only that address changes its events; import into another calendar, or remove the subscription first", ErrReadOnly, c.Slug, src)
+			}
+			cal = c
+		} else if !errors.Is(err, db.ErrNotFound) {
+			return nil, err
+		}
+	}
 	lim := ical.DefaultLimits()
 	lim.MaxBytes = len(data) + 1
 	lim.MaxComponents = MaxComponents
@@ -145,20 +158,6 @@ func ICS(ctx context.Context, store *db.Store, a *model.Association, data []byte
 		return nil, errors.New("the file holds no events (no VEVENT or VTODO)")
 	}
 	rep := &Report{Objects: len(objs)}
-	cal := opt.Feed
-	if cal == nil {
-		// An existing calendar must be writable before anything is parsed
-		// further.
-		c, err := store.GetAssociationCalendar(ctx, a.ID, opt.CalendarSlug)
-		if err == nil {
-			if src := c.ReadOnlySource(); src != "" {
-				return nil, fmt.Errorf("%w: the calendar %q follows %s and only that address changes its events; import into another calendar, or remove the subscription first", ErrReadOnly, c.Slug, src)
-			}
-			cal = c
-		} else if !errors.Is(err, db.ErrNotFound) {
-			return nil, err
-		}
-	}
 	rep.Calendar = cal
 
 	// A calendar created by the import accepts the components of the file.

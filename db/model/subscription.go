@@ -53,7 +53,7 @@ const (
 	FeedErrAuth        = "forbidden"          // 401 or 403: the calendar is private
 	FeedErrTooLarge    = "too_large"          // the feed is above the size cap
 	FeedErrTimeout     = "timeout"            // the server was too slow
-	FeedErrAddress     = "forbidden_address"  // the address (or a redirect) points inside a network
+	FeedErrAddress     = "forbidden_address"  // the address (or a redirect) is private, or not http(s)
 	FeedErrRedirects   = "too_many_redirects" // redirect loop or chain
 	FeedErrNotCalendar = "not_calendar"       // a web page (a sign-in page), not iCalendar
 	FeedErrBadCalendar = "bad_calendar"       // iCalendar that cannot be read at all
@@ -76,7 +76,7 @@ func FeedErrorText(code string) string {
 	case FeedErrTimeout:
 		return "the server of the calendar is too slow to answer; it will be tried again later"
 	case FeedErrAddress:
-		return "the address leads to a private network, which Bastide does not reach"
+		return "the address (or where it redirects) is not a public http or https address: Bastide does not reach private networks"
 	case FeedErrRedirects:
 		return "the address redirects too many times"
 	case FeedErrNotCalendar:
