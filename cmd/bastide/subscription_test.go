@@ -34,7 +34,7 @@ type feedServer struct {
 	stop              chan struct{}
 }
 
-func newFeedServer(t *testing.T) *feedServer {
+func newFeedServer(t testing.TB) *feedServer {
 	t.Helper()
 	f := &feedServer{status: 200, ctype: "text/calendar; charset=utf-8", stop: make(chan struct{})}
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
