@@ -207,3 +207,34 @@ func (s *Store) DeleteEventsNotIn(ctx context.Context, calendarID int64, keep ma
 	})
 	return n, err
 }
+
+// StoredAPIDs returns which of ids (normalized ActivityPub ids) name an
+// event stored from the fediverse.
+func (s *Store) StoredAPIDs(ctx context.Context, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := s.r.QueryContext(ctx, `SELECT ap_id FROM events WHERE ap_id <> '' AND ap_id IN (`+placeholders(len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("db: stored ActivityPub ids: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("db: stored ActivityPub ids: %w", err)
+			}
+			out[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("db: stored ActivityPub ids: %w", err)
+		}
+	}
+	return out, nil
+}

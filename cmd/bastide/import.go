@@ -116,6 +116,9 @@ func printReport(w io.Writer, r *load.Report, assoc string) {
 	}
 	fmt.Fprintf(w, "Imported %d objects in %s%s: %d added, %d updated, %d unchanged, %d refused.\n",
 		r.Objects, r.Duration.Round(time.Millisecond), rate, r.Added, r.Updated, r.Unchanged, len(r.Refused))
+	if r.Federated > 0 {
+		fmt.Fprintf(w, "  %d already on the agenda from the fediverse: not written twice\n", r.Federated)
+	}
 	for i, ref := range r.Refused {
 		if i == maxRefusalsShown {
 			fmt.Fprintf(w, "  ... and %d more refused\n", len(r.Refused)-maxRefusalsShown)

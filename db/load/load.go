@@ -72,7 +72,10 @@ type Report struct {
 	Updated   int
 	Unchanged int
 	// Deleted counts the events that left a subscription's feed.
-	Deleted         int
+	Deleted int
+	// Federated counts the events not written because the agenda has them
+	// already from the fediverse (see fromFediverse).
+	Federated       int
 	Refused         []Refusal
 	CalendarCreated bool
 	Calendar        *model.Calendar
@@ -192,6 +195,7 @@ func ICS(ctx context.Context, store *db.Store, a *model.Association, data []byte
 	}
 	defer bulkDone()
 	done := 0
+	federated := map[string]bool{}
 	for b := range batches {
 		rep.Refused = append(rep.Refused, b.Refused...)
 		done += b.Objects
@@ -203,8 +207,17 @@ func ICS(ctx context.Context, store *db.Store, a *model.Association, data []byte
 				}
 				cal, rep.Calendar, rep.CalendarCreated = c, c, true
 			}
+			known, err := fromFediverse(ctx, store, b.Events)
+			if err != nil {
+				return nil, err
+			}
 			puts := make([]db.Put, 0, len(b.Events))
 			for _, e := range b.Events {
+				if known[e] {
+					rep.Federated++
+					federated[e.UID] = true
+					continue
+				}
 				e.CalendarID = cal.ID
 				puts = append(puts, db.Put{Event: e, ByUID: true})
 			}
@@ -237,11 +250,16 @@ func ICS(ctx context.Context, store *db.Store, a *model.Association, data []byte
 		return nil, err
 	}
 	if opt.Feed != nil {
-		// Every UID of the feed counts as present, refused ones too: a
-		// broken copy of an event must not delete the stored one.
+		// Every UID of the feed counts as present, refused ones too (a
+		// broken copy of an event must not delete the stored one), but
+		// those the fediverse brought.
 		keep := make(map[string]bool, len(objs))
 		for _, o := range objs {
 			keep[o.UID] = true
+		}
+		// A copy stored before the fediverse brought the event goes.
+		for uid := range federated {
+			delete(keep, uid)
 		}
 		ws := time.Now()
 		rep.Deleted, err = store.DeleteEventsNotIn(ctx, opt.Feed.ID, keep)
@@ -252,6 +270,38 @@ func ICS(ctx context.Context, store *db.Store, a *model.Association, data []byte
 	}
 	rep.Duration = time.Since(start)
 	return rep, nil
+}
+
+// fromFediverse tells which events are on the agenda already as events
+// pulled from the fediverse, so that the same event arriving by a feed is
+// not shown (nor published) twice. Mobilizon's ICS gives an event's UUID
+// as its UID and its ActivityPub id as its URL; another Bastide or a
+// Gancio may give the id as the UID: either names the stored event.
+func fromFediverse(ctx context.Context, store *db.Store, evs []*model.Event) (map[*model.Event]bool, error) {
+	var ids []string
+	for _, e := range evs {
+		for _, s := range []string{e.URL, e.UID} {
+			if strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") {
+				ids = append(ids, model.NormalizeIRI(s))
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	stored, err := store.StoredAPIDs(ctx, ids)
+	if err != nil || len(stored) == 0 {
+		return nil, err
+	}
+	out := map[*model.Event]bool{}
+	for _, e := range evs {
+		for _, s := range []string{e.URL, e.UID} {
+			if s != "" && stored[model.NormalizeIRI(s)] {
+				out[e] = true
+			}
+		}
+	}
+	return out, nil
 }
 
 // createCalendar makes the association's calendar named in opt.
