@@ -320,3 +320,29 @@ func TestSubscriptionRestartMidRefresh(t *testing.T) {
 		t.Fatalf("%d events, want %d", len(list), n+5)
 	}
 }
+
+// serve's loop refreshes a due subscription and stops with its context.
+func TestSubscriptionWorkerLoop(t *testing.T) {
+	e := newSubEnv(t)
+	e.now = time.Now().UTC().Add(time.Minute) // the subscription is due
+	e.feed.set(200, feedOf(vevent("a@club", "Assemblée", 5)), "")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- subscriptionWorker(e.r)(ctx) }()
+	deadline := time.After(20 * time.Second)
+	for e.stored(t).LastSuccess.IsZero() {
+		select {
+		case <-deadline:
+			cancel()
+			t.Fatal("the worker did not refresh the due subscription")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	if err := <-done; err != context.Canceled {
+		t.Fatalf("the worker returned %v", err)
+	}
+	if got := e.summaries(t); got != "a@club=Assemblée" {
+		t.Fatalf("stored %s", got)
+	}
+}

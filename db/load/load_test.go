@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -151,5 +152,48 @@ func TestFeedDeletesOnlyOnAWholeFeed(t *testing.T) {
 	// An import (not the refresh) into the subscribed calendar is refused.
 	if _, err := ICS(ctx, store, a, feed, Options{CalendarSlug: "flux"}); err == nil || !strings.Contains(err.Error(), "https://feeds.example.org/flux.ics") {
 		t.Fatalf("import into a subscribed calendar: %v", err)
+	}
+}
+
+// A feed where thousands of objects are broken: the good ones are
+// applied, each broken one is refused with its reason, and the stored
+// copies of the broken ones stay (they are in the feed, only unreadable).
+func TestFeedWithThousandsOfBrokenObjects(t *testing.T) {
+	ctx := context.Background()
+	store := dbtest.New(t)
+	a, _ := dbtest.Association(t, store, "club")
+	cal := subscribed(t, store, a, "flux")
+	const n = 3000
+	var good, bad strings.Builder
+	good.WriteString("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n")
+	bad.WriteString("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n")
+	for i := 0; i < n; i++ {
+		uid := fmt.Sprintf("ev-%04d@club", i)
+		good.WriteString("BEGIN:VEVENT\r\nUID:" + uid + "\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20270110T180000Z\r\nSUMMARY:Bon\r\nEND:VEVENT\r\n")
+		if i%1000 == 0 {
+			bad.WriteString("BEGIN:VEVENT\r\nUID:" + uid + "\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20270111T180000Z\r\nSUMMARY:Changé\r\nEND:VEVENT\r\n")
+			continue
+		}
+		// Ends before it starts.
+		bad.WriteString("BEGIN:VEVENT\r\nUID:" + uid + "\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20270110T180000Z\r\nDTEND:20270110T170000Z\r\nSUMMARY:Cassé\r\nEND:VEVENT\r\n")
+	}
+	good.WriteString("END:VCALENDAR\r\n")
+	bad.WriteString("END:VCALENDAR\r\n")
+	if rep, err := ICS(ctx, store, a, []byte(good.String()), Options{Feed: cal, Now: testNow}); err != nil || rep.Added != n {
+		t.Fatalf("%+v %v", rep, err)
+	}
+	rep, err := ICS(ctx, store, a, []byte(bad.String()), Options{Feed: cal, Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Updated != 3 || len(rep.Refused) != n-3 || rep.Deleted != 0 {
+		t.Fatalf("updated %d, refused %d, deleted %d", rep.Updated, len(rep.Refused), rep.Deleted)
+	}
+	if r := rep.Refused[0]; r.UID != "ev-0001@club" || !strings.Contains(r.Reason, "DTEND") {
+		t.Fatalf("first refusal %+v", r)
+	}
+	evs, _ := store.ListEvents(ctx, cal.ID, false)
+	if len(evs) != n {
+		t.Fatalf("%d events stored, want %d", len(evs), n)
 	}
 }
