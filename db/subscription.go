@@ -67,13 +67,13 @@ func (s *Store) GetSubscription(ctx context.Context, id int64) (*model.Subscript
 // ListSubscriptions returns the subscriptions of an association (all of
 // them when associationID is 0), by calendar slug.
 func (s *Store) ListSubscriptions(ctx context.Context, associationID int64) ([]*model.Subscription, error) {
-	return s.listSubscriptions(ctx, " WHERE (? = 0 OR c.association_id = ?) ORDER BY a.slug, c.slug", associationID, associationID)
+	return s.listSubscriptions(ctx, " WHERE (+? = 0 OR c.association_id = +?) ORDER BY a.slug, c.slug", associationID, associationID)
 }
 
 // DueSubscriptions returns up to limit subscriptions whose next try is at
 // or before t, the most overdue first.
 func (s *Store) DueSubscriptions(ctx context.Context, t time.Time, limit int) ([]*model.Subscription, error) {
-	return s.listSubscriptions(ctx, " WHERE s.next_at <= ? ORDER BY s.next_at, s.id LIMIT ?", fmtTime(t), limit)
+	return s.listSubscriptions(ctx, " WHERE s.next_at <= ? ORDER BY s.next_at, s.id LIMIT +?", fmtTime(t), limit)
 }
 
 func (s *Store) listSubscriptions(ctx context.Context, where string, args ...any) ([]*model.Subscription, error) {
