@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -29,30 +30,74 @@ func scanSubscription(row interface{ Scan(...any) error }) (*model.Subscription,
 	return &s, nil
 }
 
-// CreateSubscription makes a calendar follow s.URL (normalized first), due
-// at once. ErrConflict when the calendar already follows a feed.
-func (s *Store) CreateSubscription(ctx context.Context, sub *model.Subscription) error {
+// SubscribeCalendar makes the calendar slug of an association follow
+// sub.URL (normalized first), due at once, in one transaction. A missing
+// calendar is created with name (default: the slug) and public; an
+// existing one must hold no events, since the feed would replace them,
+// and follow no other feed (ErrConflict). It returns the calendar and
+// whether it was created.
+func (s *Store) SubscribeCalendar(ctx context.Context, associationID int64, slug, name string, public bool, sub *model.Subscription) (*model.Calendar, bool, error) {
 	u, err := model.NormalizeFeedURL(sub.URL)
 	if err != nil {
-		return err
+		return nil, false, err
 	}
 	sub.URL = u
 	if sub.Interval == 0 {
 		sub.Interval = model.DefaultSubscriptionInterval
 	}
 	if sub.Interval < model.MinSubscriptionInterval {
-		return &model.ValidationError{Field: "interval", Msg: fmt.Sprintf("a feed is refreshed at most every %s", model.MinSubscriptionInterval)}
+		return nil, false, &model.ValidationError{Field: "interval", Msg: fmt.Sprintf("a feed is refreshed at most every %s", model.MinSubscriptionInterval)}
 	}
-	t := now()
-	sub.CreatedAt, sub.UpdatedAt, sub.NextAt = t, t, t
-	res, err := s.w.ExecContext(ctx, `INSERT INTO subscriptions (calendar_id, url, interval_seconds, next_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?)`,
-		sub.CalendarID, sub.URL, int64(sub.Interval/time.Second), fmtTime(t), fmtTime(t), fmtTime(t))
+	var cal *model.Calendar
+	created := false
+	err = s.Tx(ctx, func(tx *sql.Tx) error {
+		c, err := scanCalendar(tx.QueryRowContext(ctx, "SELECT "+calCols+
+			" FROM calendars c WHERE c.kind = 'association' AND c.association_id = +? AND c.slug = +?", associationID, slug))
+		switch {
+		case errors.Is(err, ErrNotFound):
+			if name == "" {
+				name = slug
+			}
+			c = &model.Calendar{Kind: model.CalendarAssociation, AssociationID: associationID, Slug: slug, Name: name,
+				Public: public, Components: []string{"VEVENT"}}
+			if err := c.Validate(); err != nil {
+				return err
+			}
+			c.CreatedAt = now()
+			if err := insertCalendar(ctx, tx, c); err != nil {
+				return err
+			}
+			created = true
+		case err != nil:
+			return fmt.Errorf("db: subscribe calendar %q: %w", slug, err)
+		case c.ReadOnlySource() != "":
+			return fmt.Errorf("db: the calendar %q already follows %s: %w", slug, c.ReadOnlySource(), ErrConflict)
+		default:
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM events WHERE calendar_id = +?", c.ID).Scan(&n); err != nil {
+				return fmt.Errorf("db: subscribe calendar %q: %w", slug, err)
+			}
+			if n > 0 {
+				return &model.ValidationError{Field: "calendar",
+					Msg: fmt.Sprintf("the calendar %q holds %d events, which the feed would replace: choose a new calendar", slug, n)}
+			}
+		}
+		t := now()
+		sub.CalendarID, sub.CreatedAt, sub.UpdatedAt, sub.NextAt = c.ID, t, t, t
+		res, err := tx.ExecContext(ctx, `INSERT INTO subscriptions (calendar_id, url, interval_seconds, next_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, sub.CalendarID, sub.URL, int64(sub.Interval/time.Second), fmtTime(t), fmtTime(t), fmtTime(t))
+		if err != nil {
+			return fmt.Errorf("db: create subscription: %w", mapErr(err))
+		}
+		sub.ID, _ = res.LastInsertId()
+		c.SubscriptionURL = sub.URL
+		cal = c
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("db: create subscription: %w", mapErr(err))
+		return nil, false, err
 	}
-	sub.ID, _ = res.LastInsertId()
-	return nil
+	return cal, created, nil
 }
 
 // GetSubscription returns a subscription by id.

@@ -56,14 +56,15 @@ existing calendar must be empty, since the feed would replace its events.`,
 				if err != nil {
 					return err
 				}
-				c, created, err := subscriptionCalendar(ctx, store, a, slug, *name, *public)
+				sub := &model.Subscription{URL: feedURL, Interval: *every}
+				c, created, err := store.SubscribeCalendar(ctx, a.ID, slug, *name, *public, sub)
 				if err != nil {
-					return err
-				}
-				sub := &model.Subscription{CalendarID: c.ID, URL: feedURL, Interval: *every}
-				if err := store.CreateSubscription(ctx, sub); err != nil {
-					if errors.Is(err, db.ErrConflict) {
-						return fmt.Errorf("the calendar %q of %s already follows %s: remove that subscription first", c.Slug, a.Slug, c.ReadOnlySource())
+					var ve *model.ValidationError
+					switch {
+					case errors.Is(err, db.ErrConflict):
+						return fmt.Errorf("the calendar %q of %s already follows a feed: remove that subscription first (see `bastide subscription list %s`)", slug, a.Slug, a.Slug)
+					case errors.As(err, &ve):
+						return fmt.Errorf("%s: subscribe another calendar (--calendar NEW-SLUG)", ve.Msg)
 					}
 					return err
 				}
@@ -76,36 +77,6 @@ existing calendar must be empty, since the feed would replace its events.`,
 			}
 		},
 	})
-}
-
-// subscriptionCalendar returns the association's calendar to subscribe,
-// creating it; an existing one must hold no events.
-func subscriptionCalendar(ctx context.Context, store *db.Store, a *model.Association, slug, name string, public bool) (*model.Calendar, bool, error) {
-	c, err := store.GetAssociationCalendar(ctx, a.ID, slug)
-	if errors.Is(err, db.ErrNotFound) {
-		if name == "" {
-			name = slug
-		}
-		c = &model.Calendar{Kind: model.CalendarAssociation, AssociationID: a.ID, Slug: slug, Name: name, Public: public}
-		if err := store.CreateCalendar(ctx, c); err != nil {
-			return nil, false, err
-		}
-		return c, true, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	if src := c.ReadOnlySource(); src != "" {
-		return nil, false, fmt.Errorf("the calendar %q of %s already follows %s: remove that subscription first", slug, a.Slug, src)
-	}
-	evs, err := store.ListEvents(ctx, c.ID, false)
-	if err != nil {
-		return nil, false, err
-	}
-	if len(evs) > 0 {
-		return nil, false, fmt.Errorf("the calendar %q of %s holds %d events, which the feed would replace: subscribe another calendar (--calendar NEW-SLUG)", slug, a.Slug, len(evs))
-	}
-	return c, false, nil
 }
 
 // slugFromHost names a calendar after a feed's server: its host without

@@ -21,12 +21,9 @@ func benchSub(b *testing.B, etag string) (*subEnv, context.Context) {
 	e.feed = newFeedServer(b)
 	e.a, _ = dbtest.Association(b, e.store, "bench")
 	var err error
-	e.cal, _, err = subscriptionCalendar(ctx, e.store, e.a, "flux", "", true)
+	e.sub = &model.Subscription{URL: e.feed.srv.URL + "/flux.ics"}
+	e.cal, _, err = e.store.SubscribeCalendar(ctx, e.a.ID, "flux", "", true, e.sub)
 	if err != nil {
-		b.Fatal(err)
-	}
-	e.sub = &model.Subscription{CalendarID: e.cal.ID, URL: e.feed.srv.URL + "/flux.ics"}
-	if err := e.store.CreateSubscription(ctx, e.sub); err != nil {
 		b.Fatal(err)
 	}
 	e.r = &refresher{store: e.store, client: newFeedClient(true), log: slog.New(slog.NewTextHandler(io.Discard, nil)), now: time.Now}

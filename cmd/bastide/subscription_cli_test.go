@@ -26,7 +26,7 @@ func TestSubscriptionCommands(t *testing.T) {
 	// webcal:// is https://; here the server is plain http, so give it so.
 	cli(t, data, "", "subscription", "add", "club", httpURL, "--calendar", "externe", "--every", "2h").
 		must(t, 0, `Created the calendar "externe" of club`, "follows "+httpURL, "every 2h0m0s")
-	cli(t, data, "", "subscription", "add", "club", httpURL, "--calendar", "externe").must(t, 1, "already follows "+httpURL)
+	cli(t, data, "", "subscription", "add", "club", httpURL, "--calendar", "externe").must(t, 1, "already follows a feed")
 	cli(t, data, "", "subscription", "list").must(t, 0, "club/externe", "never", httpURL)
 
 	cli(t, data, "", "subscription", "refresh", "club", httpURL).must(t, 1, "not a public http or https address")

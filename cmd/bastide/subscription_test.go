@@ -101,12 +101,9 @@ func newSubEnv(t *testing.T) *subEnv {
 	e := &subEnv{store: dbtest.New(t), feed: newFeedServer(t), now: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
 	e.a, _ = dbtest.Association(t, e.store, "club")
 	var err error
-	e.cal, _, err = subscriptionCalendar(ctx, e.store, e.a, slugFromHost(e.feed.srv.URL), "", true)
+	e.sub = &model.Subscription{URL: e.feed.srv.URL + "/club.ics"}
+	e.cal, _, err = e.store.SubscribeCalendar(ctx, e.a.ID, slugFromHost(e.feed.srv.URL), "", true, e.sub)
 	if err != nil {
-		t.Fatal(err)
-	}
-	e.sub = &model.Subscription{CalendarID: e.cal.ID, URL: e.feed.srv.URL + "/club.ics"}
-	if err := e.store.CreateSubscription(ctx, e.sub); err != nil {
 		t.Fatal(err)
 	}
 	client := remote.New(remote.Options{AllowPrivate: true, MaxBody: 2 << 20, Timeout: 3 * time.Second, ReadIdle: 300 * time.Millisecond})

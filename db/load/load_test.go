@@ -30,14 +30,7 @@ func readTestdata(t *testing.T, name string) []byte {
 func subscribed(t *testing.T, store *db.Store, a *model.Association, slug string) *model.Calendar {
 	t.Helper()
 	ctx := context.Background()
-	c := &model.Calendar{Kind: model.CalendarAssociation, AssociationID: a.ID, Slug: slug, Name: slug, Public: true}
-	if err := store.CreateCalendar(ctx, c); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.CreateSubscription(ctx, &model.Subscription{CalendarID: c.ID, URL: "https://feeds.example.org/" + slug + ".ics"}); err != nil {
-		t.Fatal(err)
-	}
-	c, err := store.GetCalendar(ctx, c.ID)
+	c, _, err := store.SubscribeCalendar(ctx, a.ID, slug, "", true, &model.Subscription{URL: "https://feeds.example.org/" + slug + ".ics"})
 	if err != nil {
 		t.Fatal(err)
 	}
