@@ -247,10 +247,11 @@ func (c *Client) do(ctx context.Context, req *http.Request) (*http.Response, []b
 	body, err := io.ReadAll(rd)
 	if err != nil {
 		if idle != nil && idle.fired() {
-			return resp, nil, fmt.Errorf("%w: %s sent nothing for %s", ErrTimeout, resp.Request.URL.Redacted(), c.opts.ReadIdle)
+			return resp, nil, fmt.Errorf("%w: %s sent nothing for %s: %w", ErrTimeout, resp.Request.URL.Redacted(), c.opts.ReadIdle, err)
 		}
 		if ctx.Err() != nil {
-			return resp, nil, fmt.Errorf("%w: %s did not finish within %s", ErrTimeout, resp.Request.URL.Redacted(), c.opts.Timeout)
+			// The cause stays wrapped: callers that retry timeouts see it.
+			return resp, nil, fmt.Errorf("%w: %s did not finish within %s: %w", ErrTimeout, resp.Request.URL.Redacted(), c.opts.Timeout, err)
 		}
 		return resp, nil, fmt.Errorf("remote: read %s: %w", resp.Request.URL.Redacted(), err)
 	}

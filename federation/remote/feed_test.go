@@ -1,6 +1,7 @@
 package remote
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -126,5 +127,26 @@ func TestGetFeedRedirectToPrivate(t *testing.T) {
 	}
 	if n := can.conns.Load(); n != 0 {
 		t.Errorf("the canary saw %d connections", n)
+	}
+}
+
+// A body cut by the total deadline is ErrTimeout and still carries its
+// cause, which federation's pull retries on.
+func TestBodyTimeoutKeepsItsCause(t *testing.T) {
+	stop := make(chan struct{})
+	defer close(stop)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/calendar")
+		w.Write([]byte("BEGIN:VCALENDAR\r\n"))
+		w.(http.Flusher).Flush()
+		select {
+		case <-stop:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	_, err := open(Options{Timeout: 300 * time.Millisecond}).GetFeed(ctx(t), srv.URL, "", "")
+	if !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("%v", err)
 	}
 }
