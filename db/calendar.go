@@ -10,14 +10,15 @@ import (
 )
 
 const calCols = `c.id, c.kind, ifnull(c.association_id, 0), ifnull(c.owner_user_id, 0), c.slug, c.name, c.description,
-	c.color, c.sort_order, c.timezone, c.public, c.components, c.source, c.trusted, c.seq, c.created_at`
+	c.color, c.sort_order, c.timezone, c.public, c.components, c.source, c.trusted, c.seq, c.created_at,
+	ifnull((SELECT s.url FROM subscriptions s WHERE s.calendar_id = c.id), '')`
 
 func scanCalendar(row interface{ Scan(...any) error }, extra ...any) (*model.Calendar, error) {
 	var c model.Calendar
 	var public, trusted int
 	var comps, created string
 	dest := []any{&c.ID, &c.Kind, &c.AssociationID, &c.OwnerUserID, &c.Slug, &c.Name, &c.Description,
-		&c.Color, &c.Order, &c.Timezone, &public, &comps, &c.Source, &trusted, &c.Seq, &created}
+		&c.Color, &c.Order, &c.Timezone, &public, &comps, &c.Source, &trusted, &c.Seq, &created, &c.SubscriptionURL}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, mapErr(err)
 	}

@@ -26,6 +26,7 @@ var releasedMigrations = map[string]string{
 	"0009_publish_failures.sql":  "9a9c27450f4a23c8c9859f97cc807a54b8a805108c52183f91df13aa208f5d6f",
 	"0010_fts4.sql":              "f9852254a643f3fca87817448451a1d4e407b91b31b73f12d06594290f61a68e",
 	"0011_backoffice.sql":        "d664d84236f5df99e2177f50e0120b846eb3dc78da03f2ba3473f26072e4b7b5",
+	"0012_subscriptions.sql":     "e89d6c76fdad14046ceaf34bd88166bff4ccf5404f39994765826c505c780c1e",
 }
 
 func TestMigrationsNeverEdited(t *testing.T) {

@@ -76,6 +76,8 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 		{name: "federation", run: fed.Run},
 		{name: "sessions", run: sessionCleanup(store, log, time.Now)},
 		{name: "changes", run: pruneChanges(store, log.With("component", "changes"), cfg.syncHorizon())},
+		{name: "subscriptions", run: subscriptionWorker(&refresher{store: store, client: newFeedClient(cfg.AllowPrivateAddresses),
+			log: log.With("component", "subscriptions"), now: time.Now})},
 	}
 	return &handlers{
 		root:    clientAddress(trusted, observe(log.With("component", "http"), o.http, mux)),

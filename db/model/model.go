@@ -116,7 +116,16 @@ type Calendar struct {
 	// Seq is the sequence of the calendar's last change (the CTag).
 	Seq       int64
 	CreatedAt time.Time
+	// SubscriptionURL is the ICS feed the calendar follows, or empty (read
+	// from the subscriptions table; see ReadOnlySource).
+	SubscriptionURL string
 }
+
+// ReadOnlySource returns the URL of the feed that is the source of truth
+// of a subscribed calendar, or "" when the calendar may be written. Every
+// writer but the subscription refresh (CalDAV, the event form) refuses to
+// write into a calendar with a source, naming it.
+func (c *Calendar) ReadOnlySource() string { return c.SubscriptionURL }
 
 // Event origins.
 const (
