@@ -149,7 +149,12 @@
 //     X-MOBILIZON-ONLINE-ADDRESS, else a LOCATION that is only an http(s)
 //     URL when the event has no physical place (the convention of the
 //     federation package for online Mobilizon events); http(s) only;
-//   - more information: URL; http(s) only.
+//   - more information: URL; http(s) only;
+//   - poster: IMAGE (RFC 7986, a DISPLAY=FULLSIZE one first), else an ATTACH
+//     with FMTTYPE image/* (ical.ImageOf; federation sends the same picture
+//     as Mobilizon's "Banner"). It is the JSON-LD image and og:image; the
+//     page shows it when it is on this instance and links to it otherwise
+//     (the page's CSP loads no outside image).
 //
 // A known price gives the JSON-LD an Offer that carries the text as its
 // description. A price that starts with "Gratuit", "Entrée libre" or "Free"

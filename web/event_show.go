@@ -44,6 +44,12 @@ type eventPage struct {
 	ShowCommune bool
 	MapHref     string
 	Online      string
+	// Image is the poster's address; ImageShown when the page may load it
+	// itself (it is on this instance: the page's CSP loads no image from
+	// elsewhere, and a visitor's address is not given away to a third
+	// party), else the page links to it.
+	Image       string
+	ImageShown  bool
 	Website     string
 	Price       string
 	Access      []string
@@ -280,6 +286,8 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 	p.Description = strings.TrimSpace(desc)
 	x := extrasOf(e.Data, desc)
 	p.Price, p.Access, p.Online = x.Price, x.Access, x.Online
+	p.Image = x.Image.URL
+	p.ImageShown = p.Image != "" && sameOrigin(p.Image, a.opts.BaseURL)
 	if loc := strings.TrimSpace(e.Location); place == nil && !strings.ContainsAny(loc, " \t\n") && ical.PublicLink(loc) != "" {
 		// An online event whose LOCATION is its address (the way federation
 		// stores online Mobilizon events): a link, not a place.
@@ -395,6 +403,9 @@ func (a *app) eventLD(e *model.Event, p *eventPage, sp span, assoc *model.Associ
 		"name":     p.Summary,
 		"url":      a.opts.BaseURL + model.EventPath(e.UUID),
 	}
+	if p.Image != "" {
+		ld["image"] = p.Image
+	}
 	if sp.AllDay {
 		ld["startDate"] = sp.Start.Format("2006-01-02")
 		ld["endDate"] = sp.lastDay().Format("2006-01-02")
@@ -503,4 +514,11 @@ func euroAmount(price string) (string, bool) {
 func isFree(price string) bool {
 	p := strings.ToLower(price)
 	return strings.HasPrefix(p, "gratuit") || strings.HasPrefix(p, "free") || strings.HasPrefix(p, "entrée libre") || p == "0" || p == "0 €"
+}
+
+// sameOrigin reports whether the absolute address u is on the origin of base.
+func sameOrigin(u, base string) bool {
+	pu, err1 := url.Parse(u)
+	pb, err2 := url.Parse(base)
+	return err1 == nil && err2 == nil && pu.Scheme == pb.Scheme && strings.EqualFold(pu.Host, pb.Host)
 }

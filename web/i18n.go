@@ -141,6 +141,8 @@ var messages = map[string]message{
 	"event.original":             {"Voir la page d'origine", "See the original page"},
 	"event.categories":           {"Catégories", "Categories"},
 	"event.website":              {"Plus d'informations", "More information"},
+	"event.image.alt":            {"Affiche\u00a0: %s", "Poster: %s"},
+	"event.image.link":           {"Voir l'affiche", "See the poster"},
 	"event.description":          {"Description", "Description"},
 	"event.next_dates":           {"Prochaines dates", "Next dates"},
 	"event.add":                  {"Ajouter à mon agenda (.ics)", "Add to my calendar (.ics)"},
