@@ -43,13 +43,6 @@ var adminFuncs = template.FuncMap{
 		}
 		return dayMonth(lang, t.In(parisLoc()), true)
 	},
-	// tn chooses the singular or plural form of a message by n.
-	"tn": func(lang, key string, n int) string {
-		if n == 1 || (lang == langFR && n == 0) {
-			return tr(lang, key+".one", n)
-		}
-		return tr(lang, key+".other", n)
-	},
 }
 
 var parisLoc = sync.OnceValue(func() *time.Location {

@@ -35,6 +35,16 @@ func tr(lang, key string, args ...any) string {
 	return s
 }
 
+// trn returns the singular (key.one) or plural (key.other) message for a
+// count n, formatted with n: French puts 0 and 1 in the singular ("0
+// session ouverte", "+ 1 autre"), English only 1.
+func trn(lang, key string, n int) string {
+	if n == 1 || (lang == langFR && n == 0) {
+		return tr(lang, key+".one", n)
+	}
+	return tr(lang, key+".other", n)
+}
+
 // negotiate picks the language: ?lang=, then the cookie, then
 // Accept-Language (by q-value), then French.
 func negotiate(c echo.Context) (lang string, fromQuery bool) {
@@ -109,6 +119,7 @@ var messages = map[string]message{
 	"view.week":                  {"Semaine", "Week"},
 	"view.label":                 {"Choisir l'affichage", "Choose the view"},
 	"agenda.empty":               {"Aucun événement ne correspond à ces critères.", "No event matches these filters."},
+	"agenda.empty.none":          {"Aucun événement à venir pour l'instant\u00a0: les associations n'ont encore rien annoncé.", "No upcoming event yet: the associations have not announced anything."},
 	"agenda.next":                {"Événements suivants", "Later events"},
 	"agenda.first":               {"Revenir au début", "Back to the start"},
 	"agenda.prev_month":          {"Mois précédent", "Previous month"},
@@ -116,7 +127,8 @@ var messages = map[string]message{
 	"agenda.prev_week":           {"Semaine précédente", "Previous week"},
 	"agenda.next_week":           {"Semaine suivante", "Next week"},
 	"agenda.week_of":             {"Semaine du %s", "Week of %s"},
-	"agenda.more":                {"+ %d autres", "+ %d more"},
+	"agenda.more.one":            {"+\u00a0%d autre", "+ %d more"},
+	"agenda.more.other":          {"+\u00a0%d autres", "+ %d more"},
 	"agenda.results":             {"Résultats", "Results"},
 	"agenda.shown":               {"Sélection :", "Showing:"},
 	"agenda.range":               {"du %s au %s", "from %s to %s"},
