@@ -144,6 +144,20 @@ func TestBrowser(t *testing.T) {
 	)
 	title := value("title", chromedp.Title())
 	activeClass := value("focus", chromedp.Evaluate[string](`document.activeElement.className`))
+	// The filters fold away on a phone: the first screen (390x844) shows
+	// events; on a wide screen they stay open.
+	visible := func(what string, width int64, js string) bool {
+		t.Helper()
+		run(what, chromedp.EmulateViewport(width, 844))
+		return value(what, chromedp.Evaluate[string](`String(`+js+`)`)) == "true"
+	}
+	firstEvent := `document.querySelector('.results a[href^="/events/"]').getBoundingClientRect().bottom <= 844`
+	if visible("phone filters", 390, `document.querySelector('#f-q').checkVisibility()`) || !visible("phone first event", 390, firstEvent) {
+		t.Errorf("on a phone the filters are not folded away or the first event is below the first screen")
+	}
+	if !visible("desktop filters", 1280, `document.querySelector('#f-q').checkVisibility()`) {
+		t.Errorf("on a wide screen the filters are folded away")
+	}
 	run("agenda shots",
 		shot("agenda-desktop", 1280),
 		shot("agenda-phone", 390),
@@ -235,6 +249,19 @@ func TestBrowser(t *testing.T) {
 		chromedp.Navigate(srv.URL+"/embed?style=detailed&n=8&color=1a5fb4"),
 		chromedp.WaitVisible(chromedp.CSS(`.events`)),
 		shot("embed-phone", 390),
+		// A recurring event with a moved and a cancelled date, the compact
+		// widget (with its towns) at both sizes.
+		chromedp.Navigate(srv.URL+"/events/"+f.uuids["rando-mardi"]),
+		chromedp.WaitVisible(chromedp.CSS(`h1`)),
+		shot("recurring-phone", 390),
+		noOverflow("recurring event"),
+		shot("recurring-desktop", 1280),
+		chromedp.Navigate(srv.URL+"/embed"),
+		chromedp.WaitVisible(chromedp.CSS(`.events`)),
+		chromedp.WaitVisible(chromedp.CSS(`.events .place`)),
+		shot("embed-compact-phone", 390),
+		noOverflow("compact widget"),
+		shot("embed-compact-desktop", 1280),
 		chromedp.Sleep(200*time.Millisecond),
 	)
 	mu.Lock()
@@ -246,7 +273,7 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("console errors or CSP violations: %q", problems)
 	}
 	entries, _ := os.ReadDir(shots)
-	if len(entries) != 10 {
-		t.Errorf("%d screenshots, want 10", len(entries))
+	if len(entries) != 14 {
+		t.Errorf("%d screenshots, want 14", len(entries))
 	}
 }
