@@ -37,7 +37,8 @@ func (s *Store) SetProposalsOpen(ctx context.Context, open bool) error {
 
 // ProposeEvent stores a visitor's event as a new event of its calendar,
 // with moderation pending whatever e says, together with who proposed it,
-// in one transaction: both are saved or neither. The event takes the same
+// in one transaction: both are saved or neither. p.CreatedAt, when set,
+// is the time the throttle counts (the caller's clock), else now. The event takes the same
 // road as any other write (the change log included); being pending, it
 // reaches no public output until ApproveEvent.
 func (s *Store) ProposeEvent(ctx context.Context, e *model.Event, p *model.Proposal) error {
@@ -48,7 +49,10 @@ func (s *Store) ProposeEvent(ctx context.Context, e *model.Event, p *model.Propo
 		if _, err := putEventTx(ctx, tx, Put{Event: e, IfNoneMatch: true}); err != nil {
 			return err
 		}
-		t := now()
+		t := p.CreatedAt
+		if t.IsZero() {
+			t = now()
+		}
 		r, err := tx.ExecContext(ctx, `INSERT INTO proposals (event_id, name, contact, address_key, created_at) VALUES (?, ?, ?, ?, ?)`,
 			e.ID, p.Name, p.Contact, p.AddressKey, fmtTime(t))
 		if err != nil {

@@ -24,6 +24,7 @@ var adminFS embed.FS
 var adminPages = []string{
 	"login", "join", "reset", "account", "password", "app_passwords", "connect",
 	"invitation", "invitation_made", "users", "reset_made",
+	"proposal", "proposal_done",
 }
 
 var adminFuncs = template.FuncMap{

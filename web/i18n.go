@@ -88,6 +88,17 @@ func langOf(c echo.Context) string {
 
 type message struct{ fr, en string }
 
+// addMessages adds a part of the catalogue (the back office's, the
+// proposal form's); a key defined twice is a programmer error.
+func addMessages(part map[string]message) {
+	for k, m := range part {
+		if _, dup := messages[k]; dup {
+			panic("web: message " + k + " defined twice")
+		}
+		messages[k] = m
+	}
+}
+
 // messages is the catalogue: every string the interface shows.
 var messages = map[string]message{
 	"site.name":                  {"Bastide", "Bastide"},
