@@ -3,6 +3,7 @@ package web
 // proposalMessages is the proposal form's part of the catalogue. French
 // typography: a no-break space (U+00A0) before : ; ? ! and inside « ».
 var proposalMessages = map[string]message{
+	"proposal.link":             {"Votre association organise quelque chose\u00a0? Proposez un événement", "Organising something? Propose an event"},
 	"proposal.title":            {"Proposer un événement", "Propose an event"},
 	"proposal.intro":            {"Une association publie votre événement après l'avoir relu. Vos nom et contact ne sont montrés qu'aux personnes qui relisent, jamais en public.", "An association publishes your event once it has read it. Your name and contact are shown only to the people who review it, never in public."},
 	"proposal.closed":           {"Les propositions d'événements ne sont pas ouvertes sur ce site.", "This site does not take event proposals."},

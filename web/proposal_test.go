@@ -56,6 +56,7 @@ func openProposals(t *testing.T, env *adminEnv) {
 // POST saves nothing.
 func TestProposalsClosedByDefault(t *testing.T) {
 	env := newAdminEnv(t)
+	env.do("GET", "/", "", nil).must(t, 200).lacks(t, `href="/proposer"`)
 	env.do("GET", "/proposer", "", nil).must(t, 404, "Les propositions d&#39;événements ne sont pas ouvertes sur ce site.")
 	env.do("GET", "/proposer?lang=en", "", nil).must(t, 404, "This site does not take event proposals.")
 	env.propose("192.0.2.1:1000", goodProposal()).must(t, 404)
@@ -70,6 +71,7 @@ func TestProposalsClosedByDefault(t *testing.T) {
 func TestProposalSavedPendingThenApproved(t *testing.T) {
 	env := newAdminEnv(t)
 	openProposals(t, env)
+	env.do("GET", "/", "", nil).must(t, 200, `<a href="/proposer">`)
 	env.do("GET", "/proposer", "", nil).must(t, 200, "Proposer un événement", `<option value="amis">Les amis</option>`,
 		`<option value="47195">Nérac</option>`, `name="website"`, `action="/proposer"`)
 	env.propose("192.0.2.1:1000", goodProposal()).redirects(t, "/proposer/merci")
