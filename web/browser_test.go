@@ -35,6 +35,9 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("headless Chromium is needed at %s: apt-get install chromium", chromiumPath)
 	}
 	f := newFixture(t)
+	if err := f.s.SetProposalsOpen(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(f.h)
 	defer srv.Close()
 
@@ -262,8 +265,31 @@ func TestBrowser(t *testing.T) {
 		shot("embed-compact-phone", 390),
 		noOverflow("compact widget"),
 		shot("embed-compact-desktop", 1280),
+		// The proposal form, filled in and sent without JavaScript.
+		chromedp.Navigate(srv.URL+"/proposer?lang=fr"),
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/proposer"]`)),
+		shot("proposal-phone", 390),
+		noOverflow("proposal form"),
+		shot("proposal-desktop", 1280),
+		chromedp.SetValue(chromedp.CSS(`#association`), "cine-agen"),
+		chromedp.SendKeys(chromedp.CSS(`#title`), "Projection en plein air"),
+		chromedp.SetValue(chromedp.CSS(`#date`), "2026-05-20"),
+		chromedp.SetValue(chromedp.CSS(`#start`), "21:30"),
+		chromedp.SendKeys(chromedp.CSS(`#place`), "Jardin Jayan"),
+		chromedp.SetValue(chromedp.CSS(`#commune`), "47001"),
+		chromedp.SendKeys(chromedp.CSS(`#name`), "Paul"),
+		chromedp.SendKeys(chromedp.CSS(`#contact`), "paul@example.org"),
+		chromedp.Click(chromedp.CSS(`form[action="/proposer"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`main h1`)),
 		chromedp.Sleep(200*time.Millisecond),
 	)
+	if loc := value("after proposing", chromedp.Location()); !strings.HasSuffix(loc, "/proposer/merci") {
+		t.Errorf("after sending the proposal the browser is at %s", loc)
+	}
+	var pending int
+	if err := f.s.Reader().QueryRowContext(context.Background(), `SELECT count(*) FROM events WHERE summary = 'Projection en plein air' AND moderation = 'pending'`).Scan(&pending); err != nil || pending != 1 {
+		t.Errorf("the proposal sent from the browser: %d pending events, %v", pending, err)
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	if len(dialogs) > 0 {
@@ -273,7 +299,7 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("console errors or CSP violations: %q", problems)
 	}
 	entries, _ := os.ReadDir(shots)
-	if len(entries) != 14 {
-		t.Errorf("%d screenshots, want 14", len(entries))
+	if len(entries) != 16 {
+		t.Errorf("%d screenshots, want 16", len(entries))
 	}
 }
