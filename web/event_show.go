@@ -19,6 +19,10 @@ import (
 
 var uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
+// nextDates is how many coming dates an event page lists, and how many
+// changed dates beyond them.
+const nextDates = 10
+
 type occurrence struct {
 	When      string
 	ISO       string
@@ -30,12 +34,14 @@ type occurrence struct {
 
 type eventPage struct {
 	base
-	Summary     string
-	When        string
-	ISO         string
-	Recurring   bool
-	Recurrence  string
-	Next        []occurrence
+	Summary    string
+	When       string
+	ISO        string
+	Recurring  bool
+	Recurrence string
+	Next       []occurrence
+	// Changed are the dates after Next that differ from the series.
+	Changed     []occurrence
 	Cancelled   bool
 	Tentative   bool
 	PlaceName   string
@@ -210,8 +216,12 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 			p.Recurrence = tr(lang, "event.recurring")
 		}
 		for i, in := range upcoming {
-			if i == 10 {
-				break
+			// The next ten dates, then, beyond them, only the dates that
+			// moved, changed place or were cancelled: those are the ones
+			// a reader must not miss.
+			later := i >= nextDates
+			if later && (!in.Override || len(p.Changed) == nextDates) {
+				continue
 			}
 			osp := a.spanOf(in.Start, in.End, e.AllDay, e.Floating)
 			o := occurrence{When: formatWhen(lang, osp), Cancelled: in.Status == model.StatusCancelled || p.Cancelled}
@@ -231,7 +241,11 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 			} else {
 				o.ISO = osp.Start.Format(time.RFC3339)
 			}
-			p.Next = append(p.Next, o)
+			if later {
+				p.Changed = append(p.Changed, o)
+			} else {
+				p.Next = append(p.Next, o)
+			}
 		}
 	}
 

@@ -168,6 +168,7 @@ var messages = map[string]message{
 	"event.image.link":           {"Voir l'affiche", "See the poster"},
 	"event.description":          {"Description", "Description"},
 	"event.next_dates":           {"Prochaines dates", "Next dates"},
+	"event.later_changes":        {"Plus tard, dates modifiées ou annulées", "Later, dates that changed or are cancelled"},
 	"event.add":                  {"Ajouter à mon agenda (.ics)", "Add to my calendar (.ics)"},
 	"event.follow":               {"Suivre depuis le fédivers", "Follow from the fediverse"},
 	"event.follow.help":          {"Cherchez %s dans votre application Mastodon, Mobilizon ou autre, puis abonnez-vous : ses événements arriveront dans votre fil.", "Search for %s in your Mastodon, Mobilizon or other app and follow it: its events will reach your timeline."},
