@@ -41,8 +41,8 @@ END:VEVENT
 END:VCALENDAR`, nil)
 	r := f.get("/events/" + e.UUID)
 	mustContain(t, "later changes", r.body, "Plus tard, dates modifiées ou annulées",
-		"<del>mercredi 22 juillet 2026 de 8 h à 12 h</del>", "Cette date est annulée",
-		"jeudi 6 août 2026 de 8 h à 12 h", "Marché du mercredi (jeudi, fête locale) — Halle, Marmande")
+		"<del>mercredi 22 juillet 2026 de 8 h à 12 h</del>", "Cette date est annulée",
+		"jeudi 6 août 2026 de 8 h à 12 h", "Marché du mercredi (jeudi, fête locale) — Halle, Marmande")
 	// Unchanged dates past the tenth are not listed.
 	mustNotContain(t, "later changes", r.body, "mercredi 29 juillet 2026")
 	r = f.get("/events/" + f.uuids["rando-mardi"])
