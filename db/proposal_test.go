@@ -72,6 +72,19 @@ func TestProposals(t *testing.T) {
 		t.Errorf("a refused proposal left its proposer: %d", n)
 	}
 
+	// A calendar app's PUT of the proposal (which says nothing of
+	// moderation) edits it but does not approve it.
+	edit := dbtest.Event(cal.ID, "proposal-1", start, "Vide-grenier (modifié)")
+	if _, err := s.PutEvent(ctx, db.Put{Event: edit, IfMatch: got.ETag}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.GetEvent(ctx, e.ID); got.Moderation != model.ModerationPending || got.Summary != "Vide-grenier (modifié)" {
+		t.Errorf("after an app's edit: moderation %q, summary %q", got.Moderation, got.Summary)
+	}
+	if rows, _ := s.ListInstances(ctx, pub); len(rows) != 0 {
+		t.Errorf("an app's edit published a pending proposal")
+	}
+
 	// Approval publishes it, through the change log.
 	seq, _ = s.LastSeq(ctx)
 	if err := s.ApproveEvent(ctx, e.ID); err != nil {
