@@ -27,6 +27,7 @@ var releasedMigrations = map[string]string{
 	"0010_fts4.sql":              "f9852254a643f3fca87817448451a1d4e407b91b31b73f12d06594290f61a68e",
 	"0011_backoffice.sql":        "d664d84236f5df99e2177f50e0120b846eb3dc78da03f2ba3473f26072e4b7b5",
 	"0012_subscriptions.sql":     "e89d6c76fdad14046ceaf34bd88166bff4ccf5404f39994765826c505c780c1e",
+	"0013_proposals.sql":         "55821d3900a7136913c3b9ae84d37d61b9ef28d63d00e5142409e2fb38b61394",
 }
 
 func TestMigrationsNeverEdited(t *testing.T) {

@@ -24,6 +24,7 @@ var adminFS embed.FS
 var adminPages = []string{
 	"login", "join", "reset", "account", "password", "app_passwords", "connect",
 	"invitation", "invitation_made", "users", "reset_made",
+	"proposal", "proposal_done",
 }
 
 var adminFuncs = template.FuncMap{
@@ -42,13 +43,6 @@ var adminFuncs = template.FuncMap{
 			return ""
 		}
 		return dayMonth(lang, t.In(parisLoc()), true)
-	},
-	// tn chooses the singular or plural form of a message by n.
-	"tn": func(lang, key string, n int) string {
-		if n == 1 || (lang == langFR && n == 0) {
-			return tr(lang, key+".one", n)
-		}
-		return tr(lang, key+".other", n)
 	},
 }
 

@@ -132,6 +132,16 @@ func (a *app) embedShow(c echo.Context) error {
 		for _, r := range rows {
 			it := a.itemOf(st.Lang, r, from)
 			it.Href = a.opts.BaseURL + it.Href
+			// The town is what a reader of a small widget needs: the compact
+			// style names it rather than the place, the detailed one adds
+			// it to a place that does not say it.
+			if it.Commune != "" && !it.Online {
+				if o.Style == "compact" || it.Place == "" {
+					it.Place = it.Commune
+				} else if !strings.Contains(strings.ToLower(it.Place), strings.ToLower(it.Commune)) {
+					it.Place += ", " + it.Commune
+				}
+			}
 			if o.Style == "detailed" {
 				d := r.Event.Description
 				if r.Event.Origin == "remote" {

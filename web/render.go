@@ -25,6 +25,7 @@ type renderer struct {
 
 var funcs = template.FuncMap{
 	"t":     func(lang, key string, args ...any) string { return tr(lang, key, args...) },
+	"tn":    trn,
 	"asset": assetPath,
 	"pair":  func(lang string, v any) pairData { return pairData{Lang: lang, V: v} },
 }

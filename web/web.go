@@ -119,5 +119,12 @@ func (a *app) routes(e *echo.Echo) {
 	get("/lang/:lang", a.langSwitch)
 	get("/static/:hash/:name", a.staticShow)
 	get("/favicon.ico", a.faviconShow)
+	// Anonymous proposals (issue #10, section 7): a public form, closed
+	// (404) unless the instance opens it; its POST goes through the
+	// cross-origin protection like the back office's.
+	pg := e.Group("/proposer", a.adminFaults, a.crossOrigin)
+	pg.Match([]string{http.MethodGet, http.MethodHead}, "", a.proposalCreate)
+	pg.POST("", a.proposalSave)
+	pg.Match([]string{http.MethodGet, http.MethodHead}, "/merci", a.proposalDone)
 	a.adminRoutes(e)
 }
