@@ -18,6 +18,9 @@ const (
 	// actManageAccounts: list accounts, make reset links, disable and
 	// enable accounts (the admin).
 	actManageAccounts
+	// actModerate: decide on pending events and trust their sources (the
+	// admin).
+	actModerate
 	// Sections 3 to 5 of the back office add their actions here
 	// (viewing and editing an association's calendars and events,
 	// managing its members, moderation), each answered below.
@@ -51,7 +54,7 @@ func can(p *principal, act action, associationID int64) bool {
 			return false
 		}
 		return associationID != noAssociation && p.Roles[associationID].CanAdmin()
-	case actManageAccounts:
+	case actManageAccounts, actModerate:
 		return false
 	}
 	return false

@@ -109,6 +109,19 @@ var routeCases = map[string]routeCase{
 		}
 		return "/admin/me/app-passwords/revoke", url.Values{"name": {"phone"}}
 	}, signedIn},
+	// The instance's admin: moderation.
+	"GET /admin/moderation": {fixed("/admin/moderation", nil), []string{"admin"}},
+	"POST /admin/moderation/:id/approve": {func(env *adminEnv, _ string) (string, url.Values) {
+		return eventPath(env.pending(env.source("bal"), "bal-1", "Bal"), "approve"), url.Values{}
+	}, []string{"admin"}},
+	"POST /admin/moderation/:id/reject": {func(env *adminEnv, _ string) (string, url.Values) {
+		return eventPath(env.pending(env.source("bal"), "bal-1", "Bal"), "reject"), url.Values{}
+	}, []string{"admin"}},
+	"POST /admin/moderation/sources/:id/trust": {func(env *adminEnv, _ string) (string, url.Values) {
+		fl := env.source("bal")
+		env.pending(fl, "bal-1", "Bal")
+		return "/admin/moderation/sources/" + strconv.FormatInt(fl.ID, 10) + "/trust", url.Values{}
+	}, []string{"admin"}},
 	"POST /admin/invitations": {func(env *adminEnv, _ string) (string, url.Values) {
 		return "/admin/invitations", url.Values{"association": {strconv.FormatInt(env.assocs["amis"].ID, 10)}, "role": {"editor"}, "days": {"7"}}
 	}, []string{"olga", "admin"}},

@@ -53,6 +53,13 @@ func (a *app) adminRoutes(e *echo.Echo) {
 	s.POST("/users/:id/disable", a.userDisable)
 	s.POST("/users/:id/enable", a.userEnable)
 
+	// The instance's admin: the moderation queue (pending events, whatever
+	// brought them in: an untrusted source, an anonymous proposal).
+	get(s, "/moderation", a.moderationList)
+	s.POST("/moderation/:id/approve", a.moderationApprove)
+	s.POST("/moderation/:id/reject", a.moderationReject)
+	s.POST("/moderation/sources/:id/trust", a.moderationTrust)
+
 	// Later sections of the back office go here, each route asking can:
 	//   associations, members and calendars of an owner (/admin/associations/:slug/...),
 	//   the event form (/admin/associations/:slug/events/...),
