@@ -122,6 +122,11 @@ var routeCases = map[string]routeCase{
 		env.pending(fl, "bal-1", "Bal")
 		return "/admin/moderation/sources/" + strconv.FormatInt(fl.ID, 10) + "/trust", url.Values{}
 	}, []string{"admin"}},
+	"GET /admin/instance": {fixed("/admin/instance", nil), []string{"admin"}},
+	"POST /admin/instance/deliveries/retry": {func(env *adminEnv, _ string) (string, url.Values) {
+		env.deadDelivery("down.example")
+		return "/admin/instance/deliveries/retry", url.Values{"host": {"down.example"}}
+	}, []string{"admin"}},
 	"POST /admin/invitations": {func(env *adminEnv, _ string) (string, url.Values) {
 		return "/admin/invitations", url.Values{"association": {strconv.FormatInt(env.assocs["amis"].ID, 10)}, "role": {"editor"}, "days": {"7"}}
 	}, []string{"olga", "admin"}},

@@ -220,6 +220,7 @@ func (env *adminEnv) snapshot() string {
 		`SELECT id, moderation FROM events ORDER BY id`,
 		`SELECT id, trusted FROM follows ORDER BY id`,
 		`SELECT id, trusted FROM calendars ORDER BY id`,
+		`SELECT id, state, attempts, next_at FROM deliveries ORDER BY id`,
 	} {
 		rows, err := env.s.Reader().QueryContext(context.Background(), q)
 		if err != nil {

@@ -24,7 +24,7 @@ var adminFS embed.FS
 var adminPages = []string{
 	"login", "join", "reset", "account", "password", "app_passwords", "connect",
 	"invitation", "invitation_made", "users", "reset_made",
-	"moderation",
+	"moderation", "instance",
 }
 
 var adminFuncs = template.FuncMap{
@@ -95,6 +95,7 @@ type adminView struct {
 	// What the menu offers, as can answers.
 	CanInvite, CanManage bool
 	CanModerate          bool
+	CanAdminister        bool
 }
 
 // page renders a back-office page with status code.
@@ -103,7 +104,7 @@ func (a *app) page(c echo.Context, code int, name, titleKey, section string, f a
 	b.NoIndex = true
 	body, err := a.render("admin/"+name, adminView{base: b, Me: me(c), Section: section, Form: f, Errors: errs, Data: data,
 		CanInvite: can(me(c), actInvite, anyAssociation), CanManage: can(me(c), actManageAccounts, noAssociation),
-		CanModerate: can(me(c), actModerate, noAssociation)})
+		CanModerate: can(me(c), actModerate, noAssociation), CanAdminister: can(me(c), actAdministerInstance, noAssociation)})
 	if err != nil {
 		return err
 	}

@@ -59,6 +59,9 @@ func (a *app) adminRoutes(e *echo.Echo) {
 	s.POST("/moderation/:id/approve", a.moderationApprove)
 	s.POST("/moderation/:id/reject", a.moderationReject)
 	s.POST("/moderation/sources/:id/trust", a.moderationTrust)
+	// The dashboard: counts and federation health.
+	get(s, "/instance", a.instanceShow)
+	s.POST("/instance/deliveries/retry", a.deliveryRetry)
 
 	// Later sections of the back office go here, each route asking can:
 	//   associations, members and calendars of an owner (/admin/associations/:slug/...),

@@ -199,6 +199,8 @@ func TestBackofficeInBrowser(t *testing.T) {
 	if got := text("agenda", "main"); !strings.Contains(got, "Bal trad à Nérac") {
 		t.Fatalf("the approved event is not on the agenda:\n%s", got)
 	}
+	run("dashboard", chromedp.Navigate(base+"/admin/instance"), chromedp.WaitVisible(chromedp.CSS(`.admin-counts`)))
+	shoot("instance", "Tableau de bord")
 	run("accounts", chromedp.Navigate(base+"/admin/users"), chromedp.WaitVisible(chromedp.CSS(`.admin-table`)))
 	shoot("users", "Comptes")
 	run("reset link", chromedp.Click(chromedp.CSS(fmt.Sprintf(`form[action="/admin/users/%d/reset"] button`, b.users["marie"].ID))),
