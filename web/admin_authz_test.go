@@ -127,6 +127,16 @@ var routeCases = map[string]routeCase{
 		env.deadDelivery("down.example")
 		return "/admin/instance/deliveries/retry", url.Values{"host": {"down.example"}}
 	}, []string{"admin"}},
+	"POST /admin/users/:id/promote": {userPath("promote"), []string{"admin"}},
+	"POST /admin/users/:id/demote": {func(env *adminEnv, actor string) (string, url.Values) {
+		path, form := userPath("demote")(env, actor)
+		if err := env.s.SetUserAdmin(context.Background(), env.user("dora").ID, true); err != nil {
+			env.t.Fatal(err)
+		}
+		return path, form
+	}, []string{"admin"}},
+	"GET /admin/users/:id/delete":  {userPath("delete"), []string{"admin"}},
+	"POST /admin/users/:id/delete": {userPath("delete"), []string{"admin"}},
 	"POST /admin/invitations": {func(env *adminEnv, _ string) (string, url.Values) {
 		return "/admin/invitations", url.Values{"association": {strconv.FormatInt(env.assocs["amis"].ID, 10)}, "role": {"editor"}, "days": {"7"}}
 	}, []string{"olga", "admin"}},

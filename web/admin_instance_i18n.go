@@ -59,6 +59,16 @@ var adminInstanceMessages = map[string]message{
 	"admin.instance.follow.pending":         {"demande envoyée", "request sent"},
 	"admin.instance.follow.accepted":        {"suivie", "followed"},
 	"admin.instance.follow.rejected":        {"refusée", "refused"},
+	"admin.users.promote":                   {"Rendre admin", "Make admin"},
+	"admin.users.demote":                    {"Retirer l'administration", "Remove admin"},
+	"admin.users.not_self_admin":            {"Vous ne pouvez pas retirer votre propre administration\u00a0: demandez-le à une autre personne qui administre l'instance.", "You cannot remove your own admin rights: ask another administrator of the instance."},
+	"admin.users.delete":                    {"Supprimer…", "Delete…"},
+	"admin.users.delete_title":              {"Supprimer un compte", "Delete an account"},
+	"admin.users.delete_ask":                {"Supprimer le compte «\u00a0%s\u00a0»\u00a0?", "Delete the account “%s”?"},
+	"admin.users.delete_help":               {"Ses agendas personnels et leurs événements sont supprimés, ainsi que ses rôles dans les associations, ses sessions et ses mots de passe d'application. Les événements des associations restent. Pour seulement bloquer le compte, désactivez-le plutôt.", "Its personal calendars and their events are deleted, with its roles in associations, its sessions and its app passwords. The associations' events stay. To only block the account, disable it instead."},
+	"admin.users.delete_confirm":            {"Supprimer «\u00a0%s\u00a0» définitivement", "Delete “%s” for good"},
+	"admin.users.delete_cancel":             {"Annuler", "Cancel"},
+	"admin.users.not_self_delete":           {"Vous ne pouvez pas supprimer votre propre compte.", "You cannot delete your own account."},
 }
 
 func init() {

@@ -62,6 +62,11 @@ func (a *app) adminRoutes(e *echo.Echo) {
 	// The dashboard: counts and federation health.
 	get(s, "/instance", a.instanceShow)
 	s.POST("/instance/deliveries/retry", a.deliveryRetry)
+	// Accounts, beyond disable and reset: make admin, delete.
+	s.POST("/users/:id/promote", a.userPromote)
+	s.POST("/users/:id/demote", a.userDemote)
+	get(s, "/users/:id/delete", a.userDelete)
+	s.POST("/users/:id/delete", a.userDestroy)
 
 	// Later sections of the back office go here, each route asking can:
 	//   associations, members and calendars of an owner (/admin/associations/:slug/...),
