@@ -127,3 +127,21 @@ func moderateTx(ctx context.Context, tx *txq, eventID int64, decision string) er
 	_, _, err := logChange(ctx, tx, calID, eventID, href, uid, uuid, model.ChangePut, t)
 	return err
 }
+
+// UntrustSource stops approving a followed source's events as they
+// arrive: the next ones wait for moderation (those approved stay).
+func (s *Store) UntrustSource(ctx context.Context, followID int64) error {
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		var calID int64
+		if err := tx.QueryRowContext(ctx, `SELECT calendar_id FROM follows WHERE id = +?`, followID).Scan(&calID); err != nil {
+			return fmt.Errorf("db: untrust source %d: %w", followID, mapErr(err))
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE follows SET trusted = 0, updated_at = ? WHERE id = +?`, fmtTime(now()), followID); err != nil {
+			return fmt.Errorf("db: untrust source %d: %w", followID, err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE calendars SET trusted = 0 WHERE id = +?`, calID); err != nil {
+			return fmt.Errorf("db: untrust source %d: %w", followID, err)
+		}
+		return nil
+	})
+}

@@ -127,6 +127,33 @@ var routeCases = map[string]routeCase{
 		env.deadDelivery("down.example")
 		return "/admin/instance/deliveries/retry", url.Values{"host": {"down.example"}}
 	}, []string{"admin"}},
+	"GET /admin/instance/fediverse": {fixed("/admin/instance/fediverse", nil), []string{"admin"}},
+	"POST /admin/instance/follows":  {fixed("/admin/instance/follows", url.Values{"target": {"@bal@mobilizon.example.org"}}), []string{"admin"}},
+	"POST /admin/instance/follows/:id/trust": {func(env *adminEnv, _ string) (string, url.Values) {
+		fl := env.source("bal")
+		env.pending(fl, "bal-1", "Bal")
+		return "/admin/instance/follows/" + strconv.FormatInt(fl.ID, 10) + "/trust", url.Values{}
+	}, []string{"admin"}},
+	"POST /admin/instance/follows/:id/untrust": {func(env *adminEnv, _ string) (string, url.Values) {
+		fl := env.source("bal")
+		if _, err := env.s.TrustSource(context.Background(), fl.ID); err != nil {
+			env.t.Fatal(err)
+		}
+		return "/admin/instance/follows/" + strconv.FormatInt(fl.ID, 10) + "/untrust", url.Values{}
+	}, []string{"admin"}},
+	"POST /admin/instance/follow-requests/:id/delete": {func(env *adminEnv, _ string) (string, url.Values) {
+		if err := env.s.RequestFollow(context.Background(), "@bal@mobilizon.example.org", false); err != nil {
+			env.t.Fatal(err)
+		}
+		return "/admin/instance/follow-requests/" + strconv.FormatInt(env.followRequests()[0].ID, 10) + "/delete", url.Values{}
+	}, []string{"admin"}},
+	"POST /admin/instance/blocks": {fixed("/admin/instance/blocks", url.Values{"domain": {"spam.example"}}), []string{"admin"}},
+	"POST /admin/instance/blocks/delete": {func(env *adminEnv, _ string) (string, url.Values) {
+		if _, err := env.s.BlockDomain(context.Background(), "spam.example", ""); err != nil {
+			env.t.Fatal(err)
+		}
+		return "/admin/instance/blocks/delete", url.Values{"domain": {"spam.example"}}
+	}, []string{"admin"}},
 	"POST /admin/users/:id/promote": {userPath("promote"), []string{"admin"}},
 	"POST /admin/users/:id/demote": {func(env *adminEnv, actor string) (string, url.Values) {
 		path, form := userPath("demote")(env, actor)

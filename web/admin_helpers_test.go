@@ -221,6 +221,9 @@ func (env *adminEnv) snapshot() string {
 		`SELECT id, trusted FROM follows ORDER BY id`,
 		`SELECT id, trusted FROM calendars ORDER BY id`,
 		`SELECT id, state, attempts, next_at FROM deliveries ORDER BY id`,
+		`SELECT domain, reason FROM domain_blocks ORDER BY domain`,
+		`SELECT id, target, trusted, tried_at FROM follow_requests ORDER BY id`,
+		`SELECT id, actor_id, state FROM followers ORDER BY id`,
 	} {
 		rows, err := env.s.Reader().QueryContext(context.Background(), q)
 		if err != nil {

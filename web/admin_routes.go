@@ -62,6 +62,14 @@ func (a *app) adminRoutes(e *echo.Echo) {
 	// The dashboard: counts and federation health.
 	get(s, "/instance", a.instanceShow)
 	s.POST("/instance/deliveries/retry", a.deliveryRetry)
+	// The fediverse: followed sources, follows to send, blocked domains.
+	get(s, "/instance/fediverse", a.fediverseShow)
+	s.POST("/instance/follows", a.followSave)
+	s.POST("/instance/follows/:id/trust", a.followTrust)
+	s.POST("/instance/follows/:id/untrust", a.followUntrust)
+	s.POST("/instance/follow-requests/:id/delete", a.followRequestDelete)
+	s.POST("/instance/blocks", a.domainBlockSave)
+	s.POST("/instance/blocks/delete", a.domainBlockDelete)
 	// Accounts, beyond disable and reset: make admin, delete.
 	s.POST("/users/:id/promote", a.userPromote)
 	s.POST("/users/:id/demote", a.userDemote)

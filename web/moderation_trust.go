@@ -16,6 +16,12 @@ func (a *app) moderationTrust(c echo.Context) error {
 	if err := allow(c, actModerate, noAssociation); err != nil {
 		return err
 	}
+	return a.trustSource(c, "/admin/moderation")
+}
+
+// trustSource trusts the followed source of the :id parameter, then goes
+// back to the page at back.
+func (a *app) trustSource(c echo.Context, back string) error {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return &adminFault{http.StatusNotFound, "admin.moderation.source_unknown"}
@@ -27,5 +33,5 @@ func (a *app) moderationTrust(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/admin/moderation")
+	return c.Redirect(http.StatusSeeOther, back)
 }

@@ -201,6 +201,11 @@ func TestBackofficeInBrowser(t *testing.T) {
 	}
 	run("dashboard", chromedp.Navigate(base+"/admin/instance"), chromedp.WaitVisible(chromedp.CSS(`.admin-counts`)))
 	shoot("instance", "Tableau de bord")
+	run("fediverse", chromedp.Navigate(base+"/admin/instance/fediverse"), chromedp.WaitVisible(chromedp.CSS(`#target`)))
+	run("block a domain", chromedp.SendKeys(chromedp.CSS(`#domain`), "not a domain"),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/instance/blocks"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#domain-err`)))
+	shoot("fediverse-error", "Le fédivers")
 	run("accounts", chromedp.Navigate(base+"/admin/users"), chromedp.WaitVisible(chromedp.CSS(`.admin-table`)))
 	shoot("users", "Comptes")
 	run("reset link", chromedp.Click(chromedp.CSS(fmt.Sprintf(`form[action="/admin/users/%d/reset"] button`, b.users["marie"].ID))),
