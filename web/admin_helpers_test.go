@@ -224,6 +224,7 @@ func (env *adminEnv) snapshot() string {
 		`SELECT domain, reason FROM domain_blocks ORDER BY domain`,
 		`SELECT id, target, trusted, tried_at FROM follow_requests ORDER BY id`,
 		`SELECT id, actor_id, state FROM followers ORDER BY id`,
+		`SELECT slug, body FROM instance_pages ORDER BY slug`,
 	} {
 		rows, err := env.s.Reader().QueryContext(context.Background(), q)
 		if err != nil {

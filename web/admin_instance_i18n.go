@@ -99,6 +99,19 @@ var adminInstanceMessages = map[string]message{
 	"form.domain.required":                  {"Indiquez le domaine à bloquer.", "Type the domain to block."},
 	"form.domain.invalid":                   {"Indiquez un nom de domaine comme mobilizon.example.org (lettres sans accent, chiffres et tirets\u00a0; punycode pour les autres).", "Type a domain name such as mobilizon.example.org (letters without accents, digits and hyphens; punycode for others)."},
 	"form.reason.long":                      {"La raison doit compter au plus %d octets.", "The reason must have at most %d bytes."},
+	"page.mentions-legales":                 {"Mentions légales", "Legal notice"},
+	"page.confidentialite":                  {"Confidentialité", "Privacy"},
+	"page.accessibilite":                    {"Accessibilité\u00a0: non conforme", "Accessibility: not compliant"},
+	"page.charte":                           {"Charte", "Charter"},
+	"admin.pages.list":                      {"Pages de l'instance", "The instance's pages"},
+	"admin.pages.title":                     {"Page de l'instance", "Instance page"},
+	"admin.pages.help":                      {"Le texte s'écrit en Markdown\u00a0: # pour un titre, - pour une liste, *italique*, **gras**, [lien](https://…). Le HTML n'est pas repris. Un texte vide rétablit le modèle.", "The text is Markdown: # for a heading, - for a list, *italic*, **bold**, [link](https://…). HTML is left out. An empty text brings the template back."},
+	"admin.pages.default":                   {"Cette page montre encore le modèle\u00a0: complétez les passages entre crochets.", "This page still shows the template: fill in the bracketed parts."},
+	"admin.pages.body":                      {"Texte de la page", "Text of the page"},
+	"admin.pages.save":                      {"Enregistrer et voir la page", "Save and see the page"},
+	"admin.pages.see":                       {"Voir la page publique", "See the public page"},
+	"admin.pages.unknown":                   {"Cette page n'existe pas.", "This page does not exist."},
+	"form.page.long":                        {"Le texte doit compter au plus %d octets.", "The text must have at most %d bytes."},
 }
 
 func init() {

@@ -24,7 +24,7 @@ var adminFS embed.FS
 var adminPages = []string{
 	"login", "join", "reset", "account", "password", "app_passwords", "connect",
 	"invitation", "invitation_made", "users", "reset_made",
-	"moderation", "instance", "user_delete", "fediverse",
+	"moderation", "instance", "user_delete", "fediverse", "instance_page",
 }
 
 var adminFuncs = template.FuncMap{

@@ -70,6 +70,9 @@ func (a *app) adminRoutes(e *echo.Echo) {
 	s.POST("/instance/follow-requests/:id/delete", a.followRequestDelete)
 	s.POST("/instance/blocks", a.domainBlockSave)
 	s.POST("/instance/blocks/delete", a.domainBlockDelete)
+	// The instance's own pages (mentions légales, privacy, accessibility, charter).
+	get(s, "/instance/pages/:slug", a.instancePageEdit)
+	s.POST("/instance/pages/:slug", a.instancePageUpdate)
 	// Accounts, beyond disable and reset: make admin, delete.
 	s.POST("/users/:id/promote", a.userPromote)
 	s.POST("/users/:id/demote", a.userDemote)

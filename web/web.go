@@ -110,5 +110,8 @@ func (a *app) routes(e *echo.Echo) {
 	get("/lang/:lang", a.langSwitch)
 	get("/static/:hash/:name", a.staticShow)
 	get("/favicon.ico", a.faviconShow)
+	for _, p := range instancePages {
+		get("/"+p, a.pageShow)
+	}
 	a.adminRoutes(e)
 }

@@ -194,7 +194,7 @@ func TestBackofficeInBrowser(t *testing.T) {
 	run("moderation", chromedp.Navigate(base+"/admin/moderation"), chromedp.WaitVisible(chromedp.CSS(`.moderation-item`)))
 	shoot("moderation", "Événements à modérer")
 	run("approve", chromedp.Click(chromedp.CSS(`.moderation-item form[action$="/approve"] button`)),
-		chromedp.WaitVisible(chromedp.CSS(`nav.admin-nav`)))
+		chromedp.WaitNotPresent(chromedp.CSS(`.moderation-item`)))
 	run("agenda after approval", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(`main`)))
 	if got := text("agenda", "main"); !strings.Contains(got, "Bal trad à Nérac") {
 		t.Fatalf("the approved event is not on the agenda:\n%s", got)
@@ -206,6 +206,11 @@ func TestBackofficeInBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form[action="/admin/instance/blocks"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#domain-err`)))
 	shoot("fediverse-error", "Le fédivers")
+	run("charter form", chromedp.Navigate(base+"/admin/instance/pages/charte"), chromedp.WaitVisible(chromedp.CSS(`#body`)))
+	shoot("instance-page", "Page de l")
+	run("charter saved", chromedp.SetValue(chromedp.CSS(`#body`), "# Charte de l'agenda\n\n- Des événements **ouverts à tous**."),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/instance/pages/charte"] button`)), chromedp.WaitVisible(chromedp.CSS(`.instance-page`)))
+	shoot("charter", "Charte de l")
 	run("accounts", chromedp.Navigate(base+"/admin/users"), chromedp.WaitVisible(chromedp.CSS(`.admin-table`)))
 	shoot("users", "Comptes")
 	run("reset link", chromedp.Click(chromedp.CSS(fmt.Sprintf(`form[action="/admin/users/%d/reset"] button`, b.users["marie"].ID))),

@@ -1,6 +1,7 @@
--- The instance admin's fediverse: domains the instance will not federate
--- with (a domain and its subdomains), and follows asked for on the admin's
--- page, which federation sends (web cannot) and then forgets.
+-- The instance admin: domains the instance will not federate with (a
+-- domain and its subdomains), follows asked for on the admin's page, which
+-- federation sends (web cannot) and then forgets, and the instance's own
+-- pages.
 
 CREATE TABLE domain_blocks (
     domain     TEXT PRIMARY KEY,
@@ -18,3 +19,13 @@ CREATE TABLE follow_requests (
     tried_at   TEXT NOT NULL DEFAULT '',
     last_error TEXT NOT NULL DEFAULT ''
 );
+
+-- The instance's own texts, edited by the admin: the pages French law
+-- expects (mentions légales, privacy notice), the accessibility statement
+-- and the collective's charter, in Markdown; a missing row means the
+-- default text.
+CREATE TABLE instance_pages (
+    slug       TEXT PRIMARY KEY,
+    body       TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) WITHOUT ROWID;
