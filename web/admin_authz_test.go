@@ -154,9 +154,13 @@ var routeCases = map[string]routeCase{
 		}
 		return "/admin/instance/blocks/delete", url.Values{"domain": {"spam.example"}}
 	}, []string{"admin"}},
-	"GET /admin/instance/pages/:slug":  {fixed("/admin/instance/pages/charte", nil), []string{"admin"}},
-	"POST /admin/instance/pages/:slug": {fixed("/admin/instance/pages/charte", url.Values{"body": {"# Charte"}}), []string{"admin"}},
-	"POST /admin/users/:id/promote":    {userPath("promote"), []string{"admin"}},
+	"GET /admin/instance/pages/:slug":      {fixed("/admin/instance/pages/charte", nil), []string{"admin"}},
+	"POST /admin/instance/pages/:slug":     {fixed("/admin/instance/pages/charte", url.Values{"body": {"# Charte"}}), []string{"admin"}},
+	"GET /admin/instance/associations":     {fixed("/admin/instance/associations", nil), []string{"admin"}},
+	"GET /admin/instance/associations/new": {fixed("/admin/instance/associations/new", nil), []string{"admin"}},
+	"POST /admin/instance/associations": {fixed("/admin/instance/associations", url.Values{"name": {"Comité"}, "slug": {"comite"}}),
+		[]string{"admin"}},
+	"POST /admin/users/:id/promote": {userPath("promote"), []string{"admin"}},
 	"POST /admin/users/:id/demote": {func(env *adminEnv, actor string) (string, url.Values) {
 		path, form := userPath("demote")(env, actor)
 		if err := env.s.SetUserAdmin(context.Background(), env.user("dora").ID, true); err != nil {

@@ -225,6 +225,8 @@ func (env *adminEnv) snapshot() string {
 		`SELECT id, target, trusted, tried_at FROM follow_requests ORDER BY id`,
 		`SELECT id, actor_id, state FROM followers ORDER BY id`,
 		`SELECT slug, body FROM instance_pages ORDER BY slug`,
+		`SELECT id, slug, name FROM associations ORDER BY id`,
+		`SELECT id, slug FROM calendars ORDER BY id`,
 	} {
 		rows, err := env.s.Reader().QueryContext(context.Background(), q)
 		if err != nil {

@@ -25,6 +25,7 @@ var adminPages = []string{
 	"login", "join", "reset", "account", "password", "app_passwords", "connect",
 	"invitation", "invitation_made", "users", "reset_made",
 	"moderation", "instance", "user_delete", "fediverse", "instance_page",
+	"associations", "association_new",
 }
 
 var adminFuncs = template.FuncMap{

@@ -70,6 +70,10 @@ func (a *app) adminRoutes(e *echo.Echo) {
 	s.POST("/instance/follow-requests/:id/delete", a.followRequestDelete)
 	s.POST("/instance/blocks", a.domainBlockSave)
 	s.POST("/instance/blocks/delete", a.domainBlockDelete)
+	// Associations: the list, and creating one.
+	get(s, "/instance/associations", a.associationList)
+	get(s, "/instance/associations/new", a.associationCreate)
+	s.POST("/instance/associations", a.associationSave)
 	// The instance's own pages (mentions légales, privacy, accessibility, charter).
 	get(s, "/instance/pages/:slug", a.instancePageEdit)
 	s.POST("/instance/pages/:slug", a.instancePageUpdate)
