@@ -100,7 +100,7 @@ func TestDomainBlock(t *testing.T) {
 // TestFollowRequestSent: a follow asked for on the back office (a row in
 // follow_requests) is sent by the refresher: the Follow reaches the stub
 // Mobilizon and the request is forgotten; one that cannot be sent stays
-// with its reason.
+// with its reason; an unfollow sends the Undo.
 func TestFollowRequestSent(t *testing.T) {
 	in := newInstance(t, nil)
 	ctx := context.Background()
@@ -135,4 +135,24 @@ func TestFollowRequestSent(t *testing.T) {
 	if len(reqs) != 0 {
 		t.Fatalf("a failed request is still untried: %+v", reqs)
 	}
+
+	// Unfollowing from the page: the Undo reaches the stub, the follow goes.
+	if err := in.store.RequestUnfollow(ctx, group); err != nil {
+		t.Fatal(err)
+	}
+	wake(in.fed.wakeRefresh)
+	eventually(t, 20*time.Second, "the Undo to reach the stub", func() bool {
+		for _, p := range st.received() {
+			if mobilizon.TypeOf(p.act) == "Undo" && p.act["actor"] == in.fed.URIs().RelayID() {
+				if obj, _ := p.act["object"].(map[string]any); obj != nil && obj["object"] == group {
+					return true
+				}
+			}
+		}
+		return false
+	})
+	eventually(t, 20*time.Second, "the follow to be forgotten", func() bool {
+		_, err := in.store.GetFollow(ctx, group)
+		return errors.Is(err, db.ErrNotFound)
+	})
 }

@@ -289,9 +289,9 @@ func (f *Federation) checkNotBlocked(ctx context.Context, iri string) error {
 // one round of the refresher sends.
 const maxFollowRequests = 10
 
-// sendFollowRequests sends the follows the admin asked for on the back
-// office (web records them; it cannot reach federation), and records each
-// outcome: a sent one is forgotten, a failed one keeps its error for the
+// sendFollowRequests sends the follows and unfollows the admin asked for
+// on the back office (web records them; it cannot reach federation), and
+// records each outcome: a sent one is forgotten, a failed one keeps its error for the
 // admin to read, and is not tried again unless asked again.
 func (f *Federation) sendFollowRequests(ctx context.Context) {
 	reqs, err := f.store.ListFollowRequests(ctx, true, maxFollowRequests)
@@ -303,14 +303,22 @@ func (f *Federation) sendFollowRequests(ctx context.Context) {
 	}
 	for _, rq := range reqs {
 		msg := ""
-		if _, a, err := f.Follow(ctx, rq.Target, rq.Trusted); err != nil {
+		var err error
+		if rq.Unfollow {
+			err = f.Unfollow(ctx, rq.Target)
+		} else {
+			_, _, err = f.Follow(ctx, rq.Target, rq.Trusted)
+		}
+		if err != nil {
 			if ctx.Err() != nil {
 				return
 			}
 			msg = err.Error()
-			f.log.WarnContext(ctx, "federation: follow asked on the back office failed", "target", rq.Target, "err", err)
+			f.log.WarnContext(ctx, "federation: follow change asked on the back office failed", "target", rq.Target,
+				"unfollow", rq.Unfollow, "err", err)
 		} else {
-			f.log.InfoContext(ctx, "federation: following", "actor_iri", a.APID, "trusted", rq.Trusted)
+			f.log.InfoContext(ctx, "federation: follow changed from the back office", "target", rq.Target,
+				"unfollow", rq.Unfollow, "trusted", rq.Trusted)
 		}
 		if err := f.store.FinishFollowRequest(ctx, rq.ID, msg); err != nil {
 			f.log.ErrorContext(ctx, "federation: record follow request", "err", err)

@@ -141,6 +141,9 @@ var routeCases = map[string]routeCase{
 		}
 		return "/admin/instance/follows/" + strconv.FormatInt(fl.ID, 10) + "/untrust", url.Values{}
 	}, []string{"admin"}},
+	"POST /admin/instance/follows/:id/unfollow": {func(env *adminEnv, _ string) (string, url.Values) {
+		return "/admin/instance/follows/" + strconv.FormatInt(env.source("bal").ID, 10) + "/unfollow", url.Values{}
+	}, []string{"admin"}},
 	"POST /admin/instance/follow-requests/:id/delete": {func(env *adminEnv, _ string) (string, url.Values) {
 		if err := env.s.RequestFollow(context.Background(), "@bal@mobilizon.example.org", false); err != nil {
 			env.t.Fatal(err)

@@ -81,7 +81,7 @@ var adminInstanceMessages = map[string]message{
 	"admin.fediverse.failed":                {"échec", "failed"},
 	"admin.fediverse.withdraw":              {"Retirer", "Withdraw"},
 	"admin.fediverse.request_unknown":       {"Cette demande de suivi n'existe plus\u00a0: elle a sans doute déjà été envoyée.", "This follow request no longer exists: it was probably sent already."},
-	"admin.fediverse.sources.help":          {"Les événements d'une source approuvée d'office paraissent aussitôt\u00a0; ceux des autres attendent la modération. Pour ne plus suivre une source, utilisez la commande bastide unfollow.", "Events of a trusted source appear at once; those of the others wait for moderation. To stop following a source, use the bastide unfollow command."},
+	"admin.fediverse.sources.help":          {"Les événements d'une source approuvée d'office paraissent aussitôt\u00a0; ceux des autres attendent la modération. Ne plus suivre une source garde son agenda et ses événements déjà reçus.", "Events of a trusted source appear at once; those of the others wait for moderation. Unfollowing a source keeps its calendar and the events already received."},
 	"admin.fediverse.moderated":             {"à modérer", "moderated"},
 	"admin.fediverse.untrust":               {"Modérer ses événements", "Moderate its events"},
 	"admin.fediverse.blocks":                {"Domaines bloqués", "Blocked domains"},
@@ -130,6 +130,8 @@ var adminInstanceMessages = map[string]message{
 	"form.website.invalid":                  {"L'adresse du site commence par https:// ou http://.", "The website's address starts with https:// or http://."},
 	"form.commune.unknown":                  {"Cette commune n'est pas du Lot-et-Garonne\u00a0: indiquez son nom (Nérac) ou son code INSEE (47195).", "This commune is not in the Lot-et-Garonne: type its name (Nérac) or INSEE code (47195)."},
 	"form.description.long":                 {"La présentation doit compter au plus %d octets.", "The description must have at most %d bytes."},
+	"admin.fediverse.unfollow":              {"Ne plus suivre", "Unfollow"},
+	"admin.fediverse.unfollowing":           {"Arrêt du suivi de", "Unfollowing"},
 }
 
 func init() {

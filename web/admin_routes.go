@@ -67,6 +67,7 @@ func (a *app) adminRoutes(e *echo.Echo) {
 	s.POST("/instance/follows", a.followSave)
 	s.POST("/instance/follows/:id/trust", a.followTrust)
 	s.POST("/instance/follows/:id/untrust", a.followUntrust)
+	s.POST("/instance/follows/:id/unfollow", a.followRemove)
 	s.POST("/instance/follow-requests/:id/delete", a.followRequestDelete)
 	s.POST("/instance/blocks", a.domainBlockSave)
 	s.POST("/instance/blocks/delete", a.domainBlockDelete)

@@ -88,6 +88,15 @@ func TestFediverseTrust(t *testing.T) {
 		t.Fatalf("an approved event went back to %s", m)
 	}
 	env.do(http.MethodPost, "/admin/instance/follows/99999/untrust", admin, url.Values{}).must(t, http.StatusNotFound)
+
+	// Unfollowing is asked of federation, which sends the Undo.
+	env.do(http.MethodPost, "/admin/instance/follows/"+id+"/unfollow", admin, url.Values{}).redirects(t, "/admin/instance/fediverse")
+	reqs := env.followRequests()
+	if len(reqs) != 1 || !reqs[0].Unfollow || reqs[0].Target != fl.Object {
+		t.Fatalf("requests after unfollow: %+v", reqs)
+	}
+	env.do(http.MethodGet, "/admin/instance/fediverse", admin, nil).must(t, http.StatusOK, "Arrêt du suivi de")
+	env.do(http.MethodPost, "/admin/instance/follows/99999/unfollow", admin, url.Values{}).must(t, http.StatusNotFound)
 }
 
 // Blocking a domain from the page: normalised, its followers removed;

@@ -1,7 +1,7 @@
 -- The instance admin: domains the instance will not federate with (a
--- domain and its subdomains), follows asked for on the admin's page, which
--- federation sends (web cannot) and then forgets, and the instance's own
--- pages.
+-- domain and its subdomains), follows and unfollows asked for on the
+-- admin's page, which federation sends (web cannot) and then forgets, and
+-- the instance's own pages.
 
 CREATE TABLE domain_blocks (
     domain     TEXT PRIMARY KEY,
@@ -12,6 +12,8 @@ CREATE TABLE domain_blocks (
 CREATE TABLE follow_requests (
     id         INTEGER PRIMARY KEY,
     target     TEXT NOT NULL UNIQUE,
+    -- 'follow', or 'unfollow' (target is then the followed actor's id).
+    kind       TEXT NOT NULL DEFAULT 'follow' CHECK (kind IN ('follow', 'unfollow')),
     trusted    INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
     -- When federation tried it and why it failed ('' until then); a failed
