@@ -81,7 +81,7 @@ func (s *Store) BlockDomain(ctx context.Context, domain, reason string) (int, er
 
 // UnblockDomain lifts a block; ErrNotFound if the domain was not blocked.
 func (s *Store) UnblockDomain(ctx context.Context, domain string) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM domain_blocks WHERE domain = ?`, domain)
+	res, err := s.w.ExecContext(ctx, `DELETE FROM domain_blocks WHERE domain = +?`, domain)
 	if err != nil {
 		return fmt.Errorf("db: unblock %s: %w", domain, err)
 	}

@@ -56,7 +56,7 @@ func (s *Store) ListFollowRequests(ctx context.Context, untried bool, limit int)
 	if untried {
 		q += ` WHERE tried_at = ''`
 	}
-	rows, err := s.r.QueryContext(ctx, q+` ORDER BY id LIMIT ?`, limit)
+	rows, err := s.r.QueryContext(ctx, q+` ORDER BY id LIMIT +?`, limit)
 	return collect(rows, err, "list follow requests", func(r interface{ Scan(...any) error }) (*FollowRequest, error) {
 		var f FollowRequest
 		var unfollow, trusted int

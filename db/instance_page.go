@@ -19,7 +19,7 @@ type InstancePage struct {
 func (s *Store) GetInstancePage(ctx context.Context, slug string) (*InstancePage, error) {
 	p := &InstancePage{Slug: slug}
 	var u string
-	err := s.r.QueryRowContext(ctx, `SELECT body, updated_at FROM instance_pages WHERE slug = ?`, slug).Scan(&p.Body, &u)
+	err := s.r.QueryRowContext(ctx, `SELECT body, updated_at FROM instance_pages WHERE slug = +?`, slug).Scan(&p.Body, &u)
 	if err != nil {
 		return nil, fmt.Errorf("db: get instance page %s: %w", slug, mapErr(err))
 	}
@@ -39,7 +39,7 @@ func (s *Store) PutInstancePage(ctx context.Context, slug, body string) error {
 
 // DeleteInstancePage brings a page back to its default text.
 func (s *Store) DeleteInstancePage(ctx context.Context, slug string) error {
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM instance_pages WHERE slug = ?`, slug); err != nil {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM instance_pages WHERE slug = +?`, slug); err != nil {
 		return fmt.Errorf("db: delete instance page %s: %w", slug, err)
 	}
 	return nil

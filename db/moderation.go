@@ -32,7 +32,7 @@ func (s *Store) ListPendingEvents(ctx context.Context, limit int) ([]PendingEven
 	rows, err := s.r.QueryContext(ctx, "SELECT "+eventCols+`NULL, c.name, c.source,
 		ifnull((SELECT f.id FROM follows f WHERE f.calendar_id = c.id ORDER BY f.id LIMIT 1), 0)
 		FROM events e JOIN calendars c ON c.id = e.calendar_id
-		WHERE e.moderation = 'pending' ORDER BY e.start_utc, e.id LIMIT ?`, limit)
+		WHERE e.moderation = 'pending' ORDER BY e.start_utc, e.id LIMIT +?`, limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("db: list pending events: %w", err)
 	}
