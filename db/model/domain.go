@@ -1,7 +1,7 @@
 package model
 
 import (
-	"net"
+	"net/netip"
 	"net/url"
 	"strings"
 )
@@ -25,18 +25,14 @@ func NormalizeDomain(s string) (string, error) {
 		}
 		s = u.Host
 	}
-	s = strings.TrimSuffix(strings.ToLower(s), "/")
-	if h, _, err := net.SplitHostPort(s); err == nil {
-		s = h
-	}
-	s = strings.TrimSuffix(s, ".")
+	s = strings.TrimSuffix(stripPort(strings.TrimSuffix(strings.ToLower(s), "/")), ".")
 	if s == "" {
 		return "", invalid("domain", "is required")
 	}
 	if len(s) > MaxDomainLen {
 		return "", invalid("domain", "is longer than %d characters", MaxDomainLen)
 	}
-	if net.ParseIP(s) != nil {
+	if _, err := netip.ParseAddr(s); err == nil {
 		return s, nil
 	}
 	labels := strings.Split(s, ".")
@@ -61,15 +57,11 @@ func NormalizeDomain(s string) (string, error) {
 // example.org): a block of any of them covers the host. An IP address is
 // only itself.
 func DomainSuffixes(host string) []string {
-	host = strings.ToLower(strings.TrimSpace(host))
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+	host = strings.TrimSuffix(stripPort(strings.ToLower(strings.TrimSpace(host))), ".")
 	if host == "" {
 		return nil
 	}
-	if net.ParseIP(host) != nil {
+	if _, err := netip.ParseAddr(host); err == nil {
 		return []string{host}
 	}
 	var out []string
@@ -81,4 +73,26 @@ func DomainSuffixes(host string) []string {
 		}
 		host = host[i+1:]
 	}
+}
+
+// stripPort drops a port from host:port or [ipv6]:port, and the brackets
+// of [ipv6]; model does not import net (ical, which imports model, does
+// no network I/O).
+func stripPort(h string) string {
+	if strings.HasPrefix(h, "[") {
+		if i := strings.IndexByte(h, ']'); i > 0 {
+			return h[1:i]
+		}
+		return h
+	}
+	if strings.Count(h, ":") != 1 {
+		return h // no port, or a bare IPv6 address
+	}
+	host, port, _ := strings.Cut(h, ":")
+	for _, r := range port {
+		if r < '0' || r > '9' {
+			return h
+		}
+	}
+	return host
 }
