@@ -39,6 +39,28 @@ func (s *Store) CreateAssociation(ctx context.Context, a *model.Association) err
 	return nil
 }
 
+// DefaultCalendarSlug is the public calendar every association starts with.
+const DefaultCalendarSlug = "agenda"
+
+// CreateAssociationWithAgenda stores a new association and its default
+// public calendar, named calName (or "Agenda" when that is too long);
+// ErrConflict if the slug is taken. Every road that creates an
+// association (the commands, the back office) goes through here.
+func (s *Store) CreateAssociationWithAgenda(ctx context.Context, a *model.Association, calName string) error {
+	if err := s.CreateAssociation(ctx, a); err != nil {
+		return err
+	}
+	c := &model.Calendar{Kind: model.CalendarAssociation, AssociationID: a.ID, Slug: DefaultCalendarSlug,
+		Name: calName, Public: true, Components: []string{"VEVENT"}}
+	if len(c.Name) > model.MaxNameLen {
+		c.Name = "Agenda"
+	}
+	if err := s.CreateCalendar(ctx, c); err != nil {
+		return fmt.Errorf("db: create calendar %q of %s: %w", c.Slug, a.Slug, err)
+	}
+	return nil
+}
+
 // UpdateAssociation saves every field but the slug and the creation time.
 func (s *Store) UpdateAssociation(ctx context.Context, a *model.Association) error {
 	if err := a.Validate(); err != nil {

@@ -28,6 +28,7 @@ var releasedMigrations = map[string]string{
 	"0011_backoffice.sql":        "d664d84236f5df99e2177f50e0120b846eb3dc78da03f2ba3473f26072e4b7b5",
 	"0012_subscriptions.sql":     "e89d6c76fdad14046ceaf34bd88166bff4ccf5404f39994765826c505c780c1e",
 	"0013_proposals.sql":         "55821d3900a7136913c3b9ae84d37d61b9ef28d63d00e5142409e2fb38b61394",
+	"0014_instance_admin.sql":    "ef7ff519dcebe75feb6538640dd6f293172dc1c5671d11f4a90512504530bf39",
 }
 
 func TestMigrationsNeverEdited(t *testing.T) {

@@ -40,7 +40,7 @@ func (s *Store) SetProposalsOpen(ctx context.Context, open bool) error {
 // in one transaction: both are saved or neither. p.CreatedAt, when set,
 // is the time the throttle counts (the caller's clock), else now. The event takes the same
 // road as any other write (the change log included); being pending, it
-// reaches no public output until ApproveEvent.
+// reaches no public output until it is approved (Moderate).
 func (s *Store) ProposeEvent(ctx context.Context, e *model.Event, p *model.Proposal) error {
 	e.Moderation = model.ModerationPending
 	e.Origin = model.OriginLocal
@@ -87,30 +87,4 @@ func (s *Store) GetProposal(ctx context.Context, eventID int64) (*model.Proposal
 	}
 	p.CreatedAt = parseTime(created)
 	return p, nil
-}
-
-// ApproveEvent publishes a pending (or rejected) event: its moderation
-// becomes approved and a change is logged, so that the agenda, the feeds,
-// calendar apps and the publisher (the fediverse) take it up like any
-// other write. Approving an approved event does nothing; ErrNotFound if
-// there is no such event.
-func (s *Store) ApproveEvent(ctx context.Context, id int64) error {
-	return s.Tx(ctx, func(stx *sql.Tx) error {
-		tx := newTxq(stx)
-		cur, err := head(ctx, tx, "id = +?", id)
-		if err != nil {
-			return fmt.Errorf("db: approve event %d: %w", id, err)
-		}
-		t := now()
-		r, err := tx.ExecContext(ctx, `UPDATE events SET moderation = ?, updated_at = ? WHERE id = +? AND moderation != ?`,
-			model.ModerationApproved, fmtTime(t), id, model.ModerationApproved)
-		if err != nil {
-			return fmt.Errorf("db: approve event %d: %w", id, err)
-		}
-		if n, _ := r.RowsAffected(); n == 0 {
-			return nil
-		}
-		_, _, err = logChange(ctx, tx, cur.calendarID, id, cur.href, cur.uid, cur.uuid, model.ChangePut, t)
-		return err
-	})
 }

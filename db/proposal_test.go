@@ -87,7 +87,7 @@ func TestProposals(t *testing.T) {
 
 	// Approval publishes it, through the change log.
 	seq, _ = s.LastSeq(ctx)
-	if err := s.ApproveEvent(ctx, e.ID); err != nil {
+	if err := s.Moderate(ctx, e.ID, model.ModerationApproved); err != nil {
 		t.Fatal(err)
 	}
 	if rows, _ := s.ListInstances(ctx, pub); len(rows) != 1 {
@@ -98,13 +98,13 @@ func TestProposals(t *testing.T) {
 		t.Errorf("approval changes: %+v", changes)
 	}
 	seq, _ = s.LastSeq(ctx)
-	if err := s.ApproveEvent(ctx, e.ID); err != nil {
-		t.Fatal(err)
+	if err := s.Moderate(ctx, e.ID, model.ModerationApproved); !errors.Is(err, db.ErrPrecondition) {
+		t.Fatalf("approving an approved event: %v, want ErrPrecondition", err)
 	}
 	if after, _ := s.LastSeq(ctx); after != seq {
 		t.Error("approving an approved event logged a change")
 	}
-	if err := s.ApproveEvent(ctx, 99999); !errors.Is(err, db.ErrNotFound) {
+	if err := s.Moderate(ctx, 99999, model.ModerationApproved); !errors.Is(err, db.ErrNotFound) {
 		t.Errorf("approve a missing event: %v", err)
 	}
 

@@ -24,7 +24,7 @@ func TestPendingProposalIsNotDelivered(t *testing.T) {
 	if len(acts) != 0 {
 		t.Fatalf("a pending proposal was sent: %v", countTypes(acts))
 	}
-	if err := s.ApproveEvent(ctx, ev.ID); err != nil {
+	if err := s.Moderate(ctx, ev.ID, model.ModerationApproved); err != nil {
 		t.Fatal(err)
 	}
 	acts, _, _ = publishAndRead(t, f, s, last)

@@ -18,6 +18,12 @@ const (
 	// actManageAccounts: list accounts, make reset links, disable and
 	// enable accounts (the admin).
 	actManageAccounts
+	// actModerate: decide on pending events and trust their sources (the
+	// admin).
+	actModerate
+	// actAdministerInstance: the instance's dashboard and federation
+	// health, its associations, followed sources and settings (the admin).
+	actAdministerInstance
 	// Sections 3 to 5 of the back office add their actions here
 	// (viewing and editing an association's calendars and events,
 	// managing its members, moderation), each answered below.
@@ -51,7 +57,7 @@ func can(p *principal, act action, associationID int64) bool {
 			return false
 		}
 		return associationID != noAssociation && p.Roles[associationID].CanAdmin()
-	case actManageAccounts:
+	case actManageAccounts, actModerate, actAdministerInstance:
 		return false
 	}
 	return false

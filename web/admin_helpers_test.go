@@ -217,6 +217,16 @@ func (env *adminEnv) snapshot() string {
 		`SELECT user_id, name, hash FROM app_passwords ORDER BY 1, 2`,
 		`SELECT user_id, expires_at FROM sessions ORDER BY id`,
 		`SELECT kind, ifnull(association_id, 0), role, username, ifnull(user_id, 0), expires_at, used_at FROM account_links ORDER BY id`,
+		`SELECT id, moderation FROM events ORDER BY id`,
+		`SELECT id, trusted FROM follows ORDER BY id`,
+		`SELECT id, trusted FROM calendars ORDER BY id`,
+		`SELECT id, state, attempts, next_at FROM deliveries ORDER BY id`,
+		`SELECT domain, reason FROM domain_blocks ORDER BY domain`,
+		`SELECT id, target, trusted, tried_at FROM follow_requests ORDER BY id`,
+		`SELECT id, actor_id, state FROM followers ORDER BY id`,
+		`SELECT slug, body FROM instance_pages ORDER BY slug`,
+		`SELECT id, slug, name FROM associations ORDER BY id`,
+		`SELECT id, slug FROM calendars ORDER BY id`,
 	} {
 		rows, err := env.s.Reader().QueryContext(context.Background(), q)
 		if err != nil {

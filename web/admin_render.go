@@ -25,6 +25,8 @@ var adminPages = []string{
 	"login", "join", "reset", "account", "password", "app_passwords", "connect",
 	"invitation", "invitation_made", "users", "reset_made",
 	"proposal", "proposal_done",
+	"moderation", "instance", "user_delete", "fediverse", "instance_page",
+	"associations", "association_new",
 }
 
 var adminFuncs = template.FuncMap{
@@ -87,6 +89,8 @@ type adminView struct {
 	Data    any
 	// What the menu offers, as can answers.
 	CanInvite, CanManage bool
+	CanModerate          bool
+	CanAdminister        bool
 }
 
 // page renders a back-office page with status code.
@@ -94,7 +98,8 @@ func (a *app) page(c echo.Context, code int, name, titleKey, section string, f a
 	b := a.base(c, tr(langOf(c), titleKey))
 	b.NoIndex = true
 	body, err := a.render("admin/"+name, adminView{base: b, Me: me(c), Section: section, Form: f, Errors: errs, Data: data,
-		CanInvite: can(me(c), actInvite, anyAssociation), CanManage: can(me(c), actManageAccounts, noAssociation)})
+		CanInvite: can(me(c), actInvite, anyAssociation), CanManage: can(me(c), actManageAccounts, noAssociation),
+		CanModerate: can(me(c), actModerate, noAssociation), CanAdminister: can(me(c), actAdministerInstance, noAssociation)})
 	if err != nil {
 		return err
 	}

@@ -109,7 +109,7 @@ func TestProposalSavedPendingThenApproved(t *testing.T) {
 	}
 	env.do("GET", model.EventPath(ev.UUID), "", nil).must(t, 404)
 
-	if err := env.s.ApproveEvent(ctx, id); err != nil {
+	if err := env.s.Moderate(ctx, id, model.ModerationApproved); err != nil {
 		t.Fatal(err)
 	}
 	env.do("GET", model.EventPath(ev.UUID), "", nil).must(t, 200, "Vide-grenier du printemps").lacks(t, "jeanne.proposante", "Jeanne Proposante")

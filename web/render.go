@@ -14,7 +14,7 @@ var templateFS embed.FS
 
 // pages lists every page template; each is parsed with the layout at boot,
 // and New panics if one is missing or does not parse.
-var pages = []string{"agenda", "event", "association", "error"}
+var pages = []string{"agenda", "event", "association", "error", "page"}
 
 // standalone templates have their own layout.
 var standalone = []string{"embed"}

@@ -126,5 +126,8 @@ func (a *app) routes(e *echo.Echo) {
 	pg.Match([]string{http.MethodGet, http.MethodHead}, "", a.proposalCreate)
 	pg.POST("", a.proposalSave)
 	pg.Match([]string{http.MethodGet, http.MethodHead}, "/merci", a.proposalDone)
+	for _, p := range instancePages {
+		get("/"+p, a.pageShow)
+	}
 	a.adminRoutes(e)
 }

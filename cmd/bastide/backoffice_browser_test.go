@@ -19,7 +19,9 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/model"
+	"github.com/bastide47/bastide/ical"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -187,6 +189,28 @@ func TestBackofficeInBrowser(t *testing.T) {
 	)
 	link := text("invitation link", "#link")
 	shoot("invitation-made", "Lien d")
+	// The admin approves an event of an untrusted source: the agenda shows it.
+	pendingInBrowserTest(t, b)
+	run("moderation", chromedp.Navigate(base+"/admin/moderation"), chromedp.WaitVisible(chromedp.CSS(`.moderation-item`)))
+	shoot("moderation", "Événements à modérer")
+	run("approve", chromedp.Click(chromedp.CSS(`.moderation-item form[action$="/approve"] button`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`.moderation-item`)))
+	run("agenda after approval", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(`main`)))
+	if got := text("agenda", "main"); !strings.Contains(got, "Bal trad à Nérac") {
+		t.Fatalf("the approved event is not on the agenda:\n%s", got)
+	}
+	run("dashboard", chromedp.Navigate(base+"/admin/instance"), chromedp.WaitVisible(chromedp.CSS(`.admin-counts`)))
+	shoot("instance", "Tableau de bord")
+	run("fediverse", chromedp.Navigate(base+"/admin/instance/fediverse"), chromedp.WaitVisible(chromedp.CSS(`#target`)))
+	run("block a domain", chromedp.SendKeys(chromedp.CSS(`#domain`), "not a domain"),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/instance/blocks"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#domain-err`)))
+	shoot("fediverse-error", "Le fédivers")
+	run("charter form", chromedp.Navigate(base+"/admin/instance/pages/charte"), chromedp.WaitVisible(chromedp.CSS(`#body`)))
+	shoot("instance-page", "Page de l")
+	run("charter saved", chromedp.SetValue(chromedp.CSS(`#body`), "# Charte de l'agenda\n\n- Des événements **ouverts à tous**."),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/instance/pages/charte"] button`)), chromedp.WaitVisible(chromedp.CSS(`.instance-page`)))
+	shoot("charter", "Charte de l")
 	run("accounts", chromedp.Navigate(base+"/admin/users"), chromedp.WaitVisible(chromedp.CSS(`.admin-table`)))
 	shoot("users", "Comptes")
 	run("reset link", chromedp.Click(chromedp.CSS(fmt.Sprintf(`form[action="/admin/users/%d/reset"] button`, b.users["marie"].ID))),
@@ -278,6 +302,41 @@ func TestBackofficeInBrowser(t *testing.T) {
 	entries, _ := os.ReadDir(shots)
 	if len(entries) != 2*shot {
 		t.Errorf("%d screenshots, want %d", len(entries), 2*shot)
+	}
+}
+
+// pendingInBrowserTest stores an event of an untrusted followed source,
+// as federation does, a few days ahead so that the agenda lists it.
+func pendingInBrowserTest(t *testing.T, b *backoffice) {
+	t.Helper()
+	ctx := context.Background()
+	actor := "https://mobilizon.test/@bal"
+	cal := &model.Calendar{Kind: model.CalendarRemote, Slug: "bal", Name: "Bal trad", Public: true, Source: actor,
+		Components: []string{"VEVENT"}}
+	if err := b.store.CreateCalendar(ctx, cal); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.store.PutFollow(ctx, &db.Follow{Object: actor, FollowID: actor + "#follow", State: db.FollowAccepted,
+		CalendarID: cal.ID}); err != nil {
+		t.Fatal(err)
+	}
+	day := time.Now().AddDate(0, 0, 3).Format("20060102")
+	text := strings.Join([]string{"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//FR", "BEGIN:VEVENT",
+		"UID:bal-nerac", "DTSTAMP:20260301T000000Z", "DTSTART;TZID=Europe/Paris:" + day + "T180000",
+		"DTEND;TZID=Europe/Paris:" + day + "T200000", "SUMMARY:Bal trad à Nérac", "LOCATION:Salle des fêtes, Nérac",
+		"END:VEVENT", "END:VCALENDAR", ""}, "\r\n")
+	obj, err := ical.ParseObject([]byte(text), ical.DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := obj.Event(time.Now(), ical.DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.CalendarID, e.Href, e.Origin = cal.ID, "bal-nerac.ics", model.OriginRemote
+	e.APID, e.Moderation = "https://mobilizon.test/events/bal-nerac", model.ModerationPending
+	if _, err := b.store.PutEvent(ctx, db.Put{Event: e}); err != nil {
+		t.Fatal(err)
 	}
 }
 
