@@ -282,3 +282,14 @@ type AccountLink struct {
 	ExpiresAt     time.Time
 	UsedAt        time.Time
 }
+
+// Image is a picture uploaded in the back office, already re-encoded (PNG
+// or JPEG) and named by the SHA-256 of its bytes.
+type Image struct {
+	SHA256    string
+	MIME      string
+	Width     int
+	Height    int
+	Bytes     []byte
+	CreatedAt time.Time
+}

@@ -1,0 +1,16 @@
+-- Images uploaded in the back office (association logos, later event
+-- posters), already re-encoded by web/picture. They live in the database
+-- rather than in the data directory so that a backup (one SQLite file)
+-- carries them, a logo changes in the same transaction as the profile, and
+-- no file path is ever built from a request. Content-addressed: the same
+-- bytes are stored once, and their public URL never changes.
+CREATE TABLE images (
+    sha256     TEXT PRIMARY KEY,
+    mime       TEXT NOT NULL CHECK (mime IN ('image/png', 'image/jpeg')),
+    width      INTEGER NOT NULL,
+    height     INTEGER NOT NULL,
+    bytes      BLOB NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+ALTER TABLE associations ADD COLUMN logo_sha256 TEXT REFERENCES images(sha256) ON DELETE SET NULL;
