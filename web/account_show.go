@@ -14,6 +14,7 @@ import (
 type membershipView struct {
 	Association *model.Association
 	Role        model.Role
+	Manage      bool // can lets the user manage its pages
 }
 
 // myAssociations lists the associations of the signed-in user, by name.
@@ -25,7 +26,7 @@ func (a *app) myAssociations(c echo.Context) ([]membershipView, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, membershipView{Association: as, Role: role})
+		out = append(out, membershipView{Association: as, Role: role, Manage: can(p, actManageAssociation, id)})
 	}
 	slices.SortFunc(out, func(x, y membershipView) int { return strings.Compare(x.Association.Name, y.Association.Name) })
 	return out, nil

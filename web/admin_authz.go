@@ -18,6 +18,10 @@ const (
 	// actManageAccounts: list accounts, make reset links, disable and
 	// enable accounts (the admin).
 	actManageAccounts
+	// actManageAssociation: an association's own pages (profile and
+	// logo, followers' approval, members, calendars, followers, places):
+	// an owner of that association, or the admin.
+	actManageAssociation
 	// Sections 3 to 5 of the back office add their actions here
 	// (viewing and editing an association's calendars and events,
 	// managing its members, moderation), each answered below.
@@ -53,6 +57,8 @@ func can(p *principal, act action, associationID int64) bool {
 		return associationID != noAssociation && p.Roles[associationID].CanAdmin()
 	case actManageAccounts:
 		return false
+	case actManageAssociation:
+		return associationID > 0 && p.Roles[associationID].CanAdmin()
 	}
 	return false
 }

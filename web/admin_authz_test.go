@@ -109,6 +109,10 @@ var routeCases = map[string]routeCase{
 		}
 		return "/admin/me/app-passwords/revoke", url.Values{"name": {"phone"}}
 	}, signedIn},
+	// An association's own pages (section 3): its owner and the admin.
+	"GET /admin/associations/:slug/edit": {fixed("/admin/associations/amis/edit", nil), []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/edit": {fixed("/admin/associations/amis/edit",
+		url.Values{"name": {"Les amis du Lot"}, "commune": {"47001"}, "manual": {"on"}}), []string{"olga", "admin"}},
 	"POST /admin/invitations": {func(env *adminEnv, _ string) (string, url.Values) {
 		return "/admin/invitations", url.Values{"association": {strconv.FormatInt(env.assocs["amis"].ID, 10)}, "role": {"editor"}, "days": {"7"}}
 	}, []string{"olga", "admin"}},
@@ -199,6 +203,10 @@ func TestCan(t *testing.T) {
 		{admin, actManageAccounts, noAssociation, true},
 		{owner, actManageAccounts, noAssociation, false},
 		{disabledAdmin, actManageAccounts, noAssociation, false},
+		{owner, actManageAssociation, amis, true},
+		{owner, actManageAssociation, autre, false},
+		{editor, actManageAssociation, amis, false},
+		{admin, actManageAssociation, autre, true},
 	} {
 		if got := can(c.p, c.act, c.assoc); got != c.want {
 			t.Errorf("can(%+v, %d, %d) = %v, want %v", c.p, c.act, c.assoc, got, c.want)

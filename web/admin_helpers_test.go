@@ -217,6 +217,9 @@ func (env *adminEnv) snapshot() string {
 		`SELECT user_id, name, hash FROM app_passwords ORDER BY 1, 2`,
 		`SELECT user_id, expires_at FROM sessions ORDER BY id`,
 		`SELECT kind, ifnull(association_id, 0), role, username, ifnull(user_id, 0), expires_at, used_at FROM account_links ORDER BY id`,
+		// An association's own pages (section 3).
+		`SELECT id, name, description, website, commune_insee, manually_approves_followers, ifnull(logo_sha256, '') FROM associations ORDER BY id`,
+		`SELECT sha256 FROM images ORDER BY 1`,
 	} {
 		rows, err := env.s.Reader().QueryContext(context.Background(), q)
 		if err != nil {

@@ -24,6 +24,8 @@ var adminFS embed.FS
 var adminPages = []string{
 	"login", "join", "reset", "account", "password", "app_passwords", "connect",
 	"invitation", "invitation_made", "users", "reset_made",
+	// An association's pages, for its owners.
+	"association",
 }
 
 var adminFuncs = template.FuncMap{

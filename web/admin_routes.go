@@ -53,6 +53,11 @@ func (a *app) adminRoutes(e *echo.Echo) {
 	s.POST("/users/:id/disable", a.userDisable)
 	s.POST("/users/:id/enable", a.userEnable)
 
+	// An association's own pages (section 3): its owners and the admin,
+	// each handler asking can(actManageAssociation) for the :slug.
+	get(s, "/associations/:slug/edit", a.associationEdit)
+	s.POST("/associations/:slug/edit", a.associationUpdate)
+
 	// Later sections of the back office go here, each route asking can:
 	//   associations, members and calendars of an owner (/admin/associations/:slug/...),
 	//   the event form (/admin/associations/:slug/events/...),

@@ -109,6 +109,7 @@ func (a *app) routes(e *echo.Echo) {
 	get("/embed/theme.css", a.embedTheme)
 	get("/lang/:lang", a.langSwitch)
 	get("/static/:hash/:name", a.staticShow)
+	get("/images/:sha", a.imageShow)
 	get("/favicon.ico", a.faviconShow)
 	a.adminRoutes(e)
 }

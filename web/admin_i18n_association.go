@@ -1,0 +1,48 @@
+package web
+
+// associationMessages are the messages of an association's own pages
+// (section 3 of the back office). They join adminMessages before the
+// catalogue is built, so that the same typography test reads them.
+var associationMessages = joinMessages(adminMessages, map[string]message{
+	"admin.save":                 {"Enregistrer", "Save"},
+	"admin.error.no_association": {"Cette association n'existe pas.", "This association does not exist."},
+	"admin.assoc.nav":            {"Pages de %s", "Pages of %s"},
+	"admin.assoc.nav.profile":    {"Profil", "Profile"},
+	"admin.assoc.manage":         {"Gérer", "Manage"},
+	"admin.assoc.title":          {"Profil de l'association", "The association's profile"},
+	"admin.assoc.saved":          {"Le profil est enregistré.", "The profile is saved."},
+	"admin.assoc.name":           {"Nom", "Name"},
+	"admin.assoc.description":    {"Présentation", "Description"},
+	"admin.assoc.website":        {"Site web", "Website"},
+	"admin.assoc.website.hint":   {"Son adresse complète, qui commence par https://.", "Its full address, starting with https://."},
+	"admin.assoc.commune":        {"Commune", "Commune"},
+	"admin.assoc.commune.none":   {"— Aucune —", "— None —"},
+	"admin.assoc.logo":           {"Logo", "Logo"},
+	"admin.assoc.logo.current":   {"Logo actuel", "Current logo"},
+	"admin.assoc.logo.hint":      {"Une image PNG, JPEG, GIF ou WebP de %d Mio au plus. Elle est réduite à 512 pixels de côté\u00a0; ses métadonnées (lieu de prise de vue, appareil) sont effacées.", "A PNG, JPEG, GIF or WebP image of at most %d MiB. It is shrunk to 512 pixels a side; its metadata (where it was taken, the camera) are removed."},
+	"admin.assoc.logo.remove":    {"Retirer le logo", "Remove the logo"},
+	"admin.assoc.followers":      {"Abonnés du fédivers", "Fediverse followers"},
+	"admin.assoc.manual":         {"Approuver chaque nouvel abonné à la main", "Approve each new follower by hand"},
+	"admin.assoc.manual.hint":    {"Sinon, un compte Mobilizon ou Mastodon qui s'abonne reçoit les événements publics aussitôt.", "Otherwise, a Mobilizon or Mastodon account that follows gets the public events at once."},
+	"form.description.long":      {"La présentation doit compter au plus %d octets.", "The description must have at most %d bytes."},
+	"form.website.invalid":       {"Indiquez une adresse web complète, qui commence par https:// ou http://, de %d caractères au plus.", "Type a full web address starting with https:// or http://, of at most %d characters."},
+	"form.commune.unknown":       {"Choisissez une commune du Lot-et-Garonne dans la liste.", "Choose a commune of Lot-et-Garonne from the list."},
+	"form.image.too_large":       {"Le fichier dépasse %d Mio\u00a0: choisissez une image plus légère.", "The file is larger than %d MiB: choose a lighter image."},
+	"form.image.empty":           {"Le fichier est vide.", "The file is empty."},
+	"form.image.type":            {"Ce fichier n'est pas une image PNG, JPEG, GIF ou WebP (les images SVG ne sont pas acceptées).", "This file is not a PNG, JPEG, GIF or WebP image (SVG images are not accepted)."},
+	"form.image.corrupt":         {"Cette image est illisible ou abîmée\u00a0: enregistrez-la de nouveau avec un logiciel de dessin.", "This image cannot be read or is damaged: save it again with an image editor."},
+	"form.image.pixels":          {"Cette image dépasse %d mégapixels\u00a0: réduisez-la avant de l'envoyer.", "This image is larger than %d megapixels: shrink it before sending it."},
+	"form.image.trailing":        {"Ce fichier contient autre chose après l'image\u00a0: enregistrez-la de nouveau avec un logiciel de dessin.", "This file carries something else after the image: save it again with an image editor."},
+})
+
+// joinMessages adds more to into and returns it; a key defined twice is
+// a programmer's error.
+func joinMessages(into, more map[string]message) map[string]message {
+	for k, m := range more {
+		if _, dup := into[k]; dup {
+			panic("web: message " + k + " defined twice")
+		}
+		into[k] = m
+	}
+	return into
+}
