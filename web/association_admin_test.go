@@ -13,7 +13,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-
 )
 
 // doMultipart posts a multipart form (as a browser does for a page with
@@ -168,4 +167,3 @@ func TestAssociationProfileRefusesBadInput(t *testing.T) {
 		t.Fatalf("name %q", as.Name)
 	}
 }
-
