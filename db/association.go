@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/bastide47/bastide/db/model"
@@ -78,26 +79,59 @@ func (s *Store) ListAssociations(ctx context.Context) ([]*model.Association, err
 	return collect(rows, err, "list associations", scanAssociation)
 }
 
-// SetMembership adds a user to an association or changes their role.
+// SetMembership adds a user to an association or changes their role;
+// ErrLastOwner if it would demote the association's last owner.
 func (s *Store) SetMembership(ctx context.Context, m *model.Membership) error {
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO memberships (user_id, association_id, role) VALUES (?, ?, ?)
-		ON CONFLICT (user_id, association_id) DO UPDATE SET role = excluded.role`, m.UserID, m.AssociationID, string(m.Role))
-	if err != nil {
-		return fmt.Errorf("db: set membership: %w", mapErr(err))
-	}
-	return nil
+	return s.changeMembership(ctx, "db: set membership", m.AssociationID, func(tx *sql.Tx) (sql.Result, error) {
+		return tx.ExecContext(ctx, `INSERT INTO memberships (user_id, association_id, role) VALUES (?, ?, ?)
+			ON CONFLICT (user_id, association_id) DO UPDATE SET role = excluded.role`, m.UserID, m.AssociationID, string(m.Role))
+	})
 }
 
-// RemoveMembership takes a user out of an association.
+// RemoveMembership takes a user out of an association; ErrLastOwner if
+// the user is its last owner.
 func (s *Store) RemoveMembership(ctx context.Context, userID, associationID int64) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM memberships WHERE user_id = +? AND association_id = +?`, userID, associationID)
+	return s.changeMembership(ctx, "db: remove membership", associationID, func(tx *sql.Tx) (sql.Result, error) {
+		return tx.ExecContext(ctx, `DELETE FROM memberships WHERE user_id = +? AND association_id = +?`, userID, associationID)
+	})
+}
+
+// changeMembership runs change in a transaction and keeps the rule that
+// an association which had an owner still has one: the one place of that
+// rule, for the back office and the commands alike.
+func (s *Store) changeMembership(ctx context.Context, op string, associationID int64, change func(*sql.Tx) (sql.Result, error)) error {
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("db: remove membership: %w", err)
+		return fmt.Errorf("%s: %w", op, err)
 	}
-	return affectedOne(res, "db: remove membership")
+	defer tx.Rollback()
+	owners := func() (int, error) {
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM memberships WHERE association_id = +? AND role = 'owner'`, associationID).Scan(&n)
+		return n, err
+	}
+	before, err := owners()
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	res, err := change(tx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, mapErr(err))
+	}
+	if err := affectedOne(res, op); err != nil {
+		return err
+	}
+	after, err := owners()
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if before > 0 && after == 0 {
+		return fmt.Errorf("%s: %w", op, ErrLastOwner)
+	}
+	return tx.Commit()
 }
 
 // GetRole returns the user's role in the association, ErrNotFound if the
