@@ -113,6 +113,13 @@ var routeCases = map[string]routeCase{
 	"GET /admin/associations/:slug/edit": {fixed("/admin/associations/amis/edit", nil), []string{"olga", "admin"}},
 	"POST /admin/associations/:slug/edit": {fixed("/admin/associations/amis/edit",
 		url.Values{"name": {"Les amis du Lot"}, "commune": {"47001"}, "manual": {"on"}}), []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/members": {fixed("/admin/associations/amis/members", nil), []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/members/:id/role": {func(env *adminEnv, _ string) (string, url.Values) {
+		return "/admin/associations/amis/members/" + strconv.FormatInt(env.users["eddy"].ID, 10) + "/role", url.Values{"role": {"viewer"}}
+	}, []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/members/:id/remove": {func(env *adminEnv, _ string) (string, url.Values) {
+		return "/admin/associations/amis/members/" + strconv.FormatInt(env.users["vera"].ID, 10) + "/remove", url.Values{}
+	}, []string{"olga", "admin"}},
 	"POST /admin/invitations": {func(env *adminEnv, _ string) (string, url.Values) {
 		return "/admin/invitations", url.Values{"association": {strconv.FormatInt(env.assocs["amis"].ID, 10)}, "role": {"editor"}, "days": {"7"}}
 	}, []string{"olga", "admin"}},

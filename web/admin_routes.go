@@ -57,6 +57,9 @@ func (a *app) adminRoutes(e *echo.Echo) {
 	// each handler asking can(actManageAssociation) for the :slug.
 	get(s, "/associations/:slug/edit", a.associationEdit)
 	s.POST("/associations/:slug/edit", a.associationUpdate)
+	get(s, "/associations/:slug/members", a.memberList)
+	s.POST("/associations/:slug/members/:id/role", a.memberUpdate)
+	s.POST("/associations/:slug/members/:id/remove", a.memberRemove)
 
 	// Later sections of the back office go here, each route asking can:
 	//   associations, members and calendars of an owner (/admin/associations/:slug/...),

@@ -358,6 +358,8 @@ func TestAdminPagesInBothLanguages(t *testing.T) {
 			{"/admin/login", ""}, {"/admin/join/" + join, ""}, {"/admin/reset/" + reset, ""}, {"/admin/join/gone", ""},
 			{"/admin/me", admin}, {"/admin/me/password", admin}, {"/admin/me/app-passwords", admin},
 			{"/admin/me/connect", admin}, {"/admin/invitations/new", admin}, {"/admin/users", admin},
+			// An association's own pages.
+			{"/admin/associations/amis/edit", admin}, {"/admin/associations/amis/members", admin},
 		} {
 			r := env.do("GET", p.path+"?lang="+lang, p.token, nil)
 			if r.Code != 200 && r.Code != 410 {
