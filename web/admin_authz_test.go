@@ -120,6 +120,12 @@ var routeCases = map[string]routeCase{
 	"POST /admin/associations/:slug/members/:id/remove": {func(env *adminEnv, _ string) (string, url.Values) {
 		return "/admin/associations/amis/members/" + strconv.FormatInt(env.users["vera"].ID, 10) + "/remove", url.Values{}
 	}, []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/calendars":              {fixed("/admin/associations/amis/calendars", nil), []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/calendars/new":          {fixed("/admin/associations/amis/calendars/new", nil), []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/calendars":             {fixed("/admin/associations/amis/calendars", url.Values{"name": {"Fêtes"}, "color": {"#aa3300"}}), []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/calendars/:cal/edit":    {fixed("/admin/associations/amis/calendars/main/edit", nil), []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/calendars/:cal/edit":   {fixed("/admin/associations/amis/calendars/main/edit", url.Values{"name": {"Agenda privé"}}), []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/calendars/:cal/delete": {fixed("/admin/associations/amis/calendars/main/delete", url.Values{"confirm": {"on"}}), []string{"olga", "admin"}},
 	"POST /admin/invitations": {func(env *adminEnv, _ string) (string, url.Values) {
 		return "/admin/invitations", url.Values{"association": {strconv.FormatInt(env.assocs["amis"].ID, 10)}, "role": {"editor"}, "days": {"7"}}
 	}, []string{"olga", "admin"}},

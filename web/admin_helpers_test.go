@@ -220,6 +220,8 @@ func (env *adminEnv) snapshot() string {
 		// An association's own pages (section 3).
 		`SELECT id, name, description, website, commune_insee, manually_approves_followers, ifnull(logo_sha256, '') FROM associations ORDER BY id`,
 		`SELECT sha256 FROM images ORDER BY 1`,
+		`SELECT id, ifnull(association_id, 0), slug, name, description, color, public FROM calendars ORDER BY id`,
+		`SELECT seq, calendar_id, uid, kind FROM changes ORDER BY seq`,
 	} {
 		rows, err := env.s.Reader().QueryContext(context.Background(), q)
 		if err != nil {

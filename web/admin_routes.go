@@ -60,6 +60,12 @@ func (a *app) adminRoutes(e *echo.Echo) {
 	get(s, "/associations/:slug/members", a.memberList)
 	s.POST("/associations/:slug/members/:id/role", a.memberUpdate)
 	s.POST("/associations/:slug/members/:id/remove", a.memberRemove)
+	get(s, "/associations/:slug/calendars", a.calendarList)
+	get(s, "/associations/:slug/calendars/new", a.calendarCreate)
+	s.POST("/associations/:slug/calendars", a.calendarSave)
+	get(s, "/associations/:slug/calendars/:cal/edit", a.calendarEdit)
+	s.POST("/associations/:slug/calendars/:cal/edit", a.calendarUpdate)
+	s.POST("/associations/:slug/calendars/:cal/delete", a.calendarRemove)
 
 	// Later sections of the back office go here, each route asking can:
 	//   associations, members and calendars of an owner (/admin/associations/:slug/...),

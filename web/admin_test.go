@@ -360,6 +360,8 @@ func TestAdminPagesInBothLanguages(t *testing.T) {
 			{"/admin/me/connect", admin}, {"/admin/invitations/new", admin}, {"/admin/users", admin},
 			// An association's own pages.
 			{"/admin/associations/amis/edit", admin}, {"/admin/associations/amis/members", admin},
+			{"/admin/associations/amis/calendars", admin}, {"/admin/associations/amis/calendars/new", admin},
+			{"/admin/associations/amis/calendars/main/edit", admin},
 		} {
 			r := env.do("GET", p.path+"?lang="+lang, p.token, nil)
 			if r.Code != 200 && r.Code != 410 {

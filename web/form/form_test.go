@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/bastide47/bastide/db/model"
 )
 
 func TestValidate(t *testing.T) {
@@ -51,5 +53,19 @@ func TestValueIsBounded(t *testing.T) {
 	f := NewAppPassword(url.Values{"name": {strings.Repeat("é", 2000)}})
 	if len(f.Name) > 800 {
 		t.Fatalf("a typed value of %d bytes is kept", len(f.Name))
+	}
+}
+
+func TestSlugFrom(t *testing.T) {
+	for in, want := range map[string]string{
+		"Fêtes d'été":                "fetes-d-ete",
+		"  Marché -- de Nérac 2026 ": "marche-de-nerac-2026",
+		"!!!":                        "agenda",
+		strings.Repeat("ab ", 40):    strings.Repeat("ab-", 20) + "a",
+	} {
+		// Room is left for a "-9" suffix within the 64 bytes of a slug.
+		if got := SlugFrom(in); got != want || !model.ValidSlug(got+"-9") {
+			t.Errorf("SlugFrom(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
