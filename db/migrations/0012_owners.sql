@@ -14,3 +14,10 @@ CREATE TABLE images (
 );
 
 ALTER TABLE associations ADD COLUMN logo_sha256 TEXT REFERENCES images(sha256) ON DELETE SET NULL;
+
+-- A follower's answer waiting to be sent: an owner approved or refused a
+-- follow in the back office (which cannot build ActivityPub documents);
+-- federation's publisher sends the Accept or Reject and clears it. What
+-- crosses from web to federation crosses through the database.
+ALTER TABLE followers ADD COLUMN answer TEXT NOT NULL DEFAULT '' CHECK (answer IN ('', 'Accept', 'Reject'));
+CREATE INDEX followers_answer ON followers(id) WHERE answer != '';
