@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/model"
 )
 
@@ -126,6 +127,18 @@ var routeCases = map[string]routeCase{
 	"GET /admin/associations/:slug/calendars/:cal/edit":    {fixed("/admin/associations/amis/calendars/main/edit", nil), []string{"olga", "admin"}},
 	"POST /admin/associations/:slug/calendars/:cal/edit":   {fixed("/admin/associations/amis/calendars/main/edit", url.Values{"name": {"Agenda privé"}}), []string{"olga", "admin"}},
 	"POST /admin/associations/:slug/calendars/:cal/delete": {fixed("/admin/associations/amis/calendars/main/delete", url.Values{"confirm": {"on"}}), []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/followers": {func(env *adminEnv, _ string) (string, url.Values) {
+		env.follower("amis", "https://mz.example/@dana", db.FollowPending)
+		return "/admin/associations/amis/followers", nil
+	}, []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/followers/accept": {func(env *adminEnv, _ string) (string, url.Values) {
+		env.follower("amis", "https://mz.example/@dana", db.FollowPending)
+		return "/admin/associations/amis/followers/accept", url.Values{"actor": {"https://mz.example/@dana"}}
+	}, []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/followers/reject": {func(env *adminEnv, _ string) (string, url.Values) {
+		env.follower("amis", "https://mz.example/@dana", db.FollowAccepted)
+		return "/admin/associations/amis/followers/reject", url.Values{"actor": {"https://mz.example/@dana"}}
+	}, []string{"olga", "admin"}},
 	"POST /admin/invitations": {func(env *adminEnv, _ string) (string, url.Values) {
 		return "/admin/invitations", url.Values{"association": {strconv.FormatInt(env.assocs["amis"].ID, 10)}, "role": {"editor"}, "days": {"7"}}
 	}, []string{"olga", "admin"}},

@@ -222,6 +222,7 @@ func (env *adminEnv) snapshot() string {
 		`SELECT sha256 FROM images ORDER BY 1`,
 		`SELECT id, ifnull(association_id, 0), slug, name, description, color, public FROM calendars ORDER BY id`,
 		`SELECT seq, calendar_id, uid, kind FROM changes ORDER BY seq`,
+		`SELECT association_id, actor_id, state, answer FROM followers ORDER BY id`,
 	} {
 		rows, err := env.s.Reader().QueryContext(context.Background(), q)
 		if err != nil {
@@ -261,4 +262,13 @@ func toStr(v any) string {
 		return itoa(int(x))
 	}
 	return "?"
+}
+
+// follower adds a follow of an association by a remote actor, in state.
+func (env *adminEnv) follower(assoc, actor, state string) {
+	env.t.Helper()
+	if err := env.s.PutFollower(context.Background(), &db.Follower{AssociationID: env.assocs[assoc].ID, ActorID: actor,
+		FollowID: actor + "/follow/1", FollowJSON: `{"type":"Follow"}`, State: state}); err != nil {
+		env.t.Fatal(err)
+	}
 }

@@ -25,7 +25,7 @@ var adminPages = []string{
 	"login", "join", "reset", "account", "password", "app_passwords", "connect",
 	"invitation", "invitation_made", "users", "reset_made",
 	// An association's pages, for its owners.
-	"association", "members", "calendars", "calendar",
+	"association", "members", "calendars", "calendar", "followers",
 }
 
 var adminFuncs = template.FuncMap{

@@ -66,6 +66,9 @@ func (a *app) adminRoutes(e *echo.Echo) {
 	get(s, "/associations/:slug/calendars/:cal/edit", a.calendarEdit)
 	s.POST("/associations/:slug/calendars/:cal/edit", a.calendarUpdate)
 	s.POST("/associations/:slug/calendars/:cal/delete", a.calendarRemove)
+	get(s, "/associations/:slug/followers", a.followerList)
+	s.POST("/associations/:slug/followers/accept", a.followerAccept)
+	s.POST("/associations/:slug/followers/reject", a.followerReject)
 
 	// Later sections of the back office go here, each route asking can:
 	//   associations, members and calendars of an owner (/admin/associations/:slug/...),

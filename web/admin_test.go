@@ -351,6 +351,9 @@ func TestAdminFrenchTypography(t *testing.T) {
 func TestAdminPagesInBothLanguages(t *testing.T) {
 	env := newAdminEnv(t)
 	admin := env.session("admin")
+	for _, st := range []string{db.FollowPending, db.FollowAccepted, db.FollowRejected} {
+		env.follower("amis", "https://mz.example/@"+st, st)
+	}
 	join := env.link(&model.AccountLink{Kind: model.LinkInvite, AssociationID: env.assocs["amis"].ID, Role: model.RoleEditor})
 	reset := env.link(&model.AccountLink{Kind: model.LinkReset, UserID: env.users["vera"].ID})
 	for _, lang := range []string{"fr", "en"} {
@@ -361,7 +364,7 @@ func TestAdminPagesInBothLanguages(t *testing.T) {
 			// An association's own pages.
 			{"/admin/associations/amis/edit", admin}, {"/admin/associations/amis/members", admin},
 			{"/admin/associations/amis/calendars", admin}, {"/admin/associations/amis/calendars/new", admin},
-			{"/admin/associations/amis/calendars/main/edit", admin},
+			{"/admin/associations/amis/calendars/main/edit", admin}, {"/admin/associations/amis/followers", admin},
 		} {
 			r := env.do("GET", p.path+"?lang="+lang, p.token, nil)
 			if r.Code != 200 && r.Code != 410 {
