@@ -45,7 +45,7 @@ type FollowerAnswer struct {
 // oldest first.
 func (s *Store) PendingAnswers(ctx context.Context, limit int) ([]FollowerAnswer, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT "+followerCols+`, f.answer FROM followers f
-		LEFT JOIN remote_actors ra ON ra.ap_id = f.actor_id WHERE f.answer != '' ORDER BY f.id LIMIT ?`, limit)
+		LEFT JOIN remote_actors ra ON ra.ap_id = f.actor_id WHERE f.answer != '' ORDER BY f.id LIMIT +?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("db: pending answers: %w", err)
 	}

@@ -21,3 +21,13 @@ ALTER TABLE associations ADD COLUMN logo_sha256 TEXT REFERENCES images(sha256) O
 -- crosses from web to federation crosses through the database.
 ALTER TABLE followers ADD COLUMN answer TEXT NOT NULL DEFAULT '' CHECK (answer IN ('', 'Accept', 'Reject'));
 CREATE INDEX followers_answer ON followers(id) WHERE answer != '';
+
+-- An association's own places, which its owners keep and its event form
+-- offers (association_id NULL: a place met in an import or a remote
+-- event). Two "Salle des fêtes" of two villages stay two places; the same
+-- name twice in one commune of one association is refused.
+ALTER TABLE places ADD COLUMN association_id INTEGER REFERENCES associations(id) ON DELETE CASCADE;
+CREATE UNIQUE INDEX places_association_name ON places(association_id, name COLLATE NOCASE, commune_insee)
+    WHERE association_id IS NOT NULL;
+-- The events at a place, logged when an owner changes or removes it.
+CREATE INDEX events_place ON events(place_id) WHERE place_id IS NOT NULL;

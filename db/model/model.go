@@ -225,14 +225,18 @@ type Instance struct {
 
 // Place is a physical place where events happen.
 type Place struct {
-	ID           int64
-	Name         string
-	Street       string
-	PostalCode   string
-	Locality     string
-	CommuneINSEE string
-	Lat, Lon     float64
-	HasGeo       bool
+	ID int64
+	// AssociationID is the association whose owners keep the place (its
+	// event form offers it); 0 for a place met in an import or a remote
+	// event.
+	AssociationID int64
+	Name          string
+	Street        string
+	PostalCode    string
+	Locality      string
+	CommuneINSEE  string
+	Lat, Lon      float64
+	HasGeo        bool
 }
 
 // ChangeKind says whether a change wrote or removed an object.
