@@ -139,6 +139,20 @@ var routeCases = map[string]routeCase{
 		env.follower("amis", "https://mz.example/@dana", db.FollowAccepted)
 		return "/admin/associations/amis/followers/reject", url.Values{"actor": {"https://mz.example/@dana"}}
 	}, []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/places":     {fixed("/admin/associations/amis/places", nil), []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/places/new": {fixed("/admin/associations/amis/places/new", nil), []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/places": {fixed("/admin/associations/amis/places",
+		url.Values{"name": {"Salle des fêtes"}, "commune": {"47195"}}), []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/places/:id/edit": {func(env *adminEnv, _ string) (string, url.Values) {
+		return "/admin/associations/amis/places/" + env.place("amis", "Halle", "47001") + "/edit", nil
+	}, []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/places/:id/edit": {func(env *adminEnv, _ string) (string, url.Values) {
+		return "/admin/associations/amis/places/" + env.place("amis", "Halle", "47001") + "/edit",
+			url.Values{"name": {"Halle du marché"}, "commune": {"47001"}, "lat": {"44,2"}, "lon": {"0.62"}}
+	}, []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/places/:id/delete": {func(env *adminEnv, _ string) (string, url.Values) {
+		return "/admin/associations/amis/places/" + env.place("amis", "Halle", "47001") + "/delete", url.Values{}
+	}, []string{"olga", "admin"}},
 	"POST /admin/invitations": {func(env *adminEnv, _ string) (string, url.Values) {
 		return "/admin/invitations", url.Values{"association": {strconv.FormatInt(env.assocs["amis"].ID, 10)}, "role": {"editor"}, "days": {"7"}}
 	}, []string{"olga", "admin"}},

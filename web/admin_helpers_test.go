@@ -223,6 +223,7 @@ func (env *adminEnv) snapshot() string {
 		`SELECT id, ifnull(association_id, 0), slug, name, description, color, public FROM calendars ORDER BY id`,
 		`SELECT seq, calendar_id, uid, kind FROM changes ORDER BY seq`,
 		`SELECT association_id, actor_id, state, answer FROM followers ORDER BY id`,
+		`SELECT id, ifnull(association_id, 0), name, street, postal_code, commune_insee, lat, lon, has_geo FROM places ORDER BY id`,
 	} {
 		rows, err := env.s.Reader().QueryContext(context.Background(), q)
 		if err != nil {
@@ -271,4 +272,14 @@ func (env *adminEnv) follower(assoc, actor, state string) {
 		FollowID: actor + "/follow/1", FollowJSON: `{"type":"Follow"}`, State: state}); err != nil {
 		env.t.Fatal(err)
 	}
+}
+
+// place adds a place of an association and returns its id as text.
+func (env *adminEnv) place(assoc, name, commune string) string {
+	env.t.Helper()
+	p := &model.Place{AssociationID: env.assocs[assoc].ID, Name: name, CommuneINSEE: commune}
+	if err := env.s.CreateAssociationPlace(context.Background(), p); err != nil {
+		env.t.Fatal(err)
+	}
+	return itoa(int(p.ID))
 }

@@ -25,7 +25,7 @@ var adminPages = []string{
 	"login", "join", "reset", "account", "password", "app_passwords", "connect",
 	"invitation", "invitation_made", "users", "reset_made",
 	// An association's pages, for its owners.
-	"association", "members", "calendars", "calendar", "followers",
+	"association", "members", "calendars", "calendar", "followers", "places", "place",
 }
 
 var adminFuncs = template.FuncMap{

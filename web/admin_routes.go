@@ -69,6 +69,12 @@ func (a *app) adminRoutes(e *echo.Echo) {
 	get(s, "/associations/:slug/followers", a.followerList)
 	s.POST("/associations/:slug/followers/accept", a.followerAccept)
 	s.POST("/associations/:slug/followers/reject", a.followerReject)
+	get(s, "/associations/:slug/places", a.placeList)
+	get(s, "/associations/:slug/places/new", a.placeCreate)
+	s.POST("/associations/:slug/places", a.placeSave)
+	get(s, "/associations/:slug/places/:id/edit", a.placeEdit)
+	s.POST("/associations/:slug/places/:id/edit", a.placeUpdate)
+	s.POST("/associations/:slug/places/:id/delete", a.placeRemove)
 
 	// Later sections of the back office go here, each route asking can:
 	//   associations, members and calendars of an owner (/admin/associations/:slug/...),

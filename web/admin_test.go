@@ -354,6 +354,7 @@ func TestAdminPagesInBothLanguages(t *testing.T) {
 	for _, st := range []string{db.FollowPending, db.FollowAccepted, db.FollowRejected} {
 		env.follower("amis", "https://mz.example/@"+st, st)
 	}
+	halle := env.place("amis", "Halle", "47001")
 	join := env.link(&model.AccountLink{Kind: model.LinkInvite, AssociationID: env.assocs["amis"].ID, Role: model.RoleEditor})
 	reset := env.link(&model.AccountLink{Kind: model.LinkReset, UserID: env.users["vera"].ID})
 	for _, lang := range []string{"fr", "en"} {
@@ -365,6 +366,8 @@ func TestAdminPagesInBothLanguages(t *testing.T) {
 			{"/admin/associations/amis/edit", admin}, {"/admin/associations/amis/members", admin},
 			{"/admin/associations/amis/calendars", admin}, {"/admin/associations/amis/calendars/new", admin},
 			{"/admin/associations/amis/calendars/main/edit", admin}, {"/admin/associations/amis/followers", admin},
+			{"/admin/associations/amis/places", admin}, {"/admin/associations/amis/places/new", admin},
+			{"/admin/associations/amis/places/" + halle + "/edit", admin},
 		} {
 			r := env.do("GET", p.path+"?lang="+lang, p.token, nil)
 			if r.Code != 200 && r.Code != 410 {
