@@ -8,6 +8,7 @@ var associationMessages = joinMessages(adminMessages, map[string]message{
 	"admin.error.no_association":     {"Cette association n'existe pas.", "This association does not exist."},
 	"admin.assoc.nav":                {"Pages de %s", "Pages of %s"},
 	"admin.assoc.nav.profile":        {"Profil", "Profile"},
+	"admin.account.others":           {"Associations que vous pouvez gérer", "Associations you can manage"},
 	"admin.assoc.manage":             {"Gérer", "Manage"},
 	"admin.assoc.title":              {"Profil de l'association", "The association's profile"},
 	"admin.assoc.saved":              {"Le profil est enregistré.", "The profile is saved."},
