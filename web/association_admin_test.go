@@ -93,6 +93,9 @@ func TestAssociationProfile(t *testing.T) {
 	}
 	env.do("GET", "/admin/associations/amis/edit?saved=1", olga, nil).must(t, 200, "Le profil est enregistré.", `src="/images/`+sha+`"`)
 
+	// The public page shows it.
+	env.do("GET", "/@amis", "", nil).must(t, 200, `<img class="assoc-logo" src="/images/`+sha+`"`)
+
 	// The logo's public URL: the re-encoded image, shrunk, without EXIF,
 	// which no browser may read as anything else.
 	img := env.do("GET", "/images/"+sha, "", nil).must(t, 200)
