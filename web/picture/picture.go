@@ -33,6 +33,11 @@ import (
 // before decoding: 40 megapixels is larger than any phone's photo.
 const MaxPixels = 40_000_000
 
+// maxDecoding bounds the images decoded at the same time.
+const maxDecoding = 2
+
+var decoding = make(chan struct{}, maxDecoding)
+
 // Result is a re-encoded image.
 type Result struct {
 	Bytes  []byte
@@ -99,6 +104,10 @@ func Process(r io.Reader, maxBytes int64, maxSide int) (Result, error) {
 	if end != len(data) {
 		return Result{}, refuse("form.image.trailing", "the file carries something after the image")
 	}
+	// Decoding takes up to a few hundred MB for the largest pictures
+	// allowed: at most maxDecoding of them at once, whoever sends them.
+	decoding <- struct{}{}
+	defer func() { <-decoding }()
 	src, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return Result{}, refuse("form.image.corrupt", "the image cannot be read")
