@@ -679,16 +679,8 @@ func (f *Federation) DecideFollower(ctx context.Context, slug, actorID string, a
 	if err != nil {
 		return err
 	}
-	fl, err := f.store.GetFollower(ctx, a.ID, actorID)
-	if err != nil {
+	if err := f.store.DecideFollower(ctx, a.ID, actorID, accept); err != nil {
 		return err
 	}
-	state, kind := db.FollowAccepted, "Accept"
-	if !accept {
-		state, kind = db.FollowRejected, "Reject"
-	}
-	if err := f.store.SetFollowerState(ctx, a.ID, actorID, state); err != nil {
-		return err
-	}
-	return f.answerFollow(ctx, fl, f.uris.ActorID(a.Slug), kind)
+	return f.sendAnswers(ctx)
 }

@@ -24,6 +24,10 @@ const (
 	// actAdministerInstance: the instance's dashboard and federation
 	// health, its associations, followed sources and settings (the admin).
 	actAdministerInstance
+	// actManageAssociation: an association's own pages (profile and
+	// logo, followers' approval, members, calendars, followers, places):
+	// an owner of that association, or the admin.
+	actManageAssociation
 	// Sections 3 to 5 of the back office add their actions here
 	// (viewing and editing an association's calendars and events,
 	// managing its members, moderation), each answered below.
@@ -59,6 +63,8 @@ func can(p *principal, act action, associationID int64) bool {
 		return associationID != noAssociation && p.Roles[associationID].CanAdmin()
 	case actManageAccounts, actModerate, actAdministerInstance:
 		return false
+	case actManageAssociation:
+		return associationID > 0 && p.Roles[associationID].CanAdmin()
 	}
 	return false
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/model"
 )
 
@@ -173,6 +174,49 @@ var routeCases = map[string]routeCase{
 	}, []string{"admin"}},
 	"GET /admin/users/:id/delete":  {userPath("delete"), []string{"admin"}},
 	"POST /admin/users/:id/delete": {userPath("delete"), []string{"admin"}},
+	// An association's own pages (section 3): its owner and the admin.
+	"GET /admin/associations/:slug/edit": {fixed("/admin/associations/amis/edit", nil), []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/edit": {fixed("/admin/associations/amis/edit",
+		url.Values{"name": {"Les amis du Lot"}, "commune": {"47001"}, "manual": {"on"}}), []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/members": {fixed("/admin/associations/amis/members", nil), []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/members/:id/role": {func(env *adminEnv, _ string) (string, url.Values) {
+		return "/admin/associations/amis/members/" + strconv.FormatInt(env.users["eddy"].ID, 10) + "/role", url.Values{"role": {"viewer"}}
+	}, []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/members/:id/remove": {func(env *adminEnv, _ string) (string, url.Values) {
+		return "/admin/associations/amis/members/" + strconv.FormatInt(env.users["vera"].ID, 10) + "/remove", url.Values{}
+	}, []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/calendars":              {fixed("/admin/associations/amis/calendars", nil), []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/calendars/new":          {fixed("/admin/associations/amis/calendars/new", nil), []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/calendars":             {fixed("/admin/associations/amis/calendars", url.Values{"name": {"Fêtes"}, "color": {"#aa3300"}}), []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/calendars/:cal/edit":    {fixed("/admin/associations/amis/calendars/main/edit", nil), []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/calendars/:cal/edit":   {fixed("/admin/associations/amis/calendars/main/edit", url.Values{"name": {"Agenda privé"}}), []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/calendars/:cal/delete": {fixed("/admin/associations/amis/calendars/main/delete", url.Values{"confirm": {"on"}}), []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/followers": {func(env *adminEnv, _ string) (string, url.Values) {
+		env.follower("amis", "https://mz.example/@dana", db.FollowPending)
+		return "/admin/associations/amis/followers", nil
+	}, []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/followers/accept": {func(env *adminEnv, _ string) (string, url.Values) {
+		env.follower("amis", "https://mz.example/@dana", db.FollowPending)
+		return "/admin/associations/amis/followers/accept", url.Values{"actor": {"https://mz.example/@dana"}}
+	}, []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/followers/reject": {func(env *adminEnv, _ string) (string, url.Values) {
+		env.follower("amis", "https://mz.example/@dana", db.FollowAccepted)
+		return "/admin/associations/amis/followers/reject", url.Values{"actor": {"https://mz.example/@dana"}}
+	}, []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/places":     {fixed("/admin/associations/amis/places", nil), []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/places/new": {fixed("/admin/associations/amis/places/new", nil), []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/places": {fixed("/admin/associations/amis/places",
+		url.Values{"name": {"Salle des fêtes"}, "commune": {"47195"}}), []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/places/:id/edit": {func(env *adminEnv, _ string) (string, url.Values) {
+		return "/admin/associations/amis/places/" + env.place("amis", "Halle", "47001") + "/edit", nil
+	}, []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/places/:id/edit": {func(env *adminEnv, _ string) (string, url.Values) {
+		return "/admin/associations/amis/places/" + env.place("amis", "Halle", "47001") + "/edit",
+			url.Values{"name": {"Halle du marché"}, "commune": {"47001"}, "lat": {"44,2"}, "lon": {"0.62"}}
+	}, []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/places/:id/delete": {func(env *adminEnv, _ string) (string, url.Values) {
+		return "/admin/associations/amis/places/" + env.place("amis", "Halle", "47001") + "/delete", url.Values{}
+	}, []string{"olga", "admin"}},
 	"POST /admin/invitations": {func(env *adminEnv, _ string) (string, url.Values) {
 		return "/admin/invitations", url.Values{"association": {strconv.FormatInt(env.assocs["amis"].ID, 10)}, "role": {"editor"}, "days": {"7"}}
 	}, []string{"olga", "admin"}},
@@ -263,6 +307,10 @@ func TestCan(t *testing.T) {
 		{admin, actManageAccounts, noAssociation, true},
 		{owner, actManageAccounts, noAssociation, false},
 		{disabledAdmin, actManageAccounts, noAssociation, false},
+		{owner, actManageAssociation, amis, true},
+		{owner, actManageAssociation, autre, false},
+		{editor, actManageAssociation, amis, false},
+		{admin, actManageAssociation, autre, true},
 	} {
 		if got := can(c.p, c.act, c.assoc); got != c.want {
 			t.Errorf("can(%+v, %d, %d) = %v, want %v", c.p, c.act, c.assoc, got, c.want)

@@ -227,6 +227,13 @@ func (env *adminEnv) snapshot() string {
 		`SELECT slug, body FROM instance_pages ORDER BY slug`,
 		`SELECT id, slug, name FROM associations ORDER BY id`,
 		`SELECT id, slug FROM calendars ORDER BY id`,
+		// An association's own pages (section 3).
+		`SELECT id, name, description, website, commune_insee, manually_approves_followers, ifnull(logo_sha256, '') FROM associations ORDER BY id`,
+		`SELECT sha256 FROM images ORDER BY 1`,
+		`SELECT id, ifnull(association_id, 0), slug, name, description, color, public FROM calendars ORDER BY id`,
+		`SELECT seq, calendar_id, uid, kind FROM changes ORDER BY seq`,
+		`SELECT association_id, actor_id, state, answer FROM followers ORDER BY id`,
+		`SELECT id, ifnull(association_id, 0), name, street, postal_code, commune_insee, lat, lon, has_geo FROM places ORDER BY id`,
 	} {
 		rows, err := env.s.Reader().QueryContext(context.Background(), q)
 		if err != nil {
@@ -266,4 +273,23 @@ func toStr(v any) string {
 		return itoa(int(x))
 	}
 	return "?"
+}
+
+// follower adds a follow of an association by a remote actor, in state.
+func (env *adminEnv) follower(assoc, actor, state string) {
+	env.t.Helper()
+	if err := env.s.PutFollower(context.Background(), &db.Follower{AssociationID: env.assocs[assoc].ID, ActorID: actor,
+		FollowID: actor + "/follow/1", FollowJSON: `{"type":"Follow"}`, State: state}); err != nil {
+		env.t.Fatal(err)
+	}
+}
+
+// place adds a place of an association and returns its id as text.
+func (env *adminEnv) place(assoc, name, commune string) string {
+	env.t.Helper()
+	p := &model.Place{AssociationID: env.assocs[assoc].ID, Name: name, CommuneINSEE: commune}
+	if err := env.s.CreateAssociationPlace(context.Background(), p); err != nil {
+		env.t.Fatal(err)
+	}
+	return itoa(int(p.ID))
 }

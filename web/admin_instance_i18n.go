@@ -127,9 +127,7 @@ var adminInstanceMessages = map[string]message{
 	"admin.associations.agenda":             {"Agenda de %s", "%s's calendar"},
 	"form.slug.invalid":                     {"L'identifiant a de 1 à %d caractères parmi les lettres minuscules sans accent, les chiffres et les tirets intérieurs, et n'est pas un mot réservé.", "The identifier has 1 to %d characters among lower-case letters without accents, digits and inner hyphens, and is not a reserved word."},
 	"form.slug.taken":                       {"Cet identifiant est déjà pris\u00a0: choisissez-en un autre.", "This identifier is taken: choose another."},
-	"form.website.invalid":                  {"L'adresse du site commence par https:// ou http://.", "The website's address starts with https:// or http://."},
-	"form.commune.unknown":                  {"Cette commune n'est pas du Lot-et-Garonne\u00a0: indiquez son nom (Nérac) ou son code INSEE (47195).", "This commune is not in the Lot-et-Garonne: type its name (Nérac) or INSEE code (47195)."},
-	"form.description.long":                 {"La présentation doit compter au plus %d octets.", "The description must have at most %d bytes."},
+	"form.commune.typed":                    {"Cette commune n'est pas du Lot-et-Garonne\u00a0: indiquez son nom (Nérac) ou son code INSEE (47195).", "This commune is not in the Lot-et-Garonne: type its name (Nérac) or INSEE code (47195)."},
 	"admin.fediverse.unfollow":              {"Ne plus suivre", "Unfollow"},
 	"admin.fediverse.unfollowing":           {"Arrêt du suivi de", "Unfollowing"},
 }

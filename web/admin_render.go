@@ -27,6 +27,8 @@ var adminPages = []string{
 	"proposal", "proposal_done",
 	"moderation", "instance", "user_delete", "fediverse", "instance_page",
 	"associations", "association_new",
+	// An association's pages, for its owners.
+	"association", "members", "calendars", "calendar", "followers", "places", "place",
 }
 
 var adminFuncs = template.FuncMap{

@@ -83,6 +83,28 @@ func (a *app) adminRoutes(e *echo.Echo) {
 	s.POST("/users/:id/demote", a.userDemote)
 	get(s, "/users/:id/delete", a.userDelete)
 	s.POST("/users/:id/delete", a.userDestroy)
+	// An association's own pages (section 3): its owners and the admin,
+	// each handler asking can(actManageAssociation) for the :slug.
+	get(s, "/associations/:slug/edit", a.associationEdit)
+	s.POST("/associations/:slug/edit", a.associationUpdate)
+	get(s, "/associations/:slug/members", a.memberList)
+	s.POST("/associations/:slug/members/:id/role", a.memberUpdate)
+	s.POST("/associations/:slug/members/:id/remove", a.memberRemove)
+	get(s, "/associations/:slug/calendars", a.calendarList)
+	get(s, "/associations/:slug/calendars/new", a.calendarCreate)
+	s.POST("/associations/:slug/calendars", a.calendarSave)
+	get(s, "/associations/:slug/calendars/:cal/edit", a.calendarEdit)
+	s.POST("/associations/:slug/calendars/:cal/edit", a.calendarUpdate)
+	s.POST("/associations/:slug/calendars/:cal/delete", a.calendarRemove)
+	get(s, "/associations/:slug/followers", a.followerList)
+	s.POST("/associations/:slug/followers/accept", a.followerAccept)
+	s.POST("/associations/:slug/followers/reject", a.followerReject)
+	get(s, "/associations/:slug/places", a.placeList)
+	get(s, "/associations/:slug/places/new", a.placeCreate)
+	s.POST("/associations/:slug/places", a.placeSave)
+	get(s, "/associations/:slug/places/:id/edit", a.placeEdit)
+	s.POST("/associations/:slug/places/:id/edit", a.placeUpdate)
+	s.POST("/associations/:slug/places/:id/delete", a.placeRemove)
 
 	// Later sections of the back office go here, each route asking can:
 	//   associations, members and calendars of an owner (/admin/associations/:slug/...),

@@ -13,5 +13,5 @@ func (a *app) associationCreate(c echo.Context) error {
 	if err := allow(c, actAdministerInstance, noAssociation); err != nil {
 		return err
 	}
-	return a.page(c, http.StatusOK, "association_new", "admin.associations.new", "associations", &form.Association{}, nil, nil)
+	return a.page(c, http.StatusOK, "association_new", "admin.associations.new", "associations", &form.AssociationCreate{}, nil, nil)
 }

@@ -20,7 +20,7 @@ func (a *app) associationSave(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := form.NewAssociation(v)
+	f := form.NewAssociationCreate(v)
 	m, errs := f.Model()
 	if len(errs) > 0 {
 		return a.page(c, http.StatusUnprocessableEntity, "association_new", "admin.associations.new", "associations", f, errs, nil)

@@ -118,6 +118,7 @@ func (a *app) routes(e *echo.Echo) {
 	get("/embed/theme.css", a.embedTheme)
 	get("/lang/:lang", a.langSwitch)
 	get("/static/:hash/:name", a.staticShow)
+	get("/images/:sha", a.imageShow)
 	get("/favicon.ico", a.faviconShow)
 	// Anonymous proposals (issue #10, section 7): a public form, closed
 	// (404) unless the instance opens it; its POST goes through the

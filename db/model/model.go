@@ -234,14 +234,18 @@ type Instance struct {
 
 // Place is a physical place where events happen.
 type Place struct {
-	ID           int64
-	Name         string
-	Street       string
-	PostalCode   string
-	Locality     string
-	CommuneINSEE string
-	Lat, Lon     float64
-	HasGeo       bool
+	ID int64
+	// AssociationID is the association whose owners keep the place (its
+	// event form offers it); 0 for a place met in an import or a remote
+	// event.
+	AssociationID int64
+	Name          string
+	Street        string
+	PostalCode    string
+	Locality      string
+	CommuneINSEE  string
+	Lat, Lon      float64
+	HasGeo        bool
 }
 
 // ChangeKind says whether a change wrote or removed an object.
@@ -290,4 +294,15 @@ type AccountLink struct {
 	CreatedAt     time.Time
 	ExpiresAt     time.Time
 	UsedAt        time.Time
+}
+
+// Image is a picture uploaded in the back office, already re-encoded (PNG
+// or JPEG) and named by the SHA-256 of its bytes.
+type Image struct {
+	SHA256    string
+	MIME      string
+	Width     int
+	Height    int
+	Bytes     []byte
+	CreatedAt time.Time
 }

@@ -1,62 +1,84 @@
 package form
 
 import (
-	"errors"
 	"net/url"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/bastide47/bastide/db/model"
 )
 
-// Association creates an association (the admin).
+// Association is an association's profile as its owners edit it.
 type Association struct {
-	Slug, Name, Description, Website, Commune string
+	Name        string
+	Description string
+	Website     string
+	Commune     string // INSEE code, from the registry's list
+	Manual      bool   // manually approve followers
+	RemoveLogo  bool
 }
 
 // NewAssociation reads the form.
 func NewAssociation(v url.Values) *Association {
-	return &Association{Slug: strings.ToLower(value(v, "slug", true)), Name: value(v, "name", true),
-		Description: strings.TrimSpace(v.Get("description")), Website: value(v, "website", true), Commune: value(v, "commune", true)}
+	return &Association{
+		Name:        value(v, "name", true),
+		Description: text(v, "description"),
+		Website:     value(v, "website", true),
+		Commune:     value(v, "commune", true),
+		Manual:      v.Get("manual") == "on",
+		RemoveLogo:  v.Get("remove_logo") == "on",
+	}
 }
 
-// Model checks the form and returns the association to store, or the
-// errors per field.
-func (f *Association) Model() (*model.Association, Errors) {
+// FromAssociation fills the form from the stored profile.
+func FromAssociation(a *model.Association) *Association {
+	return &Association{Name: a.Name, Description: a.Description, Website: a.Website,
+		Commune: a.CommuneINSEE, Manual: a.ManuallyApprovesFollowers}
+}
+
+// Validate checks each field.
+func (f *Association) Validate() Errors {
 	e := Errors{}
-	a := &model.Association{Slug: f.Slug, Name: f.Name, Description: f.Description, Website: f.Website}
 	checkName(e, "name", f.Name, true)
+	if len(f.Name) > model.MaxNameLen { // the store counts bytes
+		e.add("name", "form.name.long", model.MaxNameLen)
+	}
 	if len(f.Description) > model.MaxTextLen || !utf8.ValidString(f.Description) {
 		e.add("description", "form.description.long", model.MaxTextLen)
 	}
+	checkWebsite(e, "website", f.Website)
 	if f.Commune != "" {
-		if c, ok := model.CommuneByINSEE(f.Commune); ok {
-			a.CommuneINSEE = c.INSEE
-		} else if c, ok := model.CommuneByName(f.Commune); ok {
-			a.CommuneINSEE = c.INSEE
-		} else {
+		if _, ok := model.CommuneByINSEE(f.Commune); !ok {
 			e.add("commune", "form.commune.unknown")
 		}
 	}
-	if err := a.Validate(); err != nil {
-		var ve *model.ValidationError
-		if errors.As(err, &ve) {
-			switch ve.Field {
-			case "slug":
-				e.add("slug", "form.slug.invalid", model.MaxSlugLen)
-			case "website":
-				e.add("website", "form.website.invalid")
-			case "name":
-				e.add("name", "form.name.required")
-			default:
-				e.add("_", "admin.form.errors")
-			}
-		} else {
-			e.add("_", "admin.form.errors")
+	return e
+}
+
+// Apply copies the form onto the stored association.
+func (f *Association) Apply(a *model.Association) {
+	a.Name, a.Description, a.Website, a.CommuneINSEE = f.Name, f.Description, f.Website, f.Commune
+	a.ManuallyApprovesFollowers = f.Manual
+}
+
+// text reads a long text field (a description), cut at a bound past the
+// longest valid one.
+func text(v url.Values, name string) string {
+	s := v.Get(name)
+	if len(s) > 4*model.MaxTextLen {
+		s = s[:4*model.MaxTextLen]
+		for !utf8.ValidString(s) {
+			s = s[:len(s)-1]
 		}
 	}
-	if len(e) > 0 {
-		return nil, e
+	return s
+}
+
+func checkWebsite(e Errors, field, s string) {
+	if s == "" {
+		return
 	}
-	return a, nil
+	u, err := url.Parse(s)
+	if err != nil || len(s) > model.MaxHrefLen || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
+		e.add(field, "form.website.invalid", model.MaxHrefLen)
+	}
 }
