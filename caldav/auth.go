@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"errors"
-	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -45,19 +44,6 @@ func newAuthenticator(store *db.Store, opts Options) *authenticator {
 	return a
 }
 
-// remoteIP is the client's address (the throttle reduces IPv6 to its
-// /64). It reads
-// r.RemoteAddr only: behind a reverse proxy, the server's root handler has
-// put the client's address there (cmd/bastide's clientAddress), and
-// forwarding headers are never read here.
-func remoteIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	return host
-}
-
 func challenge(w http.ResponseWriter) {
 	w.Header().Set("WWW-Authenticate", `Basic realm="Bastide", charset="UTF-8"`)
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -91,7 +77,7 @@ func (a *authenticator) authenticate(w http.ResponseWriter, r *http.Request) (*m
 		return nil, false
 	}
 	now := a.opts.Now()
-	addr := remoteIP(r)
+	addr := r.RemoteAddr // the client's, set by cmd's root handler behind a trusted proxy
 	k := a.key(user, pass)
 	// The throttle comes before the cache, so that the cache cannot be
 	// used to test guesses cheaply from a blocked address.

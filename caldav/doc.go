@@ -78,6 +78,9 @@
 // (events pulled from Mobilizon) are not served over CalDAV. The role
 // decides: owners change everything (events, calendar properties, new
 // calendars), editors add, change and delete events, viewers only read.
+// A calendar that follows an ICS feed (a subscription) is read-only for
+// everyone: its writes get 403 DAV:need-privileges naming the feed, which
+// is its source of truth (mayWrite).
 //
 // An MKCALENDAR (or the extended MKCOL vdirsyncer sends) in the home has
 // one meaning, decided by the name:

@@ -77,6 +77,7 @@ func newObjectCache(max int) *objectCache {
 // changeReader is the part of the store the cache reads.
 type changeReader interface {
 	CalendarChanges(ctx context.Context, calendarID, since int64, limit int) ([]model.Change, error)
+	SyncFloor(ctx context.Context, calendarID int64) (int64, error)
 }
 
 // catchUpLimit bounds the changes read to bring a part up to date; beyond,
@@ -109,9 +110,17 @@ func (oc *objectCache) sync(ctx context.Context, store changeReader, c *model.Ca
 	}
 	oc.mu.Unlock()
 
-	changes, err := store.CalendarChanges(ctx, c.ID, from, catchUpLimit)
+	// Below the floor, the log was pruned of changes the part has not
+	// followed: start afresh, like after too many changes.
+	floor, err := store.SyncFloor(ctx, c.ID)
 	if err != nil {
 		return 0, false
+	}
+	var changes []model.Change
+	if from >= floor {
+		if changes, err = store.CalendarChanges(ctx, c.ID, from, catchUpLimit); err != nil {
+			return 0, false
+		}
 	}
 
 	oc.mu.Lock()
@@ -121,7 +130,8 @@ func (oc *objectCache) sync(ctx context.Context, store changeReader, c *model.Ca
 	}
 	if len(changes) == catchUpLimit || len(changes) == 0 {
 		// Too many changes to follow, or none though the sequence moved
-		// (a cut log): empty the part, at the calendar's sequence.
+		// (a cut or pruned log): empty the part, at the calendar's
+		// sequence.
 		oc.size -= part.bytes
 		part.objs, part.bytes, part.seq = map[string]*cachedObject{}, 0, c.Seq
 		return part.seq, true

@@ -401,3 +401,29 @@ func TestObjectCacheDropsCalendarDeletedByApp(t *testing.T) {
 		t.Fatal("the deleted calendar's objects are still cached")
 	}
 }
+
+// Once the change log is pruned past where the cache stands, the changes
+// it would follow are gone: it starts afresh rather than keep an object
+// whose change it can no longer see.
+func TestObjectCacheAfterPruning(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	names := []string{"a.ics", "b.ics"}
+	for _, n := range names {
+		e.put("alice", amisMain+n, event(strings.TrimSuffix(n, ".ics"), "20261210T100000Z", "20261210T110000Z", "v1 "+n)).must(t, 201, "put")
+	}
+	e.checkAgainstStore("cached", names...)
+	storeEvent(t, e.store, e.amisCal.ID, "a.ics", "v2 a")
+	storeEvent(t, e.store, e.amisCal.ID, "b.ics", "v2 b")
+	if _, err := e.store.Writer().ExecContext(ctx, `UPDATE changes SET at = '2020-01-01T00:00:00Z'`); err != nil {
+		t.Fatal(err)
+	}
+	last, _ := e.store.LastSeq(ctx)
+	if err := e.store.SetMeta(ctx, db.MetaPublisherSeq, fmt.Sprint(last)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := e.store.PruneChanges(ctx, time.Now()); err != nil || n == 0 {
+		t.Fatalf("prune: %d %v", n, err)
+	}
+	e.checkAgainstStore("after the log was pruned", names...)
+}

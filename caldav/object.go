@@ -247,8 +247,8 @@ func (h *handler) put(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	if !dc.Role.CanWrite() {
-		return preconditionErr(http.StatusForbidden, dav("need-privileges"), "your role in this association is read-only")
+	if err := mayWrite(dc); err != nil {
+		return err
 	}
 	data, err := h.readObjectBody(w, r)
 	if err != nil {
@@ -336,8 +336,8 @@ func (h *handler) delete(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return err
 	}
-	if !dc.Role.CanWrite() {
-		return preconditionErr(http.StatusForbidden, dav("need-privileges"), "your role in this association is read-only")
+	if err := mayWrite(dc); err != nil {
+		return err
 	}
 	ifMatch := ""
 	if v := r.Header.Get("If-Match"); v != "" {
@@ -405,8 +405,13 @@ func (h *handler) moveCopy(w http.ResponseWriter, r *request) error {
 	if err != nil {
 		return errForbidden
 	}
-	if !dst.Role.CanWrite() || (r.Method == "MOVE" && !src.Role.CanWrite()) {
-		return errForbidden
+	if err := mayWrite(dst); err != nil {
+		return err
+	}
+	if r.Method == "MOVE" {
+		if err := mayWrite(src); err != nil {
+			return err
+		}
 	}
 	if src.Calendar.ID == dst.Calendar.ID && r.path.object == dpath.object {
 		return errForbidden
@@ -440,6 +445,25 @@ func (h *handler) moveCopy(w http.ResponseWriter, r *request) error {
 		w.WriteHeader(http.StatusCreated)
 	} else {
 		w.WriteHeader(http.StatusNoContent)
+	}
+	return nil
+}
+
+// mayWrite is the one rule for changing a calendar's objects over CalDAV:
+// the user's role must allow writing, and a calendar that follows an ICS
+// feed takes its events from that address only.
+func mayWrite(dc *db.DAVCalendar) error {
+	if !dc.Role.CanWrite() {
+		return preconditionErr(http.StatusForbidden, dav("need-privileges"), "your role in this association is read-only")
+	}
+	return followsFeed(dc)
+}
+
+// followsFeed refuses a change to a subscribed calendar, naming its source.
+func followsFeed(dc *db.DAVCalendar) error {
+	if src := dc.Calendar.ReadOnlySource(); src != "" {
+		return preconditionErr(http.StatusForbidden, dav("need-privileges"),
+			"this calendar is a copy of "+src+" and is read-only: change its events at that address; Bastide follows it")
 	}
 	return nil
 }

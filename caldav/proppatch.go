@@ -139,6 +139,9 @@ func (h *handler) proppatch(w http.ResponseWriter, r *request) error {
 		if !dc.Role.CanAdmin() {
 			return preconditionErr(http.StatusForbidden, dav("need-privileges"), "only the association's owners may change a calendar's properties")
 		}
+		if err := followsFeed(dc); err != nil {
+			return err
+		}
 		href = h.calendarPath(r.user.Username, dc)
 	case resObject:
 		dc, err := h.resolveCalendar(r)

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/bastide47/bastide/db"
-	"github.com/bastide47/bastide/db/model"
 )
 
 // propfindReq is a parsed PROPFIND body.
@@ -350,8 +349,12 @@ const (
 	privAdmin = "<D:privilege><D:all/></D:privilege><D:privilege><D:write/></D:privilege><D:privilege><D:write-properties/></D:privilege>"
 )
 
-func privileges(role model.Role) string {
+func privileges(dc *db.DAVCalendar) string {
+	role := dc.Role
 	s := privRead
+	if dc.Calendar.ReadOnlySource() != "" {
+		return s // a subscribed calendar changes only from its feed
+	}
 	if role.CanWrite() {
 		s += privWrite
 	}
@@ -407,7 +410,7 @@ func (h *handler) propValue(r *request, res *resource, q qname) (string, bool) {
 	case dav("current-user-privilege-set"):
 		switch res.kind {
 		case resCalendar, resObject:
-			return privileges(res.dc.Role), true
+			return privileges(res.dc), true
 		case resHome:
 			return privRead + "<D:privilege><D:bind/></D:privilege>", true
 		default:

@@ -17,7 +17,8 @@ import (
 // is the calendar's CS:getctag. The epoch (db.Store.Epoch) differs in a
 // restored backup, so that tokens handed out after the backup was taken
 // are refused (DAV:valid-sync-token) and clients sync again from scratch,
-// instead of missing the changes the backup lacks. A first sync cut at the
+// instead of missing the changes the backup lacks; those handed out before
+// it still hold (db.Store.TokenEpoch). A first sync cut at the
 // answer's size limit hands out a token that also names the last object
 // sent, {seq}/{href}: the next request lists the objects after it, and its
 // token is then {seq} again, so that the changes made meanwhile are
@@ -31,15 +32,31 @@ func syncToken(epoch string, calID, seq int64) string {
 var errBadSyncToken = preconditionErr(http.StatusForbidden, dav("valid-sync-token"),
 	"the sync token is not one this calendar issued; sync again from scratch")
 
-// parseSyncToken returns the sequence of a token of this calendar and
-// epoch, and the object after which a first sync continues ("" if none).
-func parseSyncToken(tok, epoch string, cal *model.Calendar) (seq int64, after string, err error) {
+// errPrunedSyncToken refuses a token older than what the change log keeps
+// (db.Store.PruneChanges): RFC 6578 §3.2 has the client sync again.
+var errPrunedSyncToken = preconditionErr(http.StatusForbidden, dav("valid-sync-token"),
+	"the sync token is older than the changes this server keeps; sync again from scratch")
+
+// epochs tells up to which seq tokens of an epoch hold (db.Store.TokenEpoch).
+type epochs interface {
+	TokenEpoch(e string) (maxSeq int64, ok bool)
+}
+
+// parseSyncToken returns the sequence of a token of this calendar and of
+// an epoch that still holds at that sequence (this copy's, or one it was
+// restored from, up to the backup), and the object after which a first
+// sync continues ("" if none).
+func parseSyncToken(tok string, ep epochs, cal *model.Calendar) (seq int64, after string, err error) {
 	rest, ok := strings.CutPrefix(tok, syncPrefix)
 	if !ok {
 		return 0, "", errBadSyncToken
 	}
 	parts := strings.SplitN(rest, "/", 4)
-	if len(parts) < 3 || parts[0] != epoch {
+	if len(parts) < 3 {
+		return 0, "", errBadSyncToken
+	}
+	maxSeq, ok := ep.TokenEpoch(parts[0])
+	if !ok {
 		return 0, "", errBadSyncToken
 	}
 	if len(parts) == 4 {
@@ -49,7 +66,7 @@ func parseSyncToken(tok, epoch string, cal *model.Calendar) (seq int64, after st
 	}
 	id, err1 := strconv.ParseInt(parts[1], 10, 64)
 	seq, err2 := strconv.ParseInt(parts[2], 10, 64)
-	if err1 != nil || err2 != nil || id != cal.ID || seq < 0 || seq > cal.Seq {
+	if err1 != nil || err2 != nil || id != cal.ID || seq < 0 || seq > cal.Seq || seq > maxSeq {
 		return 0, "", errBadSyncToken
 	}
 	return seq, after, nil
@@ -90,8 +107,15 @@ func (h *handler) syncCollection(w http.ResponseWriter, r *request, dc *db.DAVCa
 	var since int64
 	after := ""
 	if tok != "" {
-		if since, after, err = parseSyncToken(tok, h.epoch, c); err != nil {
+		if since, after, err = parseSyncToken(tok, h.store, c); err != nil {
 			return err
+		}
+		floor, err := h.store.SyncFloor(r.Context(), c.ID)
+		if err != nil {
+			return err
+		}
+		if since < floor {
+			return errPrunedSyncToken
 		}
 	}
 	ctx := r.Context()

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/bastide47/bastide/db/model"
@@ -36,6 +37,28 @@ func (s *Store) CreateAssociation(ctx context.Context, a *model.Association) err
 		return fmt.Errorf("db: create association %s: %w", a.Slug, mapErr(err))
 	}
 	a.ID, _ = res.LastInsertId()
+	return nil
+}
+
+// DefaultCalendarSlug is the public calendar every association starts with.
+const DefaultCalendarSlug = "agenda"
+
+// CreateAssociationWithAgenda stores a new association and its default
+// public calendar, named calName (or "Agenda" when that is too long);
+// ErrConflict if the slug is taken. Every road that creates an
+// association (the commands, the back office) goes through here.
+func (s *Store) CreateAssociationWithAgenda(ctx context.Context, a *model.Association, calName string) error {
+	if err := s.CreateAssociation(ctx, a); err != nil {
+		return err
+	}
+	c := &model.Calendar{Kind: model.CalendarAssociation, AssociationID: a.ID, Slug: DefaultCalendarSlug,
+		Name: calName, Public: true, Components: []string{"VEVENT"}}
+	if len(c.Name) > model.MaxNameLen {
+		c.Name = "Agenda"
+	}
+	if err := s.CreateCalendar(ctx, c); err != nil {
+		return fmt.Errorf("db: create calendar %q of %s: %w", c.Slug, a.Slug, err)
+	}
 	return nil
 }
 
@@ -78,7 +101,9 @@ func (s *Store) ListAssociations(ctx context.Context) ([]*model.Association, err
 	return collect(rows, err, "list associations", scanAssociation)
 }
 
-// SetMembership adds a user to an association or changes their role.
+// SetMembership adds a user to an association or changes their role. The
+// commands use it as the operator's tool; the back office keeps the last
+// owner with SetMemberRole.
 func (s *Store) SetMembership(ctx context.Context, m *model.Membership) error {
 	if err := m.Validate(); err != nil {
 		return err
@@ -91,13 +116,70 @@ func (s *Store) SetMembership(ctx context.Context, m *model.Membership) error {
 	return nil
 }
 
-// RemoveMembership takes a user out of an association.
+// RemoveMembership takes a user out of an association (see SetMembership;
+// the back office uses RemoveMember).
 func (s *Store) RemoveMembership(ctx context.Context, userID, associationID int64) error {
 	res, err := s.w.ExecContext(ctx, `DELETE FROM memberships WHERE user_id = +? AND association_id = +?`, userID, associationID)
 	if err != nil {
 		return fmt.Errorf("db: remove membership: %w", err)
 	}
 	return affectedOne(res, "db: remove membership")
+}
+
+// SetMemberRole changes the role of a member (or adds one) as an owner
+// does in the back office; ErrLastOwner if it would demote the
+// association's last owner.
+func (s *Store) SetMemberRole(ctx context.Context, m *model.Membership) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	return s.changeMembership(ctx, "db: set member role", m.AssociationID, func(tx *sql.Tx) (sql.Result, error) {
+		return tx.ExecContext(ctx, `INSERT INTO memberships (user_id, association_id, role) VALUES (?, ?, ?)
+			ON CONFLICT (user_id, association_id) DO UPDATE SET role = excluded.role`, m.UserID, m.AssociationID, string(m.Role))
+	})
+}
+
+// RemoveMember takes a member out of an association as an owner does in
+// the back office; ErrLastOwner if the member is its last owner.
+func (s *Store) RemoveMember(ctx context.Context, userID, associationID int64) error {
+	return s.changeMembership(ctx, "db: remove member", associationID, func(tx *sql.Tx) (sql.Result, error) {
+		return tx.ExecContext(ctx, `DELETE FROM memberships WHERE user_id = +? AND association_id = +?`, userID, associationID)
+	})
+}
+
+// changeMembership runs change in a transaction and keeps the rule that
+// an association which had an owner still has one: the one place of that
+// rule.
+func (s *Store) changeMembership(ctx context.Context, op string, associationID int64, change func(*sql.Tx) (sql.Result, error)) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	defer tx.Rollback()
+	owners := func() (int, error) {
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM memberships WHERE association_id = +? AND role = 'owner'`, associationID).Scan(&n)
+		return n, err
+	}
+	before, err := owners()
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	res, err := change(tx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, mapErr(err))
+	}
+	if err := affectedOne(res, op); err != nil {
+		return err
+	}
+	after, err := owners()
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if before > 0 && after == 0 {
+		return fmt.Errorf("%s: %w", op, ErrLastOwner)
+	}
+	return tx.Commit()
 }
 
 // GetRole returns the user's role in the association, ErrNotFound if the

@@ -10,14 +10,15 @@ import (
 )
 
 const calCols = `c.id, c.kind, ifnull(c.association_id, 0), ifnull(c.owner_user_id, 0), c.slug, c.name, c.description,
-	c.color, c.sort_order, c.timezone, c.public, c.components, c.source, c.trusted, c.seq, c.created_at`
+	c.color, c.sort_order, c.timezone, c.public, c.components, c.source, c.trusted, c.seq, c.created_at,
+	ifnull((SELECT s.url FROM subscriptions s WHERE s.calendar_id = c.id), '')`
 
 func scanCalendar(row interface{ Scan(...any) error }, extra ...any) (*model.Calendar, error) {
 	var c model.Calendar
 	var public, trusted int
 	var comps, created string
 	dest := []any{&c.ID, &c.Kind, &c.AssociationID, &c.OwnerUserID, &c.Slug, &c.Name, &c.Description,
-		&c.Color, &c.Order, &c.Timezone, &public, &comps, &c.Source, &trusted, &c.Seq, &created}
+		&c.Color, &c.Order, &c.Timezone, &public, &comps, &c.Source, &trusted, &c.Seq, &created, &c.SubscriptionURL}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, mapErr(err)
 	}
@@ -247,38 +248,40 @@ func (s *Store) ListUserCalendars(ctx context.Context, userID int64) ([]UserCale
 // DeleteCalendar removes a calendar and its events. Each event's deletion
 // is logged as for DeleteEvent, so that followers and sync clients learn of it.
 func (s *Store) DeleteCalendar(ctx context.Context, id int64) error {
-	return s.Tx(ctx, func(tx *sql.Tx) error {
-		cal, err := scanCalendar(tx.QueryRowContext(ctx, "SELECT "+calCols+" FROM calendars c WHERE c.id = +?", id))
-		if err != nil {
+	return s.Tx(ctx, func(tx *sql.Tx) error { return deleteCalendarTx(ctx, tx, id) })
+}
+
+func deleteCalendarTx(ctx context.Context, tx *sql.Tx, id int64) error {
+	cal, err := scanCalendar(tx.QueryRowContext(ctx, "SELECT "+calCols+" FROM calendars c WHERE c.id = +?", id))
+	if err != nil {
+		return fmt.Errorf("db: delete calendar %d: %w", id, err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, href, uid, uuid, ap_id, origin FROM events WHERE calendar_id = +?`, id)
+	if err != nil {
+		return fmt.Errorf("db: delete calendar %d: %w", id, err)
+	}
+	type gone struct {
+		id                          int64
+		href, uid, uuid, apID, orig string
+	}
+	var all []gone
+	for rows.Next() {
+		var g gone
+		if err := rows.Scan(&g.id, &g.href, &g.uid, &g.uuid, &g.apID, &g.orig); err != nil {
+			rows.Close()
 			return fmt.Errorf("db: delete calendar %d: %w", id, err)
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT id, href, uid, uuid, ap_id, origin FROM events WHERE calendar_id = +?`, id)
-		if err != nil {
-			return fmt.Errorf("db: delete calendar %d: %w", id, err)
+		all = append(all, g)
+	}
+	rows.Close()
+	q := newTxq(tx)
+	for _, g := range all {
+		if err := deleteEventTx(ctx, q, cal, g.id, g.href, g.uid, g.uuid, g.apID, g.orig); err != nil {
+			return err
 		}
-		type gone struct {
-			id                          int64
-			href, uid, uuid, apID, orig string
-		}
-		var all []gone
-		for rows.Next() {
-			var g gone
-			if err := rows.Scan(&g.id, &g.href, &g.uid, &g.uuid, &g.apID, &g.orig); err != nil {
-				rows.Close()
-				return fmt.Errorf("db: delete calendar %d: %w", id, err)
-			}
-			all = append(all, g)
-		}
-		rows.Close()
-		q := newTxq(tx)
-		for _, g := range all {
-			if err := deleteEventTx(ctx, q, cal, g.id, g.href, g.uid, g.uuid, g.apID, g.orig); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM calendars WHERE id = +?`, id); err != nil {
-			return fmt.Errorf("db: delete calendar %d: %w", id, err)
-		}
-		return nil
-	})
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM calendars WHERE id = +?`, id); err != nil {
+		return fmt.Errorf("db: delete calendar %d: %w", id, err)
+	}
+	return nil
 }

@@ -174,11 +174,7 @@ func (s *Store) DueDeliveries(ctx context.Context, t time.Time, limit int, exclu
 		d.attempts, d.next_at, d.last_status, d.last_error
 		FROM deliveries d JOIN activities a ON a.id = d.activity_id
 		WHERE d.state = 'pending' AND d.next_at <= ?
-		AND NOT EXISTS (SELECT 1 FROM activities oa CROSS JOIN deliveries o ON o.activity_id = oa.id
-			WHERE instr(a.ap_id, '` + activityMark + `') > 1
-			AND oa.ap_id >= substr(a.ap_id, 1, instr(a.ap_id, '` + activityMark + `') + ` + fmt.Sprint(len(activityMark)-1) + `)
-			AND oa.ap_id < substr(a.ap_id, 1, instr(a.ap_id, '` + activityMark + `') + ` + fmt.Sprint(len(activityMark)-2) + `) || '0'
-			AND o.inbox = d.inbox AND o.state = 'pending' AND o.id < d.id)`
+		AND NOT ` + sameSubjectSQL("o.state = 'pending' AND o.id < d.id")
 	args := []any{fmtMilli(t)}
 	if len(skipHosts) > 0 {
 		q += ` AND d.host NOT IN (` + placeholders(len(skipHosts)) + `)`
@@ -212,6 +208,16 @@ func (s *Store) DueDeliveries(ctx context.Context, t time.Time, limit int, exclu
 		}
 	}
 	return out, rows.Err()
+}
+
+// sameSubjectSQL is true when another delivery o to the same inbox as the
+// delivery d (of activity a) is about the same object and meets cond.
+func sameSubjectSQL(cond string) string {
+	return `EXISTS (SELECT 1 FROM activities oa CROSS JOIN deliveries o ON o.activity_id = oa.id
+			WHERE instr(a.ap_id, '` + activityMark + `') > 1
+			AND oa.ap_id >= substr(a.ap_id, 1, instr(a.ap_id, '` + activityMark + `') + ` + fmt.Sprint(len(activityMark)-1) + `)
+			AND oa.ap_id < substr(a.ap_id, 1, instr(a.ap_id, '` + activityMark + `') + ` + fmt.Sprint(len(activityMark)-2) + `) || '0'
+			AND o.inbox = d.inbox AND ` + cond + `)`
 }
 
 // NextDeliveryAt returns when the next pending delivery is due (zero if none).
@@ -253,6 +259,36 @@ func (s *Store) RetryInboxNow(ctx context.Context, inbox string, t time.Time) (i
 	return n, nil
 }
 
+// RetryHostNow makes every delivery to a host due at t, when the admin
+// knows it answers again: those waiting in backoff, and the dead ones,
+// which start a new series of attempts. A dead delivery stays dead when a
+// later activity about the same object was queued for the same inbox
+// since: sending it now would bring back an older state of the object.
+// It returns how many deliveries it moved.
+func (s *Store) RetryHostNow(ctx context.Context, host string, t time.Time) (int64, error) {
+	host = strings.ToLower(host)
+	var n int64
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `UPDATE deliveries SET next_at = ?, updated_at = ?
+			WHERE state = 'pending' AND next_at > ? AND host = +?`, fmtMilli(t), fmtTime(now()), fmtMilli(t), host)
+		if err != nil {
+			return fmt.Errorf("db: retry deliveries to %s: %w", host, err)
+		}
+		n, _ = r.RowsAffected()
+		r, err = tx.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', attempts = 0, next_at = ?, updated_at = ?
+			WHERE id IN (SELECT d.id FROM deliveries d JOIN activities a ON a.id = d.activity_id
+			WHERE d.state = 'dead' AND d.host = +? AND NOT `+sameSubjectSQL("o.id > d.id")+`)`,
+			fmtMilli(t), fmtTime(now()), host)
+		if err != nil {
+			return fmt.Errorf("db: retry dead deliveries to %s: %w", host, err)
+		}
+		m, _ := r.RowsAffected()
+		n += m
+		return nil
+	})
+	return n, err
+}
+
 // PruneDeliveries removes done deliveries, and activities that no longer
 // have any delivery, older than before.
 func (s *Store) PruneDeliveries(ctx context.Context, before time.Time) error {
@@ -285,4 +321,14 @@ func (s *Store) DeliveryCounts(ctx context.Context) (map[string]int, error) {
 		out[st] = n
 	}
 	return out, rows.Err()
+}
+
+// PruneDeadDeliveries removes deliveries given up on before `before`: the
+// admin and /metrics have shown them long enough. Their activities then go
+// with PruneDeliveries' rule for activities without deliveries.
+func (s *Store) PruneDeadDeliveries(ctx context.Context, before time.Time) error {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM deliveries WHERE state = 'dead' AND updated_at < ?`, fmtTime(before)); err != nil {
+		return fmt.Errorf("db: prune dead deliveries: %w", err)
+	}
+	return nil
 }

@@ -17,6 +17,9 @@ var (
 	ErrConflict = errors.New("db: conflict")
 	// ErrPrecondition: an If-Match / If-None-Match condition does not hold.
 	ErrPrecondition = errors.New("db: precondition failed")
+	// ErrLastOwner: the change would leave an association without an
+	// owner (its last owner leaving, or demoted).
+	ErrLastOwner = errors.New("db: an association keeps at least one owner")
 )
 
 // IsFull reports whether err comes from a write refused because the disk

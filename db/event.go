@@ -163,15 +163,15 @@ type storedHead struct {
 	commune  string
 	lat, lon float64
 	hasGeo   bool
+	// moderation is the stored state, which a write that does not set
+	// one keeps.
+	moderation string
 }
 
 func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
 	e := p.Event
 	if e.Origin == "" {
 		e.Origin = model.OriginLocal
-	}
-	if e.Moderation == "" {
-		e.Moderation = model.ModerationApproved
 	}
 	if err := e.Validate(); err != nil {
 		return PutResult{}, err
@@ -229,6 +229,15 @@ func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
 		}
 	}
 
+	if e.Moderation == "" {
+		// A write that does not say (a calendar app's PUT, an import)
+		// keeps the stored state: editing a pending proposal in one's
+		// calendar app does not approve it. A new event is approved.
+		e.Moderation = model.ModerationApproved
+		if cur != nil {
+			e.Moderation = cur.moderation
+		}
+	}
 	etag := ETagOf(e.Data)
 	t := now()
 	if cur != nil && cur.etag == etag {
@@ -422,9 +431,9 @@ func head(ctx context.Context, tx *txq, where string, args ...any) (*storedHead,
 	var h storedHead
 	var geo int
 	err := tx.QueryRowContext(ctx, `SELECT id, href, uid, uuid, etag, created_at, calendar_id, location, ifnull(place_id, 0),
-		commune_insee, lat, lon, has_geo FROM events WHERE `+where, args...).
+		commune_insee, lat, lon, has_geo, moderation FROM events WHERE `+where, args...).
 		Scan(&h.id, &h.href, &h.uid, &h.uuid, &h.etag, &h.created, &h.calendarID, &h.location, &h.placeID,
-			&h.commune, &h.lat, &h.lon, &geo)
+			&h.commune, &h.lat, &h.lon, &geo, &h.moderation)
 	if err != nil {
 		return nil, mapErr(err)
 	}

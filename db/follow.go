@@ -75,6 +75,15 @@ func (s *Store) GetFollow(ctx context.Context, object string) (*Follow, error) {
 	return f, nil
 }
 
+// GetFollowByID returns a follow by its row id.
+func (s *Store) GetFollowByID(ctx context.Context, id int64) (*Follow, error) {
+	f, err := scanFollow(s.r.QueryRowContext(ctx, "SELECT "+followCols+" FROM follows WHERE id = +?", id))
+	if err != nil {
+		return nil, fmt.Errorf("db: get follow %d: %w", id, err)
+	}
+	return f, nil
+}
+
 // GetFollowByFollowID returns the follow whose Follow activity has this id.
 func (s *Store) GetFollowByFollowID(ctx context.Context, followID string) (*Follow, error) {
 	f, err := scanFollow(s.r.QueryRowContext(ctx, "SELECT "+followCols+" FROM follows WHERE follow_id = +?", model.NormalizeIRI(followID)))

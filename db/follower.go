@@ -55,7 +55,7 @@ func (s *Store) PutFollower(ctx context.Context, f *Follower) error {
 	err := s.w.QueryRowContext(ctx, `INSERT INTO followers (association_id, actor_id, follow_id, follow_json, state, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (association_id, actor_id) DO UPDATE SET follow_id = excluded.follow_id, follow_json = excluded.follow_json,
-		state = excluded.state, updated_at = excluded.updated_at RETURNING id`,
+		state = excluded.state, answer = '', updated_at = excluded.updated_at RETURNING id`,
 		f.AssociationID, f.ActorID, f.FollowID, f.FollowJSON, f.State, fmtTime(t), fmtTime(t)).Scan(&f.ID)
 	if err != nil {
 		return fmt.Errorf("db: put follower %s: %w", f.ActorID, mapErr(err))

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -85,6 +86,9 @@ type Store struct {
 	v     *sql.DB // one connection that only reads the data version
 	path  string
 	epoch string
+	// past holds the epochs this copy descends from, each with the last
+	// seq it shares with them (see TokenEpoch).
+	past map[string]int64
 
 	hookMu   sync.Mutex
 	onCommit []func()
@@ -120,6 +124,50 @@ func (s *Store) Epoch() string { return s.epoch }
 
 // epochKey is the meta key of the epoch.
 const epochKey = "epoch"
+
+// pastEpochsKey is the meta key of the epochs a copy descends from: "epoch
+// seq" lines, oldest first, at most maxPastEpochs of them.
+const (
+	pastEpochsKey = "epoch.past"
+	maxPastEpochs = 16
+)
+
+// TokenEpoch reports up to which seq a position in the change log named
+// with epoch e still holds here: any seq for this copy's own epoch, up to
+// the last seq a backup copied for an epoch this copy was restored from
+// (a restored backup holds the same changes up to there, and only those),
+// and none (false) for an unknown epoch.
+func (s *Store) TokenEpoch(e string) (maxSeq int64, ok bool) {
+	if e == s.epoch {
+		return math.MaxInt64, true
+	}
+	maxSeq, ok = s.past[e]
+	return maxSeq, ok
+}
+
+// loadPastEpochs reads pastEpochsKey.
+func loadPastEpochs(ctx context.Context, w *sql.DB) (map[string]int64, []string, error) {
+	var v string
+	err := w.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = +?`, pastEpochsKey).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return map[string]int64{}, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("db: past epochs: %w", err)
+	}
+	past := map[string]int64{}
+	var lines []string
+	for _, l := range strings.Split(v, "\n") {
+		e, seqText, ok := strings.Cut(l, " ")
+		seq, err := strconv.ParseInt(seqText, 10, 64)
+		if !ok || err != nil {
+			continue // not ours: ignore rather than refuse to start
+		}
+		past[e] = seq
+		lines = append(lines, l)
+	}
+	return past, lines, nil
+}
 
 func newEpoch() string {
 	var b [8]byte
@@ -195,6 +243,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
+	past, _, err := loadPastEpochs(ctx, w)
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
 	r, err := sql.Open("sqlite3", u+"?"+readOptions)
 	if err != nil {
 		w.Close()
@@ -215,7 +268,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	v.SetMaxOpenConns(1)
 	v.SetMaxIdleConns(1)
 	v.SetConnMaxLifetime(0)
-	return &Store{w: w, r: r, v: v, path: path, epoch: epoch}, nil
+	return &Store{w: w, r: r, v: v, path: path, epoch: epoch, past: past}, nil
 }
 
 // versionOptions: the data-version connection reads no table, so it keeps
@@ -425,13 +478,27 @@ func (s *Store) Backup(ctx context.Context, dest string) (err error) {
 	if _, err := c.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
 		return fmt.Errorf("db: backup to %s: %w", dest, err)
 	}
-	// The copy gets an epoch of its own (see Epoch).
+	// The copy gets an epoch of its own (see Epoch), and remembers this
+	// one up to its last change (see TokenEpoch).
 	cp, err := sql.Open("sqlite3", "file:"+(&url.URL{Path: dest}).EscapedPath()+"?_busy_timeout=10000")
 	if err != nil {
 		return fmt.Errorf("db: backup: %w", err)
 	}
 	defer cp.Close()
-	if _, err := cp.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, epochKey, newEpoch()); err != nil {
+	var last int64
+	if err := cp.QueryRowContext(ctx, `SELECT ifnull(max(seq), 0) FROM changes`).Scan(&last); err != nil {
+		return fmt.Errorf("db: backup: last seq: %w", err)
+	}
+	_, lines, err := loadPastEpochs(ctx, cp)
+	if err != nil {
+		return fmt.Errorf("db: backup: %w", err)
+	}
+	lines = append(lines, s.epoch+" "+strconv.FormatInt(last, 10))
+	if len(lines) > maxPastEpochs {
+		lines = lines[len(lines)-maxPastEpochs:]
+	}
+	if _, err := cp.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?), (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+		epochKey, newEpoch(), pastEpochsKey, strings.Join(lines, "\n")); err != nil {
 		return fmt.Errorf("db: backup: new epoch: %w", err)
 	}
 	return cp.Close()

@@ -14,6 +14,7 @@ import (
 	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/dbtest"
 	"github.com/bastide47/bastide/db/model"
+	"golang.org/x/crypto/bcrypt"
 )
 
 func TestRefuseNewerDatabase(t *testing.T) {
@@ -328,6 +329,15 @@ func TestMigrateFromV1(t *testing.T) {
 	if _, err := raw.Exec(`UPDATE events SET commune_insee = '47001'`); err != nil {
 		t.Fatal(err)
 	}
+	// An app password of the first schema, a bcrypt hash (0008 indexes
+	// the new form; old rows are rewritten at first use).
+	oldHash, err := bcrypt.GenerateFromPassword([]byte("ancien-appareil-secret"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`INSERT INTO app_passwords (user_id, name, hash, created_at) VALUES (1, 'vieux-téléphone', ?, '2026-01-02T00:00:00Z')`, string(oldHash)); err != nil {
+		t.Fatal(err)
+	}
 	raw.Close()
 	s, err := db.Open(ctx, path)
 	if err != nil {
@@ -375,12 +385,72 @@ func TestMigrateFromV1(t *testing.T) {
 			t.Fatalf("FTS5 table %s left behind: %d %v", shadow, n, err)
 		}
 	}
+	// The old app password still signs in, and is then stored the new way.
+	if u, app, err := s.CheckPassword(ctx, "marie", "ancien-appareil-secret"); err != nil || !app || u.Username != "marie" {
+		t.Fatalf("v1 app password after migration: %v %v %v", u, app, err)
+	}
+	aps, err := s.ListAppPasswords(ctx, 1)
+	if err != nil || len(aps) != 1 || aps[0].Hash != db.HashAppPassword("ancien-appareil-secret") {
+		t.Fatalf("v1 app password not rehashed at first use: %+v %v", aps, err)
+	}
+	// The v1 occurrence got the event's commune (0007's data step).
+	var commune string
+	if err := s.Reader().QueryRowContext(ctx, `SELECT commune_insee FROM event_instances WHERE event_id = 1`).Scan(&commune); err != nil || commune != "47001" {
+		t.Fatalf("occurrence commune after migration: %q %v", commune, err)
+	}
 	if res, err := s.IntegrityCheck(ctx); err != nil || res != "ok" {
 		t.Fatalf("integrity: %s %v", res, err)
 	}
 	// FTS4's own check: the index holds exactly the tokens of its rows.
 	if _, err := s.Writer().ExecContext(ctx, "INSERT INTO events_fts (events_fts) VALUES ('integrity-check')"); err != nil {
 		t.Fatalf("full-text index after migration: %v", err)
+	}
+}
+
+// A database at schema 3, the first with federation, with a followed
+// source: 0005's data step keeps its last successful read.
+func TestMigrateFollowsFromV3(t *testing.T) {
+	ctx := context.Background()
+	frozen, err := os.ReadFile(filepath.Join("testdata", "v1.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "v3.db")
+	if err := os.WriteFile(path, frozen, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"migrations/0002_caldav.sql", "migrations/0003_federation.sql"} {
+		text, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := raw.Exec(string(text)); err != nil {
+			t.Fatalf("load %s: %v", f, err)
+		}
+	}
+	if _, err := raw.Exec(`PRAGMA user_version = 3;
+		INSERT INTO follows (object, follow_id, state, calendar_id, created_at, updated_at, refreshed_at)
+		VALUES ('https://mobilizon.example/@groupe', 'https://agenda.example/follows/1', 'accepted', 1,
+			'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-03-04T05:06:07Z')`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	s, err := db.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("migrate from v3: %v", err)
+	}
+	defer s.Close()
+	f, err := s.GetFollow(ctx, "https://mobilizon.example/@groupe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	if !f.LastSuccess.Equal(want) || !f.RefreshedAt.Equal(want) || f.LastError != "" {
+		t.Fatalf("follow after migration: %+v, want last success %s", f, want)
 	}
 }
 

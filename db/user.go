@@ -102,6 +102,42 @@ func (s *Store) UpdateUser(ctx context.Context, u *model.User) error {
 	return affectedOne(res, "db: update user "+u.Username)
 }
 
+// SetUserAdmin makes an account an administrator of the instance, or no
+// longer one.
+func (s *Store) SetUserAdmin(ctx context.Context, userID int64, admin bool) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE users SET admin = ? WHERE id = +?`, b2i(admin), userID)
+	if err != nil {
+		return fmt.Errorf("db: set admin of user %d: %w", userID, err)
+	}
+	return affectedOne(res, fmt.Sprintf("db: set admin of user %d", userID))
+}
+
+// DeleteUser removes an account: its personal calendars go the way of
+// DeleteCalendar (each event's deletion logged, so that sync clients and
+// followers learn of it), then its memberships, sessions, app passwords
+// and links with the account itself.
+func (s *Store) DeleteUser(ctx context.Context, userID int64) error {
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM calendars WHERE owner_user_id = +?`, userID)
+		cals, err := collect(rows, err, "delete user", func(r interface{ Scan(...any) error }) (id int64, err error) {
+			return id, r.Scan(&id)
+		})
+		if err != nil {
+			return err
+		}
+		for _, id := range cals {
+			if err := deleteCalendarTx(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE id = +?`, userID)
+		if err != nil {
+			return fmt.Errorf("db: delete user %d: %w", userID, err)
+		}
+		return affectedOne(res, fmt.Sprintf("db: delete user %d", userID))
+	})
+}
+
 func affectedOne(res sql.Result, op string) error {
 	n, err := res.RowsAffected()
 	if err != nil {

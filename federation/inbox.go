@@ -44,6 +44,12 @@ func (f *Federation) serveInbox(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusUnauthorized, "this request is addressed to another host than "+f.uris.Host())
 		return
 	}
+	// A blocked domain is refused before its key is fetched.
+	if p, err := parseSignature(r.Header.Get("Signature")); err == nil {
+		if f.refuseBlocked(w, r, p.keyID) {
+			return
+		}
+	}
 	signer, err := f.verify.verify(ctx, r, body)
 	if err != nil {
 		var se *sigError
@@ -73,6 +79,9 @@ func (f *Federation) serveInbox(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusUnauthorized, "the activity's actor is not the signer")
 		return
 	}
+	if f.refuseBlocked(w, r, actor) {
+		return
+	}
 	id := mobilizon.IDOf(act)
 	if id != "" && !mobilizon.SameOrigin(id, actor) {
 		httpError(w, http.StatusUnauthorized, "the activity's id is not on its actor's origin")
@@ -97,6 +106,20 @@ func (f *Federation) serveInbox(w http.ResponseWriter, r *http.Request) {
 	f.queued()
 	wake(f.wakeInbox)
 	w.WriteHeader(http.StatusAccepted)
+}
+
+// refuseBlocked answers 403 when iri is on a domain the admin blocked.
+func (f *Federation) refuseBlocked(w http.ResponseWriter, r *http.Request, iri string) bool {
+	blocked, err := f.store.URLBlocked(r.Context(), iri)
+	if err != nil {
+		f.serverError(w, r, err)
+		return true
+	}
+	if blocked {
+		httpError(w, http.StatusForbidden, "this instance does not federate with the domain of "+iri)
+		return true
+	}
+	return false
 }
 
 // maxInboxAttempts bounds the processing attempts of one activity.

@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -136,6 +137,41 @@ func (f *Federation) answerFollow(ctx context.Context, fl *db.Follower, followed
 	}
 	wake(f.wakeDeliver)
 	return nil
+}
+
+// maxAnswers bounds the decided follows answered in one round.
+const maxAnswers = 100
+
+// sendAnswers queues the Accept or Reject of each follow that an owner
+// decided (in the back office or with the command) and clears it from the
+// row; an answer whose follower cannot be reached now stays for the next
+// round of the publisher.
+func (f *Federation) sendAnswers(ctx context.Context) error {
+	pending, err := f.store.PendingAnswers(ctx, maxAnswers)
+	if err != nil {
+		return err
+	}
+	var first error
+	for _, pa := range pending {
+		fl := pa.Follower
+		followed := f.uris.RelayID()
+		if fl.AssociationID != 0 {
+			a, err := f.store.GetAssociation(ctx, fl.AssociationID)
+			if err != nil {
+				first = cmp.Or(first, err)
+				continue
+			}
+			followed = f.uris.ActorID(a.Slug)
+		}
+		if err := f.answerFollow(ctx, fl, followed, pa.Answer); err != nil {
+			first = cmp.Or(first, err)
+			continue
+		}
+		if err := f.store.AnswerSent(ctx, fl.ID, pa.Answer); err != nil {
+			return err
+		}
+	}
+	return first
 }
 
 // onUndo removes a follower (Undo of its Follow).

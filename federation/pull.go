@@ -216,12 +216,18 @@ func (f *Federation) Follow(ctx context.Context, target string, trusted bool) (*
 	target = strings.TrimSpace(target)
 	actorURL := target
 	if host, ok := bareHost(target); ok {
+		if err := f.checkNotBlocked(ctx, "https://"+host+"/"); err != nil {
+			return nil, nil, err
+		}
 		u, err := f.client.InstanceActor(ctx, host)
 		if err != nil {
 			return nil, nil, fmt.Errorf("federation: find the instance actor of %s: %w", host, err)
 		}
 		actorURL = u
 	} else if m := handleRe.FindStringSubmatch(target); m != nil {
+		if err := f.checkNotBlocked(ctx, "https://"+m[2]+"/"); err != nil {
+			return nil, nil, err
+		}
 		u, err := f.client.GetWebFinger(ctx, "acct:"+m[1]+"@"+m[2])
 		if err != nil {
 			return nil, nil, fmt.Errorf("federation: look up %s: %w", target, err)
@@ -230,9 +236,15 @@ func (f *Federation) Follow(ctx context.Context, target string, trusted bool) (*
 	} else if mobilizon.Origin(target) == "" {
 		return nil, nil, fmt.Errorf("federation: %q is neither @name@host nor an http(s) URL", target)
 	}
+	if err := f.checkNotBlocked(ctx, actorURL); err != nil {
+		return nil, nil, err
+	}
 	a, err := f.fetchActor(ctx, actorURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("federation: fetch %s: %w", actorURL, err)
+	}
+	if err := f.checkNotBlocked(ctx, a.APID); err != nil {
+		return nil, nil, err
 	}
 	if a.Type == "Person" {
 		return nil, nil, fmt.Errorf("federation: %s is a Person; follow a Group or an instance relay", a.APID)
@@ -256,6 +268,62 @@ func (f *Federation) Follow(ctx context.Context, target string, trusted bool) (*
 	wake(f.wakeDeliver)
 	wake(f.wakeRefresh)
 	return fl, a, nil
+}
+
+// ErrBlocked says that a domain the admin blocked was asked for.
+var ErrBlocked = errors.New("federation: this instance does not federate with that domain")
+
+// checkNotBlocked returns ErrBlocked when iri is on a blocked domain.
+func (f *Federation) checkNotBlocked(ctx context.Context, iri string) error {
+	blocked, err := f.store.URLBlocked(ctx, iri)
+	if err != nil {
+		return err
+	}
+	if blocked {
+		return fmt.Errorf("%w: %s", ErrBlocked, iri)
+	}
+	return nil
+}
+
+// maxFollowRequests bounds the follows asked for on the back office that
+// one round of the refresher sends.
+const maxFollowRequests = 10
+
+// sendFollowRequests sends the follows and unfollows the admin asked for
+// on the back office (web records them; it cannot reach federation), and
+// records each outcome: a sent one is forgotten, a failed one keeps its error for the
+// admin to read, and is not tried again unless asked again.
+func (f *Federation) sendFollowRequests(ctx context.Context) {
+	reqs, err := f.store.ListFollowRequests(ctx, true, maxFollowRequests)
+	if err != nil {
+		if ctx.Err() == nil {
+			f.log.ErrorContext(ctx, "federation: list follow requests", "err", err)
+		}
+		return
+	}
+	for _, rq := range reqs {
+		msg := ""
+		var err error
+		if rq.Unfollow {
+			err = f.Unfollow(ctx, rq.Target)
+		} else {
+			_, _, err = f.Follow(ctx, rq.Target, rq.Trusted)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			msg = err.Error()
+			f.log.WarnContext(ctx, "federation: follow change asked on the back office failed", "target", rq.Target,
+				"unfollow", rq.Unfollow, "err", err)
+		} else {
+			f.log.InfoContext(ctx, "federation: follow changed from the back office", "target", rq.Target,
+				"unfollow", rq.Unfollow, "trusted", rq.Trusted)
+		}
+		if err := f.store.FinishFollowRequest(ctx, rq.ID, msg); err != nil {
+			f.log.ErrorContext(ctx, "federation: record follow request", "err", err)
+		}
+	}
 }
 
 // followActivity is the Follow the relay sends: object a plain id, as
@@ -365,6 +433,9 @@ func (f *Federation) remoteCalendar(ctx context.Context, a *db.RemoteActor, trus
 // refresh backfills a source's upcoming events: Mobilizon pushes nothing
 // about past events on follow and never retries a failed push.
 func (f *Federation) refresh(ctx context.Context, fl *db.Follow) error {
+	if err := f.checkNotBlocked(ctx, fl.Object); err != nil {
+		return err
+	}
 	a, err := f.store.GetRemoteActor(ctx, fl.Object)
 	if err != nil || f.cfg.Now().Sub(a.FetchedAt) > 48*time.Hour {
 		if a, err = f.fetchActor(ctx, fl.Object); err != nil {
@@ -534,6 +605,7 @@ func (f *Federation) runRefresher(ctx context.Context) {
 	tick := time.NewTicker(30 * time.Second)
 	defer tick.Stop()
 	for {
+		f.sendFollowRequests(ctx)
 		follows, err := f.store.ListFollows(ctx)
 		if err != nil && ctx.Err() == nil {
 			f.log.ErrorContext(ctx, "federation: list follows", "err", err)
@@ -560,7 +632,13 @@ func (f *Federation) runRefresher(ctx context.Context) {
 	}
 }
 
-// runHousekeeping prunes finished deliveries and old replay ids.
+// deadDeliveryHorizon is how long a delivery given up on stays on show
+// (admin, /metrics) before housekeeping forgets it.
+const deadDeliveryHorizon = 30 * 24 * time.Hour
+
+// runHousekeeping prunes finished and long-dead deliveries, the activities
+// left without any, and old replay ids. Tombstones stay: their URLs answer
+// 410 forever.
 func (f *Federation) runHousekeeping(ctx context.Context) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
@@ -571,6 +649,9 @@ func (f *Federation) runHousekeeping(ctx context.Context) {
 		case <-tick.C:
 		}
 		now := f.cfg.Now()
+		if err := f.store.PruneDeadDeliveries(ctx, now.Add(-deadDeliveryHorizon)); err != nil && ctx.Err() == nil {
+			f.log.ErrorContext(ctx, "federation: prune dead deliveries", "err", err)
+		}
 		if err := f.store.PruneDeliveries(ctx, now.Add(-7*24*time.Hour)); err != nil && ctx.Err() == nil {
 			f.log.ErrorContext(ctx, "federation: prune deliveries", "err", err)
 		}
@@ -598,16 +679,8 @@ func (f *Federation) DecideFollower(ctx context.Context, slug, actorID string, a
 	if err != nil {
 		return err
 	}
-	fl, err := f.store.GetFollower(ctx, a.ID, actorID)
-	if err != nil {
+	if err := f.store.DecideFollower(ctx, a.ID, actorID, accept); err != nil {
 		return err
 	}
-	state, kind := db.FollowAccepted, "Accept"
-	if !accept {
-		state, kind = db.FollowRejected, "Reject"
-	}
-	if err := f.store.SetFollowerState(ctx, a.ID, actorID, state); err != nil {
-		return err
-	}
-	return f.answerFollow(ctx, fl, f.uris.ActorID(a.Slug), kind)
+	return f.sendAnswers(ctx)
 }

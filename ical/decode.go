@@ -47,18 +47,11 @@ func decodeAll(data []byte, lim Limits) (cals []*goical.Component, err error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, invalidf("", "the calendar data is empty")
 	}
-	if !utf8.Valid(data) {
-		i := 0
-		for i < len(data) {
-			r, size := utf8.DecodeRune(data[i:])
-			if r == utf8.RuneError && size <= 1 {
-				break
-			}
-			i += size
-		}
-		line := 1 + bytes.Count(data[:i], []byte("\n"))
-		return nil, invalidf(fmt.Sprintf("line %d", line), "line %d is not valid UTF-8 (byte 0x%02X at offset %d); calendar data must be UTF-8", line, data[i], i)
-	}
+	// Text must be UTF-8 once unfolded: some exporters fold inside a
+	// multi-byte character, which RFC 5545 §3.1 discourages but which
+	// unfolding mends. Only text that is not valid as a whole is checked
+	// line by line.
+	checkUTF8 := !utf8.Valid(data)
 
 	d := decoder{lim: lim}
 	var logical []byte
@@ -86,7 +79,7 @@ func decodeAll(data []byte, lim Limits) (cals []*goical.Component, err error) {
 			continue
 		}
 		if logicalLine > 0 {
-			if err := d.line(string(logical), logicalLine); err != nil {
+			if err := d.logical(logical, logicalLine, checkUTF8); err != nil {
 				return nil, err
 			}
 		}
@@ -97,7 +90,7 @@ func decodeAll(data []byte, lim Limits) (cals []*goical.Component, err error) {
 		logicalLine = lineNo
 	}
 	if logicalLine > 0 {
-		if err := d.line(string(logical), logicalLine); err != nil {
+		if err := d.logical(logical, logicalLine, checkUTF8); err != nil {
 			return nil, err
 		}
 	}
@@ -121,6 +114,23 @@ type decoder struct {
 	stack      []openComponent
 	cals       []*goical.Component
 	components int
+}
+
+// logical decodes one unfolded line, first checking that it is UTF-8
+// when check is set.
+func (d *decoder) logical(b []byte, lineNo int, check bool) error {
+	if check && !utf8.Valid(b) {
+		i := 0
+		for i < len(b) {
+			r, size := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			i += size
+		}
+		return invalidf(fmt.Sprintf("line %d", lineNo), "line %d is not valid UTF-8 (byte 0x%02X at offset %d once unfolded); calendar data must be UTF-8", lineNo, b[i], i)
+	}
+	return d.line(string(b), lineNo)
 }
 
 func (d *decoder) line(s string, lineNo int) error {

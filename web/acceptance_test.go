@@ -98,14 +98,14 @@ func TestShownFilters(t *testing.T) {
 	f := newFixture(t)
 	r := f.get("/?association=fetes-marmande&from=2026-04-01&to=2026-04-30")
 	mustContain(t, "shown", r.body,
-		`<p class="shown"><strong>Sélection :</strong> Comité des fêtes de Marmande, du 1er avril au 30 avril 2026</p>`,
+		`<p class="shown"><strong>Sélection :</strong> Comité des fêtes de Marmande, du 1er avril au 30 avril 2026</p>`,
 		"<title>Agenda des associations — Comité des fêtes de Marmande, du 1er avril au 30 avril 2026 · Bastide</title>")
 	r = f.get("/?from=2026-12-20&to=2027-01-03&lang=en")
 	mustContain(t, "shown en", r.body, "<strong>Showing:</strong> from 20 December 2026 to 3 January 2027</p>")
 	r = f.get("/?from=2026-04-11")
-	mustContain(t, "from only", r.body, "<strong>Sélection :</strong> à partir du 11 avril 2026</p>")
+	mustContain(t, "from only", r.body, "<strong>Sélection :</strong> à partir du 11 avril 2026</p>")
 	r = f.get("/?q=" + strings.Repeat("long", 40))
-	mustContain(t, "long search", r.body, "… »</p>", "… » · Bastide</title>")
+	mustContain(t, "long search", r.body, "… »</p>", "… » · Bastide</title>")
 	r = f.get("/")
 	mustNotContain(t, "no filter", r.body, `class="shown"`)
 	// The print sheet hides the form but not this line.
@@ -325,7 +325,7 @@ func TestFeedICSSubscription(t *testing.T) {
 func TestBadRequestMessages(t *testing.T) {
 	f := newFixture(t)
 	r := f.get("/embed?n=80")
-	mustContain(t, "embed n", r.body, "Le nombre « 80 » doit être un entier entre 1 et 50.")
+	mustContain(t, "embed n", r.body, "Le nombre « 80 » doit être un entier entre 1 et 50.")
 	r = f.get("/api/events?limit=5000")
 	mustContain(t, "api limit", r.body, "entre 1 et 1000")
 	r = f.get("/?from=2026-02-29&lang=en")
@@ -367,8 +367,8 @@ END:VEVENT
 END:VCALENDAR`, nil)
 	r := f.get("/events/" + f.uuids["atelier-jeudi"])
 	mustContain(t, "series", r.body,
-		`<dt>Date</dt><dd><time datetime="2026-04-16T18:00:00&#43;02:00">jeudi 16 avril 2026 de 18 h à 20 h</time>`,
-		"<del>jeudi 9 avril 2026 de 18 h à 20 h</del>", "Cette date est annulée")
+		`<dt>Date</dt><dd><time datetime="2026-04-16T18:00:00&#43;02:00">jeudi 16 avril 2026 de 18 h à 20 h</time>`,
+		"<del>jeudi 9 avril 2026 de 18 h à 20 h</del>", "Cette date est annulée")
 	if ld := jsonLD(t, r.body); ld["startDate"] != "2026-04-16T18:00:00+02:00" {
 		t.Errorf("JSON-LD startDate %v", ld["startDate"])
 	}

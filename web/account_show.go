@@ -14,6 +14,7 @@ import (
 type membershipView struct {
 	Association *model.Association
 	Role        model.Role
+	Manage      bool // can lets the user manage its pages
 	// CanEditEvents links to the association's events (can answers).
 	CanEditEvents bool
 }
@@ -27,7 +28,7 @@ func (a *app) myAssociations(c echo.Context) ([]membershipView, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, membershipView{Association: as, Role: role, CanEditEvents: can(p, actEditEvents, id)})
+		out = append(out, membershipView{Association: as, Role: role, Manage: can(p, actManageAssociation, id), CanEditEvents: can(p, actEditEvents, id)})
 	}
 	slices.SortFunc(out, func(x, y membershipView) int { return strings.Compare(x.Association.Name, y.Association.Name) })
 	return out, nil
@@ -35,9 +36,12 @@ func (a *app) myAssociations(c echo.Context) ([]membershipView, error) {
 
 type accountData struct {
 	Associations []membershipView
-	Sessions     int
-	CanInvite    bool
-	CanManage    bool
+	// Others are the associations one may manage without being a member
+	// (the admin's).
+	Others    []*model.Association
+	Sessions  int
+	CanInvite bool
+	CanManage bool
 }
 
 // accountShow is a member's own space: their associations and role in
@@ -54,7 +58,17 @@ func (a *app) accountShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := accountData{Associations: ms, Sessions: n,
+	all, err := a.store.ListAssociations(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	var others []*model.Association
+	for _, as := range all {
+		if _, member := me(c).Roles[as.ID]; !member && can(me(c), actManageAssociation, as.ID) {
+			others = append(others, as)
+		}
+	}
+	d := accountData{Associations: ms, Others: others, Sessions: n,
 		CanInvite: can(me(c), actInvite, anyAssociation), CanManage: can(me(c), actManageAccounts, noAssociation)}
 	return a.page(c, http.StatusOK, "account", "admin.account.title", "me", nil, nil, d)
 }

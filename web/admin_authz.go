@@ -18,6 +18,16 @@ const (
 	// actManageAccounts: list accounts, make reset links, disable and
 	// enable accounts (the admin).
 	actManageAccounts
+	// actModerate: decide on pending events and trust their sources (the
+	// admin).
+	actModerate
+	// actAdministerInstance: the instance's dashboard and federation
+	// health, its associations, followed sources and settings (the admin).
+	actAdministerInstance
+	// actManageAssociation: an association's own pages (profile and
+	// logo, followers' approval, members, calendars, followers, places):
+	// an owner of that association, or the admin.
+	actManageAssociation
 	// actEditEvents: create, edit, duplicate, cancel and delete the
 	// events of an association (its editors and owners, the admin).
 	actEditEvents
@@ -54,8 +64,10 @@ func can(p *principal, act action, associationID int64) bool {
 			return false
 		}
 		return associationID != noAssociation && p.Roles[associationID].CanAdmin()
-	case actManageAccounts:
+	case actManageAccounts, actModerate, actAdministerInstance:
 		return false
+	case actManageAssociation:
+		return associationID > 0 && p.Roles[associationID].CanAdmin()
 	case actEditEvents:
 		return associationID > 0 && p.Roles[associationID].CanWrite()
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/model"
 )
 
@@ -109,6 +110,113 @@ var routeCases = map[string]routeCase{
 		}
 		return "/admin/me/app-passwords/revoke", url.Values{"name": {"phone"}}
 	}, signedIn},
+	// The instance's admin: moderation.
+	"GET /admin/moderation": {fixed("/admin/moderation", nil), []string{"admin"}},
+	"POST /admin/moderation/:id/approve": {func(env *adminEnv, _ string) (string, url.Values) {
+		return eventPath(env.pending(env.source("bal"), "bal-1", "Bal"), "approve"), url.Values{}
+	}, []string{"admin"}},
+	"POST /admin/moderation/:id/reject": {func(env *adminEnv, _ string) (string, url.Values) {
+		return eventPath(env.pending(env.source("bal"), "bal-1", "Bal"), "reject"), url.Values{}
+	}, []string{"admin"}},
+	"POST /admin/moderation/sources/:id/trust": {func(env *adminEnv, _ string) (string, url.Values) {
+		fl := env.source("bal")
+		env.pending(fl, "bal-1", "Bal")
+		return "/admin/moderation/sources/" + strconv.FormatInt(fl.ID, 10) + "/trust", url.Values{}
+	}, []string{"admin"}},
+	"GET /admin/instance": {fixed("/admin/instance", nil), []string{"admin"}},
+	"POST /admin/instance/deliveries/retry": {func(env *adminEnv, _ string) (string, url.Values) {
+		env.deadDelivery("down.example")
+		return "/admin/instance/deliveries/retry", url.Values{"host": {"down.example"}}
+	}, []string{"admin"}},
+	"GET /admin/instance/fediverse": {fixed("/admin/instance/fediverse", nil), []string{"admin"}},
+	"POST /admin/instance/follows":  {fixed("/admin/instance/follows", url.Values{"target": {"@bal@mobilizon.example.org"}}), []string{"admin"}},
+	"POST /admin/instance/follows/:id/trust": {func(env *adminEnv, _ string) (string, url.Values) {
+		fl := env.source("bal")
+		env.pending(fl, "bal-1", "Bal")
+		return "/admin/instance/follows/" + strconv.FormatInt(fl.ID, 10) + "/trust", url.Values{}
+	}, []string{"admin"}},
+	"POST /admin/instance/follows/:id/untrust": {func(env *adminEnv, _ string) (string, url.Values) {
+		fl := env.source("bal")
+		if _, err := env.s.TrustSource(context.Background(), fl.ID); err != nil {
+			env.t.Fatal(err)
+		}
+		return "/admin/instance/follows/" + strconv.FormatInt(fl.ID, 10) + "/untrust", url.Values{}
+	}, []string{"admin"}},
+	"POST /admin/instance/follows/:id/unfollow": {func(env *adminEnv, _ string) (string, url.Values) {
+		return "/admin/instance/follows/" + strconv.FormatInt(env.source("bal").ID, 10) + "/unfollow", url.Values{}
+	}, []string{"admin"}},
+	"POST /admin/instance/follow-requests/:id/delete": {func(env *adminEnv, _ string) (string, url.Values) {
+		if err := env.s.RequestFollow(context.Background(), "@bal@mobilizon.example.org", false); err != nil {
+			env.t.Fatal(err)
+		}
+		return "/admin/instance/follow-requests/" + strconv.FormatInt(env.followRequests()[0].ID, 10) + "/delete", url.Values{}
+	}, []string{"admin"}},
+	"POST /admin/instance/blocks": {fixed("/admin/instance/blocks", url.Values{"domain": {"spam.example"}}), []string{"admin"}},
+	"POST /admin/instance/blocks/delete": {func(env *adminEnv, _ string) (string, url.Values) {
+		if _, err := env.s.BlockDomain(context.Background(), "spam.example", ""); err != nil {
+			env.t.Fatal(err)
+		}
+		return "/admin/instance/blocks/delete", url.Values{"domain": {"spam.example"}}
+	}, []string{"admin"}},
+	"GET /admin/instance/pages/:slug":      {fixed("/admin/instance/pages/charte", nil), []string{"admin"}},
+	"POST /admin/instance/pages/:slug":     {fixed("/admin/instance/pages/charte", url.Values{"body": {"# Charte"}}), []string{"admin"}},
+	"GET /admin/instance/associations":     {fixed("/admin/instance/associations", nil), []string{"admin"}},
+	"GET /admin/instance/associations/new": {fixed("/admin/instance/associations/new", nil), []string{"admin"}},
+	"POST /admin/instance/associations": {fixed("/admin/instance/associations", url.Values{"name": {"Comité"}, "slug": {"comite"}}),
+		[]string{"admin"}},
+	"POST /admin/users/:id/promote": {userPath("promote"), []string{"admin"}},
+	"POST /admin/users/:id/demote": {func(env *adminEnv, actor string) (string, url.Values) {
+		path, form := userPath("demote")(env, actor)
+		if err := env.s.SetUserAdmin(context.Background(), env.user("dora").ID, true); err != nil {
+			env.t.Fatal(err)
+		}
+		return path, form
+	}, []string{"admin"}},
+	"GET /admin/users/:id/delete":  {userPath("delete"), []string{"admin"}},
+	"POST /admin/users/:id/delete": {userPath("delete"), []string{"admin"}},
+	// An association's own pages (section 3): its owner and the admin.
+	"GET /admin/associations/:slug/edit": {fixed("/admin/associations/amis/edit", nil), []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/edit": {fixed("/admin/associations/amis/edit",
+		url.Values{"name": {"Les amis du Lot"}, "commune": {"47001"}, "manual": {"on"}}), []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/members": {fixed("/admin/associations/amis/members", nil), []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/members/:id/role": {func(env *adminEnv, _ string) (string, url.Values) {
+		return "/admin/associations/amis/members/" + strconv.FormatInt(env.users["eddy"].ID, 10) + "/role", url.Values{"role": {"viewer"}}
+	}, []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/members/:id/remove": {func(env *adminEnv, _ string) (string, url.Values) {
+		return "/admin/associations/amis/members/" + strconv.FormatInt(env.users["vera"].ID, 10) + "/remove", url.Values{}
+	}, []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/calendars":              {fixed("/admin/associations/amis/calendars", nil), []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/calendars/new":          {fixed("/admin/associations/amis/calendars/new", nil), []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/calendars":             {fixed("/admin/associations/amis/calendars", url.Values{"name": {"Fêtes"}, "color": {"#aa3300"}}), []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/calendars/:cal/edit":    {fixed("/admin/associations/amis/calendars/main/edit", nil), []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/calendars/:cal/edit":   {fixed("/admin/associations/amis/calendars/main/edit", url.Values{"name": {"Agenda privé"}}), []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/calendars/:cal/delete": {fixed("/admin/associations/amis/calendars/main/delete", url.Values{"confirm": {"on"}}), []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/followers": {func(env *adminEnv, _ string) (string, url.Values) {
+		env.follower("amis", "https://mz.example/@dana", db.FollowPending)
+		return "/admin/associations/amis/followers", nil
+	}, []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/followers/accept": {func(env *adminEnv, _ string) (string, url.Values) {
+		env.follower("amis", "https://mz.example/@dana", db.FollowPending)
+		return "/admin/associations/amis/followers/accept", url.Values{"actor": {"https://mz.example/@dana"}}
+	}, []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/followers/reject": {func(env *adminEnv, _ string) (string, url.Values) {
+		env.follower("amis", "https://mz.example/@dana", db.FollowAccepted)
+		return "/admin/associations/amis/followers/reject", url.Values{"actor": {"https://mz.example/@dana"}}
+	}, []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/places":     {fixed("/admin/associations/amis/places", nil), []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/places/new": {fixed("/admin/associations/amis/places/new", nil), []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/places": {fixed("/admin/associations/amis/places",
+		url.Values{"name": {"Salle des fêtes"}, "commune": {"47195"}}), []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/places/:id/edit": {func(env *adminEnv, _ string) (string, url.Values) {
+		return "/admin/associations/amis/places/" + env.place("amis", "Halle", "47001") + "/edit", nil
+	}, []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/places/:id/edit": {func(env *adminEnv, _ string) (string, url.Values) {
+		return "/admin/associations/amis/places/" + env.place("amis", "Halle", "47001") + "/edit",
+			url.Values{"name": {"Halle du marché"}, "commune": {"47001"}, "lat": {"44,2"}, "lon": {"0.62"}}
+	}, []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/places/:id/delete": {func(env *adminEnv, _ string) (string, url.Values) {
+		return "/admin/associations/amis/places/" + env.place("amis", "Halle", "47001") + "/delete", url.Values{}
+	}, []string{"olga", "admin"}},
 	"POST /admin/invitations": {func(env *adminEnv, _ string) (string, url.Values) {
 		return "/admin/invitations", url.Values{"association": {strconv.FormatInt(env.assocs["amis"].ID, 10)}, "role": {"editor"}, "days": {"7"}}
 	}, []string{"olga", "admin"}},
@@ -215,6 +323,10 @@ func TestCan(t *testing.T) {
 		{admin, actManageAccounts, noAssociation, true},
 		{owner, actManageAccounts, noAssociation, false},
 		{disabledAdmin, actManageAccounts, noAssociation, false},
+		{owner, actManageAssociation, amis, true},
+		{owner, actManageAssociation, autre, false},
+		{editor, actManageAssociation, amis, false},
+		{admin, actManageAssociation, autre, true},
 		{editor, actEditEvents, amis, true},
 		{owner, actEditEvents, amis, true},
 		{owner, actEditEvents, autre, false},

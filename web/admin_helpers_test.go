@@ -217,6 +217,23 @@ func (env *adminEnv) snapshot() string {
 		`SELECT user_id, name, hash FROM app_passwords ORDER BY 1, 2`,
 		`SELECT user_id, expires_at FROM sessions ORDER BY id`,
 		`SELECT kind, ifnull(association_id, 0), role, username, ifnull(user_id, 0), expires_at, used_at FROM account_links ORDER BY id`,
+		`SELECT id, moderation FROM events ORDER BY id`,
+		`SELECT id, trusted FROM follows ORDER BY id`,
+		`SELECT id, trusted FROM calendars ORDER BY id`,
+		`SELECT id, state, attempts, next_at FROM deliveries ORDER BY id`,
+		`SELECT domain, reason FROM domain_blocks ORDER BY domain`,
+		`SELECT id, target, trusted, tried_at FROM follow_requests ORDER BY id`,
+		`SELECT id, actor_id, state FROM followers ORDER BY id`,
+		`SELECT slug, body FROM instance_pages ORDER BY slug`,
+		`SELECT id, slug, name FROM associations ORDER BY id`,
+		`SELECT id, slug FROM calendars ORDER BY id`,
+		// An association's own pages (section 3).
+		`SELECT id, name, description, website, commune_insee, manually_approves_followers, ifnull(logo_sha256, '') FROM associations ORDER BY id`,
+		`SELECT sha256 FROM images ORDER BY 1`,
+		`SELECT id, ifnull(association_id, 0), slug, name, description, color, public FROM calendars ORDER BY id`,
+		`SELECT seq, calendar_id, uid, kind FROM changes ORDER BY seq`,
+		`SELECT association_id, actor_id, state, answer FROM followers ORDER BY id`,
+		`SELECT id, ifnull(association_id, 0), name, street, postal_code, commune_insee, lat, lon, has_geo FROM places ORDER BY id`,
 		`SELECT calendar_id, uid, etag, data FROM events ORDER BY id`,
 	} {
 		rows, err := env.s.Reader().QueryContext(context.Background(), q)
@@ -257,4 +274,23 @@ func toStr(v any) string {
 		return itoa(int(x))
 	}
 	return "?"
+}
+
+// follower adds a follow of an association by a remote actor, in state.
+func (env *adminEnv) follower(assoc, actor, state string) {
+	env.t.Helper()
+	if err := env.s.PutFollower(context.Background(), &db.Follower{AssociationID: env.assocs[assoc].ID, ActorID: actor,
+		FollowID: actor + "/follow/1", FollowJSON: `{"type":"Follow"}`, State: state}); err != nil {
+		env.t.Fatal(err)
+	}
+}
+
+// place adds a place of an association and returns its id as text.
+func (env *adminEnv) place(assoc, name, commune string) string {
+	env.t.Helper()
+	p := &model.Place{AssociationID: env.assocs[assoc].ID, Name: name, CommuneINSEE: commune}
+	if err := env.s.CreateAssociationPlace(context.Background(), p); err != nil {
+		env.t.Fatal(err)
+	}
+	return itoa(int(p.ID))
 }

@@ -170,11 +170,4 @@ var adminMessages = map[string]message{
 	"form.days.range":          {"Indiquez un nombre de jours entre 1 et %d.", "Type a number of days between 1 and %d."},
 }
 
-func init() {
-	for k, m := range adminMessages {
-		if _, dup := messages[k]; dup {
-			panic("web: message " + k + " defined twice")
-		}
-		messages[k] = m
-	}
-}
+func init() { addMessages(adminMessages) }

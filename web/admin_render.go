@@ -24,6 +24,11 @@ var adminFS embed.FS
 var adminPages = []string{
 	"login", "join", "reset", "account", "password", "app_passwords", "connect",
 	"invitation", "invitation_made", "users", "reset_made",
+	"proposal", "proposal_done",
+	"moderation", "instance", "user_delete", "fediverse", "instance_page",
+	"associations", "association_new",
+	// An association's pages, for its owners.
+	"association", "members", "calendars", "calendar", "followers", "places", "place",
 	"events", "event_form",
 }
 
@@ -43,13 +48,6 @@ var adminFuncs = template.FuncMap{
 			return ""
 		}
 		return dayMonth(lang, t.In(parisLoc()), true)
-	},
-	// tn chooses the singular or plural form of a message by n.
-	"tn": func(lang, key string, n int) string {
-		if n == 1 || (lang == langFR && n == 0) {
-			return tr(lang, key+".one", n)
-		}
-		return tr(lang, key+".other", n)
 	},
 }
 
@@ -94,6 +92,8 @@ type adminView struct {
 	Data    any
 	// What the menu offers, as can answers.
 	CanInvite, CanManage bool
+	CanModerate          bool
+	CanAdminister        bool
 }
 
 // page renders a back-office page with status code.
@@ -101,7 +101,8 @@ func (a *app) page(c echo.Context, code int, name, titleKey, section string, f a
 	b := a.base(c, tr(langOf(c), titleKey))
 	b.NoIndex = true
 	body, err := a.render("admin/"+name, adminView{base: b, Me: me(c), Section: section, Form: f, Errors: errs, Data: data,
-		CanInvite: can(me(c), actInvite, anyAssociation), CanManage: can(me(c), actManageAccounts, noAssociation)})
+		CanInvite: can(me(c), actInvite, anyAssociation), CanManage: can(me(c), actManageAccounts, noAssociation),
+		CanModerate: can(me(c), actModerate, noAssociation), CanAdminister: can(me(c), actAdministerInstance, noAssociation)})
 	if err != nil {
 		return err
 	}

@@ -53,6 +53,58 @@ func (a *app) adminRoutes(e *echo.Echo) {
 	s.POST("/users/:id/disable", a.userDisable)
 	s.POST("/users/:id/enable", a.userEnable)
 
+	// The instance's admin: the moderation queue (pending events, whatever
+	// brought them in: an untrusted source, an anonymous proposal).
+	get(s, "/moderation", a.moderationList)
+	s.POST("/moderation/:id/approve", a.moderationApprove)
+	s.POST("/moderation/:id/reject", a.moderationReject)
+	s.POST("/moderation/sources/:id/trust", a.moderationTrust)
+	// The dashboard: counts and federation health.
+	get(s, "/instance", a.instanceShow)
+	s.POST("/instance/deliveries/retry", a.deliveryRetry)
+	// The fediverse: followed sources, follows to send, blocked domains.
+	get(s, "/instance/fediverse", a.fediverseShow)
+	s.POST("/instance/follows", a.followSave)
+	s.POST("/instance/follows/:id/trust", a.followTrust)
+	s.POST("/instance/follows/:id/untrust", a.followUntrust)
+	s.POST("/instance/follows/:id/unfollow", a.followRemove)
+	s.POST("/instance/follow-requests/:id/delete", a.followRequestDelete)
+	s.POST("/instance/blocks", a.domainBlockSave)
+	s.POST("/instance/blocks/delete", a.domainBlockDelete)
+	// Associations: the list, and creating one.
+	get(s, "/instance/associations", a.associationList)
+	get(s, "/instance/associations/new", a.associationCreate)
+	s.POST("/instance/associations", a.associationSave)
+	// The instance's own pages (mentions légales, privacy, accessibility, charter).
+	get(s, "/instance/pages/:slug", a.instancePageEdit)
+	s.POST("/instance/pages/:slug", a.instancePageUpdate)
+	// Accounts, beyond disable and reset: make admin, delete.
+	s.POST("/users/:id/promote", a.userPromote)
+	s.POST("/users/:id/demote", a.userDemote)
+	get(s, "/users/:id/delete", a.userDelete)
+	s.POST("/users/:id/delete", a.userDestroy)
+	// An association's own pages (section 3): its owners and the admin,
+	// each handler asking can(actManageAssociation) for the :slug.
+	get(s, "/associations/:slug/edit", a.associationEdit)
+	s.POST("/associations/:slug/edit", a.associationUpdate)
+	get(s, "/associations/:slug/members", a.memberList)
+	s.POST("/associations/:slug/members/:id/role", a.memberUpdate)
+	s.POST("/associations/:slug/members/:id/remove", a.memberRemove)
+	get(s, "/associations/:slug/calendars", a.calendarList)
+	get(s, "/associations/:slug/calendars/new", a.calendarCreate)
+	s.POST("/associations/:slug/calendars", a.calendarSave)
+	get(s, "/associations/:slug/calendars/:cal/edit", a.calendarEdit)
+	s.POST("/associations/:slug/calendars/:cal/edit", a.calendarUpdate)
+	s.POST("/associations/:slug/calendars/:cal/delete", a.calendarRemove)
+	get(s, "/associations/:slug/followers", a.followerList)
+	s.POST("/associations/:slug/followers/accept", a.followerAccept)
+	s.POST("/associations/:slug/followers/reject", a.followerReject)
+	get(s, "/associations/:slug/places", a.placeList)
+	get(s, "/associations/:slug/places/new", a.placeCreate)
+	s.POST("/associations/:slug/places", a.placeSave)
+	get(s, "/associations/:slug/places/:id/edit", a.placeEdit)
+	s.POST("/associations/:slug/places/:id/edit", a.placeUpdate)
+	s.POST("/associations/:slug/places/:id/delete", a.placeRemove)
 	// The event form (section 4): an association's editors and owners,
 	// and the admin; every handler asks can(actEditEvents).
 	get(s, "/associations/:slug/events", a.eventList)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -117,17 +116,6 @@ func safeNext(next string) string {
 		return next
 	}
 	return "/admin"
-}
-
-// remoteHost is the client's address for the throttle. It reads
-// r.RemoteAddr only: behind a reverse proxy, cmd's root handler has put
-// the client's address there.
-func remoteHost(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 func (o Options) adminDefaults() Options {

@@ -357,6 +357,10 @@ func TestAdminFrenchTypography(t *testing.T) {
 func TestAdminPagesInBothLanguages(t *testing.T) {
 	env := newAdminEnv(t)
 	admin := env.session("admin")
+	for _, st := range []string{db.FollowPending, db.FollowAccepted, db.FollowRejected} {
+		env.follower("amis", "https://mz.example/@"+st, st)
+	}
+	halle := env.place("amis", "Halle", "47001")
 	join := env.link(&model.AccountLink{Kind: model.LinkInvite, AssociationID: env.assocs["amis"].ID, Role: model.RoleEditor})
 	reset := env.link(&model.AccountLink{Kind: model.LinkReset, UserID: env.users["vera"].ID})
 	for _, lang := range []string{"fr", "en"} {
@@ -364,6 +368,12 @@ func TestAdminPagesInBothLanguages(t *testing.T) {
 			{"/admin/login", ""}, {"/admin/join/" + join, ""}, {"/admin/reset/" + reset, ""}, {"/admin/join/gone", ""},
 			{"/admin/me", admin}, {"/admin/me/password", admin}, {"/admin/me/app-passwords", admin},
 			{"/admin/me/connect", admin}, {"/admin/invitations/new", admin}, {"/admin/users", admin},
+			// An association's own pages.
+			{"/admin/associations/amis/edit", admin}, {"/admin/associations/amis/members", admin},
+			{"/admin/associations/amis/calendars", admin}, {"/admin/associations/amis/calendars/new", admin},
+			{"/admin/associations/amis/calendars/main/edit", admin}, {"/admin/associations/amis/followers", admin},
+			{"/admin/associations/amis/places", admin}, {"/admin/associations/amis/places/new", admin},
+			{"/admin/associations/amis/places/" + halle + "/edit", admin},
 		} {
 			r := env.do("GET", p.path+"?lang="+lang, p.token, nil)
 			if r.Code != 200 && r.Code != 410 {

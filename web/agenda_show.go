@@ -43,23 +43,25 @@ type weekdayHead struct{ Short, Long string }
 
 type agendaPage struct {
 	base
-	F           filter
-	Assocs      template.HTML
-	Cats        template.HTML
-	Communes    template.HTML
-	Views       []viewTab
-	Days        []dayGroup
-	Weeks       [][]monthCell
-	Heads       []weekdayHead
-	Period      string
-	PrevHref    string
-	NextHref    string
-	PrevKey     string
-	NextKey     string
-	NextPage    string
-	FirstPage   string
-	Sub         subscribe
-	Filtered    bool
+	F         filter
+	Assocs    template.HTML
+	Cats      template.HTML
+	Communes  template.HTML
+	Views     []viewTab
+	Days      []dayGroup
+	Weeks     [][]monthCell
+	Heads     []weekdayHead
+	Period    string
+	PrevHref  string
+	NextHref  string
+	PrevKey   string
+	NextKey   string
+	NextPage  string
+	FirstPage string
+	Sub       subscribe
+	Filtered  bool
+	// Propose links to the proposal form when the instance opens it.
+	Propose     bool
 	Shown       string // the filters in words, under the heading
 	ResetHref   string
 	Empty       bool
@@ -106,6 +108,11 @@ func (a *app) agendaPage(ctx context.Context, c echo.Context, st state, f filter
 		{Href: p.Sub.ICS, Type: "text/calendar", Title: tr(lang, "sub.ics")},
 	}
 	p.Filtered = !f.isZero()
+	open, err := a.store.ProposalsOpen(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p.Propose = open
 	rv := url.Values{}
 	if f.View != "list" {
 		rv.Set(paramView, f.View)

@@ -19,6 +19,7 @@ type assocPage struct {
 	Website    string
 	Commune    string
 	Handle     string
+	Logo       string // public path of the logo, "" for none
 	Days       []dayGroup
 	AgendaHref string
 	Sub        subscribe
@@ -40,6 +41,11 @@ func (a *app) associationShow(c echo.Context) error {
 		p := &assocPage{base: a.baseFor(c, as.Name, model.AssociationPath(as.Slug), nil), Name: as.Name, Desc: as.Description,
 			Website: ical.PublicLink(as.Website), Commune: communeName(as.CommuneINSEE), Handle: a.handle(as.Slug)}
 		p.Description = excerpt(as.Description, 160)
+		sha, err := a.store.AssociationLogo(ctx, as.ID)
+		if err != nil {
+			return nil, err
+		}
+		p.Logo = imagePath(sha)
 		f := filter{Associations: []string{as.Slug}, View: "list"}
 		p.AgendaHref = withQuery("/", f.values())
 		p.Sub = a.subscribeLinks(f.values())

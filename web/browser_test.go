@@ -35,6 +35,9 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("headless Chromium is needed at %s: apt-get install chromium", chromiumPath)
 	}
 	f := newFixture(t)
+	if err := f.s.SetProposalsOpen(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(f.h)
 	defer srv.Close()
 
@@ -144,6 +147,20 @@ func TestBrowser(t *testing.T) {
 	)
 	title := value("title", chromedp.Title())
 	activeClass := value("focus", chromedp.Evaluate[string](`document.activeElement.className`))
+	// The filters fold away on a phone: the first screen (390x844) shows
+	// events; on a wide screen they stay open.
+	visible := func(what string, width int64, js string) bool {
+		t.Helper()
+		run(what, chromedp.EmulateViewport(width, 844))
+		return value(what, chromedp.Evaluate[string](`String(`+js+`)`)) == "true"
+	}
+	firstEvent := `document.querySelector('.results a[href^="/events/"]').getBoundingClientRect().bottom <= 844`
+	if visible("phone filters", 390, `document.querySelector('#f-q').checkVisibility()`) || !visible("phone first event", 390, firstEvent) {
+		t.Errorf("on a phone the filters are not folded away or the first event is below the first screen")
+	}
+	if !visible("desktop filters", 1280, `document.querySelector('#f-q').checkVisibility()`) {
+		t.Errorf("on a wide screen the filters are folded away")
+	}
 	run("agenda shots",
 		shot("agenda-desktop", 1280),
 		shot("agenda-phone", 390),
@@ -235,8 +252,44 @@ func TestBrowser(t *testing.T) {
 		chromedp.Navigate(srv.URL+"/embed?style=detailed&n=8&color=1a5fb4"),
 		chromedp.WaitVisible(chromedp.CSS(`.events`)),
 		shot("embed-phone", 390),
+		// A recurring event with a moved and a cancelled date, the compact
+		// widget (with its towns) at both sizes.
+		chromedp.Navigate(srv.URL+"/events/"+f.uuids["rando-mardi"]),
+		chromedp.WaitVisible(chromedp.CSS(`h1`)),
+		shot("recurring-phone", 390),
+		noOverflow("recurring event"),
+		shot("recurring-desktop", 1280),
+		chromedp.Navigate(srv.URL+"/embed"),
+		chromedp.WaitVisible(chromedp.CSS(`.events`)),
+		chromedp.WaitVisible(chromedp.CSS(`.events .place`)),
+		shot("embed-compact-phone", 390),
+		noOverflow("compact widget"),
+		shot("embed-compact-desktop", 1280),
+		// The proposal form, filled in and sent without JavaScript.
+		chromedp.Navigate(srv.URL+"/proposer?lang=fr"),
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/proposer"]`)),
+		shot("proposal-phone", 390),
+		noOverflow("proposal form"),
+		shot("proposal-desktop", 1280),
+		chromedp.SetValue(chromedp.CSS(`#association`), "cine-agen"),
+		chromedp.SendKeys(chromedp.CSS(`#title`), "Projection en plein air"),
+		chromedp.SetValue(chromedp.CSS(`#date`), "2026-05-20"),
+		chromedp.SetValue(chromedp.CSS(`#start`), "21:30"),
+		chromedp.SendKeys(chromedp.CSS(`#place`), "Jardin Jayan"),
+		chromedp.SetValue(chromedp.CSS(`#commune`), "47001"),
+		chromedp.SendKeys(chromedp.CSS(`#name`), "Paul"),
+		chromedp.SendKeys(chromedp.CSS(`#contact`), "paul@example.org"),
+		chromedp.Click(chromedp.CSS(`form[action="/proposer"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`main h1`)),
 		chromedp.Sleep(200*time.Millisecond),
 	)
+	if loc := value("after proposing", chromedp.Location()); !strings.HasSuffix(loc, "/proposer/merci") {
+		t.Errorf("after sending the proposal the browser is at %s", loc)
+	}
+	var pending int
+	if err := f.s.Reader().QueryRowContext(context.Background(), `SELECT count(*) FROM events WHERE summary = 'Projection en plein air' AND moderation = 'pending'`).Scan(&pending); err != nil || pending != 1 {
+		t.Errorf("the proposal sent from the browser: %d pending events, %v", pending, err)
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	if len(dialogs) > 0 {
@@ -246,7 +299,7 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("console errors or CSP violations: %q", problems)
 	}
 	entries, _ := os.ReadDir(shots)
-	if len(entries) != 10 {
-		t.Errorf("%d screenshots, want 10", len(entries))
+	if len(entries) != 16 {
+		t.Errorf("%d screenshots, want 16", len(entries))
 	}
 }

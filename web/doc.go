@@ -126,8 +126,9 @@
 // default 5), color (the accent colour, as hex 1a5fb4, #1a5fb4 or fff), bg
 // (the background colour, in the same form: the text takes the better of
 // dark and light on it, and the accent is moved towards the text colour
-// until it reads at 4.5:1, WCAG AA) and style (compact, the default, or
-// detailed, which adds the place, the organiser and a short description).
+// until it reads at 4.5:1, WCAG AA) and style (compact, the default, which
+// names each event's town, or detailed, which gives the place with its
+// town, the organiser and a short description).
 // Any other value is a 400. The colours are served as a stylesheet
 // (/embed/theme.css), so the widget needs no inline style. Its
 // Content-Security-Policy says frame-ancestors * and it sends no
@@ -149,7 +150,12 @@
 //     X-MOBILIZON-ONLINE-ADDRESS, else a LOCATION that is only an http(s)
 //     URL when the event has no physical place (the convention of the
 //     federation package for online Mobilizon events); http(s) only;
-//   - more information: URL; http(s) only.
+//   - more information: URL; http(s) only;
+//   - poster: IMAGE (RFC 7986, a DISPLAY=FULLSIZE one first), else an ATTACH
+//     with FMTTYPE image/* (ical.ImageOf; federation sends the same picture
+//     as Mobilizon's "Banner"). It is the JSON-LD image and og:image; the
+//     page shows it when it is on this instance and links to it otherwise
+//     (the page's CSP loads no outside image).
 //
 // A known price gives the JSON-LD an Offer that carries the text as its
 // description. A price that starts with "Gratuit", "Entrée libre" or "Free"

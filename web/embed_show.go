@@ -24,6 +24,7 @@ type embedPage struct {
 	Items      []item
 	ThemeHref  string
 	AgendaHref string
+	SourceURL  string
 }
 
 // embedOptions are the widget's own parameters.
@@ -115,7 +116,7 @@ func (a *app) embedShow(c echo.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		p := embedPage{Lang: st.Lang, Title: tr(st.Lang, "embed.title"), Style: o.Style,
+		p := embedPage{SourceURL: a.opts.SourceURL, Lang: st.Lang, Title: tr(st.Lang, "embed.title"), Style: o.Style,
 			AgendaHref: withQuery(a.opts.BaseURL+"/", f.values())}
 		if len(res.Assocs) == 1 {
 			p.Title += " — " + res.Assocs[0].Name
@@ -131,6 +132,16 @@ func (a *app) embedShow(c echo.Context) error {
 		for _, r := range rows {
 			it := a.itemOf(st.Lang, r, from)
 			it.Href = a.opts.BaseURL + it.Href
+			// The town is what a reader of a small widget needs: the compact
+			// style names it rather than the place, the detailed one adds
+			// it to a place that does not say it.
+			if it.Commune != "" && !it.Online {
+				if o.Style == "compact" || it.Place == "" {
+					it.Place = it.Commune
+				} else if !strings.Contains(strings.ToLower(it.Place), strings.ToLower(it.Commune)) {
+					it.Place += ", " + it.Commune
+				}
+			}
 			if o.Style == "detailed" {
 				d := r.Event.Description
 				if r.Event.Origin == "remote" {

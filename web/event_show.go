@@ -19,6 +19,10 @@ import (
 
 var uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
+// nextDates is how many coming dates an event page lists, and how many
+// changed dates beyond them.
+const nextDates = 10
+
 type occurrence struct {
 	When      string
 	ISO       string
@@ -30,12 +34,14 @@ type occurrence struct {
 
 type eventPage struct {
 	base
-	Summary     string
-	When        string
-	ISO         string
-	Recurring   bool
-	Recurrence  string
-	Next        []occurrence
+	Summary    string
+	When       string
+	ISO        string
+	Recurring  bool
+	Recurrence string
+	Next       []occurrence
+	// Changed are the dates after Next that differ from the series.
+	Changed     []occurrence
 	Cancelled   bool
 	Tentative   bool
 	PlaceName   string
@@ -44,6 +50,12 @@ type eventPage struct {
 	ShowCommune bool
 	MapHref     string
 	Online      string
+	// Image is the poster's address; ImageShown when the page may load it
+	// itself (it is on this instance: the page's CSP loads no image from
+	// elsewhere, and a visitor's address is not given away to a third
+	// party), else the page links to it.
+	Image       string
+	ImageShown  bool
 	Website     string
 	Price       string
 	Access      []string
@@ -204,8 +216,12 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 			p.Recurrence = tr(lang, "event.recurring")
 		}
 		for i, in := range upcoming {
-			if i == 10 {
-				break
+			// The next ten dates, then, beyond them, only the dates that
+			// moved, changed place or were cancelled: those are the ones
+			// a reader must not miss.
+			later := i >= nextDates
+			if later && (!in.Override || len(p.Changed) == nextDates) {
+				continue
 			}
 			osp := a.spanOf(in.Start, in.End, e.AllDay, e.Floating)
 			o := occurrence{When: formatWhen(lang, osp), Cancelled: in.Status == model.StatusCancelled || p.Cancelled}
@@ -225,7 +241,11 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 			} else {
 				o.ISO = osp.Start.Format(time.RFC3339)
 			}
-			p.Next = append(p.Next, o)
+			if later {
+				p.Changed = append(p.Changed, o)
+			} else {
+				p.Next = append(p.Next, o)
+			}
 		}
 	}
 
@@ -280,6 +300,8 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 	p.Description = strings.TrimSpace(desc)
 	x := extrasOf(e.Data, desc)
 	p.Price, p.Access, p.Online = x.Price, x.Access, x.Online
+	p.Image = x.Image.URL
+	p.ImageShown = p.Image != "" && sameOrigin(p.Image, a.opts.BaseURL)
 	if loc := strings.TrimSpace(e.Location); place == nil && !strings.ContainsAny(loc, " \t\n") && ical.PublicLink(loc) != "" {
 		// An online event whose LOCATION is its address (the way federation
 		// stores online Mobilizon events): a link, not a place.
@@ -395,6 +417,9 @@ func (a *app) eventLD(e *model.Event, p *eventPage, sp span, assoc *model.Associ
 		"name":     p.Summary,
 		"url":      a.opts.BaseURL + model.EventPath(e.UUID),
 	}
+	if p.Image != "" {
+		ld["image"] = p.Image
+	}
 	if sp.AllDay {
 		ld["startDate"] = sp.Start.Format("2006-01-02")
 		ld["endDate"] = sp.lastDay().Format("2006-01-02")
@@ -503,4 +528,11 @@ func euroAmount(price string) (string, bool) {
 func isFree(price string) bool {
 	p := strings.ToLower(price)
 	return strings.HasPrefix(p, "gratuit") || strings.HasPrefix(p, "free") || strings.HasPrefix(p, "entrée libre") || p == "0" || p == "0 €"
+}
+
+// sameOrigin reports whether the absolute address u is on the origin of base.
+func sameOrigin(u, base string) bool {
+	pu, err1 := url.Parse(u)
+	pb, err2 := url.Parse(base)
+	return err1 == nil && err2 == nil && pu.Scheme == pb.Scheme && strings.EqualFold(pu.Host, pb.Host)
 }

@@ -19,11 +19,13 @@ import (
 //     X-MOBILIZON-ACCESSIBILITY, else a DESCRIPTION line starting with
 //     "Accessibilité :" or "Accessibility:";
 //   - online link: X-BASTIDE-ONLINE-URL, else CONFERENCE (RFC 7986), else
-//     X-MOBILIZON-ONLINE-ADDRESS; only http(s) links are shown.
+//     X-MOBILIZON-ONLINE-ADDRESS; only http(s) links are shown;
+//   - image (the poster): ical.ImageOf, the rule the Mobilizon banner shares.
 type extras struct {
 	Price  string
 	Access []string
 	Online string
+	Image  ical.Picture
 }
 
 const maxExtraLen = 500
@@ -32,6 +34,7 @@ func extrasOf(data, description string) extras {
 	var x extras
 	if obj, err := ical.ParseObject([]byte(data), ical.DefaultLimits()); err == nil && obj.Master != nil {
 		m := obj.Master
+		x.Image = ical.ImageOf(m)
 		x.Price = firstText(m, "X-BASTIDE-PRICE", "X-MOBILIZON-PRICE")
 		for _, name := range []string{"X-BASTIDE-ACCESSIBILITY", "X-MOBILIZON-ACCESSIBILITY"} {
 			for _, p := range m.Props.Values(name) {

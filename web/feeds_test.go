@@ -95,7 +95,7 @@ func TestFeedRSSAtomJSON(t *testing.T) {
 		t.Fatalf("rss: %v", err)
 	}
 	if rss.Version != "2.0" || len(rss.Channel.Items) != 2 || rss.Channel.Items[0].Title != "[ANNULÉ] Concert de jazz" ||
-		rss.Channel.Items[1].Title != "Fête du printemps" || !strings.Contains(rss.Channel.Items[1].Description, "samedi 11 avril 2026 de 14 h 30 à 18 h") ||
+		rss.Channel.Items[1].Title != "Fête du printemps" || !strings.Contains(rss.Channel.Items[1].Description, "samedi 11 avril 2026 de 14 h 30 à 18 h") ||
 		rss.Channel.Items[1].Link != testBase+"/events/"+f.uuids["fete-musique"] {
 		t.Errorf("rss: %+v", rss.Channel.Items)
 	}

@@ -24,7 +24,7 @@ func (a *app) loginCheck(c echo.Context) error {
 		f.Password = ""
 		return a.page(c, http.StatusUnprocessableEntity, "login", "admin.login.title", "", f, errs, nil)
 	}
-	now, addr := a.opts.Now(), remoteHost(c.Request())
+	now, addr := a.opts.Now(), c.Request().RemoteAddr
 	f2 := *f
 	f2.Password = "" // never shown again
 	if wait := a.opts.Throttle.Wait(now, f.Username, addr); wait > 0 {

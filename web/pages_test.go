@@ -33,7 +33,7 @@ func TestEventPage(t *testing.T) {
 		t.Fatalf("event: %d", r.code)
 	}
 	mustContain(t, "event", r.body,
-		"<h1>Fête du printemps</h1>", "samedi 11 avril 2026 de 14 h 30 à 18 h",
+		"<h1>Fête du printemps</h1>", "samedi 11 avril 2026 de 14 h 30 à 18 h",
 		"Salle des fêtes", "12 rue de la Libération", "47200 Marmande",
 		`href="https://www.openstreetmap.org/?mlat=44.500500&amp;mlon=0.165000#map=17/44.500500/0.165000"`,
 		"<dt>Tarif</dt><dd>Gratuit</dd>", "Salle accessible en fauteuil roulant", "Boucle magnétique",
@@ -54,8 +54,8 @@ func TestEventPage(t *testing.T) {
 	// Recurring: words, next dates with the exception and the cancellation.
 	r = f.get("/events/" + f.uuids["rando-mardi"])
 	mustContain(t, "recurring", r.body, "tous les mardis jusqu&#39;au 30 juin", "Prochaines dates",
-		"mardi 7 avril 2026 de 9 h à 12 h", "mercredi 22 avril 2026 de 9 h à 12 h",
-		"<del>mardi 28 avril 2026 de 9 h à 12 h</del>", "Cette date est annulée",
+		"mardi 7 avril 2026 de 9 h à 12 h", "mercredi 22 avril 2026 de 9 h à 12 h",
+		"<del>mardi 28 avril 2026 de 9 h à 12 h</del>", "Cette date est annulée",
 		"<dt>Tarif</dt><dd>2 € pour les non-adhérents</dd>", "parcours non accessible aux fauteuils",
 		`href="https://www.openstreetmap.org/search?query=Place%20Lafayette%2C%20Villeneuve-sur-Lot"`)
 	mustNotContain(t, "recurring", r.body, "mardi 14 avril 2026")

@@ -24,7 +24,7 @@ func (a *app) passwordUpdate(c echo.Context) error {
 	f := form.NewPassword(v)
 	errs := f.Validate()
 	ctx := c.Request().Context()
-	now, addr := a.opts.Now(), remoteHost(c.Request())
+	now, addr := a.opts.Now(), c.Request().RemoteAddr
 	if len(errs) == 0 {
 		if wait := a.opts.Throttle.Wait(now, p.User.Username, addr); wait > 0 {
 			errs = form.Errors{"current": throttled(wait)}

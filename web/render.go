@@ -14,7 +14,7 @@ var templateFS embed.FS
 
 // pages lists every page template; each is parsed with the layout at boot,
 // and New panics if one is missing or does not parse.
-var pages = []string{"agenda", "event", "association", "error"}
+var pages = []string{"agenda", "event", "association", "error", "page"}
 
 // standalone templates have their own layout.
 var standalone = []string{"embed"}
@@ -25,6 +25,7 @@ type renderer struct {
 
 var funcs = template.FuncMap{
 	"t":     func(lang, key string, args ...any) string { return tr(lang, key, args...) },
+	"tn":    trn,
 	"asset": assetPath,
 	"pair":  func(lang string, v any) pairData { return pairData{Lang: lang, V: v} },
 }
@@ -100,6 +101,9 @@ type base struct {
 	Alternates  []link
 	NoIndex     bool
 	Path        string
+	// SourceURL is where the source code of this instance is (the footer
+	// links to it: AGPL-3.0 §13).
+	SourceURL string
 }
 
 // base builds the layout data of a page at path with its canonical query
@@ -118,6 +122,7 @@ func (a *app) baseFor(c echo.Context, title, path string, canon url.Values) base
 		LangSwitch: "/lang/" + other + "?" + url.Values{"next": {localPath(next)}}.Encode(),
 		Canonical:  a.opts.BaseURL + next,
 		Path:       path,
+		SourceURL:  a.opts.SourceURL,
 	}
 }
 

@@ -15,6 +15,9 @@ import (
 
 // Options configures the web application.
 type Options struct {
+	// SourceURL is where this instance's source code can be had: every
+	// page links to it (AGPL-3.0 §13). Default DefaultSourceURL.
+	SourceURL string
 	// BaseURL is the public URL of the instance, without a trailing slash
 	// (https://agenda.example.org). Absolute links in feeds, JSON-LD and
 	// fediverse handles are built from it.
@@ -57,9 +60,15 @@ type app struct {
 
 // New returns the web application as an http.Handler. It panics if an
 // embedded template does not parse (a programmer error caught at boot).
+// DefaultSourceURL is the repository of Bastide's own source code.
+const DefaultSourceURL = "https://github.com/bastide47/bastide"
+
 func New(store *db.Store, logger *slog.Logger, opts Options) http.Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.SourceURL == "" {
+		opts.SourceURL = DefaultSourceURL
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	if opts.BaseURL == "" {
@@ -109,6 +118,17 @@ func (a *app) routes(e *echo.Echo) {
 	get("/embed/theme.css", a.embedTheme)
 	get("/lang/:lang", a.langSwitch)
 	get("/static/:hash/:name", a.staticShow)
+	get("/images/:sha", a.imageShow)
 	get("/favicon.ico", a.faviconShow)
+	// Anonymous proposals (issue #10, section 7): a public form, closed
+	// (404) unless the instance opens it; its POST goes through the
+	// cross-origin protection like the back office's.
+	pg := e.Group("/proposer", a.adminFaults, a.crossOrigin)
+	pg.Match([]string{http.MethodGet, http.MethodHead}, "", a.proposalCreate)
+	pg.POST("", a.proposalSave)
+	pg.Match([]string{http.MethodGet, http.MethodHead}, "/merci", a.proposalDone)
+	for _, p := range instancePages {
+		get("/"+p, a.pageShow)
+	}
 	a.adminRoutes(e)
 }

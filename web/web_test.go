@@ -106,7 +106,7 @@ func TestAgendaList(t *testing.T) {
 	mustContain(t, "agenda", r.body,
 		`<html lang="fr">`, `<a class="skip" href="#main">Aller au contenu</a>`, `role="search"`, `<main id="main"`,
 		`<label for="f-q">Rechercher</label>`, `<label for="f-commune">Commune</label>`,
-		"mardi 7 avril 2026", "9 h – 12 h", "Randonnée du mardi", "Fête du printemps", "samedi 11 avril 2026",
+		"mardi 7 avril 2026", "9 h – 12 h", "Randonnée du mardi", "Fête du printemps", "samedi 11 avril 2026",
 		"Festival du film court", `href="/@cine-agen"`, "Publié sur mobilizon.test",
 		`<del>Concert de jazz</del>`, `badge-cancel">Annulé</strong>`,
 		`<option value="47157">Marmande</option>`, `<option value="cine-agen">Ciné-club d&#39;Agen</option>`,
@@ -167,7 +167,7 @@ func TestAgendaFilters(t *testing.T) {
 	}
 	// The filters stay in the form and in the feed links (shareable, subscribable).
 	r := f.get("/?commune=47157&q=fete")
-	mustContain(t, "title", r.body, "<title>Agenda des associations — Marmande, « fete » · Bastide</title>")
+	mustContain(t, "title", r.body, "<title>Agenda des associations — Marmande, « fete » · Bastide</title>")
 	mustContain(t, "form", r.body, `<option value="47157" selected>Marmande</option>`, `value="fete"`,
 		"/feeds/agenda.ics?commune=47157&amp;q=fete", "/feeds/agenda.rss?commune=47157&amp;q=fete")
 }

@@ -71,10 +71,12 @@ func clock(lang string, t time.Time) string {
 		}
 		return fmt.Sprintf("%d:%02d %s", h12, m, suffix)
 	}
+	// French writes "13 h" and "13 h 30" with no-break spaces, so that
+	// the hour never ends a line apart from its "h".
 	if m == 0 {
-		return fmt.Sprintf("%d h", h)
+		return fmt.Sprintf("%d\u00a0h", h)
 	}
-	return fmt.Sprintf("%d h %02d", h, m)
+	return fmt.Sprintf("%d\u00a0h\u00a0%02d", h, m)
 }
 
 func sameDay(a, b time.Time) bool {

@@ -14,13 +14,13 @@ func TestFormatWhen(t *testing.T) {
 		fr, en string
 	}{
 		{span{Start: d(2026, 4, 11, 14, 30), End: d(2026, 4, 11, 18, 0)},
-			"samedi 11 avril 2026 de 14 h 30 à 18 h", "Saturday 11 April 2026, 2:30 pm to 6 pm"},
+			"samedi 11 avril 2026 de 14 h 30 à 18 h", "Saturday 11 April 2026, 2:30 pm to 6 pm"},
 		{span{Start: d(2026, 3, 1, 9, 0), End: d(2026, 3, 1, 9, 0)},
-			"dimanche 1er mars 2026 à 9 h", "Sunday 1 March 2026 at 9 am"},
+			"dimanche 1er mars 2026 à 9 h", "Sunday 1 March 2026 at 9 am"},
 		{span{Start: d(2026, 4, 11, 20, 0), End: d(2026, 4, 12, 0, 0)},
-			"samedi 11 avril 2026 de 20 h à minuit", "Saturday 11 April 2026, 8 pm to midnight"},
+			"samedi 11 avril 2026 de 20 h à minuit", "Saturday 11 April 2026, 8 pm to midnight"},
 		{span{Start: d(2026, 4, 11, 14, 30), End: d(2026, 4, 12, 18, 5)},
-			"du samedi 11 avril 2026 à 14 h 30 au dimanche 12 avril 2026 à 18 h 05",
+			"du samedi 11 avril 2026 à 14 h 30 au dimanche 12 avril 2026 à 18 h 05",
 			"from Saturday 11 April 2026 at 2:30 pm to Sunday 12 April 2026 at 6:05 pm"},
 		{span{Start: u(2026, 4, 11), End: u(2026, 4, 12), AllDay: true},
 			"samedi 11 avril 2026, toute la journée", "Saturday 11 April 2026, all day"},
@@ -31,7 +31,7 @@ func TestFormatWhen(t *testing.T) {
 		{span{Start: u(2025, 12, 31), End: u(2026, 1, 2), AllDay: true},
 			"du mercredi 31 décembre 2025 au jeudi 1er janvier 2026", "from Wednesday 31 December 2025 to Thursday 1 January 2026"},
 		{span{Start: d(2026, 6, 1, 0, 0), End: d(2026, 6, 1, 12, 0)},
-			"lundi 1er juin 2026 de 0 h à 12 h", "Monday 1 June 2026, 12 am to 12 pm"},
+			"lundi 1er juin 2026 de 0 h à 12 h", "Monday 1 June 2026, 12 am to 12 pm"},
 	}
 	for _, c := range cases {
 		if got := formatWhen("fr", c.s); got != c.fr {
@@ -41,7 +41,7 @@ func TestFormatWhen(t *testing.T) {
 			t.Errorf("en: got %q, want %q", got, c.en)
 		}
 	}
-	if got := formatTimeOfDay("fr", span{Start: d(2026, 4, 11, 14, 30), End: d(2026, 4, 11, 18, 0)}); got != "14 h 30 – 18 h" {
+	if got := formatTimeOfDay("fr", span{Start: d(2026, 4, 11, 14, 30), End: d(2026, 4, 11, 18, 0)}); got != "14 h 30 – 18 h" {
 		t.Errorf("time of day: %q", got)
 	}
 	if got := formatTimeOfDay("fr", span{Start: u(2026, 4, 11), End: u(2026, 4, 14), AllDay: true}); got != "jusqu'au lundi 13 avril" {

@@ -10,7 +10,7 @@ import (
 )
 
 // defaultCalendarSlug is the public calendar every association starts with.
-const defaultCalendarSlug = "agenda"
+const defaultCalendarSlug = db.DefaultCalendarSlug
 
 // findCommune reads an INSEE code or a commune name of the Lot-et-Garonne.
 func findCommune(s string) (*model.Commune, error) {
@@ -24,22 +24,11 @@ func findCommune(s string) (*model.Commune, error) {
 }
 
 // createAssociation stores an association and its default public
-// calendar (whose fields are fixed and valid, so the second write fails
-// only if the disk does).
+// calendar, with an error a person can act on when the slug is taken.
 func createAssociation(ctx context.Context, store *db.Store, a *model.Association, calName string) error {
-	if err := store.CreateAssociation(ctx, a); err != nil {
-		if errors.Is(err, db.ErrConflict) {
-			return fmt.Errorf("association %q already exists: choose another slug", a.Slug)
-		}
-		return err
+	err := store.CreateAssociationWithAgenda(ctx, a, calName)
+	if errors.Is(err, db.ErrConflict) {
+		return fmt.Errorf("association %q already exists: choose another slug", a.Slug)
 	}
-	c := &model.Calendar{Kind: model.CalendarAssociation, AssociationID: a.ID, Slug: defaultCalendarSlug,
-		Name: calName, Public: true, Components: []string{"VEVENT"}}
-	if len(c.Name) > model.MaxNameLen {
-		c.Name = "Agenda"
-	}
-	if err := store.CreateCalendar(ctx, c); err != nil {
-		return fmt.Errorf("create calendar %q of %s: %w", c.Slug, a.Slug, err)
-	}
-	return nil
+	return err
 }

@@ -44,7 +44,7 @@ the Lot-et-Garonne ("Villeneuve-sur-Lot").`,
 					return err
 				}
 				defer store.Close()
-				if err := createAssociation(ctx, store, a, "Agenda de "+a.Name); err != nil {
+				if err := createAssociation(ctx, store, a, "Agenda "+model.De(a.Name)); err != nil {
 					return err
 				}
 				fmt.Fprintf(app.Stdout, "Created association %s (%s) with its public calendar %q.\n", a.Slug, a.Name, defaultCalendarSlug)

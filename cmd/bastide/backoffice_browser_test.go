@@ -3,8 +3,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -20,7 +24,9 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/model"
+	"github.com/bastide47/bastide/ical"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -29,7 +35,8 @@ const chromiumPath = "/usr/bin/chromium"
 // office as people use it: the admin invites someone, who sets a password
 // on the invitation page, signs in, makes an app password on the page and
 // uses it for a real CalDAV PROPFIND; a page on another site that posts a
-// form to the back office is refused; every back-office page is shot at
+// form to the back office is refused; the association's own pages take a
+// logo upload, a calendar and a place; every back-office page is shot at
 // phone (390x844) and desktop (1280x800) size (BASTIDE_SCREENSHOTS=dir
 // keeps them).
 func TestBackofficeInBrowser(t *testing.T) {
@@ -188,6 +195,28 @@ func TestBackofficeInBrowser(t *testing.T) {
 	)
 	link := text("invitation link", "#link")
 	shoot("invitation-made", "Lien d")
+	// The admin approves an event of an untrusted source: the agenda shows it.
+	pendingInBrowserTest(t, b)
+	run("moderation", chromedp.Navigate(base+"/admin/moderation"), chromedp.WaitVisible(chromedp.CSS(`.moderation-item`)))
+	shoot("moderation", "Événements à modérer")
+	run("approve", chromedp.Click(chromedp.CSS(`.moderation-item form[action$="/approve"] button`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`.moderation-item`)))
+	run("agenda after approval", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(`main`)))
+	if got := text("agenda", "main"); !strings.Contains(got, "Bal trad à Nérac") {
+		t.Fatalf("the approved event is not on the agenda:\n%s", got)
+	}
+	run("dashboard", chromedp.Navigate(base+"/admin/instance"), chromedp.WaitVisible(chromedp.CSS(`.admin-counts`)))
+	shoot("instance", "Tableau de bord")
+	run("fediverse", chromedp.Navigate(base+"/admin/instance/fediverse"), chromedp.WaitVisible(chromedp.CSS(`#target`)))
+	run("block a domain", chromedp.SendKeys(chromedp.CSS(`#domain`), "not a domain"),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/instance/blocks"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#domain-err`)))
+	shoot("fediverse-error", "Le fédivers")
+	run("charter form", chromedp.Navigate(base+"/admin/instance/pages/charte"), chromedp.WaitVisible(chromedp.CSS(`#body`)))
+	shoot("instance-page", "Page de l")
+	run("charter saved", chromedp.SetValue(chromedp.CSS(`#body`), "# Charte de l'agenda\n\n- Des événements **ouverts à tous**."),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/instance/pages/charte"] button`)), chromedp.WaitVisible(chromedp.CSS(`.instance-page`)))
+	shoot("charter", "Charte de l")
 	run("accounts", chromedp.Navigate(base+"/admin/users"), chromedp.WaitVisible(chromedp.CSS(`.admin-table`)))
 	shoot("users", "Comptes")
 	run("reset link", chromedp.Click(chromedp.CSS(fmt.Sprintf(`form[action="/admin/users/%d/reset"] button`, b.users["marie"].ID))),
@@ -345,6 +374,64 @@ func TestBackofficeInBrowser(t *testing.T) {
 		t.Fatalf("app passwords after the cross-site POST: %v %v", aps, err)
 	}
 
+	// An association's own pages, as the admin (who can do what an owner
+	// can): the profile with a logo, members, calendars, followers, places.
+	run("back to my space", chromedp.Navigate(base+"/admin/me"), chromedp.WaitVisible(chromedp.CSS(`nav.admin-nav`)))
+	signOut()
+	signIn("admin", "password of admin")
+	logo := filepath.Join(t.TempDir(), "logo.png")
+	writeLogo(t, logo)
+	if err := b.store.PutFollower(ctx, &db.Follower{AssociationID: amis.ID, ActorID: "https://mobilizon.example/@ann",
+		FollowID: "https://mobilizon.example/follow/1", FollowJSON: `{}`, State: db.FollowPending}); err != nil {
+		t.Fatal(err)
+	}
+	run("profile", chromedp.Navigate(base+"/admin/associations/amis/edit"), chromedp.WaitVisible(chromedp.CSS(`#commune`)))
+	shoot("association", "Profil de l")
+	run("profile with a logo",
+		chromedp.SetValue(chromedp.CSS(`#commune`), "47195"),
+		chromedp.SendKeys(chromedp.CSS(`#website`), "https://amis.example.org"),
+		chromedp.SetUploadFiles(chromedp.CSS(`#logo`), []string{logo}),
+		chromedp.Click(chromedp.CSS(`form.admin-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`img.logo-preview`)),
+	)
+	shoot("association-saved", "Profil de l")
+	run("members", chromedp.Navigate(base+"/admin/associations/amis/members"), chromedp.WaitVisible(chromedp.CSS(`.admin-table`)))
+	shoot("members", "Membres")
+	run("calendars", chromedp.Navigate(base+"/admin/associations/amis/calendars"), chromedp.WaitVisible(chromedp.CSS(`.admin-table`)))
+	shoot("calendars", "Agendas de l")
+	run("new calendar", chromedp.Navigate(base+"/admin/associations/amis/calendars/new"), chromedp.WaitVisible(chromedp.CSS(`#color`)))
+	shoot("calendar-new", "Nouvel agenda")
+	run("create a calendar",
+		chromedp.SendKeys(chromedp.CSS(`#name`), "Fêtes d'été"),
+		chromedp.Click(chromedp.CSS(`form.admin-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/associations/amis/calendars/fetes-d-ete/edit"]`)),
+	)
+	run("edit a calendar", chromedp.Navigate(base+"/admin/associations/amis/calendars/fetes-d-ete/edit"), chromedp.WaitVisible(chromedp.CSS(`input[name=confirm]`)))
+	shoot("calendar-edit", "Modifier l")
+	run("followers", chromedp.Navigate(base+"/admin/associations/amis/followers"), chromedp.WaitVisible(chromedp.CSS(`.admin-table`)))
+	shoot("followers", "Abonnés du fédivers")
+	run("new place", chromedp.Navigate(base+"/admin/associations/amis/places/new"), chromedp.WaitVisible(chromedp.CSS(`#lat`)))
+	run("a place with a mistake",
+		chromedp.SendKeys(chromedp.CSS(`#name`), "Salle des fêtes"),
+		chromedp.SetValue(chromedp.CSS(`#commune`), "47195"),
+		chromedp.SendKeys(chromedp.CSS(`#lat`), "44,13"),
+		chromedp.Click(chromedp.CSS(`form.admin-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#geo-err`)),
+	)
+	shoot("place-error", "Nouveau lieu")
+	run("a place",
+		chromedp.SendKeys(chromedp.CSS(`#lon`), "0,34"),
+		chromedp.Click(chromedp.CSS(`form.admin-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.admin-table`)),
+	)
+	shoot("places", "Lieux de l")
+	if ps, err := b.store.ListAssociationPlaces(ctx, amis.ID); err != nil || len(ps) != 1 || ps[0].Locality != "Nérac" || !ps[0].HasGeo {
+		t.Fatalf("places made in the browser: %+v (%v)", ps, err)
+	}
+	if sha, err := b.store.AssociationLogo(ctx, amis.ID); err != nil || sha == "" {
+		t.Fatalf("the logo uploaded in the browser was not saved (%v)", err)
+	}
+
 	mu.Lock()
 	defer mu.Unlock()
 	if len(problems) > 0 {
@@ -356,6 +443,41 @@ func TestBackofficeInBrowser(t *testing.T) {
 	}
 }
 
+// pendingInBrowserTest stores an event of an untrusted followed source,
+// as federation does, a few days ahead so that the agenda lists it.
+func pendingInBrowserTest(t *testing.T, b *backoffice) {
+	t.Helper()
+	ctx := context.Background()
+	actor := "https://mobilizon.test/@bal"
+	cal := &model.Calendar{Kind: model.CalendarRemote, Slug: "bal", Name: "Bal trad", Public: true, Source: actor,
+		Components: []string{"VEVENT"}}
+	if err := b.store.CreateCalendar(ctx, cal); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.store.PutFollow(ctx, &db.Follow{Object: actor, FollowID: actor + "#follow", State: db.FollowAccepted,
+		CalendarID: cal.ID}); err != nil {
+		t.Fatal(err)
+	}
+	day := time.Now().AddDate(0, 0, 3).Format("20060102")
+	text := strings.Join([]string{"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//FR", "BEGIN:VEVENT",
+		"UID:bal-nerac", "DTSTAMP:20260301T000000Z", "DTSTART;TZID=Europe/Paris:" + day + "T180000",
+		"DTEND;TZID=Europe/Paris:" + day + "T200000", "SUMMARY:Bal trad à Nérac", "LOCATION:Salle des fêtes, Nérac",
+		"END:VEVENT", "END:VCALENDAR", ""}, "\r\n")
+	obj, err := ical.ParseObject([]byte(text), ical.DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := obj.Event(time.Now(), ical.DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.CalendarID, e.Href, e.Origin = cal.ID, "bal-nerac.ics", model.OriginRemote
+	e.APID, e.Moderation = "https://mobilizon.test/events/bal-nerac", model.ModerationPending
+	if _, err := b.store.PutEvent(ctx, db.Put{Event: e}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func mustUser(t *testing.T, b *backoffice, name string) *model.User {
 	t.Helper()
 	u, err := b.store.GetUserByUsername(context.Background(), name)
@@ -363,4 +485,22 @@ func mustUser(t *testing.T, b *backoffice, name string) *model.User {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// writeLogo writes a 600 × 300 PNG with transparency.
+func writeLogo(t *testing.T, path string) {
+	t.Helper()
+	m := image.NewNRGBA(image.Rect(0, 0, 600, 300))
+	for y := 0; y < 300; y++ {
+		for x := 0; x < 600; x++ {
+			m.SetNRGBA(x, y, color.NRGBA{uint8(x / 3), 90, uint8(y), uint8(128 + x%128)})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bastide47/bastide/web"
 )
 
 // Config is what `bastide serve` runs with. It lives only here: packages
@@ -34,6 +36,10 @@ type Config struct {
 	// MemoryLimitMiB is the soft limit of the Go heap, in MiB (0: the
 	// runtime's default, or GOMEMLIMIT).
 	MemoryLimitMiB int
+	// SourceURL is where this instance's source code can be had (AGPL-3.0
+	// §13): every page links to it. An instance that runs a modified
+	// Bastide must point it at its own modified source.
+	SourceURL string
 	// MetricsToken, when set, lets a client that sends it as a bearer
 	// token read /metrics from anywhere (otherwise: loopback only).
 	MetricsToken string
@@ -41,6 +47,9 @@ type Config struct {
 	// separated by commas) whose X-Forwarded-For or Forwarded header gives
 	// the client's address; see clientAddress.
 	TrustedProxies string
+	// SyncHorizon is how long the change log keeps a change (0: the
+	// default); see pruneChanges.
+	SyncHorizon time.Duration
 	// SMTPAddr (host:port) and SMTPFrom, when set, let the back office
 	// mail invitation links; SMTPUser and SMTPPassword come from the
 	// environment only (BASTIDE_SMTP_USER, BASTIDE_SMTP_PASSWORD), never
@@ -68,8 +77,10 @@ func (c *Config) registerServe(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Demo, "demo", false, "fill an empty instance with demonstration associations and events of the Lot-et-Garonne (done once)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to wait for requests in flight on shutdown, then for deliveries in flight")
 	fs.IntVar(&c.MemoryLimitMiB, "memory-limit", defaultMemoryLimitMiB, "soft limit of the Go heap in `MiB`: the garbage collector works harder near it (0: no limit of Bastide's own; GOMEMLIMIT, when set, wins)")
+	fs.StringVar(&c.SourceURL, "source-url", web.DefaultSourceURL, "`URL` of the source code this instance runs, linked from every page (AGPL-3.0 §13): if you run a modified Bastide, give the address of your modified source")
 	fs.StringVar(&c.MetricsToken, "metrics-token", "", "`secret` a Prometheus server sends as \"Authorization: Bearer SECRET\" to read /metrics from another machine (without it, /metrics answers loopback only)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "`CIDR,...` of the reverse proxies in front of Bastide (e.g. 127.0.0.1/32): the client address is read from their X-Forwarded-For or Forwarded header, which is ignored from anyone else")
+	fs.Var(horizonFlag{&c.SyncHorizon}, "sync-horizon", "how long the change log keeps a change, e.g. 90d (the default) or 2160h: a calendar app that has not synced for longer syncs again from scratch, once")
 	fs.BoolVar(&c.AllowPrivateAddresses, "allow-private-addresses", false, "let federation fetch from and deliver to loopback and private addresses (tests and development only)")
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", "", "`host:port` of a mail server for invitation links (optional; user and password from BASTIDE_SMTP_USER and BASTIDE_SMTP_PASSWORD)")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", "", "sender `address` of the mails, e.g. agenda@example.org (required with --smtp-addr)")
@@ -130,6 +141,9 @@ func (c *Config) Validate() error {
 	if c.ShutdownTimeout <= 0 {
 		bad("--shutdown-timeout (BASTIDE_SHUTDOWN_TIMEOUT) must be positive, e.g. 15s")
 	}
+	if u, err := url.Parse(c.SourceURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		bad("--source-url (BASTIDE_SOURCE_URL) %q is not an http(s) URL of the source code, e.g. %s", c.SourceURL, web.DefaultSourceURL)
+	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
 		bad("--metrics-token (BASTIDE_METRICS_TOKEN) is too short to be a secret: give at least 16 characters, e.g. the output of `openssl rand -hex 16`")
 	}
@@ -137,6 +151,9 @@ func (c *Config) Validate() error {
 		bad("--memory-limit (BASTIDE_MEMORY_LIMIT) %d MiB is too low: Bastide's caches alone may hold %d MiB; give at least %d, or 0 for no limit", c.MemoryLimitMiB, cachesMiB, minMemoryLimitMiB)
 	}
 
+	if c.SyncHorizon != 0 && c.SyncHorizon < minSyncHorizon {
+		bad("--sync-horizon (BASTIDE_SYNC_HORIZON) %s is too short: calendar apps that sync less often would sync from scratch every time; give at least 7d", horizonFlag{&c.SyncHorizon})
+	}
 	if _, err := parseTrustedProxies(c.TrustedProxies); err != nil {
 		bad("--trusted-proxies (BASTIDE_TRUSTED_PROXIES): %v; give the addresses or ranges of your reverse proxies separated by commas, e.g. 127.0.0.1/32,::1/128", err)
 	}

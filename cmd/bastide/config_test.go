@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bastide47/bastide/web"
 )
 
 func TestParseServeConfig(t *testing.T) {
@@ -47,6 +49,19 @@ func TestParseServeConfig(t *testing.T) {
 			want: Config{DataDir: "./data", LogFormat: "auto", LogLevel: "info", Addr: "127.0.0.1:8080", ShutdownTimeout: 15 * time.Second, MemoryLimitMiB: 32, TrustedProxies: "127.0.0.1/32, ::1"},
 		},
 		{name: "bad trusted proxy", args: []string{"--trusted-proxies", "10.0.0.0/8,proxy.lan"}, wantErr: `--trusted-proxies (BASTIDE_TRUSTED_PROXIES): "proxy.lan" is neither an address nor a CIDR range`},
+		{name: "bad source URL", args: []string{"--source-url", "not a url"}, wantErr: "--source-url (BASTIDE_SOURCE_URL)"},
+		{
+			name: "sync horizon in days",
+			env:  map[string]string{"BASTIDE_SYNC_HORIZON": "30d"},
+			want: Config{DataDir: "./data", LogFormat: "auto", LogLevel: "info", Addr: "127.0.0.1:8080", ShutdownTimeout: 15 * time.Second, MemoryLimitMiB: 32, SyncHorizon: 30 * 24 * time.Hour},
+		},
+		{
+			name: "sync horizon as a duration",
+			args: []string{"--sync-horizon", "400h"},
+			want: Config{DataDir: "./data", LogFormat: "auto", LogLevel: "info", Addr: "127.0.0.1:8080", ShutdownTimeout: 15 * time.Second, MemoryLimitMiB: 32, SyncHorizon: 400 * time.Hour},
+		},
+		{name: "sync horizon too short", args: []string{"--sync-horizon", "2d"}, wantErr: "--sync-horizon (BASTIDE_SYNC_HORIZON) 2d is too short"},
+		{name: "sync horizon unreadable", args: []string{"--sync-horizon", "3 months"}, wantErr: `"3 months" is neither days like 90d nor a duration`},
 		{name: "public address needs a base URL", args: []string{"--addr", ":8080"}, wantErr: "--base-url (BASTIDE_BASE_URL) is required"},
 		{name: "bad addr", args: []string{"--addr", "localhost"}, wantErr: "is not host:port"},
 		{name: "bad port", args: []string{"--addr", "127.0.0.1:99999"}, wantErr: "port must be a number"},
@@ -93,6 +108,9 @@ func TestParseServeConfig(t *testing.T) {
 			}
 			if err != nil {
 				t.Fatalf("unexpected error: %v", err)
+			}
+			if tt.want.SourceURL == "" {
+				tt.want.SourceURL = web.DefaultSourceURL
 			}
 			if *got != tt.want {
 				t.Fatalf("got  %+v\nwant %+v", *got, tt.want)

@@ -12,6 +12,7 @@ import (
 	goical "github.com/emersion/go-ical"
 
 	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/load"
 	"github.com/bastide47/bastide/db/model"
 	"github.com/bastide47/bastide/ical"
 )
@@ -454,7 +455,7 @@ func (de *demoEvent) toEvent(now time.Time, calendarID int64) (*model.Event, err
 		return nil, err
 	}
 	e.CalendarID = calendarID
-	e.Href = hrefFor(e.UID)
+	e.Href = load.Href(e.UID)
 	e.PlaceID = de.place.ID
 	e.CommuneINSEE = de.place.CommuneINSEE
 	return e, nil

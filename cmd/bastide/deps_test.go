@@ -48,6 +48,12 @@ func checkImportRules(pkgs []pkgImports) []string {
 			if under(imp, module+"/cmd") && !under(p.ImportPath, module+"/cmd") {
 				bad = append(bad, fmt.Sprintf("%s imports %s: nothing may import cmd (rule 5)", name, rel(imp)))
 			}
+			// db/load (an import: a store write from iCalendar text) is
+			// shared by the CLI, the upload page and the subscription
+			// worker (in cmd), and by nothing else.
+			if imp == module+"/db/load" && !under(p.ImportPath, module+"/cmd") && !under(p.ImportPath, module+"/web") {
+				bad = append(bad, fmt.Sprintf("%s imports db/load: only cmd and web import it", name))
+			}
 		}
 		switch {
 		case p.ImportPath == module+"/db/model":
@@ -61,6 +67,12 @@ func checkImportRules(pkgs []pkgImports) []string {
 				// bcrypt: password hashing lives beside the users it checks (db/auth.go).
 				if !isStd(imp) && imp != module+"/db/model" && imp != "github.com/mattn/go-sqlite3" && imp != "golang.org/x/crypto/bcrypt" {
 					bad = append(bad, fmt.Sprintf("db imports %s: it may import only db/model, mattn/go-sqlite3 and the standard library (rule 1)", imp))
+				}
+			}
+		case p.ImportPath == module+"/db/load":
+			for _, imp := range p.Imports {
+				if !isStd(imp) && !under(imp, module+"/db") && imp != module+"/ical" {
+					bad = append(bad, fmt.Sprintf("db/load imports %s: it may import only db, db/model and ical", imp))
 				}
 			}
 		case under(p.ImportPath, module+"/ical"):
@@ -153,6 +165,10 @@ func TestImportRulesCatchViolations(t *testing.T) {
 		{"web on federation subpackage", pkgImports{ImportPath: m("web"), Deps: []string{m("federation/remote")}}, "rule 4"},
 		{"federation subpackage on caldav", pkgImports{ImportPath: m("federation/remote"), Deps: []string{m("caldav")}}, "rule 4"},
 		{"caldav on its own subpackage", pkgImports{ImportPath: m("caldav"), Deps: []string{m("caldav/xml"), m("db"), m("ical")}}, ""},
+		{"web importing db/load", pkgImports{ImportPath: m("web"), Imports: []string{m("db/load")}}, ""},
+		{"caldav importing db/load", pkgImports{ImportPath: m("caldav"), Imports: []string{m("db/load")}}, "only cmd and web"},
+		{"db/load on ical and db", pkgImports{ImportPath: m("db/load"), Imports: []string{m("db"), m("ical"), m("db/model"), "sync"}}, ""},
+		{"db/load on federation", pkgImports{ImportPath: m("db/load"), Imports: []string{m("federation/remote")}}, "db/load imports"},
 		{"web importing cmd", pkgImports{ImportPath: m("web"), Imports: []string{m("cmd/bastide")}}, "rule 5"},
 		{"cmd importing everything", pkgImports{ImportPath: m("cmd/bastide"), Imports: []string{m("web"), m("caldav"), m("federation")}, Deps: []string{m("web"), m("caldav"), m("federation")}}, ""},
 	}

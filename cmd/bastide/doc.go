@@ -36,4 +36,15 @@
 // with it (2 800–4 300 events/s). Its baseline, BenchmarkParse10k, splits
 // and expands the same file without the store: about 25 000 events/s, so
 // the store's writes are about 90% of the time (%write).
+//
+//	go test -run '^$' -bench 'Subscription5k' -benchtime 3x ./cmd/bastide
+//
+// BenchmarkSubscription5k refreshes a subscription to a 5 000-event feed
+// (the same generator) on 127.0.0.1. Unchanged, one request either way:
+// 0.7 ms with a server that answers 304, 8 ms with one that sends the same
+// 3 MB again (a SHA-256 of the body, no parsing); the target is 50 ms.
+// Changed (every event moved, so 5 000 updates): 1 300 events/s, against
+// 1 290 for an import of the same text into a plain calendar in the same
+// run (ratio-to-import 1.01) on a busy day (2026-12-08): a refresh costs
+// what an import costs, plus one pass over the stored UIDs.
 package main

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bastide47/bastide/db/dbtest"
+	"github.com/bastide47/bastide/db/load"
 	"github.com/bastide47/bastide/ical"
 )
 
@@ -63,7 +64,7 @@ func BenchmarkImport10k(b *testing.B) {
 		a, _ := dbtest.Association(b, store, fmt.Sprintf("bench-%d", i))
 		b.StartTimer()
 		start, cpu0 := time.Now(), cpuTime()
-		rep, err := importICS(ctx, store, a, data, importOptions{CalendarSlug: "import", Now: now})
+		rep, err := load.ICS(ctx, store, a, data, load.Options{CalendarSlug: "import", Now: now})
 		total += time.Since(start)
 		cpu += cpuTime() - cpu0
 		if rep != nil {
@@ -94,16 +95,16 @@ func BenchmarkParse10k(b *testing.B) {
 	data := genICS(n, now)
 	lim := ical.DefaultLimits()
 	lim.MaxBytes = len(data) + 1
-	lim.MaxComponents = importMaxComponents
+	lim.MaxComponents = load.MaxComponents
 	start, cpu0 := time.Now(), cpuTime()
 	for i := 0; i < b.N; i++ {
 		objs, err := ical.Split(data, lim)
 		if err != nil {
 			b.Fatal(err)
 		}
-		ex := expandBatch(objs, now)
-		if len(ex.events) != n {
-			b.Fatalf("%d events", len(ex.events))
+		ex := load.Expand(objs, now)
+		if len(ex.Events) != n {
+			b.Fatalf("%d events", len(ex.Events))
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/time.Since(start).Seconds(), "events/s")
@@ -123,7 +124,7 @@ func TestGeneratedImportIsValid(t *testing.T) {
 	// The benchmark's generator, small: every object imports.
 	store := dbtest.New(t)
 	a, _ := dbtest.Association(t, store, "gen")
-	rep, err := importICS(context.Background(), store, a, genICS(50, time.Now()), importOptions{CalendarSlug: "import"})
+	rep, err := load.ICS(context.Background(), store, a, genICS(50, time.Now()), load.Options{CalendarSlug: "import"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bastide47/bastide/db/dbtest"
+	"github.com/bastide47/bastide/db/load"
 )
 
 // importFile holds good objects, bad ones and two components sharing a
@@ -181,7 +182,7 @@ func TestImportReportListsTheFirstRefusals(t *testing.T) {
 	store := dbtest.New(t)
 	a, _ := dbtest.Association(t, store, "asso")
 	var progress []string
-	rep, err := importICS(context.Background(), store, a, []byte(sb.String()), importOptions{
+	rep, err := load.ICS(context.Background(), store, a, []byte(sb.String()), load.Options{
 		CalendarSlug: "main", Batch: 10,
 		Progress: func(done, total int) { progress = append(progress, fmt.Sprintf("%d/%d", done, total)) },
 	})
@@ -189,7 +190,7 @@ func TestImportReportListsTheFirstRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	rep.print(&out, "asso")
+	printReport(&out, rep, "asso")
 	text := out.String()
 	if rep.Added != 1 || len(rep.Refused) != maxRefusalsShown+5 || rep.CalendarCreated {
 		t.Fatalf("report %+v", rep)
@@ -217,14 +218,14 @@ func TestHrefFor(t *testing.T) {
 		"abc-123@example.org":              "abc-123@example.org.ics",
 		"040000008200E00074C5B7101A82E008": "040000008200E00074C5B7101A82E008.ics",
 	} {
-		if got := hrefFor(uid); got != want {
-			t.Errorf("hrefFor(%q) = %q, want %q", uid, got, want)
+		if got := load.Href(uid); got != want {
+			t.Errorf("load.Href(%q) = %q, want %q", uid, got, want)
 		}
 	}
 	for _, uid := range []string{"a/b", "../x", ".hidden", "with space", strings.Repeat("x", 300), "é"} {
-		got := hrefFor(uid)
+		got := load.Href(uid)
 		if len(got) != 36 || strings.ContainsAny(got, "/ ") {
-			t.Errorf("hrefFor(%q) = %q, want a hash name", uid, got)
+			t.Errorf("load.Href(%q) = %q, want a hash name", uid, got)
 		}
 	}
 }

@@ -26,3 +26,19 @@ func getAssociation(ctx context.Context, store *db.Store, slug string) (*model.A
 	}
 	return a, err
 }
+
+// getSubscription finds a subscription of an association by its id or its
+// feed URL (webcal:// or not).
+func getSubscription(ctx context.Context, store *db.Store, a *model.Association, ref string) (*model.Subscription, error) {
+	subs, err := store.ListSubscriptions(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	norm, _ := model.NormalizeFeedURL(ref)
+	for _, s := range subs {
+		if fmt.Sprint(s.ID) == ref || s.URL == ref || (norm != "" && s.URL == norm) {
+			return s, nil
+		}
+	}
+	return nil, fmt.Errorf("%s has no subscription %q: see `bastide subscription list %s`", a.Slug, ref, a.Slug)
+}

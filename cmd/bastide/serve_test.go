@@ -108,11 +108,9 @@ func (s *server) stop(t *testing.T) {
 		if err != nil {
 			t.Fatalf("serve exited with %v after SIGTERM\n%s", err, s.log())
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatalf("serve still running 10s after SIGTERM\n%s", s.log())
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Fatalf("shutdown took %s", d)
+	case <-time.After(30 * time.Second):
+		// twice --shutdown-timeout: requests in flight, then deliveries
+		t.Fatalf("serve still running %s after SIGTERM\n%s", time.Since(start), s.log())
 	}
 	if !strings.Contains(s.log(), `"msg":"stopped"`) {
 		t.Fatalf("no clean stop in the log:\n%s", s.log())

@@ -45,7 +45,7 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 	// form counts for CalDAV too, and the other way round.
 	throttle := model.NewLoginThrottle(0, 0, 0)
 	davH := caldav.NewHandler(store, log.With("component", "caldav"), caldav.Options{Prefix: "/dav", Throttle: throttle})
-	webOpts := web.Options{BaseURL: cfg.BaseURL, Throttle: throttle,
+	webOpts := web.Options{BaseURL: cfg.BaseURL, SourceURL: cfg.SourceURL, Throttle: throttle,
 		SessionIdle: sessionIdle, SessionMaxLife: sessionMaxLife, CalDAVURL: cfg.BaseURL + "/dav/"}
 	if cfg.SMTPAddr != "" {
 		webOpts.Mailer = newSMTPMailer(cfg)
@@ -72,9 +72,16 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 	if err != nil {
 		return nil, fmt.Errorf("--trusted-proxies: %w", err)
 	}
+	workers := []worker{
+		{name: "federation", run: fed.Run},
+		{name: "sessions", run: sessionCleanup(store, log, time.Now)},
+		{name: "changes", run: pruneChanges(store, log.With("component", "changes"), cfg.syncHorizon())},
+		{name: "subscriptions", run: subscriptionWorker(&refresher{store: store, client: newFeedClient(cfg.AllowPrivateAddresses),
+			log: log.With("component", "subscriptions"), now: time.Now})},
+	}
 	return &handlers{
 		root:    clientAddress(trusted, observe(log.With("component", "http"), o.http, mux)),
-		workers: []worker{{name: "federation", run: fed.Run}, {name: "sessions", run: sessionCleanup(store, log, time.Now)}},
+		workers: workers,
 	}, nil
 }
 

@@ -116,7 +116,16 @@ type Calendar struct {
 	// Seq is the sequence of the calendar's last change (the CTag).
 	Seq       int64
 	CreatedAt time.Time
+	// SubscriptionURL is the ICS feed the calendar follows, or empty (read
+	// from the subscriptions table; see ReadOnlySource).
+	SubscriptionURL string
 }
+
+// ReadOnlySource returns the URL of the feed that is the source of truth
+// of a subscribed calendar, or "" when the calendar may be written. Every
+// writer but the subscription refresh (CalDAV, the event form) refuses to
+// write into a calendar with a source, naming it.
+func (c *Calendar) ReadOnlySource() string { return c.SubscriptionURL }
 
 // Event origins.
 const (
@@ -225,14 +234,18 @@ type Instance struct {
 
 // Place is a physical place where events happen.
 type Place struct {
-	ID           int64
-	Name         string
-	Street       string
-	PostalCode   string
-	Locality     string
-	CommuneINSEE string
-	Lat, Lon     float64
-	HasGeo       bool
+	ID int64
+	// AssociationID is the association whose owners keep the place (its
+	// event form offers it); 0 for a place met in an import or a remote
+	// event.
+	AssociationID int64
+	Name          string
+	Street        string
+	PostalCode    string
+	Locality      string
+	CommuneINSEE  string
+	Lat, Lon      float64
+	HasGeo        bool
 }
 
 // ChangeKind says whether a change wrote or removed an object.
@@ -281,4 +294,15 @@ type AccountLink struct {
 	CreatedAt     time.Time
 	ExpiresAt     time.Time
 	UsedAt        time.Time
+}
+
+// Image is a picture uploaded in the back office, already re-encoded (PNG
+// or JPEG) and named by the SHA-256 of its bytes.
+type Image struct {
+	SHA256    string
+	MIME      string
+	Width     int
+	Height    int
+	Bytes     []byte
+	CreatedAt time.Time
 }

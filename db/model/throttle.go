@@ -58,12 +58,15 @@ func NewLoginThrottle(perAddress, perUser int, window time.Duration) *LoginThrot
 		known: map[string]map[string]time.Time{}}
 }
 
-// AddressKey reduces a client address to what the throttle counts: an
-// IPv4 address as is, an IPv6 address to its /64.
-func AddressKey(host string) string {
-	ip, err := netip.ParseAddr(host)
-	if err != nil {
-		return host
+// AddressKey reduces a client address (an http.Request's RemoteAddr,
+// host:port, or a bare host) to what the throttle counts: an IPv4 address
+// as is, an IPv6 address to its /64.
+func AddressKey(addr string) string {
+	var ip netip.Addr
+	if ap, err := netip.ParseAddrPort(addr); err == nil {
+		ip = ap.Addr()
+	} else if ip, err = netip.ParseAddr(addr); err != nil {
+		return addr
 	}
 	ip = ip.Unmap().WithZone("")
 	if ip.Is4() {

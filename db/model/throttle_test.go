@@ -40,6 +40,12 @@ func TestLoginThrottle(t *testing.T) {
 	if w := th.Wait(later, "alice", "203.0.113.7"); w != 0 {
 		t.Fatalf("after the window: %s", w)
 	}
+	// A request's RemoteAddr (host:port) counts as its host.
+	for in, want := range map[string]string{"192.0.2.7:41234": "192.0.2.7", "[2001:db8:1:2:3:4:5:6]:443": "2001:db8:1:2::/64", "192.0.2.7": "192.0.2.7"} {
+		if got := AddressKey(in); got != want {
+			t.Errorf("AddressKey(%q) = %q, want %q", in, got, want)
+		}
+	}
 	if got := AddressKey("2001:db8:1:2:3:4:5:6"); got != "2001:db8:1:2::/64" {
 		t.Fatalf("AddressKey = %q", got)
 	}

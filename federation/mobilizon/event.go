@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bastide47/bastide/db/model"
+	"github.com/bastide47/bastide/ical"
 )
 
 // DefaultTimezone is the zone of the Lot-et-Garonne, used for floating and
@@ -161,7 +162,10 @@ func onlineMetadataKey(u string) string {
 //   - attachment: for online events a PropertyValue with Mobilizon's
 //     video or live metadata key when the URL is Jitsi, Zoom, Meet, Teams,
 //     BBB, YouTube or Twitch, then the "Website" Link (Mobilizon's online
-//     address); attachment and contacts are always lists, never null.
+//     address); the event's picture (ical.ImageOf: IMAGE, else an image
+//     ATTACH) goes between the two as the Document named "Banner", which
+//     Mobilizon downloads as the event's banner; attachment and contacts
+//     are always lists, never null.
 //
 // place may be nil. For one occurrence of a recurring series, pass a copy
 // of ev with that occurrence's Start/End and UUID (see OccurrenceUUID).
@@ -183,10 +187,18 @@ func EventObject(ev *model.Event, a *model.Association, place *model.Place, u UR
 		status = model.StatusConfirmed
 	}
 	online := OnlineURL(ev, place)
-	// Attachments in Mobilizon's order: metadata, then the online address.
+	// Attachments in Mobilizon's order: metadata, the banner, then the
+	// online address.
 	attachments := []any{}
 	if key := onlineMetadataKey(online); key != "" {
 		attachments = append(attachments, map[string]any{"type": "PropertyValue", "propertyID": key, "value": online})
+	}
+	if pic := ical.Image(ev.Data); pic.URL != "" {
+		banner := map[string]any{"type": "Document", "name": "Banner", "url": pic.URL}
+		if pic.MediaType != "" {
+			banner["mediaType"] = pic.MediaType
+		}
+		attachments = append(attachments, banner)
 	}
 	if online != "" {
 		attachments = append(attachments, map[string]any{

@@ -63,6 +63,9 @@ type Options struct {
 	LookupHost func(ctx context.Context, host string) ([]string, error)
 	// Now is the clock used to tell upcoming from past events (tests).
 	Now func() time.Time
+	// ReadIdle, when set, bounds the wait for each piece of a response
+	// body, within Timeout: a server that stalls is dropped early.
+	ReadIdle time.Duration
 
 	// Tests of this package only: addresses let through the guard (a
 	// stand-in for "public") and the TLS configuration trusting test
@@ -89,6 +92,7 @@ var (
 	ErrTooManyRedirects = errors.New("remote: too many redirects")
 	ErrGone             = errors.New("remote: gone")
 	ErrNotFound         = errors.New("remote: not found")
+	ErrTimeout          = errors.New("remote: too slow")
 )
 
 // StatusError is a non-2xx answer. It wraps ErrGone for 410 and
@@ -233,8 +237,22 @@ func (c *Client) do(ctx context.Context, req *http.Request) (*http.Response, []b
 	if resp.ContentLength > c.opts.MaxBody {
 		return resp, nil, fmt.Errorf("%w: %s announces %d bytes, the limit is %d", ErrTooLarge, resp.Request.URL.Redacted(), resp.ContentLength, c.opts.MaxBody)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBody+1))
+	var rd io.Reader = io.LimitReader(resp.Body, c.opts.MaxBody+1)
+	var idle *idleReader
+	if c.opts.ReadIdle > 0 {
+		idle = &idleReader{r: rd, d: c.opts.ReadIdle, t: time.AfterFunc(c.opts.ReadIdle, cancel)}
+		defer idle.t.Stop()
+		rd = idle
+	}
+	body, err := io.ReadAll(rd)
 	if err != nil {
+		if idle != nil && idle.fired() {
+			return resp, nil, fmt.Errorf("%w: %s sent nothing for %s: %w", ErrTimeout, resp.Request.URL.Redacted(), c.opts.ReadIdle, err)
+		}
+		if ctx.Err() != nil {
+			// The cause stays wrapped: callers that retry timeouts see it.
+			return resp, nil, fmt.Errorf("%w: %s did not finish within %s: %w", ErrTimeout, resp.Request.URL.Redacted(), c.opts.Timeout, err)
+		}
 		return resp, nil, fmt.Errorf("remote: read %s: %w", resp.Request.URL.Redacted(), err)
 	}
 	if int64(len(body)) > c.opts.MaxBody {

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/bastide47/bastide/db/model"
 )
 
 func TestValidate(t *testing.T) {
@@ -26,10 +28,14 @@ func TestValidate(t *testing.T) {
 		{"invitation bad email", NewInvitation(url.Values{"email": {"Marie <marie@example.org>"}}).Validate(), "email"},
 		{"invitation bad", NewInvitation(url.Values{"association": {"x"}, "role": {"boss"}, "username": {"Bad Name"}, "days": {"0"}}).Validate(), "association,days,role,username"},
 		{"join ok", NewJoin(url.Values{"username": {"marie.c"}, "password": {"12345678"}, "confirm": {"12345678"}}).Validate(), ""},
+		{"association ok", NewAssociation(url.Values{"name": {"Les amis"}, "website": {"https://amis.example"}, "commune": {"47001"}}).Validate(), ""},
+		{"association bad", NewAssociation(url.Values{"name": {strings.Repeat("é", 150)}, "website": {"javascript:alert(1)"}, "commune": {"75056"},
+			"description": {strings.Repeat("x", 20001)}}).Validate(), "commune,description,name,website"},
+		{"association website without host", NewAssociation(url.Values{"name": {"A"}, "website": {"https://"}}).Validate(), "website"},
 		{"join bad", NewJoin(url.Values{"username": {"-x"}, "display_name": {strings.Repeat("é", 201)}, "password": {""}}).Validate(), "display_name,password,username"},
 	} {
 		var got []string
-		for _, f := range []string{"association", "confirm", "current", "days", "display_name", "email", "name", "password", "role", "username"} {
+		for _, f := range []string{"association", "commune", "confirm", "current", "days", "description", "display_name", "email", "name", "password", "role", "username", "website"} {
 			if m, ok := c.errs[f]; ok {
 				got = append(got, f)
 				if !strings.HasPrefix(m.Key, "form.") {
@@ -47,5 +53,19 @@ func TestValueIsBounded(t *testing.T) {
 	f := NewAppPassword(url.Values{"name": {strings.Repeat("é", 2000)}})
 	if len(f.Name) > 800 {
 		t.Fatalf("a typed value of %d bytes is kept", len(f.Name))
+	}
+}
+
+func TestSlugFrom(t *testing.T) {
+	for in, want := range map[string]string{
+		"Fêtes d'été":                "fetes-d-ete",
+		"  Marché -- de Nérac 2026 ": "marche-de-nerac-2026",
+		"!!!":                        "agenda",
+		strings.Repeat("ab ", 40):    strings.Repeat("ab-", 20) + "a",
+	} {
+		// Room is left for a "-9" suffix within the 64 bytes of a slug.
+		if got := SlugFrom(in); got != want || !model.ValidSlug(got+"-9") {
+			t.Errorf("SlugFrom(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

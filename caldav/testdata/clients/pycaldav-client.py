@@ -5,6 +5,7 @@ Usage:
   pycaldav-client.py smoke URL USER PASS
   pycaldav-client.py put   URL USER PASS CALENDAR-NAME UID SUMMARY
   pycaldav-client.py sync  URL USER PASS CALENDAR-NAME [TOKEN]
+  pycaldav-client.py resync URL USER PASS CALENDAR-NAME TOKEN
   pycaldav-client.py named URL USER PASS CALENDAR-ID UID
 
 Prints one JSON object on standard output: what the library saw, not a
@@ -229,6 +230,16 @@ def sync(client, name, token):
     out["objects"] = objs
 
 
+def resync(client, name, token):
+    """What a calendar app does: a sync from its token and, when the
+    server refuses the token, a full sync from scratch."""
+    try:
+        sync(client, name, token)
+    except Exception as e:
+        out["refused"] = "%s: %s" % (type(e).__name__, str(e)[:500])
+        sync(client, name, "")
+
+
 def named(client, cal_id, uid):
     """Create a calendar at the URL segment cal_id (as the client spells
     it), store an event in it, then find both again from the principal."""
@@ -254,6 +265,8 @@ def main():
             smoke(client)
         elif cmd == "put":
             put(client, *sys.argv[5:8])
+        elif cmd == "resync":
+            resync(client, sys.argv[5], sys.argv[6])
         elif cmd == "named":
             named(client, *sys.argv[5:7])
         elif cmd == "sync":

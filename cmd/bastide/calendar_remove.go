@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+
+	"github.com/bastide47/bastide/db"
+)
+
+func init() {
+	register(&Command{
+		Name:    "calendar remove",
+		Args:    "ASSOCIATION CALENDAR",
+		Summary: "delete an association's calendar and its events",
+		Help: `Deletes the calendar with its events: calendar apps, the agenda and, for a
+public calendar, the fediverse learn of each deletion.`,
+		MinArgs: 2, MaxArgs: 2,
+		Setup: func(fs *flag.FlagSet, _ *App) Runner {
+			return func(ctx context.Context, app *App, args []string) error {
+				store, err := app.OpenStore(ctx, true)
+				if err != nil {
+					return err
+				}
+				defer store.Close()
+				a, err := getAssociation(ctx, store, args[0])
+				if err != nil {
+					return err
+				}
+				c, err := store.GetAssociationCalendar(ctx, a.ID, args[1])
+				if errors.Is(err, db.ErrNotFound) {
+					return fmt.Errorf("%s has no calendar %q: see `bastide calendar list %s`", a.Slug, args[1], a.Slug)
+				}
+				if err != nil {
+					return err
+				}
+				if err := store.DeleteCalendar(ctx, c.ID); err != nil {
+					return err
+				}
+				fmt.Fprintf(app.Stdout, "Deleted the calendar %s of %s with its events.\n", c.Slug, a.Slug)
+				return nil
+			}
+		},
+	})
+}

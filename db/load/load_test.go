@@ -1,0 +1,192 @@
+package load
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/dbtest"
+	"github.com/bastide47/bastide/db/model"
+	"github.com/bastide47/bastide/ical"
+)
+
+var testNow = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+
+func readTestdata(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// subscribed makes a calendar of a that follows a feed.
+func subscribed(t *testing.T, store *db.Store, a *model.Association, slug string) *model.Calendar {
+	t.Helper()
+	ctx := context.Background()
+	c, _, err := store.SubscribeCalendar(ctx, a.ID, slug, "", true, &model.Subscription{URL: "https://feeds.example.org/" + slug + ".ics"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// pulled stores an event as the fediverse brings it (federation's pull:
+// UID and ActivityPub id both the Mobilizon event's id).
+func pulled(t *testing.T, store *db.Store, apID, summary string) {
+	t.Helper()
+	ctx := context.Background()
+	cal := &model.Calendar{Kind: model.CalendarRemote, Slug: "mobilizon-group", Name: "Groupe", Public: true, Trusted: true,
+		Source: "https://mobilizon.example/@groupe"}
+	if existing, err := store.GetCalendarBySource(ctx, cal.Source); err == nil {
+		cal = existing
+	} else if err := store.CreateCalendar(ctx, cal); err != nil {
+		t.Fatal(err)
+	}
+	text := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Bastide//pull//FR\r\nBEGIN:VEVENT\r\nUID:" + apID +
+		"\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20270110T180000Z\r\nDTEND:20270110T200000Z\r\nSUMMARY:" + summary +
+		"\r\nURL:" + apID + "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	obj, err := ical.ParseObject([]byte(text), ical.DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := obj.Event(testNow, ical.DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.CalendarID, e.Href, e.Origin, e.APID = cal.ID, Href(apID), model.OriginRemote, apID
+	if _, err := store.PutEvent(ctx, db.Put{Event: e, ByUID: true}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// agendaCount counts the public occurrences whose summary contains s.
+func agendaCount(t *testing.T, store *db.Store, s string) int {
+	t.Helper()
+	rows, err := store.ListInstances(context.Background(), db.InstanceQuery{Public: true,
+		From: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC), Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range rows {
+		if strings.Contains(r.Event.Summary, s) {
+			n++
+		}
+	}
+	return n
+}
+
+// The same Mobilizon event arriving by a group's ICS feed and by the
+// fediverse is on the agenda once, whichever came first.
+func TestFeedAndFediverseNotTwice(t *testing.T) {
+	ctx := context.Background()
+	store := dbtest.New(t)
+	a, _ := dbtest.Association(t, store, "club")
+	cal := subscribed(t, store, a, "mobilizon")
+	feed := readTestdata(t, "mobilizon-group.ics")
+
+	// The fediverse first: the feed's copy is not written.
+	pulled(t, store, "https://mobilizon.example/events/0b2e7f3c-5a4d-4e61-9a0b-3c2d1e0f9a88", "Repair café")
+	rep, err := ICS(ctx, store, a, feed, Options{Feed: cal, Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Federated != 1 || rep.Added != 1 || len(rep.Refused) != 0 {
+		t.Fatalf("report %+v", rep)
+	}
+	if n := agendaCount(t, store, "Repair café"); n != 1 {
+		t.Fatalf("the Repair café is %d times on the agenda", n)
+	}
+
+	// The feed first: once the fediverse brings the event, the next
+	// refresh drops the feed's copy.
+	pulledLater := "https://mobilizon.example/events/7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
+	if n := agendaCount(t, store, "Atelier vélo"); n != 1 {
+		t.Fatalf("the Atelier vélo is %d times on the agenda before the pull", n)
+	}
+	pulled(t, store, pulledLater, "Atelier vélo")
+	rep, err = ICS(ctx, store, a, feed, Options{Feed: cal, Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Federated != 2 || rep.Deleted != 1 {
+		t.Fatalf("report %+v", rep)
+	}
+	if n := agendaCount(t, store, "Atelier vélo"); n != 1 {
+		t.Fatalf("the Atelier vélo is %d times on the agenda", n)
+	}
+}
+
+// Options.Feed deletes what left the feed, but never on text that could
+// not be read whole.
+func TestFeedDeletesOnlyOnAWholeFeed(t *testing.T) {
+	ctx := context.Background()
+	store := dbtest.New(t)
+	a, _ := dbtest.Association(t, store, "club")
+	cal := subscribed(t, store, a, "flux")
+	feed := readTestdata(t, "mobilizon-group.ics")
+	if rep, err := ICS(ctx, store, a, feed, Options{Feed: cal, Now: testNow}); err != nil || rep.Added != 2 {
+		t.Fatalf("%+v %v", rep, err)
+	}
+	cut := feed[:len(feed)-len("END:VCALENDAR\r\n")-200]
+	if _, err := ICS(ctx, store, a, cut, Options{Feed: cal, Now: testNow}); err == nil {
+		t.Fatal("a cut feed was applied")
+	}
+	if evs, _ := store.ListEvents(ctx, cal.ID, false); len(evs) != 2 {
+		t.Fatalf("%d events after a cut feed, want 2", len(evs))
+	}
+	// An import (not the refresh) into the subscribed calendar is refused.
+	if _, err := ICS(ctx, store, a, feed, Options{CalendarSlug: "flux"}); err == nil || !strings.Contains(err.Error(), "https://feeds.example.org/flux.ics") {
+		t.Fatalf("import into a subscribed calendar: %v", err)
+	}
+}
+
+// A feed where thousands of objects are broken: the good ones are
+// applied, each broken one is refused with its reason, and the stored
+// copies of the broken ones stay (they are in the feed, only unreadable).
+func TestFeedWithThousandsOfBrokenObjects(t *testing.T) {
+	ctx := context.Background()
+	store := dbtest.New(t)
+	a, _ := dbtest.Association(t, store, "club")
+	cal := subscribed(t, store, a, "flux")
+	const n = 3000
+	var good, bad strings.Builder
+	good.WriteString("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n")
+	bad.WriteString("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n")
+	for i := 0; i < n; i++ {
+		uid := fmt.Sprintf("ev-%04d@club", i)
+		good.WriteString("BEGIN:VEVENT\r\nUID:" + uid + "\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20270110T180000Z\r\nSUMMARY:Bon\r\nEND:VEVENT\r\n")
+		if i%1000 == 0 {
+			bad.WriteString("BEGIN:VEVENT\r\nUID:" + uid + "\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20270111T180000Z\r\nSUMMARY:Changé\r\nEND:VEVENT\r\n")
+			continue
+		}
+		// Ends before it starts.
+		bad.WriteString("BEGIN:VEVENT\r\nUID:" + uid + "\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20270110T180000Z\r\nDTEND:20270110T170000Z\r\nSUMMARY:Cassé\r\nEND:VEVENT\r\n")
+	}
+	good.WriteString("END:VCALENDAR\r\n")
+	bad.WriteString("END:VCALENDAR\r\n")
+	if rep, err := ICS(ctx, store, a, []byte(good.String()), Options{Feed: cal, Now: testNow}); err != nil || rep.Added != n {
+		t.Fatalf("%+v %v", rep, err)
+	}
+	rep, err := ICS(ctx, store, a, []byte(bad.String()), Options{Feed: cal, Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Updated != 3 || len(rep.Refused) != n-3 || rep.Deleted != 0 {
+		t.Fatalf("updated %d, refused %d, deleted %d", rep.Updated, len(rep.Refused), rep.Deleted)
+	}
+	if r := rep.Refused[0]; r.UID != "ev-0001@club" || !strings.Contains(r.Reason, "DTEND") {
+		t.Fatalf("first refusal %+v", r)
+	}
+	evs, _ := store.ListEvents(ctx, cal.ID, false)
+	if len(evs) != n {
+		t.Fatalf("%d events stored, want %d", len(evs), n)
+	}
+}

@@ -1,0 +1,36 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// instancePageView is a public page of the instance's own.
+type instancePageView struct {
+	base
+	Body template.HTML
+}
+
+// pageShow shows one of the instance's own pages (mentions légales,
+// privacy notice, accessibility statement, charter): the admin's text,
+// else the default one.
+func (a *app) pageShow(c echo.Context) error {
+	slug := strings.TrimPrefix(c.Path(), "/")
+	src, _, err := a.pageSource(c.Request().Context(), slug)
+	if err != nil {
+		return err
+	}
+	html, err := renderMarkdown(src)
+	if err != nil {
+		return err
+	}
+	body, err := a.render("page", instancePageView{base: a.base(c, tr(langOf(c), "page."+slug)), Body: html})
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=60")
+	return c.HTMLBlob(http.StatusOK, body)
+}

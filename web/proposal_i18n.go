@@ -1,0 +1,46 @@
+package web
+
+// proposalMessages is the proposal form's part of the catalogue. French
+// typography: a no-break space (U+00A0) before : ; ? ! and inside « ».
+var proposalMessages = map[string]message{
+	"proposal.link":             {"Votre association organise quelque chose\u00a0? Proposez un événement", "Organising something? Propose an event"},
+	"proposal.title":            {"Proposer un événement", "Propose an event"},
+	"proposal.intro":            {"Une association publie votre événement après l'avoir relu. Vos nom et contact ne sont montrés qu'aux personnes qui relisent, jamais en public.", "An association publishes your event once it has read it. Your name and contact are shown only to the people who review it, never in public."},
+	"proposal.closed":           {"Les propositions d'événements ne sont pas ouvertes sur ce site.", "This site does not take event proposals."},
+	"proposal.throttled":        {"Vous avez déjà fait plusieurs propositions aujourd'hui\u00a0: réessayez demain.", "You have made several proposals today already: try again tomorrow."},
+	"proposal.invalid":          {"Cet événement ne peut pas être enregistré tel quel\u00a0: vérifiez les champs.", "This event cannot be saved as it is: check the fields."},
+	"proposal.event":            {"L'événement", "The event"},
+	"proposal.you":              {"Vous", "You"},
+	"proposal.association":      {"Association", "Association"},
+	"proposal.association.hint": {"L'association qui publiera l'événement dans son agenda.", "The association that will publish the event in its calendar."},
+	"proposal.choose":           {"Choisissez…", "Choose…"},
+	"proposal.field.title":      {"Titre", "Title"},
+	"proposal.date":             {"Date", "Date"},
+	"proposal.start":            {"Heure de début", "Start time"},
+	"proposal.end":              {"Heure de fin (facultative)", "End time (optional)"},
+	"proposal.place":            {"Lieu", "Place"},
+	"proposal.place.hint":       {"Le nom du lieu et son adresse.", "The place's name and address."},
+	"proposal.commune":          {"Commune", "Town"},
+	"proposal.description":      {"Description (facultative)", "Description (optional)"},
+	"proposal.name":             {"Votre nom", "Your name"},
+	"proposal.contact":          {"Votre courriel ou téléphone", "Your email or phone"},
+	"proposal.contact.hint":     {"Pour qu'on puisse vous poser une question. Jamais publié.", "So that we can ask you a question. Never published."},
+	"proposal.website":          {"Ne remplissez pas ce champ", "Leave this field empty"},
+	"proposal.submit":           {"Envoyer la proposition", "Send the proposal"},
+	"proposal.done.title":       {"Merci pour votre proposition", "Thank you for your proposal"},
+	"proposal.done.text":        {"Elle attend d'être relue par l'association. Une fois acceptée, elle paraîtra dans l'agenda.", "It now waits to be reviewed by the association. Once accepted, it will appear in the agenda."},
+	"proposal.done.back":        {"Retour à l'agenda", "Back to the agenda"},
+	"form.proposal.association": {"Choisissez l'association qui publiera l'événement.", "Choose the association that will publish the event."},
+	"form.proposal.required":    {"Ce champ est obligatoire.", "This field is required."},
+	"form.proposal.long":        {"Ce champ doit compter au plus %d caractères.", "This field must have at most %d characters."},
+	"form.proposal.control":     {"Ce champ ne peut pas contenir de caractère de contrôle.", "This field cannot hold control characters."},
+	"form.proposal.date":        {"Indiquez la date sous la forme AAAA-MM-JJ, par exemple 2026-06-21.", "Give the date as YYYY-MM-DD, for example 2026-06-21."},
+	"form.proposal.time":        {"Indiquez l'heure sous la forme HH:MM, par exemple 20:30.", "Give the time as HH:MM, for example 20:30."},
+	"form.proposal.end":         {"L'heure de fin doit venir après l'heure de début.", "The end time must come after the start time."},
+	"form.proposal.past":        {"Cette date est passée.", "This date is past."},
+	"form.proposal.far":         {"Cette date est à plus de deux ans\u00a0: proposez l'événement plus tard.", "This date is more than two years away: propose the event later."},
+	"form.proposal.commune":     {"Choisissez la commune dans la liste.", "Choose the town from the list."},
+	"form.proposal.contact":     {"Indiquez un courriel (nom@exemple.fr) ou un numéro de téléphone.", "Give an email address (name@example.org) or a phone number."},
+}
+
+func init() { addMessages(proposalMessages) }
