@@ -407,7 +407,7 @@ func (a *app) eventFormPage(c echo.Context, code int, as *model.Association, e *
 	if err != nil {
 		return err
 	}
-	places, err := a.store.AssociationLocations(ctx, as.ID, 30)
+	places, err := a.placeChoices(ctx, as)
 	if err != nil {
 		return err
 	}
@@ -491,4 +491,39 @@ func eventRefusal(err error) (form.Msg, bool) {
 		return form.Msg{Key: "admin.event.invalid", Args: []any{uc.Error()}}, true
 	}
 	return form.Msg{}, false
+}
+
+// placeChoices are the places the form offers on its place field: the
+// association's own places (kept by its owners), then the places of its
+// recent events.
+func (a *app) placeChoices(ctx context.Context, as *model.Association) ([]string, error) {
+	own, err := a.store.ListAssociationPlaces(ctx, as.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, p := range own {
+		parts := []string{}
+		for _, x := range []string{p.Name, p.Street} {
+			if x = strings.TrimSpace(x); x != "" {
+				parts = append(parts, x)
+			}
+		}
+		if c, ok := model.CommuneByINSEE(p.CommuneINSEE); ok {
+			parts = append(parts, c.Name)
+		}
+		if l := strings.Join(parts, ", "); l != "" && !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	recent, err := a.store.AssociationLocations(ctx, as.ID, 30)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range recent {
+		if !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out, nil
 }

@@ -103,8 +103,13 @@ func TestEventCreateEveryField(t *testing.T) {
 	env.do("GET", "/admin/me", tok, nil).must(t, 200, `href="/admin/associations/amis/events"`)
 	env.do("GET", "/admin/me", env.session("vera"), nil).lacks(t, `href="/admin/associations/amis/events"`)
 	env.putThunderbird("amis")
+	// The association's own place comes first, then those of its events.
+	if err := env.s.CreateAssociationPlace(context.Background(), &model.Place{AssociationID: env.assocs["amis"].ID,
+		Name: "Salle Jean Jaurès", Street: "2 rue de la Gare", CommuneINSEE: "47195"}); err != nil {
+		t.Fatal(err)
+	}
 	env.do("GET", "/admin/associations/amis/events/new", tok, nil).must(t, 200, `name="title"`, `name="freq"`, `name="skip"`,
-		`<datalist id="places"><option value="Médiathèque d&#39;Agen">`,
+		`<datalist id="places"><option value="Salle Jean Jaurès, 2 rue de la Gare, Nérac"><option value="Médiathèque d&#39;Agen">`,
 		`name="category" value="Musique"`)
 	f := newEventForm()
 	f["category"] = []string{"Fête", "Musique"}
