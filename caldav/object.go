@@ -205,19 +205,10 @@ func (h *handler) fixThunderbird(data []byte) ([]byte, bool) {
 // eventFromData parses and checks an object for a calendar; its expansion
 // stops when ctx is done.
 func (h *handler) eventFromData(ctx context.Context, dc *db.DAVCalendar, name string, data []byte) (*model.Event, error) {
-	obj, err := ical.ParseObject(data, h.opts.Limits)
+	e, err := ical.CalendarEvent(ctx, data, dc.Calendar, name, h.now(), h.opts.Limits)
 	if err != nil {
 		return nil, icalError(err)
 	}
-	if !dc.Calendar.SupportsComponent(obj.Component) {
-		return nil, preconditionErr(http.StatusForbidden, cal("supported-calendar-component"),
-			"this calendar accepts "+strings.Join(dc.Calendar.Components, " and ")+", not "+obj.Component)
-	}
-	e, err := obj.EventContext(ctx, h.now(), h.opts.Limits)
-	if err != nil {
-		return nil, icalError(err)
-	}
-	e.CalendarID, e.Href, e.Origin = dc.Calendar.ID, name, model.OriginLocal
 	return e, nil
 }
 

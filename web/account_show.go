@@ -15,6 +15,8 @@ type membershipView struct {
 	Association *model.Association
 	Role        model.Role
 	Manage      bool // can lets the user manage its pages
+	// CanEditEvents links to the association's events (can answers).
+	CanEditEvents bool
 }
 
 // myAssociations lists the associations of the signed-in user, by name.
@@ -26,7 +28,7 @@ func (a *app) myAssociations(c echo.Context) ([]membershipView, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, membershipView{Association: as, Role: role, Manage: can(p, actManageAssociation, id)})
+		out = append(out, membershipView{Association: as, Role: role, Manage: can(p, actManageAssociation, id), CanEditEvents: can(p, actEditEvents, id)})
 	}
 	slices.SortFunc(out, func(x, y membershipView) int { return strings.Compare(x.Association.Name, y.Association.Name) })
 	return out, nil

@@ -28,6 +28,9 @@ const (
 	// logo, followers' approval, members, calendars, followers, places):
 	// an owner of that association, or the admin.
 	actManageAssociation
+	// actEditEvents: create, edit, duplicate, cancel and delete the
+	// events of an association (its editors and owners, the admin).
+	actEditEvents
 	// Sections 3 to 5 of the back office add their actions here
 	// (viewing and editing an association's calendars and events,
 	// managing its members, moderation), each answered below.
@@ -65,6 +68,8 @@ func can(p *principal, act action, associationID int64) bool {
 		return false
 	case actManageAssociation:
 		return associationID > 0 && p.Roles[associationID].CanAdmin()
+	case actEditEvents:
+		return associationID > 0 && p.Roles[associationID].CanWrite()
 	}
 	return false
 }

@@ -220,6 +220,22 @@ var routeCases = map[string]routeCase{
 	"POST /admin/invitations": {func(env *adminEnv, _ string) (string, url.Values) {
 		return "/admin/invitations", url.Values{"association": {strconv.FormatInt(env.assocs["amis"].ID, 10)}, "role": {"editor"}, "days": {"7"}}
 	}, []string{"olga", "admin"}},
+	// The event form: the editors and owners of "amis", and the admin.
+	"GET /admin/associations/:slug/events":                 {fixed("/admin/associations/amis/events", nil), eventEditors},
+	"GET /admin/associations/:slug/events/new":             {fixed("/admin/associations/amis/events/new", nil), eventEditors},
+	"POST /admin/associations/:slug/events":                {fixed("/admin/associations/amis/events", newEventForm()), eventEditors},
+	"GET /admin/associations/:slug/events/:uuid/edit":      {eventRoute("edit", nil), eventEditors},
+	"GET /admin/associations/:slug/events/:uuid/duplicate": {eventRoute("duplicate", nil), eventEditors},
+	"POST /admin/associations/:slug/events/:uuid": {eventRoute("", func(e *model.Event) url.Values {
+		f := newEventForm()
+		f.Set("etag", e.ETag)
+		return f
+	}), eventEditors},
+	"POST /admin/associations/:slug/events/:uuid/cancel": {eventRoute("cancel", func(e *model.Event) url.Values { return url.Values{"etag": {e.ETag}} }), eventEditors},
+	"POST /admin/associations/:slug/events/:uuid/delete": {eventRoute("delete", func(e *model.Event) url.Values { return url.Values{"etag": {e.ETag}, "confirm": {"1"}} }), eventEditors},
+	"POST /admin/associations/:slug/events/:uuid/occurrences": {eventRoute("occurrences", func(e *model.Event) url.Values {
+		return url.Values{"etag": {e.ETag}, "date": {"2026-05-25"}, "op": {"cancel"}}
+	}), eventEditors},
 }
 
 // TestEveryAdminRouteAsksAuthorization walks every registered back-office
@@ -311,6 +327,12 @@ func TestCan(t *testing.T) {
 		{owner, actManageAssociation, autre, false},
 		{editor, actManageAssociation, amis, false},
 		{admin, actManageAssociation, autre, true},
+		{editor, actEditEvents, amis, true},
+		{owner, actEditEvents, amis, true},
+		{owner, actEditEvents, autre, false},
+		{editor, actEditEvents, noAssociation, false},
+		{&principal{User: &model.User{ID: 5}, Roles: map[int64]model.Role{amis: model.RoleViewer}}, actEditEvents, amis, false},
+		{admin, actEditEvents, autre, true},
 	} {
 		if got := can(c.p, c.act, c.assoc); got != c.want {
 			t.Errorf("can(%+v, %d, %d) = %v, want %v", c.p, c.act, c.assoc, got, c.want)

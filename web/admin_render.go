@@ -29,6 +29,7 @@ var adminPages = []string{
 	"associations", "association_new",
 	// An association's pages, for its owners.
 	"association", "members", "calendars", "calendar", "followers", "places", "place",
+	"events", "event_form",
 }
 
 var adminFuncs = template.FuncMap{

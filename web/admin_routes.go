@@ -105,6 +105,17 @@ func (a *app) adminRoutes(e *echo.Echo) {
 	get(s, "/associations/:slug/places/:id/edit", a.placeEdit)
 	s.POST("/associations/:slug/places/:id/edit", a.placeUpdate)
 	s.POST("/associations/:slug/places/:id/delete", a.placeRemove)
+	// The event form (section 4): an association's editors and owners,
+	// and the admin; every handler asks can(actEditEvents).
+	get(s, "/associations/:slug/events", a.eventList)
+	get(s, "/associations/:slug/events/new", a.eventCreate)
+	s.POST("/associations/:slug/events", a.eventSave)
+	get(s, "/associations/:slug/events/:uuid/edit", a.eventEdit)
+	s.POST("/associations/:slug/events/:uuid", a.eventUpdate)
+	get(s, "/associations/:slug/events/:uuid/duplicate", a.eventDuplicate)
+	s.POST("/associations/:slug/events/:uuid/cancel", a.eventCancel)
+	s.POST("/associations/:slug/events/:uuid/delete", a.eventDelete)
+	s.POST("/associations/:slug/events/:uuid/occurrences", a.occurrenceUpdate)
 
 	// Later sections of the back office go here, each route asking can:
 	//   associations, members and calendars of an owner (/admin/associations/:slug/...),

@@ -327,7 +327,13 @@ func TestConnectPage(t *testing.T) {
 // French typography in the back office's messages: a no-break space
 // before : ; ? ! and inside « ».
 func TestAdminFrenchTypography(t *testing.T) {
-	for k, m := range adminMessages {
+	all := map[string]message{}
+	for _, cat := range []map[string]message{adminMessages, eventMessages} {
+		for k, m := range cat {
+			all[k] = m
+		}
+	}
+	for k, m := range all {
 		s := m.fr
 		for i, r := range s {
 			prev, _ := utf8.DecodeLastRuneInString(s[:i])

@@ -69,7 +69,9 @@ func TestAssociationProfile(t *testing.T) {
 	env.do("GET", "/admin/me", olga, nil).must(t, 200, `href="/admin/associations/amis/edit"`).lacks(t, `href="/admin/associations/autre/edit"`)
 	env.do("GET", "/admin/me", env.session("admin"), nil).must(t, 200, "Associations que vous pouvez gérer",
 		`href="/admin/associations/amis/edit"`, `href="/admin/associations/autre/edit"`)
-	env.do("GET", "/admin/me", env.session("eddy"), nil).lacks(t, "/admin/associations/")
+	// An editor manages no association's pages; only its events.
+	env.do("GET", "/admin/me", env.session("eddy"), nil).lacks(t, "/admin/associations/amis/edit", "/admin/associations/autre/").
+		must(t, 200, `href="/admin/associations/amis/events"`)
 	env.do("GET", "/admin/associations/amis/edit", olga, nil).
 		must(t, 200, "<h1>Profil de l&#39;association</h1>", `value="Les amis"`, `<option value="47001">Agen</option>`, `enctype="multipart/form-data"`)
 	env.do("GET", "/admin/associations/nobody/edit", olga, nil).must(t, 404, "Cette association n&#39;existe pas.")

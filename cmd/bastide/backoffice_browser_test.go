@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -287,6 +288,80 @@ func TestBackofficeInBrowser(t *testing.T) {
 	shoot("connect", "Connecter votre application")
 	run("password page", chromedp.Navigate(base+"/admin/me/password"), chromedp.WaitVisible(chromedp.CSS(`#current`)))
 	shoot("password", "Changer de mot de passe")
+
+	// The event form (#10 §4): a weekly event with one date skipped, found
+	// on the agenda, in the feed and over CalDAV; then one date cancelled.
+	run("new event form", chromedp.Navigate(base+"/admin/associations/amis/events/new"), chromedp.WaitVisible(chromedp.CSS(`#title`)))
+	shoot("event-new", "Nouvel événement")
+	run("fill the event",
+		chromedp.SendKeys(chromedp.CSS(`#title`), "Atelier de vannerie"),
+		chromedp.SetValue(chromedp.CSS(`#start_date`), "2027-01-05"),
+		chromedp.SetValue(chromedp.CSS(`#start_time`), "14:00"),
+		chromedp.SetValue(chromedp.CSS(`#end_time`), "17:00"),
+		chromedp.SendKeys(chromedp.CSS(`#location`), "Salle des fêtes"),
+		chromedp.SendKeys(chromedp.CSS(`#commune`), "Nérac"),
+		chromedp.SendKeys(chromedp.CSS(`#description`), "Apportez un sécateur."),
+		chromedp.SetValue(chromedp.CSS(`#freq`), "WEEKLY"),
+		chromedp.Click(chromedp.CSS(`input[name=day][value=TU]`)),
+		chromedp.Click(chromedp.CSS(`input[name=ends][value=count]`)),
+		chromedp.SendKeys(chromedp.CSS(`#count`), "4"),
+		chromedp.SendKeys(chromedp.CSS(`#skip`), "2027-01-12"),
+		chromedp.Click(chromedp.CSS(`button[name=check]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.clashes`)),
+	)
+	if v, _ := chromedp.Run(bctx, chromedp.Value(chromedp.CSS(`#title`))); v != "Atelier de vannerie" {
+		t.Fatalf("checking the day lost the typed title: %q", v)
+	}
+	shoot("event-check", "Nouvel événement")
+	run("save the event",
+		chromedp.Click(chromedp.CSS(`form.event-form > p > button[type=submit]:not([name])`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.notice`)),
+	)
+	shoot("events", "Événements")
+	loc, err := chromedp.Run(bctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved, _ := url.Parse(loc)
+	uuid := saved.Query().Get("saved")
+	ev, err := b.store.GetEventByUUID(ctx, uuid)
+	if err != nil {
+		t.Fatalf("the saved event %q: %v", uuid, err)
+	}
+	get := func(what, path string, auth bool, wants ...string) string {
+		t.Helper()
+		req, _ := http.NewRequest("GET", base+path, nil)
+		if auth {
+			req.SetBasicAuth("dominique", appPassword)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %s", what, resp.Status)
+		}
+		for _, w := range wants {
+			if !strings.Contains(string(body), w) {
+				t.Fatalf("%s lacks %q:\n%s", what, w, body)
+			}
+		}
+		return string(body)
+	}
+	get("agenda", "/?q=vannerie", false, "Atelier de vannerie")
+	get("feed", "/feeds/agenda.ics", false, "SUMMARY:Atelier de vannerie", "EXDATE;TZID=Europe/Paris:20270112T140000", "RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=4")
+	davPath := "/dav/calendars/dominique/amis.main/" + ev.Href
+	get("CalDAV GET", davPath, true, "SUMMARY:Atelier de vannerie", "EXDATE;TZID=Europe/Paris:20270112T140000")
+	run("edit the event", chromedp.Navigate(base+"/admin/associations/amis/events/"+uuid+"/edit"), chromedp.WaitVisible(chromedp.CSS(`#occ-date`)))
+	shoot("event-edit", "Modifier l")
+	run("cancel one date",
+		chromedp.SetValue(chromedp.CSS(`#occ-date`), "2027-01-19"),
+		chromedp.Click(chromedp.CSS(`button[name=op][value=cancel]`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.notice`)),
+	)
+	get("CalDAV GET after cancelling a date", davPath, true, "RECURRENCE-ID;TZID=Europe/Paris:20270119T140000", "STATUS:CANCELLED")
 
 	// A page on another site posts a form to the back office: refused.
 	run("cross-site post", chromedp.Navigate(evilURL), chromedp.WaitVisible(chromedp.CSS(`main h1`)))

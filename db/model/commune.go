@@ -142,10 +142,7 @@ func CommuneNear(lat, lon float64) (*Commune, bool) {
 	bestD := math.Inf(1)
 	for i := range communes {
 		c := &communes[i]
-		// An equirectangular distance is exact enough at this scale.
-		x := (lon - c.Lon) * math.Cos((lat+c.Lat)/2*math.Pi/180)
-		y := lat - c.Lat
-		if d := math.Hypot(x, y) * 111.2; d < bestD {
+		if d := distanceKm(lat, lon, c.Lat, c.Lon); d < bestD {
 			best, bestD = c, d
 		}
 	}
@@ -153,6 +150,31 @@ func CommuneNear(lat, lon float64) (*Commune, bool) {
 		return nil, false
 	}
 	return best, true
+}
+
+// distanceKm is the distance between two points in kilometres; an
+// equirectangular distance is exact enough at the scale of a département.
+func distanceKm(lat1, lon1, lat2, lon2 float64) float64 {
+	x := (lon1 - lon2) * math.Cos((lat1+lat2)/2*math.Pi/180)
+	return math.Hypot(x, lat1-lat2) * 111.2
+}
+
+// CommunesAround returns the INSEE codes of the commune insee and of the
+// communes whose centre is within km of its centre; nil for an unknown
+// code.
+func CommunesAround(insee string, km float64) []string {
+	c, ok := CommuneByINSEE(insee)
+	if !ok {
+		return nil
+	}
+	out := []string{c.INSEE}
+	for i := range communes {
+		o := &communes[i]
+		if o.INSEE != c.INSEE && distanceKm(c.Lat, c.Lon, o.Lat, o.Lon) <= km {
+			out = append(out, o.INSEE)
+		}
+	}
+	return out
 }
 
 // DeriveCommune returns the INSEE code of the commune an event takes place

@@ -1,0 +1,54 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/ical"
+	"github.com/bastide47/bastide/web/form"
+)
+
+// eventSave makes a new event from the form (or, with "check the day",
+// shows the form again with what else is on that day).
+func (a *app) eventSave(c echo.Context) error {
+	as, err := a.eventAssociation(c)
+	if err != nil {
+		return err
+	}
+	v, err := readForm(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	f := form.NewEvent(v)
+	cats, err := a.chosenCategories(ctx, f, nil)
+	if err != nil {
+		return err
+	}
+	if errs := f.Validate(cats); len(errs) > 0 || f.Check {
+		code := http.StatusOK
+		if len(errs) > 0 {
+			code = http.StatusUnprocessableEntity
+		}
+		return a.eventFormPage(c, code, as, nil, f, errs, false)
+	}
+	cal, err := a.mainCalendar(ctx, as)
+	if err != nil {
+		return err
+	}
+	uid, now := db.NewUUID(), a.opts.Now()
+	data, err := editEvent(ical.NewObject(uid, now), &form.Event{}, f, 0, now)
+	if err == nil {
+		_, err = a.storeEvent(ctx, cal, uid+".ics", uid, data, "")
+	}
+	if msg, ok := eventRefusal(err); ok {
+		return a.eventFormPage(c, http.StatusUnprocessableEntity, as, nil, f, form.Errors{"_": msg}, false)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, eventsPath(as)+"?"+url.Values{"saved": {uid}}.Encode())
+}
