@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -68,10 +67,7 @@ func init() {
 				if err != nil {
 					return err
 				}
-				c, err := store.GetAssociationCalendar(ctx, a.ID, args[1])
-				if errors.Is(err, db.ErrNotFound) {
-					return fmt.Errorf("%s has no calendar %q: see `bastide calendar list %s`", a.Slug, args[1], a.Slug)
-				}
+				c, err := getCalendar(ctx, store, a, args[1])
 				if err != nil {
 					return err
 				}

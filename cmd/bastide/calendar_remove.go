@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-
-	"github.com/bastide47/bastide/db"
 )
 
 func init() {
@@ -28,10 +25,7 @@ public calendar, the fediverse learn of each deletion.`,
 				if err != nil {
 					return err
 				}
-				c, err := store.GetAssociationCalendar(ctx, a.ID, args[1])
-				if errors.Is(err, db.ErrNotFound) {
-					return fmt.Errorf("%s has no calendar %q: see `bastide calendar list %s`", a.Slug, args[1], a.Slug)
-				}
+				c, err := getCalendar(ctx, store, a, args[1])
 				if err != nil {
 					return err
 				}

@@ -27,6 +27,16 @@ func getAssociation(ctx context.Context, store *db.Store, slug string) (*model.A
 	return a, err
 }
 
+// getCalendar finds an association's calendar by its slug, or says how
+// to list them.
+func getCalendar(ctx context.Context, store *db.Store, a *model.Association, slug string) (*model.Calendar, error) {
+	c, err := store.GetAssociationCalendar(ctx, a.ID, slug)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, fmt.Errorf("%s has no calendar %q: see `bastide calendar list %s`", a.Slug, slug, a.Slug)
+	}
+	return c, err
+}
+
 // getSubscription finds a subscription of an association by its id or its
 // feed URL (webcal:// or not).
 func getSubscription(ctx context.Context, store *db.Store, a *model.Association, ref string) (*model.Subscription, error) {
