@@ -2,17 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/bastide47/bastide/db"
 )
 
 // TestEventFormReachesFollowers runs `bastide serve`, signs an editor in
@@ -25,33 +19,9 @@ func TestEventFormReachesFollowers(t *testing.T) {
 	cli(t, data, "", "association", "add", "chorale-nerac", "--name", "Chorale de Nérac", "--commune", "nerac").must(t, 0)
 	cli(t, data, "", "member", "add", "chorale-nerac", "alice", "--role", "editor").must(t, 0)
 
-	var mu sync.Mutex
-	var delivered []map[string]any
-	inbox := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-		var act map[string]any
-		if json.Unmarshal(b, &act) == nil {
-			mu.Lock()
-			delivered = append(delivered, act)
-			mu.Unlock()
-		}
-		w.WriteHeader(http.StatusAccepted)
-	}))
-	defer inbox.Close()
 	store := openStore(t, data)
 	ctx := context.Background()
-	assoc, err := store.GetAssociationBySlug(ctx, "chorale-nerac")
-	if err != nil {
-		t.Fatal(err)
-	}
-	follower := inbox.URL + "/@ann"
-	if err := store.PutRemoteActor(ctx, &db.RemoteActor{APID: follower, Type: "Person", Inbox: inbox.URL + "/inbox"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.PutFollower(ctx, &db.Follower{AssociationID: assoc.ID, ActorID: follower, FollowID: follower + "/follow/1",
-		FollowJSON: `{}`, State: db.FollowAccepted}); err != nil {
-		t.Fatal(err)
-	}
+	_, inbox := followedBy(t, store, "chorale-nerac", "ann")
 	srv := startServe(t, data, "--allow-private-addresses")
 	defer srv.stop(t)
 
@@ -93,8 +63,7 @@ func TestEventFormReachesFollowers(t *testing.T) {
 	}
 	uuid := loc.Query().Get("saved")
 	starts := func(typ string) map[string]bool {
-		mu.Lock()
-		defer mu.Unlock()
+		delivered := inbox.delivered()
 		out := map[string]bool{}
 		for _, act := range delivered {
 			obj, _ := act["object"].(map[string]any)
@@ -120,8 +89,7 @@ func TestEventFormReachesFollowers(t *testing.T) {
 		t.Fatalf("cancel: %s", r.Status)
 	}
 	eventually(t, 20*time.Second, func() bool {
-		mu.Lock()
-		defer mu.Unlock()
+		delivered := inbox.delivered()
 		for _, act := range delivered {
 			obj, _ := act["object"].(map[string]any)
 			if act["type"] == "Update" && obj != nil && obj["name"] == "Répétition ouverte" && obj["status"] == "CANCELLED" {

@@ -3,16 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/model"
 )
 
@@ -29,33 +25,9 @@ func TestPosterRoad(t *testing.T) {
 	r.must(t, 0)
 	password := strings.TrimSpace(r.stdout)
 
-	var mu sync.Mutex
-	var delivered []map[string]any
-	inbox := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-		var act map[string]any
-		if json.Unmarshal(b, &act) == nil {
-			mu.Lock()
-			delivered = append(delivered, act)
-			mu.Unlock()
-		}
-		w.WriteHeader(http.StatusAccepted)
-	}))
-	defer inbox.Close()
 	store := openStore(t, data)
 	ctx := context.Background()
-	assoc, err := store.GetAssociationBySlug(ctx, "amis-marche")
-	if err != nil {
-		t.Fatal(err)
-	}
-	follower := inbox.URL + "/@mz"
-	if err := store.PutRemoteActor(ctx, &db.RemoteActor{APID: follower, Type: "Person", Inbox: inbox.URL + "/inbox"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.PutFollower(ctx, &db.Follower{AssociationID: assoc.ID, ActorID: follower, FollowID: follower + "/follow/1",
-		FollowJSON: `{}`, State: db.FollowAccepted}); err != nil {
-		t.Fatal(err)
-	}
+	assoc, inbox := followedBy(t, store, "amis-marche", "mz")
 
 	srv := startServe(t, data, "--allow-private-addresses")
 	defer srv.stop(t)
@@ -116,12 +88,10 @@ END:VCALENDAR
 	}
 
 	eventually(t, 20*time.Second, func() bool {
-		mu.Lock()
-		defer mu.Unlock()
+		delivered := inbox.delivered()
 		return len(delivered) >= 1
 	})
-	mu.Lock()
-	defer mu.Unlock()
+	delivered := inbox.delivered()
 	obj, _ := delivered[0]["object"].(map[string]any)
 	atts, _ := obj["attachment"].([]any)
 	found := false

@@ -3,16 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/model"
 )
 
@@ -36,33 +32,9 @@ func TestPublicRoadEndToEnd(t *testing.T) {
 
 	// A Mobilizon instance follows the association: its inbox records
 	// what it is sent.
-	var mu sync.Mutex
-	var delivered []map[string]any
-	inbox := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-		var act map[string]any
-		if json.Unmarshal(b, &act) == nil {
-			mu.Lock()
-			delivered = append(delivered, act)
-			mu.Unlock()
-		}
-		w.WriteHeader(http.StatusAccepted)
-	}))
-	defer inbox.Close()
 	store := openStore(t, data)
 	ctx := context.Background()
-	assoc, err := store.GetAssociationBySlug(ctx, "chorale-nerac")
-	if err != nil {
-		t.Fatal(err)
-	}
-	follower := inbox.URL + "/@ann"
-	if err := store.PutRemoteActor(ctx, &db.RemoteActor{APID: follower, Type: "Person", Inbox: inbox.URL + "/inbox"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.PutFollower(ctx, &db.Follower{AssociationID: assoc.ID, ActorID: follower, FollowID: follower + "/follow/1",
-		FollowJSON: `{}`, State: db.FollowAccepted}); err != nil {
-		t.Fatal(err)
-	}
+	assoc, inbox := followedBy(t, store, "chorale-nerac", "ann")
 
 	srv := startServe(t, data, "--allow-private-addresses")
 	defer srv.stop(t)
@@ -175,12 +147,10 @@ END:VCALENDAR
 
 	// The fediverse: five dates, the moved one as it is, never the private one.
 	eventually(t, 20*time.Second, func() bool {
-		mu.Lock()
-		defer mu.Unlock()
+		delivered := inbox.delivered()
 		return len(delivered) >= 5
 	})
-	mu.Lock()
-	defer mu.Unlock()
+	delivered := inbox.delivered()
 	seen := false
 	for _, act := range delivered {
 		b, _ := json.Marshal(act)
