@@ -112,11 +112,11 @@ func (a *app) page(c echo.Context, code int, name, titleKey, section string, f a
 }
 
 // adminError shows the error page with a message that says what happened.
-func (a *app) adminError(c echo.Context, code int, key string) error {
+func (a *app) adminError(c echo.Context, code int, key string, args ...any) error {
 	lang := langOf(c)
 	b := a.base(c, tr(lang, "error.title"))
 	b.NoIndex = true
-	body, err := a.render("error", errorPage{base: b, Code: code, Message: tr(lang, key)})
+	body, err := a.render("error", errorPage{base: b, Code: code, Message: tr(lang, key, args...)})
 	if err != nil {
 		return err
 	}
@@ -131,6 +131,15 @@ type adminFault struct {
 	Key  string
 }
 
+// adminFaultArgs is an adminFault whose message takes arguments.
+type adminFaultArgs struct {
+	Code int
+	Key  string
+	Args []any
+}
+
+func (f *adminFaultArgs) Error() string { return "web: admin: " + f.Key }
+
 func (f *adminFault) Error() string { return "web: admin: " + f.Key }
 
 // errForbidden is the answer when can says no.
@@ -144,6 +153,10 @@ func (a *app) adminFaults(next echo.HandlerFunc) echo.HandlerFunc {
 		var f *adminFault
 		if errors.As(err, &f) && !c.Response().Committed {
 			return a.adminError(c, f.Code, f.Key)
+		}
+		var fa *adminFaultArgs
+		if errors.As(err, &fa) && !c.Response().Committed {
+			return a.adminError(c, fa.Code, fa.Key, fa.Args...)
 		}
 		return err
 	}

@@ -345,6 +345,11 @@ func (a *app) associationEvent(c echo.Context) (*model.Association, *model.Calen
 	if cal.Kind != model.CalendarAssociation || cal.AssociationID != as.ID || e.Origin != model.OriginLocal || e.Component != "VEVENT" {
 		return nil, nil, nil, errEventNotFound
 	}
+	if src := cal.ReadOnlySource(); src != "" {
+		// The feed is the calendar's source of truth: an edit here would
+		// be undone at its next refresh.
+		return nil, nil, nil, &adminFaultArgs{http.StatusConflict, "admin.event.read_only", []any{cal.Name, src}}
+	}
 	return as, cal, e, nil
 }
 
@@ -356,7 +361,7 @@ func (a *app) mainCalendar(ctx context.Context, as *model.Association) (*model.C
 		return nil, err
 	}
 	for _, cal := range cals {
-		if cal.SupportsComponent("VEVENT") {
+		if cal.SupportsComponent("VEVENT") && cal.ReadOnlySource() == "" {
 			return cal, nil
 		}
 	}

@@ -25,6 +25,7 @@ var eventMessages = map[string]message{
 	"admin.event.delete.confirm":     {"Cochez la case qui confirme la suppression, puis recommencez.", "Tick the box that confirms the deletion, then try again."},
 	"admin.event.view":               {"Voir sur l'agenda", "See on the agenda"},
 	"admin.event.not_found":          {"Cet événement n'existe pas ou n'est pas dans cette association.", "This event does not exist or is not in this association."},
+	"admin.event.read_only":          {"L\u2019agenda «\u00a0%s\u00a0» suit le calendrier %s\u00a0: modifiez l\u2019événement à sa source, Bastide le reprendra à la prochaine mise à jour.", "The calendar “%s” follows the feed %s: change the event at its source, and Bastide takes it up at the next refresh."},
 	"admin.event.no_calendar":        {"Cette association n'a pas d'agenda qui accepte des événements.", "This association has no calendar that takes events."},
 	"admin.event.stale":              {"L'événement a été modifié entre-temps (dans une autre fenêtre ou une application d'agenda)\u00a0: rien n'a été enregistré. Rechargez la page de modification pour voir la nouvelle version, puis refaites vos changements.", "The event was changed meanwhile (in another window or a calendar app): nothing was saved. Reload the edit page to see the new version, then make your changes again."},
 	"admin.event.stale.reload":       {"Ouvrir la nouvelle version", "Open the new version"},
