@@ -35,15 +35,11 @@ cannot change.`,
 				if set["name"] && *name == "" {
 					return usagef("--name cannot be empty")
 				}
-				store, err := app.OpenStore(ctx, true)
+				store, a, err := app.openAssociation(ctx, args[0])
 				if err != nil {
 					return err
 				}
 				defer store.Close()
-				a, err := getAssociation(ctx, store, args[0])
-				if err != nil {
-					return err
-				}
 				if set["name"] {
 					a.Name = *name
 				}

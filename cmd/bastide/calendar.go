@@ -19,15 +19,11 @@ func init() {
 		MinArgs: 1, MaxArgs: 1,
 		Setup: func(fs *flag.FlagSet, _ *App) Runner {
 			return func(ctx context.Context, app *App, args []string) error {
-				store, err := app.OpenStore(ctx, true)
+				store, a, err := app.openAssociation(ctx, args[0])
 				if err != nil {
 					return err
 				}
 				defer store.Close()
-				a, err := getAssociation(ctx, store, args[0])
-				if err != nil {
-					return err
-				}
 				cals, err := store.ListCalendars(ctx, db.CalendarFilter{Kind: model.CalendarAssociation, AssociationID: a.ID})
 				if err != nil {
 					return err
@@ -58,15 +54,11 @@ func init() {
 				if *public == "" && *name == "" && *color == "" {
 					return usagef("say what to change: --public yes|no, --name or --color")
 				}
-				store, err := app.OpenStore(ctx, true)
+				store, a, err := app.openAssociation(ctx, args[0])
 				if err != nil {
 					return err
 				}
 				defer store.Close()
-				a, err := getAssociation(ctx, store, args[0])
-				if err != nil {
-					return err
-				}
 				c, err := getCalendar(ctx, store, a, args[1])
 				if err != nil {
 					return err

@@ -38,15 +38,11 @@ is only for the association's members.`,
 				default:
 					return usagef("--public takes yes or no, not %q", *public)
 				}
-				store, err := app.OpenStore(ctx, true)
+				store, a, err := app.openAssociation(ctx, args[0])
 				if err != nil {
 					return err
 				}
 				defer store.Close()
-				a, err := getAssociation(ctx, store, args[0])
-				if err != nil {
-					return err
-				}
 				c.AssociationID = a.ID
 				if err := c.Validate(); err != nil {
 					return err

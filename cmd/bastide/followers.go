@@ -53,15 +53,11 @@ delivered by bastide serve.`,
 					fmt.Fprintf(app.Stdout, "The follow of %s is %s.\n", actor, verb)
 					return nil
 				}
-				store, err := app.OpenStore(ctx, true)
+				store, a, err := app.openAssociation(ctx, args[0])
 				if err != nil {
 					return err
 				}
 				defer store.Close()
-				a, err := getAssociation(ctx, store, args[0])
-				if err != nil {
-					return err
-				}
 				fls, err := store.ListFollowers(ctx, a.ID, "")
 				if err != nil {
 					return err

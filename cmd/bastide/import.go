@@ -55,15 +55,11 @@ The exit status is 1 when nothing could be imported.`,
 				if err != nil {
 					return err
 				}
-				store, err := app.OpenStore(ctx, true)
+				store, a, err := app.openAssociation(ctx, *assoc)
 				if err != nil {
 					return err
 				}
 				defer store.Close()
-				a, err := getAssociation(ctx, store, *assoc)
-				if err != nil {
-					return err
-				}
 				opts := load.Options{CalendarSlug: *cal, CalendarName: *calName, Public: *public, Batch: *batch}
 				if isTerminal(app.Stderr) {
 					opts.Progress = progressBar(app.Stderr)

@@ -27,6 +27,21 @@ func getAssociation(ctx context.Context, store *db.Store, slug string) (*model.A
 	return a, err
 }
 
+// openAssociation opens the existing database and finds the association
+// slug in it; the caller closes the store (on error it is closed already).
+func (a *App) openAssociation(ctx context.Context, slug string) (*db.Store, *model.Association, error) {
+	store, err := a.OpenStore(ctx, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	as, err := getAssociation(ctx, store, slug)
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	return store, as, nil
+}
+
 // getCalendar finds an association's calendar by its slug, or says how
 // to list them.
 func getCalendar(ctx context.Context, store *db.Store, a *model.Association, slug string) (*model.Calendar, error) {

@@ -27,15 +27,11 @@ association's calendars then appear in the member's CalDAV account.`,
 				if !r.Valid() {
 					return usagef("--role %q: use owner, editor or viewer", *role)
 				}
-				store, err := app.OpenStore(ctx, true)
+				store, a, err := app.openAssociation(ctx, args[0])
 				if err != nil {
 					return err
 				}
 				defer store.Close()
-				a, err := getAssociation(ctx, store, args[0])
-				if err != nil {
-					return err
-				}
 				u, err := getUser(ctx, store, args[1])
 				if err != nil {
 					return err

@@ -15,15 +15,11 @@ func init() {
 		MinArgs: 1, MaxArgs: 1,
 		Setup: func(fs *flag.FlagSet, _ *App) Runner {
 			return func(ctx context.Context, app *App, args []string) error {
-				store, err := app.OpenStore(ctx, true)
+				store, a, err := app.openAssociation(ctx, args[0])
 				if err != nil {
 					return err
 				}
 				defer store.Close()
-				a, err := getAssociation(ctx, store, args[0])
-				if err != nil {
-					return err
-				}
 				ms, err := store.ListMembers(ctx, a.ID)
 				if err != nil {
 					return err

@@ -17,15 +17,11 @@ func init() {
 		MinArgs: 2, MaxArgs: 2,
 		Setup: func(fs *flag.FlagSet, _ *App) Runner {
 			return func(ctx context.Context, app *App, args []string) error {
-				store, err := app.OpenStore(ctx, true)
+				store, a, err := app.openAssociation(ctx, args[0])
 				if err != nil {
 					return err
 				}
 				defer store.Close()
-				a, err := getAssociation(ctx, store, args[0])
-				if err != nil {
-					return err
-				}
 				u, err := getUser(ctx, store, args[1])
 				if err != nil {
 					return err

@@ -18,12 +18,7 @@ import (
 // as the attachment named "Banner" that Mobilizon takes as its banner.
 func TestPosterRoad(t *testing.T) {
 	data := t.TempDir()
-	cli(t, data, "password-of-alice\n", "user", "add", "alice").must(t, 0)
-	cli(t, data, "", "association", "add", "amis-marche", "--name", "Les Amis du marché", "--commune", "nerac").must(t, 0)
-	cli(t, data, "", "member", "add", "amis-marche", "alice", "--role", "editor").must(t, 0)
-	r := cli(t, data, "", "app-password", "add", "alice", "--name", "thunderbird")
-	r.must(t, 0)
-	password := strings.TrimSpace(r.stdout)
+	password := memberWithAppPassword(t, data, "amis-marche", "Les Amis du marché", "editor")
 
 	store := openStore(t, data)
 	ctx := context.Background()

@@ -23,12 +23,7 @@ import (
 // appears anywhere.
 func TestPublicRoadEndToEnd(t *testing.T) {
 	data := t.TempDir()
-	cli(t, data, "password-of-alice\n", "user", "add", "alice").must(t, 0)
-	cli(t, data, "", "association", "add", "chorale-nerac", "--name", "Chorale de Nérac", "--commune", "nerac").must(t, 0)
-	cli(t, data, "", "member", "add", "chorale-nerac", "alice", "--role", "owner").must(t, 0)
-	r := cli(t, data, "", "app-password", "add", "alice", "--name", "thunderbird")
-	r.must(t, 0)
-	password := strings.TrimSpace(r.stdout)
+	password := memberWithAppPassword(t, data, "chorale-nerac", "Chorale de Nérac", "owner")
 
 	// A Mobilizon instance follows the association: its inbox records
 	// what it is sent.

@@ -47,15 +47,11 @@ existing calendar must be empty, since the feed would replace its events.`,
 				if !model.ValidSlug(slug) {
 					return usagef("--calendar %q is not a valid slug: lower-case letters, digits and inner hyphens", slug)
 				}
-				store, err := app.OpenStore(ctx, true)
+				store, a, err := app.openAssociation(ctx, args[0])
 				if err != nil {
 					return err
 				}
 				defer store.Close()
-				a, err := getAssociation(ctx, store, args[0])
-				if err != nil {
-					return err
-				}
 				sub := &model.Subscription{URL: feedURL, Interval: *every}
 				c, created, err := store.SubscribeCalendar(ctx, a.ID, slug, *name, *public, sub)
 				if err != nil {

@@ -20,15 +20,11 @@ when the feed could not be read; the reason is recorded for the owners.`,
 		Setup: func(fs *flag.FlagSet, _ *App) Runner {
 			allowPrivate := fs.Bool("allow-private-addresses", false, "let the fetch reach loopback and private addresses (tests and development only)")
 			return func(ctx context.Context, app *App, args []string) error {
-				store, err := app.OpenStore(ctx, true)
+				store, a, err := app.openAssociation(ctx, args[0])
 				if err != nil {
 					return err
 				}
 				defer store.Close()
-				a, err := getAssociation(ctx, store, args[0])
-				if err != nil {
-					return err
-				}
 				sub, err := getSubscription(ctx, store, a, args[1])
 				if err != nil {
 					return err

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -59,4 +60,17 @@ func followedBy(t *testing.T, store *db.Store, slug, name string) (*model.Associ
 		t.Fatal(err)
 	}
 	return assoc, in
+}
+
+// memberWithAppPassword makes, with the commands, the association slug
+// (in Nérac) and the user alice as its member with role, and returns an
+// app password of alice's for a calendar app.
+func memberWithAppPassword(t *testing.T, data, slug, name, role string) string {
+	t.Helper()
+	cli(t, data, "password-of-alice\n", "user", "add", "alice").must(t, 0)
+	cli(t, data, "", "association", "add", slug, "--name", name, "--commune", "nerac").must(t, 0)
+	cli(t, data, "", "member", "add", slug, "alice", "--role", role).must(t, 0)
+	r := cli(t, data, "", "app-password", "add", "alice", "--name", "thunderbird")
+	r.must(t, 0)
+	return strings.TrimSpace(r.stdout)
 }
