@@ -96,6 +96,16 @@ type adminView struct {
 	CanAdminister        bool
 }
 
+// Manages tells whether the menu offers an association's own pages.
+func (v adminView) Manages(associationID int64) bool {
+	return can(v.Me, actManageAssociation, associationID)
+}
+
+// EditsEvents tells whether the menu offers an association's events.
+func (v adminView) EditsEvents(associationID int64) bool {
+	return can(v.Me, actEditEvents, associationID)
+}
+
 // page renders a back-office page with status code.
 func (a *app) page(c echo.Context, code int, name, titleKey, section string, f any, errs form.Errors, data any) error {
 	b := a.base(c, tr(langOf(c), titleKey))

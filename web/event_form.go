@@ -395,6 +395,9 @@ type eventData struct {
 	PublicPath string
 }
 
+// Association is the association whose menu the page shows.
+func (d eventData) Association() *model.Association { return d.Assoc }
+
 type clash struct {
 	Title, When, Where, Assoc, Path string
 }
