@@ -6,12 +6,12 @@
 // The text is a small Markdown (goldmark, CommonMark): paragraphs, line
 // breaks as typed, emphasis, lists, quotes, headings, code and links.
 // Plain text with bare links, as calendar apps write it, reads as it
-// always did, its links made clickable. Raw HTML is left out, and
-// bluemonday keeps only the elements above and links to http, https
+// always did, its links made clickable. Raw HTML is text ("<bio>" shows
+// as typed), and bluemonday keeps only the elements above and links to http, https
 // and mailto (images are dropped: the pages' CSP loads no outside
 // image). The work is bounded: the text is cut at MaxSource bytes,
-// quotes nest at most MaxDepth deep and at most MaxBrackets link
-// brackets are read as such, past which they are plain characters.
+// quotes and lists nest at most MaxDepth deep and at most MaxBrackets
+// link brackets are read as such, past which they are plain characters.
 //
 // It is a leaf package of its own because web and federation both render
 // descriptions and never import each other, and db/model imports only
@@ -84,6 +84,9 @@ func render(src string, fix func(string) string) string {
 		return xhtml.EscapeString(src)
 	}
 	out := policy.SanitizeBytes(buf.Bytes())
+	// One line: the line breaks goldmark puts after tags are not part of
+	// the text (raw '>' is only ever in a tag).
+	out = bytes.ReplaceAll(out, []byte(">\n"), []byte(">"))
 	if fix != nil {
 		out = fixText(out, fix)
 	}
@@ -92,8 +95,8 @@ func render(src string, fix func(string) string) string {
 
 // bound cuts src at MaxSource bytes (on a character boundary), flattens
 // quotes and list items nested deeper than MaxDepth, and escapes the '['
-// past MaxBrackets: what makes a Markdown parser's work grow faster than
-// the text.
+// past MaxBrackets (what makes a Markdown parser's work grow faster than
+// the text) and every '<' (raw HTML is text).
 func bound(src string) string {
 	if len(src) > MaxSource {
 		n := MaxSource
@@ -111,13 +114,18 @@ func bound(src string) string {
 			b.WriteByte('\n')
 		}
 		line = flatten(line)
-		if strings.IndexByte(line, '[') < 0 {
+		if strings.IndexByte(line, '[') < 0 && strings.IndexByte(line, '<') < 0 {
 			b.WriteString(line)
 			continue
 		}
 		for j := 0; j < len(line); j++ {
 			c := line[j]
-			if c == '[' && (j == 0 || line[j-1] != '\\') {
+			escaped := j > 0 && line[j-1] == '\\'
+			switch {
+			case c == '<' && !escaped:
+				// Raw HTML is text: "<bio>" reads as typed.
+				b.WriteByte('\\')
+			case c == '[' && !escaped:
 				brackets++
 				if brackets > MaxBrackets {
 					b.WriteByte('\\')

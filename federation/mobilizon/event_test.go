@@ -95,7 +95,7 @@ func TestEventObjectShape(t *testing.T) {
 			t.Errorf("market event lacks %s:\n%s", want, s)
 		}
 	}
-	if content := m["content"].(string); strings.Contains(content, "<bio>") || !strings.Contains(content, `&lt;bio&gt; &amp; pruneaux.<br>`+"\n"+`Infos : <a href="https://pruneau.example/marche" rel="nofollow noopener" target="_blank">`) {
+	if content := m["content"].(string); strings.Contains(content, "<bio>") || !strings.Contains(content, `&lt;bio&gt; &amp; pruneaux.<br>Infos : <a href="https://pruneau.example/marche" rel="nofollow noopener" target="_blank">`) {
 		t.Errorf("content is not escaped HTML with links: %v", m["content"])
 	}
 	if strings.Contains(s, `"id":"https://bastide.example/address`) {
