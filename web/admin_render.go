@@ -25,7 +25,7 @@ var adminPages = []string{
 	"login", "join", "reset", "account", "password", "app_passwords", "connect",
 	"invitation", "invitation_made", "users", "reset_made",
 	"proposal", "proposal_done",
-	"moderation", "instance", "user_delete", "fediverse", "instance_page",
+	"moderation", "instance", "user_delete", "fediverse", "instance_page", "instance_settings",
 	"associations", "association_new",
 	// An association's pages, for its owners.
 	"association", "members", "calendars", "calendar", "followers", "places", "place",

@@ -109,7 +109,7 @@ func TestFeedsSecondParser(t *testing.T) {
 		Title         string
 		Entries       []feedEntryPy
 	}{"rss": res.RSS, "atom": res.Atom} {
-		if feed.Bozo != 0 || len(feed.Entries) < 10 || feed.Title != "Agenda des associations du Lot-et-Garonne" {
+		if feed.Bozo != 0 || len(feed.Entries) < 10 || feed.Title != "Bastide — l'agenda des associations du Lot-et-Garonne" {
 			t.Errorf("%s: bozo %d (%s), %d entries, title %q", name, feed.Bozo, feed.BozoException, len(feed.Entries), feed.Title)
 		}
 		for _, e := range feed.Entries {

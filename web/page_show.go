@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/bastide47/bastide/markup"
 	"github.com/labstack/echo/v4"
 )
 
@@ -23,10 +24,7 @@ func (a *app) pageShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	html, err := renderMarkdown(src)
-	if err != nil {
-		return err
-	}
+	html := template.HTML(markup.HTML(src))
 	body, err := a.render("page", instancePageView{base: a.base(c, tr(langOf(c), "page."+slug)), Body: html})
 	if err != nil {
 		return err
