@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"mime"
 	"net/http"
 	"net/url"
 
@@ -25,17 +26,21 @@ type upload struct {
 
 // readUpload reads a form (multipart or not) whose file field is field,
 // the body bounded by maxBytes plus maxForm; the picture is shrunk into
-// side × side. A body over the bound is a refusal of the picture (413)
+// side × side (a form that is not multipart is bounded by maxForm, as
+// every form is). A multipart body over the bound is a refusal of the picture (413)
 // with no values: the caller shows the form as it was.
 func readUpload(c echo.Context, field string, maxBytes int64, side int) (*upload, int, error) {
 	r := c.Request()
-	r.Body = http.MaxBytesReader(c.Response(), r.Body, maxBytes+maxForm)
-	if err := r.ParseMultipartForm(maxBytes + maxForm); errors.Is(err, http.ErrNotMultipart) {
-		if err := r.ParseForm(); err != nil {
-			return nil, 0, &adminFault{http.StatusBadRequest, "admin.error.form"}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "multipart/form-data" {
+		// No file can come: the bound of every form.
+		v, err := readForm(c)
+		if err != nil {
+			return nil, 0, err
 		}
-		return &upload{Values: r.PostForm}, 0, nil
-	} else if err != nil {
+		return &upload{Values: v}, 0, nil
+	}
+	r.Body = http.MaxBytesReader(c.Response(), r.Body, maxBytes+maxForm)
+	if err := r.ParseMultipartForm(maxBytes + maxForm); err != nil {
 		var mb *http.MaxBytesError
 		if errors.As(err, &mb) {
 			return &upload{Refusal: &form.Msg{Key: "form.image.too_large", Args: []any{maxBytes >> 20}}}, http.StatusRequestEntityTooLarge, nil
@@ -60,4 +65,18 @@ func readUpload(c echo.Context, field string, maxBytes int64, side int) (*upload
 	}
 	u.Picture = &model.Image{SHA256: res.SHA256, MIME: res.MIME, Width: res.Width, Height: res.Height, Bytes: res.Bytes}
 	return u, 0, nil
+}
+
+// mergeErrors adds the errors of more to errs (a field's first error
+// stays).
+func mergeErrors(errs form.Errors, more form.Errors) form.Errors {
+	if errs == nil {
+		errs = form.Errors{}
+	}
+	for k, v := range more {
+		if _, ok := errs[k]; !ok {
+			errs[k] = v
+		}
+	}
+	return errs
 }
