@@ -81,7 +81,7 @@ var weekdays = []string{"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
 func NewEvent(v url.Values) *Event {
 	f := &Event{ETag: value(v, "etag", true), Title: value(v, "title", true), AllDay: v.Get("all_day") != "",
 		RemoveImage: v.Get("remove_image") != "",
-		StartDate: value(v, "start_date", true), StartTime: value(v, "start_time", true),
+		StartDate:   value(v, "start_date", true), StartTime: value(v, "start_time", true),
 		EndDate: value(v, "end_date", true), EndTime: value(v, "end_time", true),
 		Location: value(v, "location", true), Commune: value(v, "commune", true), Online: value(v, "online", true),
 		Description: bounded(v.Get("description"), 4*MaxEventDescription), Price: value(v, "price", true), Free: v.Get("free") != "",
