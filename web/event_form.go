@@ -80,7 +80,11 @@ var eventGroups = []eventGroup{
 			if f.Image == "" {
 				return nil
 			}
-			return []*goical.Prop{{Name: "IMAGE", Params: goical.Params{goical.ParamValue: {"URI"}, goical.ParamDisplay: {"FULLSIZE"}}, Value: f.Image}}
+			p := &goical.Prop{Name: "IMAGE", Params: goical.Params{goical.ParamValue: {"URI"}, goical.ParamDisplay: {"FULLSIZE"}}, Value: f.Image}
+			if f.ImageType != "" {
+				p.Params.Set(goical.ParamFormatType, f.ImageType)
+			}
+			return []*goical.Prop{p}
 		}},
 	{[]string{"RRULE", "EXDATE"}, func(a, b *form.Event) bool {
 		return a.Custom || (a.RRule == b.RRule && slices.EqualFunc(a.SkipDates, b.SkipDates, time.Time.Equal))
@@ -231,7 +235,7 @@ func (a *app) eventUpload(c echo.Context, was string) (*form.Event, *model.Image
 	case up.Refusal != nil:
 		errs["image"] = *up.Refusal
 	case up.Picture != nil:
-		f.Image = a.opts.BaseURL + imagePath(up.Picture.SHA256)
+		f.Image, f.ImageType = a.opts.BaseURL+imagePath(up.Picture.SHA256), up.Picture.MIME
 	case f.RemoveImage:
 		f.Image = ""
 	}

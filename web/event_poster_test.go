@@ -41,7 +41,7 @@ func readFile(t *testing.T, name string) []byte {
 func unfold(s string) string { return strings.ReplaceAll(s, "\r\n ", "") }
 
 // go-ical writes parameters in name order.
-var posterLineRe = regexp.MustCompile(`IMAGE;DISPLAY=FULLSIZE;VALUE=URI:(https://agenda\.test/images/([0-9a-f]{64}))\r\n`)
+var posterLineRe = regexp.MustCompile(`IMAGE;DISPLAY=FULLSIZE;FMTTYPE=image/(?:jpeg|png);VALUE=URI:(https://agenda\.test/images/([0-9a-f]{64}))\r\n`)
 
 // A poster sent with the event form is taken through web/picture, stored,
 // and written as the event's IMAGE through the same road as the other

@@ -48,6 +48,7 @@ type Event struct {
 	// never read from the request (the handler sets it: kept, replaced by
 	// an upload, or "" when RemoveImage is ticked).
 	Image       string
+	ImageType   string // the media type of a new poster
 	RemoveImage bool
 
 	// Parsed by Validate: wall-clock times in Europe/Paris (all-day:
