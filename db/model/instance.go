@@ -1,8 +1,8 @@
 package model
 
 import (
-	"net/mail"
 	"net/url"
+	"regexp"
 	"strings"
 )
 
@@ -68,9 +68,13 @@ func ContactHref(contact string) string {
 		}
 		return u.String()
 	}
-	a, err := mail.ParseAddress(contact)
-	if err != nil || a.Address != contact || a.Name != "" {
+	if !addressRe.MatchString(contact) {
 		return ""
 	}
 	return (&url.URL{Scheme: "mailto", Opaque: contact}).String()
 }
+
+// addressRe is an e-mail address alone (RFC 5322's dot-atom on both
+// sides, the domain with at least two labels); net/mail would bring the
+// network package into this leaf one.
+var addressRe = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")

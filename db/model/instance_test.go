@@ -11,6 +11,9 @@ func TestContactHref(t *testing.T) {
 		"https://user:pw@agenda47.fr/": "",
 		"pas une adresse":              "",
 		"a@b@c":                        "",
+		"jean.dupont@mairie-nerac.fr":  "mailto:jean.dupont@mairie-nerac.fr",
+		"jean..dupont@nerac.fr":        "",
+		"jean@localhost":               "",
 		"https://":                     "",
 	} {
 		if got := ContactHref(in); got != want {
