@@ -50,6 +50,9 @@ func TestInstanceSettings(t *testing.T) {
 		get(p).must(t, http.StatusOK, " · Agenda 47</title>", logo[1], "<em>Les Amis du Net</em>")
 	}
 	env.do(http.MethodGet, "/admin/me", admin, nil).must(t, http.StatusOK, " · Agenda 47</title>", "<em>Les Amis du Net</em>")
+	// The default mentions légales take the contact in their blanks.
+	get("/mentions-legales").must(t, http.StatusOK, `Adresse de contact : <a href="mailto:contact@agenda47.fr" rel="nofollow">contact@agenda47.fr</a>`).
+		lacks(t, contactBlank)
 
 	var rss rssDoc
 	if err := xml.Unmarshal(get("/feeds/agenda.rss").Body.Bytes(), &rss); err != nil {
