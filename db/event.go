@@ -26,6 +26,10 @@ type Put struct {
 	// ByUID writes over the object of the calendar that has the same UID,
 	// whatever its href (imports and remote events are idempotent by UID).
 	ByUID bool
+	// Image, when set, is stored (if new) in the same transaction as the
+	// event: the poster its text links to (PutEvent only). A refused
+	// write stores neither.
+	Image *model.Image
 }
 
 // PutResult tells what a Put did.
@@ -89,8 +93,10 @@ func (s *Store) PutEvent(ctx context.Context, p Put) (PutResult, error) {
 	err := s.Tx(ctx, func(stx *sql.Tx) error {
 		tx := newTxq(stx)
 		var err error
-		res, err = putEventTx(ctx, tx, p)
-		return err
+		if res, err = putEventTx(ctx, tx, p); err != nil || p.Image == nil {
+			return err
+		}
+		return putImage(ctx, stx, p.Image)
 	})
 	return res, err
 }

@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -156,6 +157,11 @@ func (f *Federation) serveNodeInfo(w http.ResponseWriter, r *http.Request) {
 		f.serverError(w, r, err)
 		return
 	}
+	name, description, err := f.nodeNames(ctx)
+	if err != nil {
+		f.serverError(w, r, err)
+		return
+	}
 	posts, err := f.store.CountLivePublishedAll(ctx)
 	if err != nil {
 		f.serverError(w, r, err)
@@ -176,7 +182,7 @@ func (f *Federation) serveNodeInfo(w http.ResponseWriter, r *http.Request) {
 			"users":      map[string]any{"total": len(users) + len(assocs)},
 			"localPosts": posts,
 		},
-		"metadata": map[string]any{"nodeName": f.cfg.NodeName, "nodeDescription": f.cfg.NodeDescription},
+		"metadata": map[string]any{"nodeName": name, "nodeDescription": description},
 	}
 	writeJSON(w, http.StatusOK, contentJSON+`; profile="http://nodeinfo.diaspora.software/ns/schema/`+v+`#"`, doc)
 }
@@ -189,7 +195,31 @@ func (f *Federation) serveRelay(w http.ResponseWriter, r *http.Request) {
 		f.serverError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, contentAP, mobilizon.RelayActor(f.uris, f.cfg.NodeName, pub, false))
+	name, description, err := f.nodeNames(r.Context())
+	if err != nil {
+		f.serverError(w, r, err)
+		return
+	}
+	actor := mobilizon.RelayActor(f.uris, name, pub, false)
+	actor["summary"] = description
+	writeJSON(w, http.StatusOK, contentAP, actor)
+}
+
+// nodeNames are the instance's name and description: the admin's
+// settings (db.InstanceSettings), else the configured ones.
+func (f *Federation) nodeNames(ctx context.Context) (name, description string, err error) {
+	st, err := f.store.InstanceSettings(ctx)
+	if err != nil {
+		return "", "", err
+	}
+	name, description = f.cfg.NodeName, f.cfg.NodeDescription
+	if st.Name != model.DefaultInstanceName {
+		name = st.Name
+	}
+	if st.Description != "" {
+		description = st.Description
+	}
+	return name, description, nil
 }
 
 // serveActorPaths serves /@{slug} and its inbox and collections.

@@ -158,6 +158,8 @@ var routeCases = map[string]routeCase{
 		}
 		return "/admin/instance/blocks/delete", url.Values{"domain": {"spam.example"}}
 	}, []string{"admin"}},
+	"GET /admin/instance/settings":         {fixed("/admin/instance/settings", nil), []string{"admin"}},
+	"POST /admin/instance/settings":        {fixed("/admin/instance/settings", url.Values{"name": {"Agenda 47"}}), []string{"admin"}},
 	"GET /admin/instance/pages/:slug":      {fixed("/admin/instance/pages/charte", nil), []string{"admin"}},
 	"POST /admin/instance/pages/:slug":     {fixed("/admin/instance/pages/charte", url.Values{"body": {"# Charte"}}), []string{"admin"}},
 	"GET /admin/instance/associations":     {fixed("/admin/instance/associations", nil), []string{"admin"}},

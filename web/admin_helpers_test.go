@@ -225,6 +225,7 @@ func (env *adminEnv) snapshot() string {
 		`SELECT id, target, trusted, tried_at FROM follow_requests ORDER BY id`,
 		`SELECT id, actor_id, state FROM followers ORDER BY id`,
 		`SELECT slug, body FROM instance_pages ORDER BY slug`,
+		`SELECT name, description, contact, footer, ifnull(logo_sha256, '') FROM instance_settings`,
 		`SELECT id, slug, name FROM associations ORDER BY id`,
 		`SELECT id, slug FROM calendars ORDER BY id`,
 		// An association's own pages (section 3).

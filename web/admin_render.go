@@ -25,7 +25,7 @@ var adminPages = []string{
 	"login", "join", "reset", "account", "password", "app_passwords", "connect",
 	"invitation", "invitation_made", "users", "reset_made",
 	"proposal", "proposal_done",
-	"moderation", "instance", "user_delete", "fediverse", "instance_page",
+	"moderation", "instance", "user_delete", "fediverse", "instance_page", "instance_settings",
 	"associations", "association_new",
 	// An association's pages, for its owners.
 	"association", "members", "calendars", "calendar", "followers", "places", "place",
@@ -94,6 +94,16 @@ type adminView struct {
 	CanInvite, CanManage bool
 	CanModerate          bool
 	CanAdminister        bool
+}
+
+// Manages tells whether the menu offers an association's own pages.
+func (v adminView) Manages(associationID int64) bool {
+	return can(v.Me, actManageAssociation, associationID)
+}
+
+// EditsEvents tells whether the menu offers an association's events.
+func (v adminView) EditsEvents(associationID int64) bool {
+	return can(v.Me, actEditEvents, associationID)
 }
 
 // page renders a back-office page with status code.

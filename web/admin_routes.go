@@ -75,6 +75,9 @@ func (a *app) adminRoutes(e *echo.Echo) {
 	get(s, "/instance/associations", a.associationList)
 	get(s, "/instance/associations/new", a.associationCreate)
 	s.POST("/instance/associations", a.associationSave)
+	// The instance's settings: name, description, contact, logo, footer.
+	get(s, "/instance/settings", a.instanceSettingsEdit)
+	s.POST("/instance/settings", a.instanceSettingsUpdate)
 	// The instance's own pages (mentions légales, privacy, accessibility, charter).
 	get(s, "/instance/pages/:slug", a.instancePageEdit)
 	s.POST("/instance/pages/:slug", a.instancePageUpdate)

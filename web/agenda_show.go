@@ -101,6 +101,9 @@ func (a *app) agendaPage(ctx context.Context, c echo.Context, st state, f filter
 	}
 	p := &agendaPage{base: a.baseFor(c, tr(lang, "agenda.title"), "/", pv), F: f}
 	p.Description = tr(lang, "agenda.intro")
+	if st.Site.OwnDescription {
+		p.Description = st.Site.Description
+	}
 	p.Sub = a.subscribeLinks(f.values())
 	p.Alternates = []link{
 		{Href: p.Sub.RSS, Type: "application/rss+xml", Title: tr(lang, "sub.rss")},

@@ -134,15 +134,7 @@ func TestAssociationProfile(t *testing.T) {
 func TestAssociationProfileRefusesBadInput(t *testing.T) {
 	env := newAdminEnv(t)
 	olga := env.session("olga")
-	// The header of a 10,000 × 10,000 grey PNG: read, and refused, before
-	// any pixel is decoded.
-	ihdr := []byte("IHDR\x00\x00\x27\x10\x00\x00\x27\x10\x01\x00\x00\x00\x00")
-	var png100MP bytes.Buffer
-	png100MP.WriteString("\x89PNG\r\n\x1a\n\x00\x00\x00\x0d")
-	png100MP.Write(ihdr)
-	binary.Write(&png100MP, binary.BigEndian, crc32.ChecksumIEEE(ihdr))
-	png100MP.WriteString("\x00\x00\x00\x00IEND\xae\x42\x60\x82")
-	polyglot := append(photo(t, 20, 20), "<html><script>alert(1)</script></html>"...)
+	png100MP, polyglot := hostilePictures(t)
 	for _, c := range []struct {
 		name   string
 		fields map[string]string
@@ -156,7 +148,7 @@ func TestAssociationProfileRefusesBadInput(t *testing.T) {
 		{"svg logo", map[string]string{"name": "Les amis renommés"}, []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>`), 422,
 			[]string{`id="logo-err"`, "pas une image PNG, JPEG, GIF ou WebP", `value="Les amis renommés"`}},
 		{"polyglot logo", map[string]string{"name": "Les amis"}, polyglot, 422, []string{`id="logo-err"`, "autre chose après l&#39;image"}},
-		{"100 megapixels", map[string]string{"name": "Les amis"}, png100MP.Bytes(), 422, []string{`id="logo-err"`, "dépasse 40 mégapixels"}},
+		{"100 megapixels", map[string]string{"name": "Les amis"}, png100MP, 422, []string{`id="logo-err"`, "dépasse 40 mégapixels"}},
 		{"over 5 MiB", map[string]string{"name": "Les amis"}, make([]byte, maxLogoBytes+maxForm+1), 413, []string{`id="logo-err"`, "dépasse 5 Mio"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -174,4 +166,20 @@ func TestAssociationProfileRefusesBadInput(t *testing.T) {
 	if as, _ := env.s.GetAssociationBySlug(context.Background(), "amis"); as.Name != "Les amis" {
 		t.Fatalf("name %q", as.Name)
 	}
+}
+
+// hostilePictures are a 100-megapixel PNG (only its header: refused before
+// any pixel is decoded) and a JPEG with an HTML page after it.
+func hostilePictures(t *testing.T) (png100MP, polyglot []byte) {
+	t.Helper()
+	// The header of a 10,000 × 10,000 grey PNG: read, and refused, before
+	// any pixel is decoded.
+	ihdr := []byte("IHDR\x00\x00\x27\x10\x00\x00\x27\x10\x01\x00\x00\x00\x00")
+	var big bytes.Buffer
+	big.WriteString("\x89PNG\r\n\x1a\n\x00\x00\x00\x0d")
+	big.Write(ihdr)
+	binary.Write(&big, binary.BigEndian, crc32.ChecksumIEEE(ihdr))
+	big.WriteString("\x00\x00\x00\x00IEND\xae\x42\x60\x82")
+	polyglot = append(photo(t, 20, 20), "<html><script>alert(1)</script></html>"...)
+	return big.Bytes(), polyglot
 }

@@ -1,14 +1,11 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/bastide47/bastide/db/model"
 	"github.com/bastide47/bastide/web/form"
-	"github.com/bastide47/bastide/web/picture"
 )
 
 // associationUpdate saves an association's profile and, when a file is
@@ -19,45 +16,23 @@ func (a *app) associationUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r := c.Request()
-	r.Body = http.MaxBytesReader(c.Response(), r.Body, maxLogoBytes+maxForm)
-	if err := r.ParseMultipartForm(maxLogoBytes + maxForm); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		var mb *http.MaxBytesError
-		if errors.As(err, &mb) {
-			return a.associationPage(c, http.StatusRequestEntityTooLarge, as, form.FromAssociation(as),
-				form.Errors{"logo": {Key: "form.image.too_large", Args: []any{int64(maxLogoBytes >> 20)}}}, false)
-		}
-		return &adminFault{http.StatusBadRequest, "admin.error.form"}
-	} else if err != nil {
-		if err := r.ParseForm(); err != nil {
-			return &adminFault{http.StatusBadRequest, "admin.error.form"}
-		}
+	up, code, err := readUpload(c, "logo", maxLogoBytes, logoSide)
+	if err != nil {
+		return err
 	}
-	if r.MultipartForm != nil {
-		defer r.MultipartForm.RemoveAll()
+	if up.Values == nil {
+		return a.associationPage(c, code, as, form.FromAssociation(as), form.Errors{"logo": *up.Refusal}, false)
 	}
-	f := form.NewAssociation(r.PostForm)
+	f := form.NewAssociation(up.Values)
 	errs := f.Validate()
-	var logo *model.Image
-	if r.MultipartForm == nil {
-		// A form without a file field (no logo sent).
-	} else if file, _, err := r.FormFile("logo"); err == nil {
-		res, perr := picture.Process(file, maxLogoBytes, logoSide)
-		file.Close()
-		if e, ok := picture.IsRefusal(perr); ok {
-			errs["logo"] = form.Msg{Key: e.Key, Args: e.Args}
-		} else if perr != nil {
-			return perr
-		} else {
-			logo = &model.Image{SHA256: res.SHA256, MIME: res.MIME, Width: res.Width, Height: res.Height, Bytes: res.Bytes}
-		}
-	} else if !errors.Is(err, http.ErrMissingFile) {
-		return &adminFault{http.StatusBadRequest, "admin.error.form"}
+	if up.Refusal != nil {
+		errs["logo"] = *up.Refusal
 	}
+	logo := up.Picture
 	if len(errs) > 0 {
 		return a.associationPage(c, http.StatusUnprocessableEntity, as, f, errs, false)
 	}
-	ctx := r.Context()
+	ctx := c.Request().Context()
 	f.Apply(as)
 	if err := a.store.UpdateAssociation(ctx, as); err != nil {
 		return err

@@ -38,7 +38,7 @@ func (a *app) connectApple(c echo.Context) error {
 		return err
 	}
 	u := me(c).User
-	body := appleProfile(a.opts.CalDAVURL, u.Username, pass, f.Name, tr(langOf(c), "site.name"))
+	body := appleProfile(a.opts.CalDAVURL, u.Username, pass, f.Name, a.site(c.Request().Context(), langOf(c)).Name)
 	h := c.Response().Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Disposition", `attachment; filename="bastide.mobileconfig"`)

@@ -194,8 +194,11 @@
 //     X-Content-Type-Options: nosniff and Referrer-Policy:
 //     strict-origin-when-cross-origin.
 //   - Every field, local or federated, is rendered as text through
-//     html/template; remote HTML descriptions are turned into plain text
-//     first. Links from stored data are shown only when they are http(s).
+//     html/template, except descriptions, the footer and the instance's
+//     pages, rendered by package markup (a small Markdown, sanitised:
+//     no raw HTML, no image, links http(s) and mailto only); remote HTML
+//     descriptions are turned into plain text first. Links from stored
+//     data are shown only when they are http(s).
 //     The JSON-LD is marshalled with <, > and & escaped, so a field cannot
 //     close its script element.
 //   - One Echo error handler shows friendly 400, 404, 410 and 500 pages,

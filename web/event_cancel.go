@@ -38,7 +38,7 @@ func (a *app) eventCancel(c echo.Context) error {
 		{Name: "LAST-MODIFIED", Params: goical.Params{}, Value: stamp},
 		ical.TextProp("SEQUENCE", itoa(e.Sequence+1))})
 	if err == nil {
-		_, err = a.storeEvent(c.Request().Context(), cal, e.Href, e.UUID, data, e.ETag)
+		_, err = a.storeEvent(c.Request().Context(), cal, e.Href, e.UUID, data, e.ETag, nil)
 	}
 	if errors.Is(err, db.ErrPrecondition) {
 		return &adminFault{http.StatusConflict, "admin.event.stale"}

@@ -72,6 +72,20 @@ var eventGroups = []eventGroup{
 			}
 			return []*goical.Prop{{Name: "X-BASTIDE-ONLINE-URL", Params: goical.Params{goical.ParamValue: {"URI"}}, Value: f.Online}}
 		}},
+	// The poster: an upload replaces every IMAGE of the event (the one
+	// the form wrote, or a calendar app's); no upload keeps them as they
+	// are.
+	{[]string{"IMAGE"}, func(a, b *form.Event) bool { return a.Image == b.Image },
+		func(f *form.Event) []*goical.Prop {
+			if f.Image == "" {
+				return nil
+			}
+			p := &goical.Prop{Name: "IMAGE", Params: goical.Params{goical.ParamValue: {"URI"}, goical.ParamDisplay: {"FULLSIZE"}}, Value: f.Image}
+			if f.ImageType != "" {
+				p.Params.Set(goical.ParamFormatType, f.ImageType)
+			}
+			return []*goical.Prop{p}
+		}},
 	{[]string{"RRULE", "EXDATE"}, func(a, b *form.Event) bool {
 		return a.Custom || (a.RRule == b.RRule && slices.EqualFunc(a.SkipDates, b.SkipDates, time.Time.Equal))
 	}, func(f *form.Event) []*goical.Prop {
@@ -165,6 +179,7 @@ func (a *app) eventForm(e *model.Event) *form.Event {
 	}
 	x := extrasOf(e.Data, "")
 	f.Price, f.Online, f.Access = x.Price, x.Online, strings.Join(x.Access, "\n")
+	f.Image = imageProps(e.Data)
 	if f.Price == freePrice {
 		f.Price, f.Free = "", true
 	}
@@ -177,6 +192,54 @@ func (a *app) eventForm(e *model.Event) *form.Event {
 		}
 	}
 	return f
+}
+
+// imageProps is the value of a stored object's IMAGE properties, one per
+// line: what the form keeps when no poster is sent.
+func imageProps(data string) string {
+	obj, err := ical.ParseObject([]byte(data), ical.DefaultLimits())
+	if err != nil || obj.Master == nil {
+		return ""
+	}
+	var vals []string
+	for _, p := range obj.Master.Props.Values(goical.PropImage) {
+		vals = append(vals, p.Value)
+	}
+	return strings.Join(vals, "\n")
+}
+
+// Bounds of a poster: the upload, and the longest side it is shrunk to.
+const (
+	maxPosterBytes = 8 << 20
+	posterSide     = 1600
+)
+
+// eventUpload reads the event form, with its poster when one is sent:
+// the form's values, the poster (nil for none) and, when the poster was
+// refused, its error (the other fields come back as typed). f.Image is
+// then what the event's IMAGE will be: kept (was), the new poster's
+// address, or "" when removal is asked.
+func (a *app) eventUpload(c echo.Context, was string) (*form.Event, *model.Image, form.Errors, int, error) {
+	up, code, err := readUpload(c, "image", maxPosterBytes, posterSide)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	if up.Values == nil {
+		// Over the size bound: nothing of the form could be read.
+		return nil, nil, form.Errors{"image": *up.Refusal}, code, nil
+	}
+	f := form.NewEvent(up.Values)
+	f.Image = was
+	errs := form.Errors{}
+	switch {
+	case up.Refusal != nil:
+		errs["image"] = *up.Refusal
+	case up.Picture != nil:
+		f.Image, f.ImageType = a.opts.BaseURL+imagePath(up.Picture.SHA256), up.Picture.MIME
+	case f.RemoveImage:
+		f.Image = ""
+	}
+	return f, up.Picture, errs, code, nil
 }
 
 // ruleToForm fills the recurrence fields from a rule, and tells whether
@@ -369,14 +432,15 @@ func (a *app) mainCalendar(ctx context.Context, as *model.Association) (*model.C
 }
 
 // storeEvent parses, expands and writes an object exactly as a CalDAV PUT
-// does, under ifMatch ("" with ifNoneMatch for a new object).
-func (a *app) storeEvent(ctx context.Context, cal *model.Calendar, href, uuid string, data []byte, ifMatch string) (*model.Event, error) {
+// does, under ifMatch ("" with ifNoneMatch for a new object), with the
+// poster it links to when one was uploaded.
+func (a *app) storeEvent(ctx context.Context, cal *model.Calendar, href, uuid string, data []byte, ifMatch string, poster *model.Image) (*model.Event, error) {
 	e, err := ical.CalendarEvent(ctx, data, cal, href, a.opts.Now(), ical.DefaultLimits())
 	if err != nil {
 		return nil, err
 	}
 	e.UUID = uuid
-	_, err = a.store.PutEvent(ctx, db.Put{Event: e, IfMatch: ifMatch, IfNoneMatch: ifMatch == ""})
+	_, err = a.store.PutEvent(ctx, db.Put{Event: e, IfMatch: ifMatch, IfNoneMatch: ifMatch == "", Image: poster})
 	return e, err
 }
 
@@ -393,7 +457,15 @@ type eventData struct {
 	Weekdays   []string
 	Stale      bool // saving was refused: the event changed meanwhile
 	PublicPath string
+	// Poster is the event's current poster, PosterShown when the page may
+	// load it (stored here); MaxPosterMiB bounds an upload.
+	Poster       string
+	PosterShown  bool
+	MaxPosterMiB int
 }
+
+// Association is the association whose menu the page shows.
+func (d eventData) Association() *model.Association { return d.Assoc }
 
 type clash struct {
 	Title, When, Where, Assoc, Path string
@@ -418,8 +490,11 @@ func (a *app) eventFormPage(c echo.Context, code int, as *model.Association, e *
 	}
 	d := eventData{Assoc: as, Event: e, Categories: cats, Places: places, Weekdays: []string{"MO", "TU", "WE", "TH", "FR", "SA", "SU"}, Stale: stale}
 	d.Action = "/admin/associations/" + as.Slug + "/events"
+	d.MaxPosterMiB = maxPosterBytes >> 20
 	if e != nil {
 		d.Action += "/" + e.UUID
+		d.Poster = ical.Image(e.Data).URL
+		d.PosterShown = d.Poster != "" && sameOrigin(d.Poster, a.opts.BaseURL)
 		d.PublicPath = model.EventPath(e.UUID)
 		if f.Custom {
 			start := e.Start

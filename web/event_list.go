@@ -22,6 +22,9 @@ type eventListData struct {
 	Saved  string // the uuid of the event just saved
 }
 
+// Association is the association whose menu the page shows.
+func (d eventListData) Association() *model.Association { return d.Assoc }
+
 // eventList shows an association's events, newest start first, with a
 // search over their title and place.
 func (a *app) eventList(c echo.Context) error {

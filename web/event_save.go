@@ -11,24 +11,27 @@ import (
 	"github.com/bastide47/bastide/web/form"
 )
 
-// eventSave makes a new event from the form (or, with "check the day",
-// shows the form again with what else is on that day).
+// eventSave makes a new event from the form, with its poster when one is
+// sent (or, with "check the day", shows the form again with what else is
+// on that day).
 func (a *app) eventSave(c echo.Context) error {
 	as, err := a.eventAssociation(c)
 	if err != nil {
 		return err
 	}
-	v, err := readForm(c)
+	f, poster, imgErrs, code, err := a.eventUpload(c, "")
 	if err != nil {
 		return err
 	}
+	if f == nil {
+		return a.eventFormPage(c, code, as, nil, &form.Event{}, imgErrs, false)
+	}
 	ctx := c.Request().Context()
-	f := form.NewEvent(v)
 	cats, err := a.chosenCategories(ctx, f, nil)
 	if err != nil {
 		return err
 	}
-	if errs := f.Validate(cats); len(errs) > 0 || f.Check {
+	if errs := mergeErrors(f.Validate(cats), imgErrs); len(errs) > 0 || f.Check {
 		code := http.StatusOK
 		if len(errs) > 0 {
 			code = http.StatusUnprocessableEntity
@@ -42,7 +45,7 @@ func (a *app) eventSave(c echo.Context) error {
 	uid, now := db.NewUUID(), a.opts.Now()
 	data, err := editEvent(ical.NewObject(uid, now), &form.Event{}, f, 0, now)
 	if err == nil {
-		_, err = a.storeEvent(ctx, cal, uid+".ics", uid, data, "")
+		_, err = a.storeEvent(ctx, cal, uid+".ics", uid, data, "", poster)
 	}
 	if msg, ok := eventRefusal(err); ok {
 		return a.eventFormPage(c, http.StatusUnprocessableEntity, as, nil, f, form.Errors{"_": msg}, false)

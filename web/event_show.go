@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -15,6 +16,7 @@ import (
 	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/model"
 	"github.com/bastide47/bastide/ical"
+	"github.com/bastide47/bastide/markup"
 )
 
 var uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
@@ -60,17 +62,20 @@ type eventPage struct {
 	Price       string
 	Access      []string
 	Description string
-	Categories  []string
-	Assoc       string
-	AssocHref   string
-	Handle      string
-	Source      string
-	Group       string
-	GroupHref   string
-	Original    string
-	ICSHref     string
-	LD          map[string]any
-	OGTitle     string
+	// DescriptionHTML is the description rendered (markup: a small
+	// Markdown, plain text with bare links as it always was).
+	DescriptionHTML template.HTML
+	Categories      []string
+	Assoc           string
+	AssocHref       string
+	Handle          string
+	Source          string
+	Group           string
+	GroupHref       string
+	Original        string
+	ICSHref         string
+	LD              map[string]any
+	OGTitle         string
 }
 
 // publicEvent loads an event the public may see: a deleted public event is
@@ -298,6 +303,7 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 		desc = htmlToText(desc)
 	}
 	p.Description = strings.TrimSpace(desc)
+	p.DescriptionHTML = template.HTML(markup.HTML(p.Description))
 	x := extrasOf(e.Data, desc)
 	p.Price, p.Access, p.Online = x.Price, x.Access, x.Online
 	p.Image = x.Image.URL

@@ -65,12 +65,13 @@ func (a *app) selfURL(path string, p feedParams) string {
 	return withQuery(a.opts.BaseURL+path, v)
 }
 
-// feedTitle names a feed after its single association, if any.
-func (a *app) feedTitle(lang string, res resolved) string {
+// feedTitle names a feed after its single association, if any, else
+// after the instance.
+func (a *app) feedTitle(st state, res resolved) string {
 	if len(res.Assocs) == 1 {
-		return tr(lang, "feed.title.assoc", res.Assocs[0].Name)
+		return tr(st.Lang, "feed.title.assoc", res.Assocs[0].Name)
 	}
-	return tr(lang, "feed.title")
+	return tr(st.Lang, "feed.title", st.Site.Name, excerpt(st.Site.Description, 120))
 }
 
 // occurrences returns one page of occurrences for a per-occurrence feed

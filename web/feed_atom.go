@@ -69,14 +69,14 @@ func (a *app) feedAtom(c echo.Context) error {
 		if updated.IsZero() {
 			updated = time.Unix(0, 0)
 		}
-		doc := atomFeed{Lang: st.Lang, ID: self, Title: atomText{Type: "text", Value: a.feedTitle(st.Lang, res)},
-			Sub: atomText{Type: "text", Value: tr(st.Lang, "feed.description")}, Updated: updated.UTC().Format(time.RFC3339),
-			Author: atomPerson{Name: tr(st.Lang, "site.name")},
+		doc := atomFeed{Lang: st.Lang, ID: self, Title: atomText{Type: "text", Value: a.feedTitle(st, res)},
+			Sub: atomText{Type: "text", Value: st.Site.Description}, Updated: updated.UTC().Format(time.RFC3339),
+			Author: atomPerson{Name: st.Site.Name},
 			Links: []atomLinkA{{Href: self, Rel: "self", Type: "application/atom+xml"},
 				{Href: withQuery(a.opts.BaseURL+"/", p.f.values()), Rel: "alternate", Type: "text/html"}}}
 		for _, e := range a.feedEntries(st.Lang, rows, from) {
 			ae := atomEntry{ID: e.ID, Title: atomText{Type: "text", Value: e.Title}, Updated: e.Updated.UTC().Format(time.RFC3339),
-				Links: []atomLinkA{{Href: e.Link, Rel: "alternate", Type: "text/html"}}, Summary: atomText{Type: "text", Value: e.Text}}
+				Links: []atomLinkA{{Href: e.Link, Rel: "alternate", Type: "text/html"}}, Summary: atomText{Type: "html", Value: e.HTML}}
 			if e.Author != "" {
 				ae.Author = &atomPerson{Name: e.Author}
 			}

@@ -28,7 +28,7 @@ func (a *app) feedICS(c echo.Context) error {
 			return nil, err
 		}
 		var buf bytes.Buffer
-		err = ical.WriteFeed(&buf, objs, ical.FeedOptions{Name: a.feedTitle(st.Lang, res), Description: tr(st.Lang, "feed.description"),
+		err = ical.WriteFeed(&buf, objs, ical.FeedOptions{Name: a.feedTitle(st, res), Description: st.Site.Description,
 			Timezone: "Europe/Paris", RefreshInterval: time.Hour})
 		if err != nil {
 			return nil, err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/model"
+	"github.com/bastide47/bastide/markup"
 )
 
 type rssDoc struct {
@@ -54,9 +55,11 @@ type rssItem struct {
 // feedEntry is an occurrence as the text feeds say it.
 type feedEntry struct {
 	ID, Title, Link, Text string
-	Updated               time.Time
-	Categories            []string
-	Author                string
+	// HTML is Text with the description rendered (markup).
+	HTML       string
+	Updated    time.Time
+	Categories []string
+	Author     string
 }
 
 func (a *app) feedEntries(lang string, rows []db.InstanceRow, from time.Time) []feedEntry {
@@ -80,8 +83,12 @@ func (a *app) feedEntries(lang string, rows []db.InstanceRow, from time.Time) []
 			desc = htmlToText(desc)
 		}
 		text := strings.Join(parts, " — ")
+		rich := "<p>" + html.EscapeString(text) + "</p>"
 		if d := excerpt(desc, 500); d != "" {
 			text += "\n\n" + d
+			// The beginning of the description, rendered: cut by lines,
+			// not words, so that Markdown keeps its shape.
+			rich += markup.HTML(cutText(desc, 1000))
 		}
 		author := it.Assoc
 		if author == "" {
@@ -93,14 +100,15 @@ func (a *app) feedEntries(lang string, rows []db.InstanceRow, from time.Time) []
 			updated = r.Event.Created
 		}
 		out = append(out, feedEntry{ID: link + "#" + r.Instance.Start.UTC().Format("20060102T150405Z"), Title: title, Link: link,
-			Text: text, Updated: updated, Categories: r.Event.Categories, Author: author})
+			Text: text, HTML: rich, Updated: updated, Categories: r.Event.Categories, Author: author})
 	}
 	return out
 }
 
 // feedRSS serves /feeds/agenda.rss (RSS 2.0), one item per occurrence.
-// Titles and descriptions are plain text, HTML-escaped inside the XML
-// escaping, so that readers that take them as HTML show them as text.
+// Titles are plain text, HTML-escaped inside the XML escaping, so that
+// readers that take them as HTML show them as text; descriptions are
+// HTML, the event's description rendered by markup.
 func (a *app) feedRSS(c echo.Context) error {
 	p, err := a.parseFeedParams(c.QueryParams())
 	if err != nil {
@@ -117,8 +125,8 @@ func (a *app) feedRSS(c echo.Context) error {
 		}
 		self := a.selfURL("/feeds/agenda.rss", p)
 		doc := rssDoc{Version: "2.0", Atom: "http://www.w3.org/2005/Atom", Channel: rssChannel{
-			Title: a.feedTitle(st.Lang, res), Link: withQuery(a.opts.BaseURL+"/", p.f.values()),
-			Description: tr(st.Lang, "feed.description"), Language: st.Lang,
+			Title: a.feedTitle(st, res), Link: withQuery(a.opts.BaseURL+"/", p.f.values()),
+			Description: st.Site.Description, Language: st.Lang,
 			Self: atomLink{Href: self, Rel: "self", Type: "application/rss+xml"},
 		}}
 		if !st.At.IsZero() {
@@ -126,7 +134,7 @@ func (a *app) feedRSS(c echo.Context) error {
 		}
 		for _, e := range a.feedEntries(st.Lang, rows, from) {
 			doc.Channel.Items = append(doc.Channel.Items, rssItem{Title: html.EscapeString(e.Title), Link: e.Link,
-				GUID: rssGUID{Value: e.ID, Permalink: "false"}, Description: html.EscapeString(e.Text),
+				GUID: rssGUID{Value: e.ID, Permalink: "false"}, Description: e.HTML,
 				PubDate: e.Updated.UTC().Format(time.RFC1123Z), Categories: e.Categories})
 		}
 		body, err := marshalXML(doc)

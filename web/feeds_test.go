@@ -19,7 +19,7 @@ func TestFeedICS(t *testing.T) {
 	if r.code != 200 || r.hdr.Get("Content-Type") != "text/calendar; charset=utf-8" {
 		t.Fatalf("ics: %d %q", r.code, r.hdr.Get("Content-Type"))
 	}
-	mustContain(t, "ics", r.body, "BEGIN:VCALENDAR", "METHOD:PUBLISH", "X-WR-CALNAME:Agenda des associations du Lot-et-Garonne",
+	mustContain(t, "ics", r.body, "BEGIN:VCALENDAR", "METHOD:PUBLISH", "X-WR-CALNAME:Bastide — l'agenda des associations du Lot-et-Garonne",
 		"BEGIN:VTIMEZONE\r\nTZID:Europe/Paris", "UID:rando-mardi", "RRULE:FREQ=WEEKLY;BYDAY=TU;UNTIL=20260630T215959Z",
 		"EXDATE;TZID=Europe/Paris:20260414T090000", "RECURRENCE-ID;TZID=Europe/Paris:20260428T090000", "STATUS:CANCELLED",
 		"UID:fete-musique", "UID:festival", "UID:concert-annule", "UID:https://mobilizon.test/events/bal", "X-BASTIDE-PRICE:Gratuit")
@@ -165,9 +165,19 @@ func TestFeedsHostileInert(t *testing.T) {
 	for _, it := range rss.Channel.Items {
 		if strings.Contains(it.Title, "alert") {
 			found = true
-			// Readers that take RSS titles as HTML see escaped text.
-			if strings.Contains(it.Title, "<") || strings.Contains(it.Description, "<") {
-				t.Errorf("rss item carries markup after XML decoding: %q / %q", it.Title, it.Description)
+			// Readers that take RSS titles as HTML see escaped text; the
+			// description is HTML made safe (markup): nothing that runs
+			// or loads.
+			if strings.Contains(it.Title, "<") {
+				t.Errorf("rss title carries markup after XML decoding: %q", it.Title)
+			}
+			for _, bad := range []string{"<script", "<img", "<svg", `href="javascript`} {
+				if strings.Contains(it.Description, bad) {
+					t.Errorf("rss description carries %q after XML decoding: %q", bad, it.Description)
+				}
+			}
+			if !strings.HasPrefix(it.Description, "<p>") {
+				t.Errorf("rss description is not HTML: %q", it.Description)
 			}
 		}
 	}

@@ -101,7 +101,6 @@ func addMessages(part map[string]message) {
 
 // messages is the catalogue: every string the interface shows.
 var messages = map[string]message{
-	"site.name":                  {"Bastide", "Bastide"},
 	"site.tagline":               {"l'agenda des associations du Lot-et-Garonne", "the agenda of the associations of Lot-et-Garonne"},
 	"skip":                       {"Aller au contenu", "Skip to content"},
 	"nav.label":                  {"Navigation principale", "Main navigation"},
@@ -109,6 +108,7 @@ var messages = map[string]message{
 	"nav.subscribe":              {"S'abonner", "Subscribe"},
 	"lang.switch":                {"English", "Français"},
 	"lang.switch.label":          {"Read this page in English", "Lire cette page en français"},
+	"footer.contact":             {"Contact\u00a0:", "Contact:"},
 	"footer.source":              {"Code source (AGPL)", "Source code (AGPL)"},
 	"footer.text":                {"Bastide est un logiciel libre, hébergé par un collectif local. Les événements sont publiés par les associations.", "Bastide is free software run by a local collective. Events are published by the associations."},
 	"footer.feeds":               {"Flux et API", "Feeds and API"},
@@ -192,9 +192,8 @@ var messages = map[string]message{
 	"sub.atom":                   {"Flux Atom", "Atom feed"},
 	"sub.json":                   {"API JSON", "JSON API"},
 	"sub.embed":                  {"Widget pour votre site", "Widget for your website"},
-	"feed.title":                 {"Agenda des associations du Lot-et-Garonne", "Agenda of the associations of Lot-et-Garonne"},
+	"feed.title":                 {"%s — %s", "%s — %s"},
 	"feed.title.assoc":           {"Agenda — %s", "Agenda — %s"},
-	"feed.description":           {"Événements à venir publiés sur Bastide", "Upcoming events published on Bastide"},
 	"embed.title":                {"Prochains événements", "Upcoming events"},
 	"embed.all":                  {"Tout l'agenda", "The whole agenda"},
 	"embed.empty":                {"Aucun événement à venir.", "No upcoming event."},

@@ -1,14 +1,9 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"embed"
 	"errors"
-	"html/template"
-
-	"github.com/microcosm-cc/bluemonday"
-	"github.com/yuin/goldmark"
 
 	"github.com/bastide47/bastide/db"
 )
@@ -46,18 +41,4 @@ func (a *app) pageSource(ctx context.Context, slug string) (src string, custom b
 	}
 	b, err := pageDefaults.ReadFile("pages/" + slug + ".md")
 	return string(b), false, err
-}
-
-// markdownPolicy keeps what Markdown makes (headings, lists, links,
-// emphasis, tables, code) and nothing that runs.
-var markdownPolicy = bluemonday.UGCPolicy()
-
-// renderMarkdown turns the admin's Markdown into safe HTML: goldmark
-// leaves raw HTML out, and bluemonday sanitises what remains.
-func renderMarkdown(src string) (template.HTML, error) {
-	var buf bytes.Buffer
-	if err := goldmark.Convert([]byte(src), &buf); err != nil {
-		return "", err
-	}
-	return template.HTML(markdownPolicy.SanitizeBytes(buf.Bytes())), nil
 }

@@ -68,7 +68,7 @@ func (a *app) occurrenceUpdate(c echo.Context) error {
 	}
 	data, err := ical.Override([]byte(e.Data), ical.TimeProp("RECURRENCE-ID", orig, f.AllDay, form.Zone), props)
 	if err == nil {
-		_, err = a.storeEvent(c.Request().Context(), cal, e.Href, e.UUID, data, e.ETag)
+		_, err = a.storeEvent(c.Request().Context(), cal, e.Href, e.UUID, data, e.ETag, nil)
 	}
 	if errors.Is(err, db.ErrPrecondition) {
 		return &adminFault{http.StatusConflict, "admin.event.stale"}

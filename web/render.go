@@ -104,6 +104,8 @@ type base struct {
 	// SourceURL is where the source code of this instance is (the footer
 	// links to it: AGPL-3.0 §13).
 	SourceURL string
+	// Site is the instance's name, description, contact, logo and footer.
+	Site site
 }
 
 // base builds the layout data of a page at path with its canonical query
@@ -123,6 +125,7 @@ func (a *app) baseFor(c echo.Context, title, path string, canon url.Values) base
 		Canonical:  a.opts.BaseURL + next,
 		Path:       path,
 		SourceURL:  a.opts.SourceURL,
+		Site:       a.site(c.Request().Context(), lang),
 	}
 }
 

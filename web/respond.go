@@ -20,6 +20,8 @@ type state struct {
 	At   time.Time
 	Now  time.Time
 	Lang string
+	// Site is the instance's settings as the page's language shows them.
+	Site site
 }
 
 type builder func(ctx context.Context, st state) (*cached, error)
@@ -37,10 +39,12 @@ func (a *app) respond(c echo.Context, key, cacheControl string, build builder) e
 	now := a.opts.Now()
 	hourStart := now.Truncate(time.Hour)
 	lang := langOf(c)
-	key = lang + " " + key
+	// The settings' generation: an update of the instance's name or
+	// footer shows at once on every cached page.
+	key = lang + " " + a.siteGen() + " " + key
 	e := a.cache.get(key, seq, hourStart.Unix(), now)
 	if e == nil {
-		e, err = build(ctx, state{Seq: seq, At: at, Now: hourStart, Lang: lang})
+		e, err = build(ctx, state{Seq: seq, At: at, Now: hourStart, Lang: lang, Site: a.site(ctx, lang)})
 		if err != nil {
 			return err
 		}

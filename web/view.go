@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/model"
@@ -179,3 +180,20 @@ func (a *app) handle(slug string) string {
 }
 
 func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'f', 6, 64) }
+
+// cutText keeps the beginning of s, at most n bytes, cut at the end of a
+// line when one ends within them (else at a character boundary), with
+// "…" when something was left out.
+func cutText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], '\n')
+	if cut <= 0 {
+		cut = n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+	}
+	return strings.TrimRight(s[:cut], " \n") + "…"
+}

@@ -56,6 +56,8 @@ type app struct {
 	cache  *pageCache
 	memo   memo
 	cop    *http.CrossOriginProtection
+	// siteCache keeps the instance's settings (site.go).
+	siteCache siteCache
 }
 
 // New returns the web application as an http.Handler. It panics if an

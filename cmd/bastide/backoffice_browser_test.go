@@ -83,7 +83,7 @@ func TestBackofficeInBrowser(t *testing.T) {
 	defer cancelA()
 	bctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
-	bctx, cancelT := context.WithTimeout(bctx, 120*time.Second)
+	bctx, cancelT := context.WithTimeout(bctx, 180*time.Second)
 	defer cancelT()
 	var mu sync.Mutex
 	var problems []string
@@ -362,6 +362,21 @@ func TestBackofficeInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`p.notice`)),
 	)
 	get("CalDAV GET after cancelling a date", davPath, true, "RECURRENCE-ID;TZID=Europe/Paris:20270119T140000", "STATUS:CANCELLED")
+	// A poster sent in the form (a file input, no script needed) shows on
+	// the event's public page, and CalDAV GET gives its IMAGE.
+	poster := filepath.Join(t.TempDir(), "affiche.png")
+	writeLogo(t, poster)
+	run("poster in the form", chromedp.Navigate(base+"/admin/associations/amis/events/"+uuid+"/edit"), chromedp.WaitVisible(chromedp.CSS(`#image`)),
+		chromedp.SetUploadFiles(chromedp.CSS(`#image`), []string{poster}),
+		chromedp.Click(chromedp.CSS(`form.event-form > p > button[type=submit]:not([name])`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.notice`)),
+	)
+	run("poster on the event page", chromedp.Navigate(base+"/events/"+uuid), chromedp.WaitVisible(chromedp.CSS(`figure.poster img`)))
+	if w, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelector("figure.poster img").naturalWidth`)); err != nil || w == 0 {
+		t.Fatalf("the poster did not load on the event page (width %d, %v)", w, err)
+	}
+	shoot("event-poster", "Atelier de vannerie")
+	get("CalDAV GET with the poster", davPath, true, "IMAGE;DISPLAY=FULLSIZE;FMTTYPE=image/")
 
 	// A page on another site posts a form to the back office: refused.
 	run("cross-site post", chromedp.Navigate(evilURL), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
@@ -431,6 +446,36 @@ func TestBackofficeInBrowser(t *testing.T) {
 	if sha, err := b.store.AssociationLogo(ctx, amis.ID); err != nil || sha == "" {
 		t.Fatalf("the logo uploaded in the browser was not saved (%v)", err)
 	}
+
+	// The instance's settings: its name and logo on every page at once.
+	run("settings", chromedp.Navigate(base+"/admin/instance/settings"), chromedp.WaitVisible(chromedp.CSS(`#footer`)))
+	shoot("settings", "Réglages de l")
+	run("settings with a mistake",
+		chromedp.SetValue(chromedp.CSS(`#name`), "Agenda du Pays d'Albret"),
+		chromedp.SetValue(chromedp.CSS(`#contact`), "pas une adresse"),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/instance/settings"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#contact-err`)),
+	)
+	if v, _ := chromedp.Run(bctx, chromedp.Value(chromedp.CSS(`#name`))); v != "Agenda du Pays d'Albret" {
+		t.Fatalf("the settings form lost the typed name: %q", v)
+	}
+	shoot("settings-error", "Réglages de l")
+	run("settings saved",
+		chromedp.SetValue(chromedp.CSS(`#contact`), "bureau@albret.example"),
+		chromedp.SetValue(chromedp.CSS(`#description`), "Les associations du Pays d'Albret"),
+		chromedp.SetValue(chromedp.CSS(`#footer`), "Hébergé par *le collectif*."),
+		chromedp.SetUploadFiles(chromedp.CSS(`#logo`), []string{logo}),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/instance/settings"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.notice`)),
+	)
+	run("agenda with the new name", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(`header .brand img.brand-logo`)))
+	if got := text("brand", "header .brand"); !strings.Contains(got, "Agenda du Pays d'Albret") || !strings.Contains(got, "Les associations du Pays d'Albret") {
+		t.Fatalf("the agenda's header says %q", got)
+	}
+	if got := text("footer", "footer .footer-text"); got != "Hébergé par le collectif." {
+		t.Fatalf("the footer says %q", got)
+	}
+	shoot("agenda-renamed", "")
 
 	mu.Lock()
 	defer mu.Unlock()

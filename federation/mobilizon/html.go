@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/bastide47/bastide/markup"
 	"github.com/microcosm-cc/bluemonday"
 	xhtml "golang.org/x/net/html"
 )
@@ -79,7 +80,12 @@ func TextToHTML(text string) string { return textToHTML(text, false) }
 // mention). An entity (&#35;) does not help: Mobilizon's scrubber decodes
 // it first. An invisible WORD JOINER before the sign makes the piece start
 // with something else. Tags come from CATEGORIES only (see hashtags).
-func ContentHTML(text string) string { return textToHTML(text, true) }
+//
+// The text is rendered by markup, the one renderer of descriptions (a
+// small Markdown; plain text with bare links as before), the same HTML
+// the event's page shows, then given the links' attributes of this
+// package's allow-list.
+func ContentHTML(text string) string { return SanitizeHTML(markup.HTMLText(text, inert)) }
 
 // wordJoiner is U+2060, invisible and without a line-break opportunity.
 const wordJoiner = "\u2060"

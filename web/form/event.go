@@ -44,6 +44,12 @@ type Event struct {
 	Custom    bool
 	// Check asks for the day's other events instead of saving.
 	Check bool
+	// Image is the poster: the value of the stored IMAGE properties,
+	// never read from the request (the handler sets it: kept, replaced by
+	// an upload, or "" when RemoveImage is ticked).
+	Image       string
+	ImageType   string // the media type of a new poster
+	RemoveImage bool
 
 	// Parsed by Validate: wall-clock times in Europe/Paris (all-day:
 	// dates at midnight UTC); End is zero when none was given.
@@ -75,7 +81,8 @@ var weekdays = []string{"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
 // NewEvent reads the form.
 func NewEvent(v url.Values) *Event {
 	f := &Event{ETag: value(v, "etag", true), Title: value(v, "title", true), AllDay: v.Get("all_day") != "",
-		StartDate: value(v, "start_date", true), StartTime: value(v, "start_time", true),
+		RemoveImage: v.Get("remove_image") != "",
+		StartDate:   value(v, "start_date", true), StartTime: value(v, "start_time", true),
 		EndDate: value(v, "end_date", true), EndTime: value(v, "end_time", true),
 		Location: value(v, "location", true), Commune: value(v, "commune", true), Online: value(v, "online", true),
 		Description: bounded(v.Get("description"), 4*MaxEventDescription), Price: value(v, "price", true), Free: v.Get("free") != "",
