@@ -16,7 +16,7 @@ import (
 	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/model"
 	"github.com/bastide47/bastide/ical"
-	"github.com/bastide47/bastide/markup"
+	"github.com/bastide47/bastide/ical/markup"
 )
 
 var uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)

@@ -12,7 +12,7 @@ import (
 
 	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/model"
-	"github.com/bastide47/bastide/markup"
+	"github.com/bastide47/bastide/ical/markup"
 )
 
 type rssDoc struct {

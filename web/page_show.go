@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/bastide47/bastide/markup"
+	"github.com/bastide47/bastide/ical/markup"
 	"github.com/labstack/echo/v4"
 )
 

@@ -7,7 +7,7 @@ import (
 	"sync"
 
 	"github.com/bastide47/bastide/db/model"
-	"github.com/bastide47/bastide/markup"
+	"github.com/bastide47/bastide/ical/markup"
 )
 
 // site is what every page, feed and the back office show of the instance

@@ -8,7 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/bastide47/bastide/markup"
+	"github.com/bastide47/bastide/ical/markup"
 	"github.com/microcosm-cc/bluemonday"
 	xhtml "golang.org/x/net/html"
 )

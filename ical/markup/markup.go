@@ -13,9 +13,10 @@
 // quotes and lists nest at most MaxDepth deep and at most MaxBrackets
 // link brackets are read as such, past which they are plain characters.
 //
-// It is a leaf package of its own because web and federation both render
-// descriptions and never import each other, and db/model imports only
-// the standard library; iCalendar keeps DESCRIPTION as plain text.
+// It lives under ical because web and federation both render an event's
+// DESCRIPTION and never import each other, and db/model imports only the
+// standard library; it uses nothing else of ical, and the iCalendar text
+// itself keeps DESCRIPTION as plain text.
 package markup
 
 import (
