@@ -4,8 +4,10 @@ package web
 // in: ICS subscriptions and the upload of an .ics file. They join
 // adminMessages, so that the typography test reads them.
 var subscriptionMessages = joinMessages(adminMessages, map[string]message{
-	"admin.assoc.nav.subscriptions": {"Abonnements", "Subscriptions"},
-	"admin.subs.title":              {"Calendriers suivis", "Followed calendars"},
+	"admin.assoc.nav.subscriptions":   {"Abonnements", "Subscriptions"},
+	"admin.instance.feeds":            {"Calendriers suivis en échec", "Failing followed calendars"},
+	"admin.instance.no_failing_feeds": {"Tous les calendriers suivis se lisent sans erreur.", "Every followed calendar reads without error."},
+	"admin.subs.title":                {"Calendriers suivis", "Followed calendars"},
 	"admin.subs.help": {"Un agenda de l\u2019association peut suivre un calendrier tenu ailleurs (Google Agenda, Nextcloud, Outlook, Mobilizon, Gancio, le site d\u2019un club)\u00a0: Bastide le relit régulièrement et garde l\u2019agenda identique. Cet agenda ne se modifie alors qu\u2019à sa source.",
 		"A calendar of the association can follow a calendar kept elsewhere (Google Calendar, Nextcloud, Outlook, Mobilizon, Gancio, a club’s website): Bastide reads it again regularly and keeps the calendar equal to it. That calendar is then changed only at its source."},
 	"admin.subs.none":                    {"Aucun agenda de l\u2019association ne suit de calendrier.", "No calendar of the association follows a feed."},

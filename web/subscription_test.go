@@ -215,3 +215,38 @@ func TestSubscriptionPages(t *testing.T) {
 		t.Fatalf("after removal the calendar is %+v, %v; want it kept and writable", cal, err)
 	}
 }
+
+// The admin's dashboard lists the failing feeds of every association,
+// with their last error in words and "refresh now".
+func TestInstanceShowsFailingSubscriptions(t *testing.T) {
+	var woken atomic.Int32
+	env := newAdminEnv(t, func(o *Options) { o.WakeSubscriptions = func() { woken.Add(1) } })
+	ok := env.subscribe("amis", "fine", "https://cal.example.org/fine.ics")
+	bad := env.subscribe("autre", "broken", "https://cal.example.org/gone.ics")
+	ctx := context.Background()
+	if err := env.s.SubscriptionSuccess(ctx, ok.ID, "", "", "x", testNow); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.s.SubscriptionFailure(ctx, bad.ID, model.FeedErrNotFound, "404", testNow); err != nil {
+		t.Fatal(err)
+	}
+	admin := env.session("admin")
+	res := env.do(http.MethodGet, "/admin/instance", admin, nil).must(t, http.StatusOK, "Calendriers suivis en échec",
+		"https://cal.example.org/gone.ics", "n\u2019existe plus", "jamais", "Prochain essai",
+		`action="/admin/associations/autre/subscriptions/`+strconv.FormatInt(bad.ID, 10)+`/refresh"`)
+	if strings.Contains(res.Body.String(), "fine.ics") {
+		t.Error("the dashboard lists a feed that reads fine")
+	}
+	res = env.do(http.MethodPost, "/admin/associations/autre/subscriptions/"+strconv.FormatInt(bad.ID, 10)+"/refresh", admin,
+		url.Values{"from": {"instance"}}).must(t, http.StatusSeeOther)
+	if loc := res.Header().Get("Location"); loc != "/admin/instance?done=refresh" || woken.Load() != 1 {
+		t.Fatalf("refresh now from the dashboard: to %q, woken %d", loc, woken.Load())
+	}
+	env.do(http.MethodGet, "/admin/instance?done=refresh", admin, nil).must(t, http.StatusOK, "Bastide relit le calendrier")
+	// An owner's "from" does not lead them to the admin's page.
+	res = env.do(http.MethodPost, "/admin/associations/autre/subscriptions/"+strconv.FormatInt(bad.ID, 10)+"/refresh", env.session("otto"),
+		url.Values{"from": {"instance"}}).must(t, http.StatusSeeOther)
+	if loc := res.Header().Get("Location"); loc != "/admin/associations/autre/subscriptions?done=refresh" {
+		t.Fatalf("owner's refresh led to %q", loc)
+	}
+}
