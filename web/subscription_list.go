@@ -78,6 +78,10 @@ func feedErrorText(lang, code string) string {
 // everyText is a refresh interval in words ("toutes les heures").
 func everyText(lang string, d time.Duration) string {
 	switch {
+	case d == time.Hour:
+		return tr(lang, "admin.subs.every.hour")
+	case d == 24*time.Hour:
+		return tr(lang, "admin.subs.every.day")
 	case d%(24*time.Hour) == 0:
 		return trn(lang, "admin.subs.every.days", int(d/(24*time.Hour)))
 	case d%time.Hour == 0:

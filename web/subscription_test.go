@@ -127,7 +127,11 @@ func TestSubscriptionPages(t *testing.T) {
 	})
 	olga := env.session("olga")
 	const list = "/admin/associations/amis/subscriptions"
-	env.do(http.MethodGet, list, olga, nil).must(t, http.StatusOK, "Calendriers suivis", "Aucun agenda", `name="url"`)
+	res := env.do(http.MethodGet, list, olga, nil).must(t, http.StatusOK, "Calendriers suivis", "Aucun agenda", `name="url"`,
+		`<option value="60" selected>toutes les heures</option>`, `<option value="1440">tous les jours</option>`)
+	if strings.Contains(res.Body.String(), "%!") {
+		t.Fatalf("a message is badly formatted:\n%s", cutBody(res.Body.String()))
+	}
 
 	// Bad input: errors next to the fields, what was typed kept, nothing stored.
 	for _, c := range []struct {
@@ -207,7 +211,7 @@ func TestSubscriptionPages(t *testing.T) {
 
 	// Removing asks for the box, then keeps the calendar, now writable.
 	env.do(http.MethodPost, list+"/"+id+"/delete", olga, url.Values{}).must(t, http.StatusUnprocessableEntity, `id="confirm-`+id+`-err"`)
-	res := env.do(http.MethodPost, list+"/"+id+"/delete", olga, url.Values{"confirm": {"on"}}).must(t, http.StatusSeeOther)
+	res = env.do(http.MethodPost, list+"/"+id+"/delete", olga, url.Values{"confirm": {"on"}}).must(t, http.StatusSeeOther)
 	env.do(http.MethodGet, res.Header().Get("Location"), olga, nil).must(t, http.StatusOK,
 		"l\u2019agenda «\u00a0Agenda du club\u00a0» et ses événements restent et sont de nouveau modifiables")
 	cal, err := env.s.GetAssociationCalendar(context.Background(), env.assocs["amis"].ID, "agenda-du-club")

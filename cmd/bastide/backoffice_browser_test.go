@@ -431,6 +431,7 @@ func TestBackofficeInBrowser(t *testing.T) {
 	if sha, err := b.store.AssociationLogo(ctx, amis.ID); err != nil || sha == "" {
 		t.Fatalf("the logo uploaded in the browser was not saved (%v)", err)
 	}
+	subscriptionsInBrowserTest(t, b, base, browserSteps{run: run, text: text, shoot: shoot})
 
 	mu.Lock()
 	defer mu.Unlock()
