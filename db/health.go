@@ -46,6 +46,14 @@ type Health struct {
 	OldestPublishFailure time.Time
 	// DatabaseBytes is the size of the database file and its WAL.
 	DatabaseBytes int64
+	// Subscriptions counts the ICS subscriptions, SubscriptionsFailing
+	// those whose last refresh failed. OldestDueSubscription is the next
+	// try of the most overdue one (zero when none is due: the worker is
+	// up to date); StalestSubscription the oldest last success (or
+	// creation, for one never read) over all of them.
+	Subscriptions, SubscriptionsFailing int
+	OldestDueSubscription               time.Time
+	StalestSubscription                 time.Time
 }
 
 // Health reads the state of the background work in one read transaction.
@@ -122,6 +130,15 @@ func (s *Store) Health(ctx context.Context, at time.Time) (*Health, error) {
 	if err := frows.Err(); err != nil {
 		return nil, fmt.Errorf("db: health: follows: %w", err)
 	}
+
+	var dueSub, stalest string
+	if err := tx.QueryRowContext(ctx, `SELECT count(*), ifnull(sum(last_error_code <> ''), 0),
+		ifnull(min(CASE WHEN next_at <= ? THEN next_at END), ''),
+		ifnull(min(CASE WHEN last_success_at <> '' THEN last_success_at ELSE created_at END), '')
+		FROM subscriptions`, fmtTime(at)).Scan(&h.Subscriptions, &h.SubscriptionsFailing, &dueSub, &stalest); err != nil {
+		return nil, fmt.Errorf("db: health: subscriptions: %w", err)
+	}
+	h.OldestDueSubscription, h.StalestSubscription = parseTime(dueSub), parseTime(stalest)
 
 	for _, p := range []string{s.path, s.path + "-wal"} {
 		if st, err := os.Stat(p); err == nil {

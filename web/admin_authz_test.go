@@ -32,6 +32,12 @@ type routeCase struct {
 	allow   []string
 }
 
+// uploadCases are the routes whose form goes as multipart/form-data, with
+// these files (field name to content).
+var uploadCases = map[string]map[string]string{
+	"POST /admin/associations/:slug/import": {"file": smallICS},
+}
+
 func fixed(path string, form url.Values) func(*adminEnv, string) (string, url.Values) {
 	return func(*adminEnv, string) (string, url.Values) { return path, form }
 }
@@ -238,6 +244,21 @@ var routeCases = map[string]routeCase{
 	"POST /admin/associations/:slug/events/:uuid/occurrences": {eventRoute("occurrences", func(e *model.Event) url.Values {
 		return url.Values{"etag": {e.ETag}, "date": {"2026-05-25"}, "op": {"cancel"}}
 	}), eventEditors},
+	// ICS subscriptions (owners) and uploads (editors and owners).
+	"GET /admin/associations/:slug/subscriptions": {fixed("/admin/associations/amis/subscriptions", nil), []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/subscriptions": {fixed("/admin/associations/amis/subscriptions",
+		url.Values{"url": {"webcal://cal.example.org/club.ics"}, "calendar": {"-"}, "name": {"Club"}, "every": {"60"}}), []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/subscriptions/:id/refresh": {func(env *adminEnv, _ string) (string, url.Values) {
+		return env.subscriptionPath("amis", "refresh"), url.Values{}
+	}, []string{"olga", "admin"}},
+	"POST /admin/associations/:slug/subscriptions/:id/delete": {func(env *adminEnv, _ string) (string, url.Values) {
+		return env.subscriptionPath("amis", "delete"), url.Values{"confirm": {"on"}}
+	}, []string{"olga", "admin"}},
+	"GET /admin/associations/:slug/import":  {fixed("/admin/associations/amis/import", nil), eventEditors},
+	"POST /admin/associations/:slug/import": {fixed("/admin/associations/amis/import", url.Values{"calendar": {"main"}}), eventEditors},
+	"GET /admin/associations/:slug/import/:job": {func(env *adminEnv, actor string) (string, url.Values) {
+		return env.importJobPath(actor), nil
+	}, eventEditors},
 }
 
 // TestEveryAdminRouteAsksAuthorization walks every registered back-office
@@ -273,7 +294,12 @@ func TestEveryAdminRouteAsksAuthorization(t *testing.T) {
 				}
 				path, form := rc.prepare(env, actor)
 				before := env.snapshot()
-				res := env.do(method, path, token, form)
+				var res result
+				if files, ok := uploadCases[key]; ok {
+					res = env.upload(path, token, form, files)
+				} else {
+					res = env.do(method, path, token, form)
+				}
 				loc := res.Header().Get("Location")
 				toLogin := strings.HasPrefix(loc, "/admin/login?")
 				allowed := slices.Contains(rc.allow, actor)

@@ -30,6 +30,8 @@ var adminPages = []string{
 	// An association's pages, for its owners.
 	"association", "members", "calendars", "calendar", "followers", "places", "place",
 	"events", "event_form",
+	// Bringing calendars in: ICS subscriptions and uploads.
+	"subscriptions", "import", "import_job",
 }
 
 var adminFuncs = template.FuncMap{
@@ -41,7 +43,9 @@ var adminFuncs = template.FuncMap{
 		}
 		return tr(lang, m.Key, m.Args...)
 	},
-	"role": func(lang string, r model.Role) string { return tr(lang, "role."+string(r)) },
+	// everymin is a refresh interval of m minutes in words.
+	"everymin": func(lang string, m int) string { return everyText(lang, time.Duration(m)*time.Minute) },
+	"role":     func(lang string, r model.Role) string { return tr(lang, "role."+string(r)) },
 	// day is a date of the back office ("12 avril 2026"), "" for none.
 	"day": func(lang string, t time.Time) string {
 		if t.IsZero() {
@@ -94,6 +98,9 @@ type adminView struct {
 	CanInvite, CanManage bool
 	CanModerate          bool
 	CanAdminister        bool
+	// Refresh, when positive, reloads the page after so many seconds (a
+	// job's progress, without JavaScript).
+	Refresh int
 }
 
 // Manages tells whether the menu offers an association's own pages.
@@ -106,19 +113,30 @@ func (v adminView) EditsEvents(associationID int64) bool {
 	return can(v.Me, actEditEvents, associationID)
 }
 
+// refreshing is page data that asks the page to reload itself.
+type refreshing interface{ refreshAfter() int }
+
 // page renders a back-office page with status code.
 func (a *app) page(c echo.Context, code int, name, titleKey, section string, f any, errs form.Errors, data any) error {
 	b := a.base(c, tr(langOf(c), titleKey))
 	b.NoIndex = true
 	body, err := a.render("admin/"+name, adminView{base: b, Me: me(c), Section: section, Form: f, Errors: errs, Data: data,
 		CanInvite: can(me(c), actInvite, anyAssociation), CanManage: can(me(c), actManageAccounts, noAssociation),
-		CanModerate: can(me(c), actModerate, noAssociation), CanAdminister: can(me(c), actAdministerInstance, noAssociation)})
+		CanModerate: can(me(c), actModerate, noAssociation), CanAdminister: can(me(c), actAdministerInstance, noAssociation),
+		Refresh: refreshOf(data)})
 	if err != nil {
 		return err
 	}
 	h := c.Response().Header()
 	h.Set("Cache-Control", "no-store")
 	return c.HTMLBlob(code, body)
+}
+
+func refreshOf(data any) int {
+	if r, ok := data.(refreshing); ok {
+		return r.refreshAfter()
+	}
+	return 0
 }
 
 // adminError shows the error page with a message that says what happened.

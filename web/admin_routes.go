@@ -119,6 +119,15 @@ func (a *app) adminRoutes(e *echo.Echo) {
 	s.POST("/associations/:slug/events/:uuid/cancel", a.eventCancel)
 	s.POST("/associations/:slug/events/:uuid/delete", a.eventDelete)
 	s.POST("/associations/:slug/events/:uuid/occurrences", a.occurrenceUpdate)
+	// ICS subscriptions (owners, can(actManageAssociation)) and the upload
+	// of an .ics file (editors and owners, can(actEditEvents)).
+	get(s, "/associations/:slug/subscriptions", a.subscriptionList)
+	s.POST("/associations/:slug/subscriptions", a.subscriptionSave)
+	s.POST("/associations/:slug/subscriptions/:id/refresh", a.subscriptionRefresh)
+	s.POST("/associations/:slug/subscriptions/:id/delete", a.subscriptionRemove)
+	get(s, "/associations/:slug/import", a.importCreate)
+	s.POST("/associations/:slug/import", a.importSave)
+	get(s, "/associations/:slug/import/:job", a.importShow)
 
 	// Later sections of the back office go here, each route asking can:
 	//   associations, members and calendars of an owner (/admin/associations/:slug/...),

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/model"
 )
 
 // dashboard is the admin's dashboard data; moments are already written
@@ -22,6 +23,10 @@ type dashboard struct {
 	OldestDueInbox   string
 	Hosts            []hostRow
 	Sources          []sourceRow
+	// Feeds are the ICS subscriptions whose last refresh failed, of every
+	// association; Refreshed says one was just asked to refresh now.
+	Feeds     []subscriptionRow
+	Refreshed bool
 }
 
 type hostRow struct {
@@ -66,5 +71,17 @@ func (a *app) instanceShow(c echo.Context) error {
 	for _, f := range h.Follows {
 		d.Sources = append(d.Sources, sourceRow{Follow: f, LastSuccess: when(f.LastSuccess), LastErrorAt: when(f.LastErrorAt)})
 	}
+	subs, err := a.store.ListSubscriptions(ctx, 0)
+	if err != nil {
+		return err
+	}
+	var failing []*model.Subscription
+	for _, s := range subs {
+		if s.LastErrorCode != "" {
+			failing = append(failing, s)
+		}
+	}
+	d.Feeds = a.subscriptionRows(c, failing, nil)
+	d.Refreshed = c.QueryParam("done") == "refresh"
 	return a.page(c, http.StatusOK, "instance", "admin.instance.title", "instance", nil, nil, d)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/load"
 	"github.com/bastide47/bastide/db/model"
 )
 
@@ -42,6 +44,21 @@ type Options struct {
 	CalDAVURL string
 	// Mailer, when set, lets the back office mail invitation links.
 	Mailer Mailer
+	// CheckFeedURL, when set, tells whether the instance may fetch a feed
+	// address at all (the private-address rule of the subscription
+	// worker's client); the subscription form asks it before saving.
+	CheckFeedURL func(ctx context.Context, feedURL string) error
+	// WakeSubscriptions, when set, tells the subscription worker that a
+	// subscription is due now ("refresh now"), so that it does not wait
+	// for its next tick.
+	WakeSubscriptions func()
+	// ImportWait is how long the upload of an .ics file waits for its
+	// import before showing the progress page (default 2 s; negative:
+	// never waits).
+	ImportWait time.Duration
+	// MaxImportSize bounds an uploaded .ics file, in bytes (default
+	// load.MaxFileSize, the cap of `bastide import`).
+	MaxImportSize int
 }
 
 const defaultMaxFeedEvents = 1000
@@ -58,6 +75,7 @@ type app struct {
 	cop    *http.CrossOriginProtection
 	// siteCache keeps the instance's settings (site.go).
 	siteCache siteCache
+	jobs   importJobs
 }
 
 // New returns the web application as an http.Handler. It panics if an
@@ -81,6 +99,9 @@ func New(store *db.Store, logger *slog.Logger, opts Options) http.Handler {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.MaxImportSize <= 0 {
+		opts.MaxImportSize = load.MaxFileSize
 	}
 	opts = opts.adminDefaults()
 	paris, err := time.LoadLocation("Europe/Paris")

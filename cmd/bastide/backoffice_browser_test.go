@@ -446,6 +446,7 @@ func TestBackofficeInBrowser(t *testing.T) {
 	if sha, err := b.store.AssociationLogo(ctx, amis.ID); err != nil || sha == "" {
 		t.Fatalf("the logo uploaded in the browser was not saved (%v)", err)
 	}
+	subscriptionsInBrowserTest(t, b, base, browserSteps{run: run, text: text, shoot: shoot})
 
 	// The instance's settings: its name and logo on every page at once.
 	run("settings", chromedp.Navigate(base+"/admin/instance/settings"), chromedp.WaitVisible(chromedp.CSS(`#footer`)))

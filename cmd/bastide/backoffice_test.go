@@ -60,7 +60,8 @@ func newBackofficeOn(t *testing.T, baseURL string, ln net.Listener) *backoffice 
 		}
 		b.users[u.name] = m
 	}
-	hs, err := buildHandler(store, slog.New(slog.DiscardHandler), &Config{BaseURL: baseURL})
+	// Private addresses allowed: the feeds of the tests are on 127.0.0.1.
+	hs, err := buildHandler(store, slog.New(slog.DiscardHandler), &Config{BaseURL: baseURL, AllowPrivateAddresses: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 
 // Import bounds.
 const (
-	defaultImportMaxSize = 256 << 20
+	defaultImportMaxSize = load.MaxFileSize
 	maxRefusalsShown     = 20
 )
 

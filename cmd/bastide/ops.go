@@ -27,7 +27,12 @@ import (
 const (
 	readyPublisherStall = 2 * time.Minute
 	readyInboxStall     = 2 * time.Minute
-	opsQueryTimeout     = 5 * time.Second
+	// A due subscription is taken at the worker's next tick (30 s) or at
+	// once when woken; a round refreshes at most subscriptionsPerTick
+	// feeds of at most feedTimeout each, so a feed due for longer than
+	// that many rounds means a stuck worker.
+	readySubscriptionStall = 2 * subscriptionsPerTick * feedTimeout
+	opsQueryTimeout        = 5 * time.Second
 )
 
 func isOpsPath(p string) bool { return p == "/healthz" || p == "/readyz" || p == "/metrics" }
@@ -208,6 +213,10 @@ func (o *ops) readiness(ctx context.Context) ([]string, error) {
 		problems = append(problems, fmt.Sprintf("the inbox worker is behind: %d activities queued, the oldest due one received at %s",
 			h.InboxQueue, h.OldestDueInbox.UTC().Format(time.RFC3339)))
 	}
+	if !h.OldestDueSubscription.IsZero() && now.Sub(h.OldestDueSubscription) > readySubscriptionStall {
+		problems = append(problems, fmt.Sprintf("the subscription worker is stuck: a feed has been due since %s",
+			h.OldestDueSubscription.UTC().Format(time.RFC3339)))
+	}
 	return problems, nil
 }
 
@@ -234,13 +243,19 @@ var (
 		"1 when the last attempt to read a followed source failed.", []string{"source"}, nil)
 	descPublishFailures = prometheus.NewDesc("bastide_publish_failures",
 		"Events the federation publisher could not publish and retries with backoff.", nil, nil)
+	descSubs = prometheus.NewDesc("bastide_subscriptions",
+		"ICS subscriptions by state of their last refresh (ok or failing).", []string{"state"}, nil)
+	descSubsDue = prometheus.NewDesc("bastide_subscriptions_oldest_due_seconds",
+		"How long the most overdue ICS subscription has waited for its refresh (0 when none is due).", nil, nil)
+	descSubsStale = prometheus.NewDesc("bastide_subscriptions_stalest_success_seconds",
+		"Age of the oldest last successful read over all ICS subscriptions (since creation for one never read).", nil, nil)
 	descDBBytes = prometheus.NewDesc("bastide_database_bytes",
 		"Size of the SQLite database file and its write-ahead log.", nil, nil)
 )
 
 func (c *healthCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descPublisherLag, descPublisherAge, descDeliveries, descDeliveryAge,
-		descInbox, descInboxAge, descPullSuccess, descPullFailing, descPublishFailures, descDBBytes} {
+		descInbox, descInboxAge, descPullSuccess, descPullFailing, descPublishFailures, descSubs, descSubsDue, descSubsStale, descDBBytes} {
 		ch <- d
 	}
 }
@@ -285,5 +300,9 @@ func (c *healthCollector) Collect(ch chan<- prometheus.Metric) {
 		gauge(descPullFailing, failing, f.Object)
 	}
 	gauge(descPublishFailures, float64(h.PublishFailures))
+	gauge(descSubs, float64(h.Subscriptions-h.SubscriptionsFailing), "ok")
+	gauge(descSubs, float64(h.SubscriptionsFailing), "failing")
+	gauge(descSubsDue, age(h.OldestDueSubscription))
+	gauge(descSubsStale, age(h.StalestSubscription))
 	gauge(descDBBytes, float64(h.DatabaseBytes))
 }

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"time"
 
 	"github.com/bastide47/bastide/db"
@@ -23,6 +25,8 @@ const (
 	feedTimeout      = 60 * time.Second
 	feedReadIdle     = 20 * time.Second
 	feedMaxRedirects = 5
+	// feedCheckTimeout bounds the name lookup of the subscription form.
+	feedCheckTimeout = 5 * time.Second
 	// subscriptionTick is how often the worker looks for due feeds.
 	subscriptionTick = 30 * time.Second
 	// subscriptionsPerTick bounds the feeds refreshed in one tick.
@@ -33,7 +37,7 @@ const (
 // client with the caps of a calendar feed.
 func newFeedClient(allowPrivate bool) *remote.Client {
 	ver, _, _ := buildInfo()
-	return remote.New(remote.Options{AllowPrivate: allowPrivate, Timeout: feedTimeout, ReadIdle: feedReadIdle,
+	return remote.New(remote.Options{AllowPrivate: allowPrivate, AllowHTTP: true, Timeout: feedTimeout, ReadIdle: feedReadIdle,
 		MaxBody: feedMaxBody, MaxRedirects: feedMaxRedirects,
 		UserAgent: "Bastide/" + ver + " (ICS subscription; +https://github.com/bastide47/bastide)"})
 }
@@ -47,6 +51,25 @@ type refresher struct {
 	now    func() time.Time
 	// progress, when set, is told after each batch written (tests).
 	progress func(done, total int)
+	// wake, when set, makes the worker look for due feeds at once ("refresh
+	// now" in the back office) instead of at its next tick.
+	wake chan struct{}
+	// tick is how often the worker looks for due feeds (default
+	// subscriptionTick).
+	tick time.Duration
+}
+
+// newRefresher is serve's refresher, ready to be woken.
+func newRefresher(store *db.Store, client *remote.Client, log *slog.Logger) *refresher {
+	return &refresher{store: store, client: client, log: log, now: time.Now, wake: make(chan struct{}, 1)}
+}
+
+// Wake tells the worker that a subscription is due now; it never blocks.
+func (r *refresher) Wake() {
+	select {
+	case r.wake <- struct{}{}:
+	default: // a wake-up is already pending
+	}
 }
 
 // refreshOutcome is what one refresh did.
@@ -195,7 +218,11 @@ func (r *refresher) logOutcome(ctx context.Context, sub *model.Subscription, out
 // ctx.
 func subscriptionWorker(r *refresher) func(ctx context.Context) error {
 	return func(ctx context.Context) error {
-		t := time.NewTicker(subscriptionTick)
+		tick := r.tick
+		if tick <= 0 {
+			tick = subscriptionTick
+		}
+		t := time.NewTicker(tick)
 		defer t.Stop()
 		for {
 			r.runDue(ctx)
@@ -203,8 +230,46 @@ func subscriptionWorker(r *refresher) func(ctx context.Context) error {
 			case <-ctx.Done():
 				return ctx.Err()
 			case <-t.C:
+			case <-r.wake: // nil without newRefresher: never ready
 			}
 		}
+	}
+}
+
+// feedURLCheck is the subscription form's check of a feed address: the
+// address rule of the feed client (scheme, and no private or loopback
+// address unless allowed), asked before the subscription is saved. A
+// name that does not resolve now is let through: the worker's first
+// refresh tells the owner in words.
+func feedURLCheck(client *remote.Client) func(ctx context.Context, feedURL string) error {
+	return func(ctx context.Context, feedURL string) error {
+		if err := client.CheckURL(feedURL); err != nil {
+			return err
+		}
+		if client.AllowPrivate() {
+			return nil
+		}
+		u, err := url.Parse(feedURL)
+		if err != nil {
+			return err
+		}
+		host := u.Hostname()
+		var addrs []netip.Addr
+		if ip, err := netip.ParseAddr(host); err == nil {
+			addrs = []netip.Addr{ip}
+		} else {
+			ctx, cancel := context.WithTimeout(ctx, feedCheckTimeout)
+			defer cancel()
+			if addrs, err = net.DefaultResolver.LookupNetIP(ctx, "ip", host); err != nil {
+				return nil
+			}
+		}
+		for _, ip := range addrs {
+			if !remote.AllowedAddr(ip) {
+				return fmt.Errorf("%w: %s is %s", remote.ErrForbiddenAddr, host, ip)
+			}
+		}
+		return nil
 	}
 }
 

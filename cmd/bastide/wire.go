@@ -45,8 +45,10 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 	// form counts for CalDAV too, and the other way round.
 	throttle := model.NewLoginThrottle(0, 0, 0)
 	davH := caldav.NewHandler(store, log.With("component", "caldav"), caldav.Options{Prefix: "/dav", Throttle: throttle})
+	feeds := newRefresher(store, newFeedClient(cfg.AllowPrivateAddresses), log.With("component", "subscriptions"))
 	webOpts := web.Options{BaseURL: cfg.BaseURL, SourceURL: cfg.SourceURL, Throttle: throttle,
-		SessionIdle: sessionIdle, SessionMaxLife: sessionMaxLife, CalDAVURL: cfg.BaseURL + "/dav/"}
+		SessionIdle: sessionIdle, SessionMaxLife: sessionMaxLife, CalDAVURL: cfg.BaseURL + "/dav/",
+		CheckFeedURL: feedURLCheck(feeds.client), WakeSubscriptions: feeds.Wake}
 	if cfg.SMTPAddr != "" {
 		webOpts.Mailer = newSMTPMailer(cfg)
 	}
@@ -76,8 +78,7 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 		{name: "federation", run: fed.Run},
 		{name: "sessions", run: sessionCleanup(store, log, time.Now)},
 		{name: "changes", run: pruneChanges(store, log.With("component", "changes"), cfg.syncHorizon())},
-		{name: "subscriptions", run: subscriptionWorker(&refresher{store: store, client: newFeedClient(cfg.AllowPrivateAddresses),
-			log: log.With("component", "subscriptions"), now: time.Now})},
+		{name: "subscriptions", run: subscriptionWorker(feeds)},
 	}
 	return &handlers{
 		root:    clientAddress(trusted, observe(log.With("component", "http"), o.http, mux)),

@@ -37,6 +37,9 @@ const (
 	MaxComponents = 2_000_000
 	// DefaultBatch is the number of events written per transaction.
 	DefaultBatch = 2000
+	// MaxFileSize is the largest file an import takes by default: the
+	// command's --max-size and the upload page's cap.
+	MaxFileSize = 256 << 20
 )
 
 // Options of an import.
@@ -86,6 +89,9 @@ type Report struct {
 
 // ErrReadOnly is returned for an import into a subscribed calendar.
 var ErrReadOnly = errors.New("load: the calendar follows a feed")
+
+// ErrNoEvents is returned for a file that holds no event or task.
+var ErrNoEvents = errors.New("the file holds no events (no VEVENT or VTODO)")
 
 var safeHref = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@+-]{0,199}$`)
 
@@ -158,7 +164,7 @@ func ICS(ctx context.Context, store *db.Store, a *model.Association, data []byte
 		return nil, &NotCalendarError{Reason: Reason(err)}
 	}
 	if len(objs) == 0 && opt.Feed == nil {
-		return nil, errors.New("the file holds no events (no VEVENT or VTODO)")
+		return nil, ErrNoEvents
 	}
 	rep := &Report{Objects: len(objs)}
 	rep.Calendar = cal

@@ -43,6 +43,10 @@ type Options struct {
 	// AllowPrivate lets the client reach private and loopback addresses and
 	// use plain http: tests and development only.
 	AllowPrivate bool
+	// AllowHTTP lets the client use plain http to public addresses: ICS
+	// feeds, which many club websites still serve without TLS. The
+	// address guard applies all the same.
+	AllowHTTP bool
 	// Timeout bounds a whole request: connect, headers and body.
 	Timeout time.Duration
 	// MaxBody caps a response body; a longer one is an error (never a
@@ -180,7 +184,7 @@ func (c *Client) checkParsed(p *url.URL) error {
 	switch p.Scheme {
 	case "https":
 	case "http":
-		if !c.opts.AllowPrivate {
+		if !c.opts.AllowPrivate && !c.opts.AllowHTTP {
 			return fmt.Errorf("%w: http (https only)", ErrScheme)
 		}
 	default:

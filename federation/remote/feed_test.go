@@ -150,3 +150,24 @@ func TestBodyTimeoutKeepsItsCause(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// An ICS feed may be plain http (a club's website): the feed client
+// allows it, the address guard still applies; other clients refuse http.
+func TestGetFeedPlainHTTP(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/calendar")
+		w.Write([]byte(tinyCal))
+	}))
+	defer srv.Close()
+	pub := netip.MustParseAddr("127.0.0.1")
+	if _, err := guarded(pub, Options{}).GetFeed(ctx(t), srv.URL, "", ""); !errors.Is(err, ErrScheme) {
+		t.Fatalf("http without AllowHTTP: %v, want ErrScheme", err)
+	}
+	f, err := guarded(pub, Options{AllowHTTP: true}).GetFeed(ctx(t), srv.URL, "", "")
+	if err != nil || string(f.Body) != tinyCal {
+		t.Fatalf("http feed with AllowHTTP: %v", err)
+	}
+	if _, err := guarded(netip.Addr{}, Options{AllowHTTP: true}).GetFeed(ctx(t), srv.URL, "", ""); !errors.Is(err, ErrForbiddenAddr) {
+		t.Fatalf("http feed on a private address: %v, want ErrForbiddenAddr", err)
+	}
+}
