@@ -78,3 +78,24 @@ func TestAdminCommands(t *testing.T) {
 		t.Fatalf("calendar after remove: %v", err)
 	}
 }
+
+// The commands keep an association's last owner as the pages do: they
+// can neither remove nor demote them, nor delete their account, and a
+// refusal names what to do and changes nothing.
+func TestLastOwnerCommands(t *testing.T) {
+	data := t.TempDir()
+	cli(t, data, "password-of-alice\n", "user", "add", "alice").must(t, 0)
+	cli(t, data, "password-of-bruno\n", "user", "add", "bruno").must(t, 0)
+	cli(t, data, "", "association", "add", "amis", "--name", "Les Amis").must(t, 0)
+	cli(t, data, "", "member", "add", "amis", "alice", "--role", "owner").must(t, 0)
+	before := state(t, data)
+	cli(t, data, "", "member", "remove", "amis", "alice").must(t, 1, "alice is the last owner of amis", "make someone else owner first")
+	cli(t, data, "", "member", "add", "amis", "alice", "--role", "editor").must(t, 1, "alice is the last owner of amis")
+	cli(t, data, "", "user", "remove", "alice").must(t, 1, "alice is the last owner of amis", "remove the association")
+	if after := state(t, data); after != before {
+		t.Fatalf("refused commands changed the database:\nbefore %s\nafter %s", before, after)
+	}
+	cli(t, data, "", "member", "add", "amis", "bruno", "--role", "owner").must(t, 0)
+	cli(t, data, "", "member", "add", "amis", "alice", "--role", "editor").must(t, 0, "alice is now editor of amis (was owner)")
+	cli(t, data, "", "user", "remove", "alice").must(t, 0, "Deleted the account alice")
+}
