@@ -459,8 +459,18 @@ func mayWrite(dc *db.DAVCalendar) error {
 	return followsFeed(dc)
 }
 
-// followsFeed refuses a change to a subscribed calendar, naming its source.
+// archivedErr refuses a change to a calendar of an archived association.
+func archivedErr() error {
+	return preconditionErr(http.StatusForbidden, dav("need-privileges"),
+		"this calendar's association is archived, so its calendars are read-only: an administrator of Bastide can un-archive it")
+}
+
+// followsFeed refuses a change to a read-only calendar, saying why: its
+// association is archived, or it is a copy of a feed, named.
 func followsFeed(dc *db.DAVCalendar) error {
+	if dc.Calendar.Withdrawn {
+		return archivedErr()
+	}
 	if src := dc.Calendar.ReadOnlySource(); src != "" {
 		return preconditionErr(http.StatusForbidden, dav("need-privileges"),
 			"this calendar is a copy of "+src+" and is read-only: change its events at that address; Bastide follows it")

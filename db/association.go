@@ -8,15 +8,21 @@ import (
 	"github.com/bastide47/bastide/db/model"
 )
 
-const assocCols = `id, slug, name, description, website, email, commune_insee, private_key_pem, public_key_pem, manually_approves_followers, created_at`
+const assocCols = `id, slug, name, description, website, email, commune_insee, private_key_pem, public_key_pem, manually_approves_followers, created_at, archived_at, removing_at`
 
 func scanAssociation(row interface{ Scan(...any) error }) (*model.Association, error) {
 	var a model.Association
 	var manual int
-	var created string
+	var created, archived, removing string
 	if err := row.Scan(&a.ID, &a.Slug, &a.Name, &a.Description, &a.Website, &a.Email, &a.CommuneINSEE,
-		&a.PrivateKeyPEM, &a.PublicKeyPEM, &manual, &created); err != nil {
+		&a.PrivateKeyPEM, &a.PublicKeyPEM, &manual, &created, &archived, &removing); err != nil {
 		return nil, mapErr(err)
+	}
+	if archived != "" {
+		a.ArchivedAt = parseTime(archived)
+	}
+	if removing != "" {
+		a.RemovingAt = parseTime(removing)
 	}
 	a.ManuallyApprovesFollowers = manual == 1
 	a.CreatedAt = parseTime(created)

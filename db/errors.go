@@ -21,6 +21,9 @@ var (
 	// ErrLastOwner: the change would leave an association without an
 	// owner (its last owner leaving, or demoted).
 	ErrLastOwner = errors.New("db: an association keeps at least one owner")
+	// ErrWithdrawn: the association is archived or being removed; nothing
+	// of it is public and its calendars take no writes.
+	ErrWithdrawn = errors.New("db: the association is archived")
 )
 
 // LastOwnerError refuses to delete an account that is the last owner of
