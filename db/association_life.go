@@ -106,7 +106,7 @@ func (s *Store) RemoveAssociation(ctx context.Context, associationID int64) (pur
 		var known bool
 		if err := tx.QueryRowContext(ctx, `SELECT
 			EXISTS (SELECT 1 FROM followers WHERE association_id = +?1)
-			OR EXISTS (SELECT 1 FROM published_objects WHERE association_id = +?1 AND state = ?2)
+			OR EXISTS (SELECT 1 FROM published_objects WHERE association_id = +?1 AND state = +?2)
 			OR EXISTS (SELECT 1 FROM activities a JOIN deliveries d ON d.activity_id = a.id
 				WHERE a.association_id = +?1 AND d.state = 'pending')`, associationID, PublishedLive).Scan(&known); err != nil {
 			return fmt.Errorf("db: remove association %d: %w", associationID, err)
