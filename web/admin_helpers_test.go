@@ -235,6 +235,8 @@ func (env *adminEnv) snapshot() string {
 		`SELECT association_id, actor_id, state, answer FROM followers ORDER BY id`,
 		`SELECT id, ifnull(association_id, 0), name, street, postal_code, commune_insee, lat, lon, has_geo FROM places ORDER BY id`,
 		`SELECT calendar_id, uid, etag, data FROM events ORDER BY id`,
+		// An association's life.
+		`SELECT id, archived_at, removing_at, removing_seq, farewell_at FROM associations ORDER BY id`,
 	} {
 		rows, err := env.s.Reader().QueryContext(context.Background(), q)
 		if err != nil {

@@ -75,6 +75,11 @@ func (a *app) adminRoutes(e *echo.Echo) {
 	get(s, "/instance/associations", a.associationList)
 	get(s, "/instance/associations/new", a.associationCreate)
 	s.POST("/instance/associations", a.associationSave)
+	// An association's life: archive and back, delete (confirmed first).
+	s.POST("/instance/associations/:slug/archive", a.associationArchive)
+	s.POST("/instance/associations/:slug/unarchive", a.associationUnarchive)
+	get(s, "/instance/associations/:slug/delete", a.associationDelete)
+	s.POST("/instance/associations/:slug/delete", a.associationDestroy)
 	// The instance's own pages (mentions légales, privacy, accessibility, charter).
 	get(s, "/instance/pages/:slug", a.instancePageEdit)
 	s.POST("/instance/pages/:slug", a.instancePageUpdate)

@@ -67,5 +67,7 @@ func (a *app) associationUpdate(c echo.Context) error {
 			return err
 		}
 	}
+	// The public pages show the new profile at once.
+	a.cache.clear()
 	return c.Redirect(http.StatusSeeOther, associationPath(as, "/edit?saved=1"))
 }
