@@ -225,6 +225,8 @@ func (h *handler) storeError(user string, dc *db.DAVCalendar, err error) error {
 		return &httpError{code: http.StatusForbidden, precond: cal("no-uid-conflict"), href: h.objectPath(user, dc, uc.Href), msg: msg}
 	case errors.Is(err, db.ErrPrecondition):
 		return &httpError{code: http.StatusPreconditionFailed, msg: "the object has changed (If-Match / If-None-Match failed)"}
+	case errors.Is(err, db.ErrWithdrawn):
+		return archivedErr() // archived while the request was on its way
 	case errors.As(err, &ve):
 		return preconditionErr(http.StatusForbidden, cal("valid-calendar-object-resource"), ve.Error())
 	}
