@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/bastide47/bastide/db"
 )
@@ -115,5 +116,33 @@ func TestRemovalSteps(t *testing.T) {
 	}
 	if _, err := s.GetAssociation(ctx, a.ID); !errors.Is(err, db.ErrNotFound) {
 		t.Fatalf("after every delivery: %v", err)
+	}
+}
+
+// TestBlockStopsQueuedActivities: an activity received from a domain
+// before the admin blocked it is not acted on after the block (the
+// worker checks the block when it processes, not only when it receives).
+func TestBlockStopsQueuedActivities(t *testing.T) {
+	ctx := context.Background()
+	f, s, _, _ := goldenFixture(t)
+	const bot = "https://spam.example/@bot"
+	body := []byte(`{"type":"Update","id":"https://spam.example/update/1","actor":"` + bot + `",
+		"object":{"type":"Person","id":"` + bot + `","inbox":"` + bot + `/inbox","name":"Spam"}}`)
+	if err := s.AcceptInbox(ctx, "https://spam.example/update/1 x", bot, body); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.BlockDomain(ctx, "spam.example", "spam"); err != nil {
+		t.Fatal(err)
+	}
+	items, err := s.DueInbox(ctx, time.Now().Add(time.Minute), 10)
+	if err != nil || len(items) != 1 {
+		t.Fatalf("queued: %d %v", len(items), err)
+	}
+	f.processItem(ctx, items[0])
+	if _, err := s.GetRemoteActor(ctx, bot); !errors.Is(err, db.ErrNotFound) {
+		t.Fatalf("an activity of a blocked domain was acted on: %v", err)
+	}
+	if n, err := s.InboxQueueLen(ctx); err != nil || n != 0 {
+		t.Fatalf("the blocked activity stays queued: %d %v", n, err)
 	}
 }
