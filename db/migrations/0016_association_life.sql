@@ -15,3 +15,9 @@ ALTER TABLE associations ADD COLUMN removing_at TEXT NOT NULL DEFAULT '';
 ALTER TABLE associations ADD COLUMN removing_seq INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE associations ADD COLUMN farewell_at TEXT NOT NULL DEFAULT '';
 CREATE INDEX associations_removing ON associations(id) WHERE removing_at != '';
+
+-- A follower's answer (0015) that cannot be sent yet (the follower's
+-- actor cannot be fetched) waits like a delivery, with the delivery
+-- queue's backoff, instead of being tried at every round.
+ALTER TABLE followers ADD COLUMN answer_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE followers ADD COLUMN answer_next_at TEXT NOT NULL DEFAULT '';
