@@ -117,6 +117,7 @@ func TestAssociationLifeCommands(t *testing.T) {
 		t.Fatalf("amis after archive: %+v %v", a, err)
 	}
 	cli(t, data, "", "association", "archive", "amis").must(t, 0, "already archived")
+	cli(t, data, "", "association", "list").must(t, 0, "STATE", "archived")
 	cli(t, data, "", "calendar", "remove", "amis", "bureau").must(t, 1, "amis is archived: its calendars are read-only")
 	cli(t, data, "", "association", "unarchive", "amis").must(t, 0, "amis is back")
 	if a, _ := s.GetAssociationBySlug(ctx, "amis"); a.Withdrawn() {
