@@ -35,7 +35,7 @@ func (a *app) setArchived(c echo.Context, archive bool) error {
 	}
 	// An association without events logs no change: its page and the
 	// agenda's lists of associations must not wait for the cache.
-	a.cache.clear()
+	a.associationsChanged()
 	done := "archived"
 	if !archive {
 		done = "unarchived"

@@ -22,7 +22,7 @@ func (a *app) associationDestroy(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a.cache.clear()
+	a.associationsChanged()
 	done := "removing"
 	if purged {
 		done = "removed"

@@ -105,3 +105,12 @@ func TestAssociationPageFreshAfterEdit(t *testing.T) {
 		url.Values{"name": {"Les amis du Lot"}, "commune": {"47001"}}).redirects(t, "/admin/associations/amis/edit?saved=1")
 	env.do(http.MethodGet, "/@amis", "", nil).must(t, http.StatusOK, "Les amis du Lot")
 }
+
+// The agenda's filter offers an archived association no more, at once.
+func TestArchivedAssociationLeavesTheFilters(t *testing.T) {
+	env := newAdminEnv(t)
+	env.do(http.MethodGet, "/", "", nil).must(t, http.StatusOK, `<option value="amis">`)
+	env.do(http.MethodPost, "/admin/instance/associations/amis/archive", env.session("admin"), url.Values{}).
+		redirects(t, "/admin/instance/associations?done=archived")
+	env.do(http.MethodGet, "/", "", nil).must(t, http.StatusOK, `<option value="autre">`).lacks(t, `<option value="amis">`)
+}

@@ -68,6 +68,6 @@ func (a *app) associationUpdate(c echo.Context) error {
 		}
 	}
 	// The public pages show the new profile at once.
-	a.cache.clear()
+	a.associationsChanged()
 	return c.Redirect(http.StatusSeeOther, associationPath(as, "/edit?saved=1"))
 }

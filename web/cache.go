@@ -80,3 +80,13 @@ func (p *pageCache) clear() {
 	p.m = map[string]*cached{}
 	p.bytes = 0
 }
+
+// associationsChanged forgets what the public pages hold of the
+// associations (their pages, and the list the filters offer) after an
+// association's profile or state changed in this process.
+func (a *app) associationsChanged() {
+	a.cache.clear()
+	a.memo.mu.Lock()
+	a.memo.assocs = nil
+	a.memo.mu.Unlock()
+}
