@@ -7,7 +7,10 @@ package db
 const (
 	// withdrawnCalendarSQL: the calendar c belongs to an association that
 	// is archived or being removed (model.Calendar.Withdrawn).
-	withdrawnCalendarSQL = "EXISTS (SELECT 1 FROM associations wa WHERE wa.id = c.association_id AND (wa.archived_at != '' OR wa.removing_at != ''))"
+	// The list of withdrawn associations is computed once per statement
+	// (an uncorrelated subquery, nearly always empty), not looked up for
+	// each row: the agenda's queries go through many rows.
+	withdrawnCalendarSQL = "ifnull(c.association_id, 0) IN (SELECT wa.id FROM associations wa WHERE wa.archived_at != '' OR wa.removing_at != '')"
 	// publicCalendarSQL: the calendar c is public and not withdrawn.
 	publicCalendarSQL = "c.public = 1 AND NOT " + withdrawnCalendarSQL
 	// publicEventSQL: the event is on a public calendar of an association
