@@ -247,6 +247,9 @@ func (h *handler) deleteCalendar(w http.ResponseWriter, r *request) error {
 	if !dc.Role.CanAdmin() {
 		return preconditionErr(http.StatusForbidden, dav("need-privileges"), "only the association's owners may delete its calendars")
 	}
+	if dc.Calendar.Withdrawn {
+		return archivedErr()
+	}
 	if err := h.store.DeleteCalendar(r.Context(), dc.Calendar.ID); err != nil {
 		if errors.Is(err, db.ErrNotFound) {
 			return errNotFound

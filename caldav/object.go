@@ -225,6 +225,8 @@ func (h *handler) storeError(user string, dc *db.DAVCalendar, err error) error {
 		return &httpError{code: http.StatusForbidden, precond: cal("no-uid-conflict"), href: h.objectPath(user, dc, uc.Href), msg: msg}
 	case errors.Is(err, db.ErrPrecondition):
 		return &httpError{code: http.StatusPreconditionFailed, msg: "the object has changed (If-Match / If-None-Match failed)"}
+	case errors.Is(err, db.ErrWithdrawn):
+		return archivedErr() // archived while the request was on its way
 	case errors.As(err, &ve):
 		return preconditionErr(http.StatusForbidden, cal("valid-calendar-object-resource"), ve.Error())
 	}
@@ -459,8 +461,18 @@ func mayWrite(dc *db.DAVCalendar) error {
 	return followsFeed(dc)
 }
 
-// followsFeed refuses a change to a subscribed calendar, naming its source.
+// archivedErr refuses a change to a calendar of an archived association.
+func archivedErr() error {
+	return preconditionErr(http.StatusForbidden, dav("need-privileges"),
+		"this calendar's association is archived, so its calendars are read-only: an administrator of Bastide can un-archive it")
+}
+
+// followsFeed refuses a change to a read-only calendar, saying why: its
+// association is archived, or it is a copy of a feed, named.
 func followsFeed(dc *db.DAVCalendar) error {
+	if dc.Calendar.Withdrawn {
+		return archivedErr()
+	}
 	if src := dc.Calendar.ReadOnlySource(); src != "" {
 		return preconditionErr(http.StatusForbidden, dav("need-privileges"),
 			"this calendar is a copy of "+src+" and is read-only: change its events at that address; Bastide follows it")

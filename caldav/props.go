@@ -352,8 +352,8 @@ const (
 func privileges(dc *db.DAVCalendar) string {
 	role := dc.Role
 	s := privRead
-	if dc.Calendar.ReadOnlySource() != "" {
-		return s // a subscribed calendar changes only from its feed
+	if dc.Calendar.ReadOnlySource() != "" || dc.Calendar.Withdrawn {
+		return s // a subscribed calendar changes only from its feed; an archived association's, never
 	}
 	if role.CanWrite() {
 		s += privWrite

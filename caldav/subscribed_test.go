@@ -60,3 +60,32 @@ func TestSubscribedCalendarIsReadOnly(t *testing.T) {
 	}
 	e.put("alice", flux+"a.ics", event("a@x", "20261201T100000Z", "20261201T110000Z", "Après")).must(t, 204, "writable again")
 }
+
+// An archived association's calendars are read-only over CalDAV the same
+// way, with the reason given: writes, deletes, moves in and out,
+// PROPPATCH and the calendar's deletion are refused and change nothing;
+// reads work; un-archiving makes them writable again.
+func TestArchivedAssociationIsReadOnly(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.put("alice", amisMain+"a.ics", event("a@x", "20261201T100000Z", "20261201T110000Z", "Avant")).must(t, 201, "put")
+	if err := e.store.ArchiveAssociation(ctx, e.amis.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	refused := func(r resp, what string) {
+		t.Helper()
+		r.must(t, 403, what).has(t, what, "need-privileges", "association is archived")
+	}
+	refused(e.put("alice", amisMain+"a.ics", event("a@x", "20261201T100000Z", "20261201T110000Z", "Après")), "put over")
+	refused(e.put("bob", calPath("bob", "amis.main")+"n.ics", event("n@x", "20261203T100000Z", "20261203T110000Z", "Neuf")), "put new")
+	refused(e.do("alice", "DELETE", amisMain+"a.ics", ""), "delete")
+	refused(e.do("alice", "PROPPATCH", amisMain, `<?xml version="1.0"?><D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><D:displayname>X</D:displayname></D:prop></D:set></D:propertyupdate>`), "proppatch")
+	refused(e.do("alice", "DELETE", amisMain, ""), "delete calendar")
+	e.do("alice", "GET", amisMain+"a.ics", "").must(t, 200, "read").has(t, "read", "SUMMARY:Avant")
+	e.do("alice", "PROPFIND", amisMain, `<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:current-user-privilege-set/></D:prop></D:propfind>`, "Depth", "0").
+		must(t, 207, "privileges").has(t, "privileges", "<D:read/>").lacks(t, "privileges", "write-content", "<D:bind/>")
+	if err := e.store.ArchiveAssociation(ctx, e.amis.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	e.put("alice", amisMain+"a.ics", event("a@x", "20261201T100000Z", "20261201T110000Z", "Après")).must(t, 204, "writable again")
+}

@@ -8,15 +8,21 @@ import (
 	"github.com/bastide47/bastide/db/model"
 )
 
-const assocCols = `id, slug, name, description, website, email, commune_insee, private_key_pem, public_key_pem, manually_approves_followers, created_at`
+const assocCols = `id, slug, name, description, website, email, commune_insee, private_key_pem, public_key_pem, manually_approves_followers, created_at, archived_at, removing_at`
 
 func scanAssociation(row interface{ Scan(...any) error }) (*model.Association, error) {
 	var a model.Association
 	var manual int
-	var created string
+	var created, archived, removing string
 	if err := row.Scan(&a.ID, &a.Slug, &a.Name, &a.Description, &a.Website, &a.Email, &a.CommuneINSEE,
-		&a.PrivateKeyPEM, &a.PublicKeyPEM, &manual, &created); err != nil {
+		&a.PrivateKeyPEM, &a.PublicKeyPEM, &manual, &created, &archived, &removing); err != nil {
 		return nil, mapErr(err)
+	}
+	if archived != "" {
+		a.ArchivedAt = parseTime(archived)
+	}
+	if removing != "" {
+		a.RemovingAt = parseTime(removing)
 	}
 	a.ManuallyApprovesFollowers = manual == 1
 	a.CreatedAt = parseTime(created)
@@ -101,48 +107,23 @@ func (s *Store) ListAssociations(ctx context.Context) ([]*model.Association, err
 	return collect(rows, err, "list associations", scanAssociation)
 }
 
-// SetMembership adds a user to an association or changes their role. The
-// commands use it as the operator's tool; the back office keeps the last
-// owner with SetMemberRole.
+// SetMembership adds a user to an association or changes their role;
+// ErrLastOwner if it would demote the association's last owner. The
+// commands and the back office both come here.
 func (s *Store) SetMembership(ctx context.Context, m *model.Membership) error {
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO memberships (user_id, association_id, role) VALUES (?, ?, ?)
-		ON CONFLICT (user_id, association_id) DO UPDATE SET role = excluded.role`, m.UserID, m.AssociationID, string(m.Role))
-	if err != nil {
-		return fmt.Errorf("db: set membership: %w", mapErr(err))
-	}
-	return nil
-}
-
-// RemoveMembership takes a user out of an association (see SetMembership;
-// the back office uses RemoveMember).
-func (s *Store) RemoveMembership(ctx context.Context, userID, associationID int64) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM memberships WHERE user_id = +? AND association_id = +?`, userID, associationID)
-	if err != nil {
-		return fmt.Errorf("db: remove membership: %w", err)
-	}
-	return affectedOne(res, "db: remove membership")
-}
-
-// SetMemberRole changes the role of a member (or adds one) as an owner
-// does in the back office; ErrLastOwner if it would demote the
-// association's last owner.
-func (s *Store) SetMemberRole(ctx context.Context, m *model.Membership) error {
-	if err := m.Validate(); err != nil {
-		return err
-	}
-	return s.changeMembership(ctx, "db: set member role", m.AssociationID, func(tx *sql.Tx) (sql.Result, error) {
+	return s.changeMembership(ctx, "db: set membership", m.AssociationID, func(tx *sql.Tx) (sql.Result, error) {
 		return tx.ExecContext(ctx, `INSERT INTO memberships (user_id, association_id, role) VALUES (?, ?, ?)
 			ON CONFLICT (user_id, association_id) DO UPDATE SET role = excluded.role`, m.UserID, m.AssociationID, string(m.Role))
 	})
 }
 
-// RemoveMember takes a member out of an association as an owner does in
-// the back office; ErrLastOwner if the member is its last owner.
-func (s *Store) RemoveMember(ctx context.Context, userID, associationID int64) error {
-	return s.changeMembership(ctx, "db: remove member", associationID, func(tx *sql.Tx) (sql.Result, error) {
+// RemoveMembership takes a user out of an association; ErrNotFound if
+// they are not a member, ErrLastOwner if they are its last owner.
+func (s *Store) RemoveMembership(ctx context.Context, userID, associationID int64) error {
+	return s.changeMembership(ctx, "db: remove membership", associationID, func(tx *sql.Tx) (sql.Result, error) {
 		return tx.ExecContext(ctx, `DELETE FROM memberships WHERE user_id = +? AND association_id = +?`, userID, associationID)
 	})
 }

@@ -11,18 +11,18 @@ import (
 
 const calCols = `c.id, c.kind, ifnull(c.association_id, 0), ifnull(c.owner_user_id, 0), c.slug, c.name, c.description,
 	c.color, c.sort_order, c.timezone, c.public, c.components, c.source, c.trusted, c.seq, c.created_at,
-	ifnull((SELECT s.url FROM subscriptions s WHERE s.calendar_id = c.id), '')`
+	ifnull((SELECT s.url FROM subscriptions s WHERE s.calendar_id = c.id), ''), ` + withdrawnCalendarSQL
 
 func scanCalendar(row interface{ Scan(...any) error }, extra ...any) (*model.Calendar, error) {
 	var c model.Calendar
-	var public, trusted int
+	var public, trusted, withdrawn int
 	var comps, created string
 	dest := []any{&c.ID, &c.Kind, &c.AssociationID, &c.OwnerUserID, &c.Slug, &c.Name, &c.Description,
-		&c.Color, &c.Order, &c.Timezone, &public, &comps, &c.Source, &trusted, &c.Seq, &created, &c.SubscriptionURL}
+		&c.Color, &c.Order, &c.Timezone, &public, &comps, &c.Source, &trusted, &c.Seq, &created, &c.SubscriptionURL, &withdrawn}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, mapErr(err)
 	}
-	c.Public, c.Trusted = public == 1, trusted == 1
+	c.Public, c.Trusted, c.Withdrawn = public == 1, trusted == 1, withdrawn == 1
 	if comps != "" {
 		c.Components = strings.Split(comps, ",")
 	}
@@ -96,33 +96,44 @@ func (s *Store) UpdateCalendar(ctx context.Context, c *model.Calendar) error {
 		if (wasPublic == 1) == c.Public {
 			return nil
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT id, href, uid, uuid FROM events WHERE calendar_id = +? ORDER BY id`, c.ID)
-		if err != nil {
-			return fmt.Errorf("db: update calendar %d: %w", c.ID, err)
-		}
-		type ref struct {
-			id              int64
-			href, uid, uuid string
-		}
-		var refs []ref
-		for rows.Next() {
-			var r ref
-			if err := rows.Scan(&r.id, &r.href, &r.uid, &r.uuid); err != nil {
-				rows.Close()
-				return fmt.Errorf("db: update calendar %d: %w", c.ID, err)
-			}
-			refs = append(refs, r)
-		}
-		rows.Close()
-		t := now()
-		q := newTxq(tx)
-		for _, r := range refs {
-			if _, _, err := logChange(ctx, q, c.ID, r.id, r.href, r.uid, r.uuid, model.ChangePut, t); err != nil {
-				return err
-			}
-		}
-		return nil
+		return logCalendarEventsTx(ctx, tx, c.ID)
 	})
+}
+
+// logCalendarEventsTx logs every event of a calendar as changed: its
+// visibility changed (the calendar, or its association's state), so that
+// the publisher withdraws or publishes them and the web caches and sync
+// clients learn of it.
+func logCalendarEventsTx(ctx context.Context, tx *sql.Tx, calendarID int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, href, uid, uuid FROM events WHERE calendar_id = +? ORDER BY id`, calendarID)
+	if err != nil {
+		return fmt.Errorf("db: log events of calendar %d: %w", calendarID, err)
+	}
+	type ref struct {
+		id              int64
+		href, uid, uuid string
+	}
+	var refs []ref
+	for rows.Next() {
+		var r ref
+		if err := rows.Scan(&r.id, &r.href, &r.uid, &r.uuid); err != nil {
+			rows.Close()
+			return fmt.Errorf("db: log events of calendar %d: %w", calendarID, err)
+		}
+		refs = append(refs, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("db: log events of calendar %d: %w", calendarID, err)
+	}
+	t := now()
+	q := newTxq(tx)
+	for _, r := range refs {
+		if _, _, err := logChange(ctx, q, calendarID, r.id, r.href, r.uid, r.uuid, model.ChangePut, t); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // GetCalendar returns a calendar by id.
@@ -188,7 +199,7 @@ func (s *Store) ListCalendars(ctx context.Context, f CalendarFilter) ([]*model.C
 		args = append(args, f.OwnerUserID)
 	}
 	if f.PublicOnly {
-		q += " AND c.public = 1"
+		q += " AND " + publicCalendarSQL
 	}
 	q += " ORDER BY c.sort_order, c.name, c.id"
 	rows, err := s.r.QueryContext(ctx, q, args...)
@@ -246,9 +257,15 @@ func (s *Store) ListUserCalendars(ctx context.Context, userID int64) ([]UserCale
 }
 
 // DeleteCalendar removes a calendar and its events. Each event's deletion
-// is logged as for DeleteEvent, so that followers and sync clients learn of it.
+// is logged as for DeleteEvent, so that followers and sync clients learn of it;
+// ErrWithdrawn if its association is archived or being removed.
 func (s *Store) DeleteCalendar(ctx context.Context, id int64) error {
-	return s.Tx(ctx, func(tx *sql.Tx) error { return deleteCalendarTx(ctx, tx, id) })
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := newTxq(tx).calendar(ctx, id); err != nil {
+			return fmt.Errorf("db: delete calendar %d: %w", id, err)
+		}
+		return deleteCalendarTx(ctx, tx, id)
+	})
 }
 
 func deleteCalendarTx(ctx context.Context, tx *sql.Tx, id int64) error {

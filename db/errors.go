@@ -3,6 +3,7 @@ package db
 import (
 	"database/sql"
 	"errors"
+	"strings"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 )
@@ -20,7 +21,24 @@ var (
 	// ErrLastOwner: the change would leave an association without an
 	// owner (its last owner leaving, or demoted).
 	ErrLastOwner = errors.New("db: an association keeps at least one owner")
+	// ErrWithdrawn: the association is archived or being removed; nothing
+	// of it is public and its calendars take no writes.
+	ErrWithdrawn = errors.New("db: the association is archived")
 )
+
+// LastOwnerError refuses to delete an account that is the last owner of
+// associations (their slugs): name another owner of each first, or
+// remove the association. It is an ErrLastOwner.
+type LastOwnerError struct {
+	Associations []string
+}
+
+func (e *LastOwnerError) Error() string {
+	return "db: last owner of " + strings.Join(e.Associations, ", ")
+}
+
+// Is makes a LastOwnerError an ErrLastOwner.
+func (e *LastOwnerError) Is(target error) bool { return target == ErrLastOwner }
 
 // IsFull reports whether err comes from a write refused because the disk
 // (or the database's size limit) is full: SQLite answers SQLITE_FULL, rolls

@@ -752,6 +752,8 @@ type txq struct {
 	cals map[int64]*model.Calendar
 }
 
+// calendar returns a calendar to write events into; ErrWithdrawn if its
+// association is archived or being removed.
 func (q *txq) calendar(ctx context.Context, id int64) (*model.Calendar, error) {
 	if c, ok := q.cals[id]; ok {
 		return c, nil
@@ -759,6 +761,11 @@ func (q *txq) calendar(ctx context.Context, id int64) (*model.Calendar, error) {
 	c, err := scanCalendar(q.QueryRowContext(ctx, "SELECT "+calCols+" FROM calendars c WHERE c.id = +?", id))
 	if err != nil {
 		return nil, err
+	}
+	if c.Withdrawn {
+		// Every write of events goes through here: an archived
+		// association's calendars are read-only on every road.
+		return nil, ErrWithdrawn
 	}
 	if q.cals == nil {
 		q.cals = map[int64]*model.Calendar{}

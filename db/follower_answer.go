@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/bastide47/bastide/db/model"
 )
@@ -26,7 +27,8 @@ func (s *Store) DecideFollower(ctx context.Context, associationID int64, actorID
 		state, answer = FollowRejected, AnswerReject
 	}
 	return s.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE followers SET state = ?, answer = ?, updated_at = ? WHERE association_id = +? AND actor_id = +?`,
+		res, err := tx.ExecContext(ctx, `UPDATE followers SET state = ?, answer = ?, answer_attempts = 0, answer_next_at = '', updated_at = ?
+			WHERE association_id = +? AND actor_id = +?`,
 			state, answer, fmtTime(now()), associationID, model.NormalizeIRI(actorID))
 		if err != nil {
 			return fmt.Errorf("db: decide follower: %w", err)
@@ -39,13 +41,16 @@ func (s *Store) DecideFollower(ctx context.Context, associationID int64, actorID
 type FollowerAnswer struct {
 	Follower *Follower
 	Answer   string
+	// Attempts counts the tries that failed (PostponeAnswer).
+	Attempts int
 }
 
-// PendingAnswers returns at most limit followers whose answer waits,
-// oldest first.
-func (s *Store) PendingAnswers(ctx context.Context, limit int) ([]FollowerAnswer, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+followerCols+`, f.answer FROM followers f
-		LEFT JOIN remote_actors ra ON ra.ap_id = f.actor_id WHERE f.answer != '' ORDER BY f.id LIMIT +?`, limit)
+// PendingAnswers returns at most limit followers whose answer waits and
+// is due at t, oldest first.
+func (s *Store) PendingAnswers(ctx context.Context, t time.Time, limit int) ([]FollowerAnswer, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT "+followerCols+`, f.answer, f.answer_attempts FROM followers f
+		LEFT JOIN remote_actors ra ON ra.ap_id = f.actor_id WHERE f.answer != '' AND f.answer_next_at <= ? ORDER BY f.id LIMIT +?`,
+		fmtMilli(t), limit)
 	if err != nil {
 		return nil, fmt.Errorf("db: pending answers: %w", err)
 	}
@@ -53,7 +58,7 @@ func (s *Store) PendingAnswers(ctx context.Context, limit int) ([]FollowerAnswer
 	var out []FollowerAnswer
 	for rows.Next() {
 		var fa FollowerAnswer
-		f, err := scanFollower(scanPlus{rows, &fa.Answer})
+		f, err := scanFollower(scanPlus{rows, []any{&fa.Answer, &fa.Attempts}})
 		if err != nil {
 			return nil, fmt.Errorf("db: pending answers: %w", err)
 		}
@@ -72,11 +77,22 @@ func (s *Store) AnswerSent(ctx context.Context, followerID int64, answer string)
 	return nil
 }
 
-// scanPlus scans a row's leading columns with scanFollower's targets and
-// its last column into extra.
-type scanPlus struct {
-	rows  *sql.Rows
-	extra any
+// PostponeAnswer records a failed try at sending a follower's answer:
+// the next is due at next (the caller's backoff, the delivery queue's),
+// unless another decision replaced the answer meanwhile.
+func (s *Store) PostponeAnswer(ctx context.Context, followerID int64, answer string, attempts int, next time.Time) error {
+	if _, err := s.w.ExecContext(ctx, `UPDATE followers SET answer_attempts = ?, answer_next_at = ? WHERE id = +? AND answer = +?`,
+		attempts, fmtMilli(next), followerID, answer); err != nil {
+		return fmt.Errorf("db: postpone answer: %w", err)
+	}
+	return nil
 }
 
-func (p scanPlus) Scan(dest ...any) error { return p.rows.Scan(append(dest, p.extra)...) }
+// scanPlus scans a row's leading columns with scanFollower's targets and
+// its last columns into extra.
+type scanPlus struct {
+	rows  *sql.Rows
+	extra []any
+}
+
+func (p scanPlus) Scan(dest ...any) error { return p.rows.Scan(append(dest, p.extra...)...) }

@@ -45,6 +45,10 @@ func (s *Store) PutInstanceSettings(ctx context.Context, st *model.InstanceSetti
 		}
 		st.LogoSHA256 = logo.SHA256
 	}
+	var old sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT logo_sha256 FROM instance_settings WHERE id = 1`).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("db: put instance settings: %w", err)
+	}
 	var sha any
 	if st.LogoSHA256 != "" {
 		sha = st.LogoSHA256
@@ -55,6 +59,12 @@ func (s *Store) PutInstanceSettings(ctx context.Context, st *model.InstanceSetti
 		st.Name, st.Description, st.Contact, st.Footer, sha, fmtTime(now()))
 	if err != nil {
 		return fmt.Errorf("db: put instance settings: %w", mapErr(err))
+	}
+	// A replaced or removed logo goes, unless something else shows it.
+	if old.Valid && old.String != st.LogoSHA256 {
+		if err := dropImageIfUnusedTx(ctx, tx, old.String); err != nil {
+			return err
+		}
 	}
 	return tx.Commit()
 }

@@ -118,7 +118,21 @@ func (s *Store) SetUserAdmin(ctx context.Context, userID int64, admin bool) erro
 // and links with the account itself.
 func (s *Store) DeleteUser(ctx context.Context, userID int64) error {
 	return s.Tx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id FROM calendars WHERE owner_user_id = +?`, userID)
+		// The rule of changeMembership, for every association at once: an
+		// association does not lose its last owner with their account.
+		rows, err := tx.QueryContext(ctx, `SELECT a.slug FROM memberships m JOIN associations a ON a.id = m.association_id
+			WHERE m.user_id = +? AND m.role = 'owner' AND NOT EXISTS (SELECT 1 FROM memberships o
+			WHERE o.association_id = m.association_id AND o.role = 'owner' AND o.user_id != m.user_id) ORDER BY a.slug`, userID)
+		sole, err := collect(rows, err, "delete user", func(r interface{ Scan(...any) error }) (slug string, err error) {
+			return slug, r.Scan(&slug)
+		})
+		if err != nil {
+			return err
+		}
+		if len(sole) > 0 {
+			return &LastOwnerError{Associations: sole}
+		}
+		rows, err = tx.QueryContext(ctx, `SELECT id FROM calendars WHERE owner_user_id = +?`, userID)
 		cals, err := collect(rows, err, "delete user", func(r interface{ Scan(...any) error }) (id int64, err error) {
 			return id, r.Scan(&id)
 		})

@@ -4,8 +4,10 @@ import (
 	"context"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/bastide47/bastide/db"
+	"github.com/bastide47/bastide/db/dbtest"
 	"github.com/bastide47/bastide/federation/mobilizon"
 )
 
@@ -71,5 +73,44 @@ func TestDecisionsFromTheStoreAreAnswered(t *testing.T) {
 	}
 	if fl, _ := s.GetFollower(ctx, a.ID, ids["eve"]); fl.State != db.FollowRejected {
 		t.Fatalf("eve is %s", fl.State)
+	}
+}
+
+// An answer whose follower cannot be reached (its actor document cannot
+// be fetched) is tried again with the delivery queue's backoff, not at
+// every round of the publisher; once due, it is tried again and sent.
+func TestUndeliverableAnswerBacksOff(t *testing.T) {
+	ctx := context.Background()
+	s := dbtest.New(t)
+	now := goldenClock
+	f, err := New(s, nil, Config{BaseURL: "https://bastide.example", AllowPrivateAddresses: true, RetryBase: time.Minute,
+		Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := dbtest.Association(t, s, "amis")
+	st := newStub(t)
+	gone := st.URL() + "/@gone" // not served yet: 404
+	if err := s.PutFollower(ctx, &db.Follower{AssociationID: a.ID, ActorID: gone, FollowID: gone + "/follow/1",
+		FollowJSON: `{"type":"Follow","id":"` + gone + `/follow/1","actor":"` + gone + `"}`, State: db.FollowPending}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DecideFollower(ctx, a.ID, gone, true); err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		f.sendAnswers(ctx) // fails: the follower cannot be fetched
+	}
+	if n := st.getCount("/@gone"); n != 1 {
+		t.Fatalf("the unreachable follower was fetched %d times in one minute, want 1 (then backoff)", n)
+	}
+	st.actor("/@gone", "Person")
+	now = now.Add(2 * time.Minute)
+	if err := f.sendAnswers(ctx); err != nil {
+		t.Fatal(err)
+	}
+	acts, _, _ := queued(t, s, 0)
+	if len(acts) != 1 || acts[0]["type"] != "Accept" {
+		t.Fatalf("once due and reachable: %v", acts)
 	}
 }

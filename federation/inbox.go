@@ -165,9 +165,19 @@ func (e retryable) Error() string { return e.err.Error() }
 func (e retryable) Unwrap() error { return e.err }
 
 func (f *Federation) processItem(ctx context.Context, it *db.InboxItem) {
+	// A domain blocked since the activity was received: the block holds
+	// for what waits in the queue too.
+	blocked, err := f.store.URLBlocked(ctx, it.Signer)
+	if err != nil {
+		if ctx.Err() == nil {
+			f.log.ErrorContext(ctx, "federation: inbox block check", "err", err)
+		}
+		return
+	}
 	var act map[string]any
-	err := json.Unmarshal(it.Body, &act)
-	if err == nil {
+	if blocked {
+		err = ErrBlocked
+	} else if err = json.Unmarshal(it.Body, &act); err == nil {
 		err = f.process(ctx, act, it.Signer)
 	}
 	if ctx.Err() != nil {

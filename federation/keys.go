@@ -199,3 +199,12 @@ func (k *keyring) slug(ctx context.Context, id int64) (string, error) {
 	k.mu.Unlock()
 	return a.Slug, nil
 }
+
+// forget drops a purged association's key and slug from the cache.
+func (k *keyring) forget(id int64) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.priv, id)
+	delete(k.pub, id)
+	delete(k.slugs, id)
+}

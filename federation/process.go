@@ -144,10 +144,11 @@ const maxAnswers = 100
 
 // sendAnswers queues the Accept or Reject of each follow that an owner
 // decided (in the back office or with the command) and clears it from the
-// row; an answer whose follower cannot be reached now stays for the next
-// round of the publisher.
+// row; an answer whose follower cannot be reached now waits in its row
+// with the delivery queue's backoff, and is given up after as many tries
+// as a delivery.
 func (f *Federation) sendAnswers(ctx context.Context) error {
-	pending, err := f.store.PendingAnswers(ctx, maxAnswers)
+	pending, err := f.store.PendingAnswers(ctx, f.cfg.Now(), maxAnswers)
 	if err != nil {
 		return err
 	}
@@ -165,6 +166,19 @@ func (f *Federation) sendAnswers(ctx context.Context) error {
 		}
 		if err := f.answerFollow(ctx, fl, followed, pa.Answer); err != nil {
 			first = cmp.Or(first, err)
+			// The delivery queue's retry policy: its backoff, and its
+			// number of attempts before giving up.
+			n := pa.Attempts + 1
+			if n >= f.cfg.MaxDeliveryAttempts {
+				f.log.WarnContext(ctx, "federation: follow answer given up", "actor_iri", fl.ActorID, "attempt", n, "err", err)
+				if err := f.store.AnswerSent(ctx, fl.ID, pa.Answer); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := f.store.PostponeAnswer(ctx, fl.ID, pa.Answer, n, f.cfg.Now().Add(f.retryDelay(n))); err != nil {
+				return err
+			}
 			continue
 		}
 		if err := f.store.AnswerSent(ctx, fl.ID, pa.Answer); err != nil {

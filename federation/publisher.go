@@ -563,6 +563,11 @@ func (f *Federation) runPublisher(ctx context.Context) {
 		if err := f.retryFailed(ctx); err != nil && ctx.Err() == nil {
 			f.log.ErrorContext(ctx, "federation: retry failed events", "err", err)
 		}
+		// The associations being removed, once their events' Deletes are
+		// queued.
+		if err := f.finishRemovals(ctx); err != nil && ctx.Err() == nil {
+			f.log.ErrorContext(ctx, "federation: finish removals", "err", err)
+		}
 		// The follows an owner decided in the back office.
 		if err := f.sendAnswers(ctx); err != nil && ctx.Err() == nil {
 			f.log.WarnContext(ctx, "federation: answer decided follows", "err", err)

@@ -46,3 +46,16 @@ func imagePath(sha string) string {
 	}
 	return "/images/" + sha
 }
+
+// instanceAssociation returns the association named by the route's :slug
+// for the instance's admin (archive, delete).
+func (a *app) instanceAssociation(c echo.Context) (*model.Association, error) {
+	if err := allow(c, actAdministerInstance, noAssociation); err != nil {
+		return nil, err
+	}
+	as, err := a.store.GetAssociationBySlug(c.Request().Context(), c.Param("slug"))
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, &adminFault{http.StatusNotFound, "admin.error.no_association"}
+	}
+	return as, err
+}

@@ -172,7 +172,16 @@ var routeCases = map[string]routeCase{
 	"GET /admin/instance/associations/new": {fixed("/admin/instance/associations/new", nil), []string{"admin"}},
 	"POST /admin/instance/associations": {fixed("/admin/instance/associations", url.Values{"name": {"Comité"}, "slug": {"comite"}}),
 		[]string{"admin"}},
-	"POST /admin/users/:id/promote": {userPath("promote"), []string{"admin"}},
+	"POST /admin/instance/associations/:slug/archive": {fixed("/admin/instance/associations/amis/archive", url.Values{}), []string{"admin"}},
+	"POST /admin/instance/associations/:slug/unarchive": {func(env *adminEnv, _ string) (string, url.Values) {
+		if err := env.s.ArchiveAssociation(context.Background(), env.assocs["amis"].ID, true); err != nil {
+			env.t.Fatal(err)
+		}
+		return "/admin/instance/associations/amis/unarchive", url.Values{}
+	}, []string{"admin"}},
+	"GET /admin/instance/associations/:slug/delete":  {fixed("/admin/instance/associations/amis/delete", nil), []string{"admin"}},
+	"POST /admin/instance/associations/:slug/delete": {fixed("/admin/instance/associations/amis/delete", url.Values{}), []string{"admin"}},
+	"POST /admin/users/:id/promote":                  {userPath("promote"), []string{"admin"}},
 	"POST /admin/users/:id/demote": {func(env *adminEnv, actor string) (string, url.Values) {
 		path, form := userPath("demote")(env, actor)
 		if err := env.s.SetUserAdmin(context.Background(), env.user("dora").ID, true); err != nil {

@@ -237,6 +237,8 @@ func (env *adminEnv) snapshot() string {
 		`SELECT id, ifnull(association_id, 0), name, street, postal_code, commune_insee, lat, lon, has_geo FROM places ORDER BY id`,
 		`SELECT calendar_id, uid, etag, data FROM events ORDER BY id`,
 		`SELECT id, calendar_id, url, interval_seconds, next_at FROM subscriptions ORDER BY id`,
+		// An association's life.
+		`SELECT id, archived_at, removing_at, removing_seq, farewell_at FROM associations ORDER BY id`,
 	} {
 		rows, err := env.s.Reader().QueryContext(context.Background(), q)
 		if err != nil {

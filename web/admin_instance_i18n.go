@@ -85,6 +85,7 @@ var adminInstanceMessages = map[string]message{
 	"admin.users.delete_ask":                {"Supprimer le compte «\u00a0%s\u00a0»\u00a0?", "Delete the account “%s”?"},
 	"admin.users.delete_help":               {"Ses agendas personnels et leurs événements sont supprimés, ainsi que ses rôles dans les associations, ses sessions et ses mots de passe d'application. Les événements des associations restent. Pour seulement bloquer le compte, désactivez-le plutôt.", "Its personal calendars and their events are deleted, with its roles in associations, its sessions and its app passwords. The associations' events stay. To only block the account, disable it instead."},
 	"admin.users.delete_confirm":            {"Supprimer «\u00a0%s\u00a0» définitivement", "Delete “%s” for good"},
+	"admin.users.last_owner":                {"Ce compte est la dernière personne responsable de\u00a0: %s. Nommez d'abord un ou une autre responsable, ou supprimez l'association.", "This account is the last owner of: %s. Make someone else owner first, or delete the association."},
 	"admin.users.delete_cancel":             {"Annuler", "Cancel"},
 	"admin.users.not_self_delete":           {"Vous ne pouvez pas supprimer votre propre compte.", "You cannot delete your own account."},
 	"admin.nav.fediverse":                   {"Fédivers", "Fediverse"},

@@ -26,7 +26,7 @@ var adminPages = []string{
 	"invitation", "invitation_made", "users", "reset_made",
 	"proposal", "proposal_done",
 	"moderation", "instance", "user_delete", "fediverse", "instance_page", "instance_settings",
-	"associations", "association_new",
+	"associations", "association_new", "association_delete",
 	// An association's pages, for its owners.
 	"association", "members", "calendars", "calendar", "followers", "places", "place",
 	"events", "event_form",

@@ -78,6 +78,11 @@ func (a *app) adminRoutes(e *echo.Echo) {
 	// The instance's settings: name, description, contact, logo, footer.
 	get(s, "/instance/settings", a.instanceSettingsEdit)
 	s.POST("/instance/settings", a.instanceSettingsUpdate)
+	// An association's life: archive and back, delete (confirmed first).
+	s.POST("/instance/associations/:slug/archive", a.associationArchive)
+	s.POST("/instance/associations/:slug/unarchive", a.associationUnarchive)
+	get(s, "/instance/associations/:slug/delete", a.associationDelete)
+	s.POST("/instance/associations/:slug/delete", a.associationDestroy)
 	// The instance's own pages (mentions légales, privacy, accessibility, charter).
 	get(s, "/instance/pages/:slug", a.instancePageEdit)
 	s.POST("/instance/pages/:slug", a.instancePageUpdate)

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/bastide47/bastide/db/model"
 )
 
 // associationList lists the instance's associations for the admin, with
@@ -16,5 +18,20 @@ func (a *app) associationList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.page(c, http.StatusOK, "associations", "admin.associations.title", "associations", nil, nil, as)
+	done := c.QueryParam("done")
+	switch done {
+	case "archived", "unarchived", "removing", "removed":
+	default:
+		done = ""
+	}
+	return a.page(c, http.StatusOK, "associations", "admin.associations.title", "associations", nil, nil,
+		associationsData{List: as, Done: done})
+}
+
+// associationsData is what the list of associations shows.
+type associationsData struct {
+	List []*model.Association
+	// Done names what was just done (archived, unarchived, removing,
+	// removed), "" for nothing.
+	Done string
 }

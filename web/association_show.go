@@ -6,6 +6,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/bastide47/bastide/db"
+
 	"github.com/bastide47/bastide/db/model"
 	"github.com/bastide47/bastide/ical"
 )
@@ -36,6 +38,9 @@ func (a *app) associationShow(c echo.Context) error {
 		as, err := a.store.GetAssociationBySlug(ctx, slug)
 		if err != nil {
 			return nil, err
+		}
+		if as.Withdrawn() {
+			return nil, db.ErrWithdrawn // 410, "this association is archived"
 		}
 		lang := st.Lang
 		p := &assocPage{base: a.baseFor(c, as.Name, model.AssociationPath(as.Slug), nil), Name: as.Name, Desc: as.Description,

@@ -42,5 +42,7 @@ func (a *app) associationUpdate(c echo.Context) error {
 			return err
 		}
 	}
+	// The public pages show the new profile at once.
+	a.associationsChanged()
 	return c.Redirect(http.StatusSeeOther, associationPath(as, "/edit?saved=1"))
 }

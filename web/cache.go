@@ -69,3 +69,24 @@ func etagOf(body []byte) string {
 	sum := sha256.Sum256(body)
 	return `"` + hex.EncodeToString(sum[:12]) + `"`
 }
+
+// clear drops every page: what changed is not in the change log (an
+// association's profile or state), and its name and logo show on more
+// pages than its own. Other processes (the commands) are caught by
+// cacheTTL.
+func (p *pageCache) clear() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.m = map[string]*cached{}
+	p.bytes = 0
+}
+
+// associationsChanged forgets what the public pages hold of the
+// associations (their pages, and the list the filters offer) after an
+// association's profile or state changed in this process.
+func (a *app) associationsChanged() {
+	a.cache.clear()
+	a.memo.mu.Lock()
+	a.memo.assocs = nil
+	a.memo.mu.Unlock()
+}

@@ -49,6 +49,9 @@ func (a *app) handleError(err error, c echo.Context) {
 		code = http.StatusBadRequest
 	case errors.Is(err, db.ErrNotFound):
 		code = http.StatusNotFound
+	case errors.Is(err, db.ErrWithdrawn):
+		// An archived association: its pages are gone, and say why.
+		code = http.StatusGone
 	case errors.As(err, &he):
 		code = he.Code
 	}
@@ -62,6 +65,9 @@ func (a *app) handleError(err error, c echo.Context) {
 		if code >= 500 {
 			key = "error.500"
 		}
+	}
+	if errors.Is(err, db.ErrWithdrawn) {
+		key = "error.archived"
 	}
 	msg := tr(lang, key)
 	h := c.Response().Header()

@@ -102,6 +102,9 @@ func (a *app) publicEvent(ctx context.Context, id string) (*model.Event, *model.
 	if err != nil {
 		return nil, nil, err
 	}
+	if cal.Withdrawn && model.PublicEvent(&model.Calendar{Public: cal.Public}, e) {
+		return nil, nil, db.ErrWithdrawn // public but for its archived association: 410, saying so
+	}
 	if !model.PublicEvent(cal, e) {
 		return nil, nil, echo.ErrNotFound
 	}

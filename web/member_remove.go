@@ -20,7 +20,7 @@ func (a *app) memberRemove(c echo.Context) error {
 	if _, err := readForm(c); err != nil {
 		return err
 	}
-	err = a.store.RemoveMember(c.Request().Context(), m.UserID, as.ID)
+	err = a.store.RemoveMembership(c.Request().Context(), m.UserID, as.ID)
 	if errors.Is(err, db.ErrLastOwner) {
 		return a.membersPage(c, http.StatusConflict, as, form.Errors{"_": {Key: "admin.members.last_owner"}}, "")
 	}

@@ -27,7 +27,7 @@ func (a *app) memberUpdate(c echo.Context) error {
 	if !m.Role.Valid() {
 		return a.membersPage(c, http.StatusUnprocessableEntity, as, form.Errors{"_": {Key: "form.role.required"}}, "")
 	}
-	err = a.store.SetMemberRole(c.Request().Context(), m)
+	err = a.store.SetMembership(c.Request().Context(), m)
 	if errors.Is(err, db.ErrLastOwner) {
 		return a.membersPage(c, http.StatusConflict, as, form.Errors{"_": {Key: "admin.members.last_owner"}}, "")
 	}

@@ -115,12 +115,15 @@ func (a *app) associations() ([]*model.Association, error) {
 	if a.memo.assocs != nil && time.Since(a.memo.assocsAt) < 10*time.Second {
 		return a.memo.assocs, nil
 	}
-	list, err := a.store.ListAssociations(context.Background())
+	all, err := a.store.ListAssociations(context.Background())
 	if err != nil {
 		return nil, err
 	}
-	if list == nil {
-		list = []*model.Association{}
+	list := []*model.Association{}
+	for _, as := range all {
+		if !as.Withdrawn() { // archived or being removed: out of the public filters
+			list = append(list, as)
+		}
 	}
 	a.memo.assocs, a.memo.assocsAt = list, time.Now()
 	return list, nil

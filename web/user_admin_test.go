@@ -92,3 +92,20 @@ func TestUserDelete(t *testing.T) {
 	env.do(http.MethodPost, userURL(env.users["admin"], "delete"), admin, url.Values{}).must(t, http.StatusConflict, "votre propre compte")
 	env.do(http.MethodPost, userURL(eddy, "delete"), admin, url.Values{}).must(t, http.StatusNotFound)
 }
+
+// The account of an association's last owner is not deleted: the page
+// says which association and what to do, and nothing changes.
+func TestUserDeleteLastOwner(t *testing.T) {
+	env := newAdminEnv(t)
+	admin := env.session("admin")
+	otto := env.users["otto"]
+	before := env.snapshot()
+	env.do(http.MethodPost, userURL(otto, "delete"), admin, url.Values{}).must(t, http.StatusConflict,
+		"dernière personne responsable de\u00a0: autre", "ou supprimez", `role="alert"`)
+	if after := env.snapshot(); after != before {
+		t.Fatalf("a refused deletion changed the store:\n%s\n---\n%s", before, after)
+	}
+	if _, err := env.s.GetUser(context.Background(), otto.ID); err != nil {
+		t.Fatalf("otto after a refused deletion: %v", err)
+	}
+}

@@ -30,7 +30,7 @@ func init() {
 					return nil
 				}
 				tw := tabwriter.NewWriter(app.Stdout, 2, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "SLUG\tNAME\tCOMMUNE\tCALENDARS\tMEMBERS")
+				fmt.Fprintln(tw, "SLUG\tNAME\tCOMMUNE\tCALENDARS\tMEMBERS\tSTATE")
 				for _, a := range as {
 					commune := a.CommuneINSEE
 					if c, ok := model.CommuneByINSEE(a.CommuneINSEE); ok {
@@ -51,7 +51,14 @@ func init() {
 						}
 						slugs += c.Slug
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", a.Slug, a.Name, commune, slugs, len(members))
+					state := "active"
+					switch {
+					case !a.RemovingAt.IsZero():
+						state = "being removed"
+					case !a.ArchivedAt.IsZero():
+						state = "archived"
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", a.Slug, a.Name, commune, slugs, len(members), state)
 				}
 				return tw.Flush()
 			}

@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+
+	"github.com/bastide47/bastide/db"
 )
 
 func init() {
@@ -26,6 +29,9 @@ public calendar, the fediverse learn of each deletion.`,
 					return err
 				}
 				if err := store.DeleteCalendar(ctx, c.ID); err != nil {
+					if errors.Is(err, db.ErrWithdrawn) {
+						return fmt.Errorf("%s is archived: its calendars are read-only until `bastide association unarchive %s`", a.Slug, a.Slug)
+					}
 					return err
 				}
 				fmt.Fprintf(app.Stdout, "Deleted the calendar %s of %s with its events.\n", c.Slug, a.Slug)

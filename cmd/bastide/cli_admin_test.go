@@ -78,3 +78,64 @@ func TestAdminCommands(t *testing.T) {
 		t.Fatalf("calendar after remove: %v", err)
 	}
 }
+
+// The commands keep an association's last owner as the pages do: they
+// can neither remove nor demote them, nor delete their account, and a
+// refusal names what to do and changes nothing.
+func TestLastOwnerCommands(t *testing.T) {
+	data := t.TempDir()
+	cli(t, data, "password-of-alice\n", "user", "add", "alice").must(t, 0)
+	cli(t, data, "password-of-bruno\n", "user", "add", "bruno").must(t, 0)
+	cli(t, data, "", "association", "add", "amis", "--name", "Les Amis").must(t, 0)
+	cli(t, data, "", "member", "add", "amis", "alice", "--role", "owner").must(t, 0)
+	before := state(t, data)
+	cli(t, data, "", "member", "remove", "amis", "alice").must(t, 1, "alice is the last owner of amis", "make someone else owner first")
+	cli(t, data, "", "member", "add", "amis", "alice", "--role", "editor").must(t, 1, "alice is the last owner of amis")
+	cli(t, data, "", "user", "remove", "alice").must(t, 1, "alice is the last owner of amis", "remove the association")
+	if after := state(t, data); after != before {
+		t.Fatalf("refused commands changed the database:\nbefore %s\nafter %s", before, after)
+	}
+	cli(t, data, "", "member", "add", "amis", "bruno", "--role", "owner").must(t, 0)
+	cli(t, data, "", "member", "add", "amis", "alice", "--role", "editor").must(t, 0, "alice is now editor of amis (was owner)")
+	cli(t, data, "", "user", "remove", "alice").must(t, 0, "Deleted the account alice")
+}
+
+// association archive, unarchive and remove: the store's roads, the
+// pages' powers; remove without --yes only says what would go.
+func TestAssociationLifeCommands(t *testing.T) {
+	data := t.TempDir()
+	cli(t, data, "password-of-alice\n", "user", "add", "alice").must(t, 0)
+	cli(t, data, "", "association", "add", "amis", "--name", "Les Amis").must(t, 0)
+	cli(t, data, "", "member", "add", "amis", "alice", "--role", "owner").must(t, 0)
+	cli(t, data, "", "calendar", "add", "amis", "bureau", "--name", "Bureau").must(t, 0)
+	s := openStore(t, data)
+	ctx := context.Background()
+
+	cli(t, data, "", "association", "archive", "amis").must(t, 0, "Archived amis")
+	a, err := s.GetAssociationBySlug(ctx, "amis")
+	if err != nil || !a.Withdrawn() {
+		t.Fatalf("amis after archive: %+v %v", a, err)
+	}
+	cli(t, data, "", "association", "archive", "amis").must(t, 0, "already archived")
+	cli(t, data, "", "association", "list").must(t, 0, "STATE", "archived")
+	cli(t, data, "", "calendar", "remove", "amis", "bureau").must(t, 1, "amis is archived: its calendars are read-only")
+	cli(t, data, "", "association", "unarchive", "amis").must(t, 0, "amis is back")
+	if a, _ := s.GetAssociationBySlug(ctx, "amis"); a.Withdrawn() {
+		t.Fatal("amis is still archived")
+	}
+	cli(t, data, "", "association", "unarchive", "amis").must(t, 0, "not archived")
+
+	before := state(t, data)
+	cli(t, data, "", "association", "remove", "amis").must(t, 0, "would delete", "2 calendars", "1 memberships", "Nothing changed", "--yes")
+	cli(t, data, "", "association", "remove", "nowhere", "--yes").must(t, 1, `no association "nowhere"`)
+	if after := state(t, data); after != before {
+		t.Fatalf("remove without --yes changed the database:\nbefore %s\nafter %s", before, after)
+	}
+	// Nobody on the fediverse knows amis: it goes at once, its owner's
+	// account stays.
+	cli(t, data, "", "association", "remove", "amis", "--yes").must(t, 0, "Deleted amis")
+	if _, err := s.GetAssociationBySlug(ctx, "amis"); !errors.Is(err, db.ErrNotFound) {
+		t.Fatalf("amis after remove: %v", err)
+	}
+	cli(t, data, "", "user", "remove", "alice").must(t, 0)
+}

@@ -247,8 +247,13 @@ func TestAssociationsMembersAppPasswords(t *testing.T) {
 	if err != nil || !cal.Public {
 		t.Fatalf("default calendar: %+v, %v", cal, err)
 	}
-	cli(t, data, "", "member", "remove", "comite-nerac", "alice").must(t, 0, "no longer a member")
-	if _, err := s.GetRole(ctx, u.ID, a.ID); err == nil {
+	// The last owner stays (TestLastOwnerCommands); an editor may go.
+	cli(t, data, "", "member", "remove", "comite-nerac", "alice").must(t, 1, "last owner")
+	cli(t, data, "", "member", "add", "amis-agen", "alice", "--role", "editor").must(t, 0)
+	cli(t, data, "", "member", "remove", "amis-agen", "alice").must(t, 0, "no longer a member")
+	if ag, _ := s.GetAssociationBySlug(ctx, "amis-agen"); ag == nil {
+		t.Fatal("amis-agen is gone")
+	} else if _, err := s.GetRole(ctx, u.ID, ag.ID); err == nil {
 		t.Fatal("still a member")
 	}
 

@@ -41,6 +41,9 @@ association's calendars then appear in the member's CalDAV account.`,
 					return err
 				}
 				if err := store.SetMembership(ctx, &model.Membership{UserID: u.ID, AssociationID: a.ID, Role: r}); err != nil {
+					if errors.Is(err, db.ErrLastOwner) {
+						return fmt.Errorf("%s is the last owner of %s: make someone else owner first (bastide member add %s USERNAME --role owner)", u.Username, a.Slug, a.Slug)
+					}
 					return err
 				}
 				switch {

@@ -30,6 +30,9 @@ func init() {
 					if errors.Is(err, db.ErrNotFound) {
 						return fmt.Errorf("%s is not a member of %s", u.Username, a.Slug)
 					}
+					if errors.Is(err, db.ErrLastOwner) {
+						return fmt.Errorf("%s is the last owner of %s: make someone else owner first (bastide member add %s USERNAME --role owner), or remove the association", u.Username, a.Slug, a.Slug)
+					}
 					return err
 				}
 				fmt.Fprintf(app.Stdout, "%s is no longer a member of %s.\n", u.Username, a.Slug)

@@ -66,7 +66,8 @@ func (c *Config) syncHorizon() time.Duration {
 }
 
 // pruneChanges is serve's worker that prunes the change log behind the
-// horizon at start, then every pruneEvery, until ctx ends.
+// horizon, and the images nothing shows, at start, then every pruneEvery,
+// until ctx ends.
 func pruneChanges(store *db.Store, log *slog.Logger, horizon time.Duration) func(ctx context.Context) error {
 	return func(ctx context.Context) error {
 		tick := time.NewTicker(pruneEvery)
@@ -78,6 +79,13 @@ func pruneChanges(store *db.Store, log *slog.Logger, horizon time.Duration) func
 				log.ErrorContext(ctx, "prune the change log", "err", err)
 			case n > 0:
 				log.InfoContext(ctx, "change log pruned", "rows", n, "horizon", horizon.String())
+			}
+			// Images nothing shows any more (those a replacement left
+			// behind are deleted with it; this catches the rest).
+			if n, err := store.PruneImages(ctx); err != nil && ctx.Err() == nil {
+				log.ErrorContext(ctx, "prune images", "err", err)
+			} else if n > 0 {
+				log.InfoContext(ctx, "images pruned", "images", n)
 			}
 			select {
 			case <-ctx.Done():

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/dbtest"
+	"github.com/bastide47/bastide/db/model"
 )
 
 // serve prunes the change log behind --sync-horizon as soon as it starts.
@@ -57,5 +58,39 @@ func TestServePrunesChangeLog(t *testing.T) {
 	}
 	if seq, _ := s.LastSeq(ctx); seq != last {
 		t.Fatalf("last seq %d after pruning, want %d", seq, last)
+	}
+}
+
+// serve's pruning also deletes the images nothing shows any more, and
+// keeps an association's logo.
+func TestServePrunesImages(t *testing.T) {
+	ctx := context.Background()
+	data := t.TempDir()
+	cli(t, data, "", "association", "add", "comite-nerac", "--name", "Comité des fêtes de Nérac").must(t, 0)
+	s := openStore(t, data)
+	a, err := s.GetAssociationBySlug(ctx, "comite-nerac")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetAssociationLogo(ctx, a.ID, &model.Image{SHA256: "aaaa", MIME: "image/png", Width: 1, Height: 1, Bytes: []byte("a")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutImage(ctx, &model.Image{SHA256: "bbbb", MIME: "image/png", Width: 1, Height: 1, Bytes: []byte("b")}); err != nil {
+		t.Fatal(err)
+	}
+	srv := startServe(t, data)
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(srv.log(), `"msg":"images pruned"`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no image pruning within 20s:\n%s", srv.log())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	srv.stop(t)
+	if n := count(t, s, "images"); n != 1 {
+		t.Fatalf("%d images after pruning, want 1 (the logo)", n)
+	}
+	if _, err := s.GetImage(ctx, "aaaa"); err != nil {
+		t.Fatalf("the logo after pruning: %v", err)
 	}
 }

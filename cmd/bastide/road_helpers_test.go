@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/bastide47/bastide/db"
@@ -20,6 +21,9 @@ type recordingInbox struct {
 	srv  *httptest.Server
 	mu   sync.Mutex
 	acts []map[string]any
+	// down makes the inbox answer 503 and keep nothing, as a server
+	// that is away.
+	down atomic.Bool
 }
 
 // delivered returns the activities received so far, in order.
@@ -37,6 +41,10 @@ func followedBy(t *testing.T, store *db.Store, slug, name string) (*model.Associ
 	ctx := context.Background()
 	in := &recordingInbox{}
 	in.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if in.down.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
 		b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		var act map[string]any
 		if json.Unmarshal(b, &act) == nil {

@@ -69,6 +69,20 @@ type Association struct {
 	// ManuallyApprovesFollowers makes Follow requests wait for an owner.
 	ManuallyApprovesFollowers bool
 	CreatedAt                 time.Time
+	// ArchivedAt is when the association was archived (zero if it is
+	// not): it keeps everything but shows nothing in public, and its
+	// calendars take no writes, until it is un-archived.
+	ArchivedAt time.Time
+	// RemovingAt is when its removal was asked (zero if it was not): it
+	// is withdrawn like an archived one while the fediverse is told, then
+	// purged.
+	RemovingAt time.Time
+}
+
+// Withdrawn reports whether the association is archived or being
+// removed: nothing of it is public and its calendars are read-only.
+func (a *Association) Withdrawn() bool {
+	return !a.ArchivedAt.IsZero() || !a.RemovingAt.IsZero()
 }
 
 // Membership links a user to an association with a role.
@@ -107,6 +121,10 @@ type Calendar struct {
 	Timezone string
 	// Public calendars feed the common agenda and the fediverse.
 	Public bool
+	// Withdrawn is set when the calendar's association is archived or
+	// being removed (Association.Withdrawn): nothing of it is public, and
+	// it takes no writes (ReadOnlyReason).
+	Withdrawn bool
 	// Components lists the supported components, "VEVENT" and/or "VTODO".
 	Components []string
 	// Source is the ActivityPub id of the remote source of a remote calendar.

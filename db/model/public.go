@@ -20,9 +20,10 @@ func PublicClass(class string) bool {
 }
 
 // PublicEvent reports whether the public may see an event of a calendar at
-// all: the calendar is public, the event approved and not private.
+// all: the calendar is public and its association neither archived nor
+// being removed, the event approved and not private.
 func PublicEvent(cal *Calendar, e *Event) bool {
-	return cal != nil && e != nil && cal.Public && e.Moderation == ModerationApproved && PublicClass(e.Class)
+	return cal != nil && e != nil && cal.Public && !cal.Withdrawn && e.Moderation == ModerationApproved && PublicClass(e.Class)
 }
 
 // PublicOccurrence reports whether the public may see one occurrence of an

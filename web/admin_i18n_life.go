@@ -1,0 +1,42 @@
+package web
+
+// lifeMessages are the messages of an association's life in the back
+// office: archive, un-archive, delete. They join adminMessages before the
+// catalogue is built, so that the same typography test reads them.
+var lifeMessages = joinMessages(adminMessages, map[string]message{
+	"admin.associations.state":                {"État", "State"},
+	"admin.associations.state.active":         {"Active", "Active"},
+	"admin.associations.state.archived":       {"Archivée le %s", "Archived on %s"},
+	"admin.associations.state.removing":       {"Suppression en cours", "Being deleted"},
+	"admin.associations.actions":              {"Actions", "Actions"},
+	"admin.associations.archive":              {"Archiver", "Archive"},
+	"admin.associations.archive_named":        {"Archiver %s", "Archive %s"},
+	"admin.associations.unarchive":            {"Désarchiver", "Un-archive"},
+	"admin.associations.unarchive_named":      {"Désarchiver %s", "Un-archive %s"},
+	"admin.associations.delete":               {"Supprimer…", "Delete…"},
+	"admin.associations.delete_named":         {"Supprimer %s…", "Delete %s…"},
+	"admin.associations.done.archived":        {"L'association est archivée\u00a0: elle a quitté l'agenda public, ses agendas ne sont plus modifiables et le fédivers reçoit la suppression de ses événements.", "The association is archived: it left the public agenda, its calendars are read-only and the fediverse gets the deletion of its events."},
+	"admin.associations.done.unarchived":      {"L'association est de retour\u00a0: ses événements publics sont de nouveau sur l'agenda et publiés sur le fédivers.", "The association is back: its public events are on the agenda and published on the fediverse again."},
+	"admin.associations.done.removing":        {"L'association a quitté l'agenda\u00a0; elle sera effacée dès que ses abonnés du fédivers auront reçu la suppression de ses événements.", "The association left the agenda; it will be erased as soon as its followers on the fediverse have received the deletion of its events."},
+	"admin.associations.done.removed":         {"L'association est supprimée.", "The association is deleted."},
+	"admin.associations.removing":             {"Cette association est en cours de suppression.", "This association is being deleted."},
+	"admin.associations.delete_title":         {"Supprimer une association", "Delete an association"},
+	"admin.associations.delete_ask":           {"Supprimer «\u00a0%s\u00a0» définitivement\u00a0?", "Delete “%s” for good?"},
+	"admin.associations.delete_lost":          {"Tout ceci sera perdu\u00a0:", "All of this will be lost:"},
+	"admin.associations.lost.events.one":      {"%d événement", "%d event"},
+	"admin.associations.lost.events.other":    {"%d événements", "%d events"},
+	"admin.associations.lost.calendars.one":   {"%d agenda", "%d calendar"},
+	"admin.associations.lost.calendars.other": {"%d agendas", "%d calendars"},
+	"admin.associations.lost.places.one":      {"%d lieu", "%d place"},
+	"admin.associations.lost.places.other":    {"%d lieux", "%d places"},
+	"admin.associations.lost.members.one":     {"%d membre (les comptes restent)", "%d member (the accounts stay)"},
+	"admin.associations.lost.members.other":   {"%d membres (les comptes restent)", "%d members (the accounts stay)"},
+	"admin.associations.lost.followers.one":   {"%d abonné sur le fédivers", "%d follower on the fediverse"},
+	"admin.associations.lost.followers.other": {"%d abonnés sur le fédivers", "%d followers on the fediverse"},
+	"admin.associations.delete_help":          {"Ses événements quittent l'agenda aussitôt\u00a0; ses abonnés du fédivers reçoivent leur suppression, puis celle de l'association, et tout est ensuite effacé. Pour tout garder hors de la vue du public, archivez-la plutôt.", "Its events leave the agenda at once; its followers on the fediverse receive their deletion, then the association's, and then everything is erased. To keep it all out of public view instead, archive it."},
+	"admin.associations.delete_confirm":       {"Supprimer «\u00a0%s\u00a0» définitivement", "Delete “%s” for good"},
+	"admin.associations.archive_instead":      {"L'archiver plutôt", "Archive it instead"},
+	"admin.associations.life":                 {"Archiver ou supprimer", "Archive or delete"},
+	"admin.associations.life.hint":            {"Archivée, l'association quitte l'agenda public et ses agendas ne sont plus modifiables, mais tout est gardé\u00a0; supprimée, tout est effacé.", "Archived, the association leaves the public agenda and its calendars are read-only, but everything is kept; deleted, everything is erased."},
+	"error.archived":                          {"Cette association est archivée\u00a0: ses pages et ses événements ne sont plus publiés ici.", "This association is archived: its pages and events are no longer published here."},
+})
