@@ -44,6 +44,12 @@ func newLocalListener(t *testing.T) net.Listener {
 // newBackofficeOn serves on ln (a new local port when nil).
 func newBackofficeOn(t *testing.T, baseURL string, ln net.Listener) *backoffice {
 	t.Helper()
+	return newBackofficeWith(t, &Config{BaseURL: baseURL}, ln)
+}
+
+// newBackofficeWith is newBackofficeOn with a configuration of the test's.
+func newBackofficeWith(t *testing.T, cfg *Config, ln net.Listener) *backoffice {
+	t.Helper()
 	store := dbtest.New(t)
 	b := &backoffice{store: store, users: map[string]*model.User{}}
 	for _, u := range []struct {
@@ -60,7 +66,7 @@ func newBackofficeOn(t *testing.T, baseURL string, ln net.Listener) *backoffice 
 		}
 		b.users[u.name] = m
 	}
-	hs, err := buildHandler(store, slog.New(slog.DiscardHandler), &Config{BaseURL: baseURL})
+	hs, err := buildHandler(store, slog.New(slog.DiscardHandler), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,6 +79,26 @@ func newBackofficeOn(t *testing.T, baseURL string, ln net.Listener) *backoffice 
 	b.srv.Start()
 	t.Cleanup(b.srv.Close)
 	return b
+}
+
+// runWorker runs the wired worker name (federation, sessions...) until
+// the end of the test.
+func (b *backoffice) runWorker(t *testing.T, name string) {
+	t.Helper()
+	for _, w := range b.hs.workers {
+		if w.name != name {
+			continue
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			w.run(ctx)
+		}()
+		t.Cleanup(func() { cancel(); <-done })
+		return
+	}
+	t.Fatalf("no worker %q", name)
 }
 
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
