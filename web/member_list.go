@@ -43,12 +43,13 @@ func (a *app) membersPage(c echo.Context, code int, as *model.Association, errs 
 		return err
 	}
 	d := membersData{Association: as, Roles: []model.Role{model.RoleOwner, model.RoleEditor, model.RoleViewer}, Done: done}
-	for _, m := range ms {
+	p := newPager(c, len(ms))
+	for _, m := range pageOf(p, ms) {
 		u, err := a.store.GetUser(ctx, m.UserID)
 		if err != nil {
 			return err
 		}
 		d.Members = append(d.Members, memberView{User: u, Role: m.Role})
 	}
-	return a.page(c, code, "members", "admin.members.title", "members", nil, errs, d)
+	return a.pagedPage(c, code, "members", "admin.members.title", "members", nil, errs, d, p)
 }
