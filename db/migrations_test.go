@@ -30,6 +30,7 @@ var releasedMigrations = map[string]string{
 	"0013_proposals.sql":         "55821d3900a7136913c3b9ae84d37d61b9ef28d63d00e5142409e2fb38b61394",
 	"0014_instance_admin.sql":    "ef7ff519dcebe75feb6538640dd6f293172dc1c5671d11f4a90512504530bf39",
 	"0015_owners.sql":            "3f268e4543c3f626b45b51177eeb96f923198c7d4f1328924a3917c1150b83f6",
+	"0016_admin_lists.sql":       "5f8d61b50634747b67b1fafe9d7b8a89226e38d5354af266fc21195d878c2cfc",
 }
 
 func TestMigrationsNeverEdited(t *testing.T) {
