@@ -32,7 +32,7 @@ func newBackoffice(t *testing.T, baseURL string) *backoffice {
 	return newBackofficeOn(t, baseURL, nil)
 }
 
-func newLocalListener(t *testing.T) net.Listener {
+func newLocalListener(t testing.TB) net.Listener {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -48,7 +48,7 @@ func newBackofficeOn(t *testing.T, baseURL string, ln net.Listener) *backoffice 
 }
 
 // newBackofficeWith is newBackofficeOn with a configuration of the test's.
-func newBackofficeWith(t *testing.T, cfg *Config, ln net.Listener) *backoffice {
+func newBackofficeWith(t testing.TB, cfg *Config, ln net.Listener) *backoffice {
 	t.Helper()
 	store := dbtest.New(t)
 	b := &backoffice{store: store, users: map[string]*model.User{}}
@@ -83,7 +83,7 @@ func newBackofficeWith(t *testing.T, cfg *Config, ln net.Listener) *backoffice {
 
 // runWorker runs the wired worker name (federation, sessions...) until
 // the end of the test.
-func (b *backoffice) runWorker(t *testing.T, name string) {
+func (b *backoffice) runWorker(t testing.TB, name string) {
 	t.Helper()
 	for _, w := range b.hs.workers {
 		if w.name != name {
@@ -103,7 +103,7 @@ func (b *backoffice) runWorker(t *testing.T, name string) {
 
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
-func (b *backoffice) signIn(t *testing.T, name, pass string) *http.Response {
+func (b *backoffice) signIn(t testing.TB, name, pass string) *http.Response {
 	t.Helper()
 	resp, err := noRedirect.PostForm(b.srv.URL+"/admin/login", url.Values{"username": {name}, "password": {pass}})
 	if err != nil {
