@@ -98,6 +98,20 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// GetUsers returns the users of the ids found, by id.
+func (s *Store) GetUsers(ctx context.Context, ids []int64) (map[int64]*model.User, error) {
+	out := make(map[int64]*model.User, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT "+userCols+" FROM users WHERE id IN ("+placeholders(len(ids))+")", int64s(ids)...)
+	us, err := collect(rows, err, "get users", scanUser)
+	for _, u := range us {
+		out[u.ID] = u
+	}
+	return out, err
+}
+
 // ListUsersPage returns limit users from offset, in the order of
 // ListUsers.
 func (s *Store) ListUsersPage(ctx context.Context, offset, limit int) ([]*model.User, error) {

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -237,10 +238,25 @@ func (ab *adminBench) get(path, token string) *httptest.ResponseRecorder {
 	return w
 }
 
+// processCPU is the CPU time the process has used (user and system). On
+// a machine shared with other work, the wall time of a request (ns/op)
+// counts the waits for a core; its CPU time does not, and the benchmark
+// runs nothing else meanwhile (no workers), so cpu-ns/op is the server's
+// own work.
+func processCPU(b *testing.B) time.Duration {
+	b.Helper()
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // BenchmarkAdminPages times the server side of every GET page of the back
 // office (each route of admin_routes.go, one sub-benchmark each) with
 // 100 000 events, 1 000 associations and 5 000 users stored. Issue 10 asks
-// for under 20 ms each: x_target below 1 meets it. Run with a short
+// for under 20 ms each: x_target (wall time) and x_target_cpu (CPU time,
+// see processCPU) below 1 meet it. Run with a short
 // -benchtime (the data set takes a while to build, once):
 //
 //	go test -run '^$' -bench BenchmarkAdminPages -benchtime 20x ./web/
@@ -275,6 +291,7 @@ func BenchmarkAdminPages(b *testing.B) {
 			if w := ab.get(path, token); w.Code != want {
 				b.Fatalf("GET %s: %d, want %d\n%s", path, w.Code, want, cutBody(w.Body.String()))
 			}
+			cpu0 := processCPU(b)
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				if w := ab.get(path, token); w.Code != want {
@@ -282,7 +299,10 @@ func BenchmarkAdminPages(b *testing.B) {
 				}
 			}
 			b.StopTimer()
+			cpu := float64(processCPU(b)-cpu0) / float64(b.N)
+			b.ReportMetric(cpu, "cpu-ns/op")
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(20*time.Millisecond), "x_target")
+			b.ReportMetric(cpu/float64(20*time.Millisecond), "x_target_cpu")
 		})
 	}
 }

@@ -18,12 +18,14 @@ type pager struct {
 	path               string
 }
 
-// pagerMessages are the pager's words, joined to the back office's.
+// pagerMessages are the words of the long lists, joined to the back
+// office's.
 var pagerMessages = joinMessages(adminMessages, map[string]message{
-	"admin.pager.label": {"Pages de la liste", "Pages of the list"},
-	"admin.pager.prev":  {"← Page précédente", "← Previous page"},
-	"admin.pager.next":  {"Page suivante →", "Next page →"},
-	"admin.pager.page":  {"Page %d sur %d", "Page %d of %d"},
+	"admin.pager.label":        {"Pages de la liste", "Pages of the list"},
+	"admin.pager.prev":         {"← Page précédente", "← Previous page"},
+	"admin.pager.next":         {"Page suivante →", "Next page →"},
+	"admin.pager.page":         {"Page %d sur %d", "Page %d of %d"},
+	"admin.account.others.all": {"Toutes les associations de l'instance", "All the instance's associations"},
 })
 
 func newPager(c echo.Context, total int) *pager {

@@ -89,6 +89,12 @@ func TestLongListsArePaged(t *testing.T) {
 			t.Errorf("membre%03d is on %d pages", i, seen[fmt.Sprint(i)])
 		}
 	}
+	// The admin's own space names the first 20 associations they may
+	// manage, and leads to the list of them all.
+	me := env.do("GET", "/admin/me", admin, nil).must(t, 200, "Toutes les associations de l", `href="/admin/instance/associations"`)
+	if n := strings.Count(me.Body.String(), `<li><a href="/admin/associations/`); n != 20 {
+		t.Errorf("the admin's space lists %d associations, want 20", n)
+	}
 	// A short list has no pager.
 	if strings.Contains(env.do("GET", "/admin/associations/autre/members", env.session("otto"), nil).must(t, 200).Body.String(), `class="pager"`) {
 		t.Error("a list of one page shows a pager")

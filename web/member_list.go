@@ -44,12 +44,19 @@ func (a *app) membersPage(c echo.Context, code int, as *model.Association, errs 
 	}
 	d := membersData{Association: as, Roles: []model.Role{model.RoleOwner, model.RoleEditor, model.RoleViewer}, Done: done}
 	p := newPager(c, len(ms))
-	for _, m := range pageOf(p, ms) {
-		u, err := a.store.GetUser(ctx, m.UserID)
-		if err != nil {
-			return err
+	page := pageOf(p, ms)
+	ids := make([]int64, len(page))
+	for i, m := range page {
+		ids[i] = m.UserID
+	}
+	users, err := a.store.GetUsers(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, m := range page {
+		if u := users[m.UserID]; u != nil {
+			d.Members = append(d.Members, memberView{User: u, Role: m.Role})
 		}
-		d.Members = append(d.Members, memberView{User: u, Role: m.Role})
 	}
 	return a.pagedPage(c, code, "members", "admin.members.title", "members", nil, errs, d, p)
 }
