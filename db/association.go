@@ -107,6 +107,22 @@ func (s *Store) ListAssociations(ctx context.Context) ([]*model.Association, err
 	return collect(rows, err, "list associations", scanAssociation)
 }
 
+// CountAssociations returns how many associations there are.
+func (s *Store) CountAssociations(ctx context.Context) (int, error) {
+	var n int
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM associations").Scan(&n); err != nil {
+		return 0, fmt.Errorf("db: count associations: %w", err)
+	}
+	return n, nil
+}
+
+// ListAssociationsPage returns limit associations from offset, in the order of
+// ListAssociations.
+func (s *Store) ListAssociationsPage(ctx context.Context, offset, limit int) ([]*model.Association, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT "+assocCols+" FROM associations ORDER BY name COLLATE NOCASE, slug LIMIT +? OFFSET +?", limit, offset)
+	return collect(rows, err, "list associations", scanAssociation)
+}
+
 // SetMembership adds a user to an association or changes their role;
 // ErrLastOwner if it would demote the association's last owner. The
 // commands and the back office both come here.

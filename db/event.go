@@ -1,6 +1,7 @@
 package db
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -8,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -816,4 +818,104 @@ func (sc *instanceScan) dest(in *model.Instance) []any {
 func (sc *instanceScan) finish(in *model.Instance, eventID int64) {
 	in.EventID, in.Start, in.End = eventID, parseTime(sc.start), parseTime(sc.end)
 	in.RecurrenceID, in.Override, in.OtherKind = parseTime(sc.rid), sc.override == 1, sc.otherKind == 1
+}
+
+// ListLocalEvents returns the events made here (VEVENT, origin local) of
+// the calendars, newest start first: up to limit of those match accepts
+// (all when match is nil), and whether more match. Matching reads only
+// titles and places, a few hundred events at a time, in that order, and
+// stops once the page is full; only the events shown are read whole.
+func (s *Store) ListLocalEvents(ctx context.Context, calendarIDs []int64, limit int, match func(summary, location string) bool) ([]*model.Event, bool, error) {
+	if len(calendarIDs) == 0 || limit <= 0 {
+		return nil, false, nil
+	}
+	args := make([]any, 0, len(calendarIDs)+1)
+	for _, id := range calendarIDs {
+		args = append(args, id)
+	}
+	q := `SELECT id FROM events WHERE calendar_id IN (` + placeholders(len(calendarIDs)) + `)
+		AND component = 'VEVENT' AND origin = 'local' ORDER BY start_utc DESC, id DESC`
+	if match == nil {
+		q += ` LIMIT +?`
+		args = append(args, limit+1)
+	}
+	ids, err := s.ids(ctx, q, args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("db: list local events: %w", err)
+	}
+	if match != nil {
+		var kept []int64
+		for from := 0; from < len(ids) && len(kept) <= limit; from += 500 {
+			chunk := ids[from:min(from+500, len(ids))]
+			texts := make(map[int64][2]string, len(chunk))
+			rows, err := s.r.QueryContext(ctx, `SELECT id, summary, location FROM events WHERE id IN (`+placeholders(len(chunk))+`)`, int64s(chunk)...)
+			if err != nil {
+				return nil, false, fmt.Errorf("db: list local events: %w", err)
+			}
+			for rows.Next() {
+				var id int64
+				var sum, loc string
+				if err := rows.Scan(&id, &sum, &loc); err != nil {
+					rows.Close()
+					return nil, false, fmt.Errorf("db: list local events: %w", err)
+				}
+				texts[id] = [2]string{sum, loc}
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				return nil, false, fmt.Errorf("db: list local events: %w", err)
+			}
+			for _, id := range chunk {
+				if t := texts[id]; match(t[0], t[1]) {
+					kept = append(kept, id)
+					if len(kept) > limit {
+						break
+					}
+				}
+			}
+		}
+		ids = kept
+	}
+	more := len(ids) > limit
+	ids = ids[:min(len(ids), limit)]
+	if len(ids) == 0 {
+		return nil, more, nil
+	}
+	evs, err := s.listEvents(ctx, false, "e.id IN ("+placeholders(len(ids))+")", int64s(ids)...)
+	if err != nil {
+		return nil, false, err
+	}
+	at := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		at[id] = i
+	}
+	slices.SortFunc(evs, func(a, b *model.Event) int { return cmp.Compare(at[a.ID], at[b.ID]) })
+	return evs, more, nil
+}
+
+// ids runs a query of one integer column.
+func (s *Store) ids(ctx context.Context, q string, args ...any) ([]int64, error) {
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+func int64s(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
 }

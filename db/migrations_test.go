@@ -32,6 +32,7 @@ var releasedMigrations = map[string]string{
 	"0015_owners.sql":            "3f268e4543c3f626b45b51177eeb96f923198c7d4f1328924a3917c1150b83f6",
 	"0016_instance_settings.sql": "077499406c40a93cdce16fe0849f8fc95fd576cd789afa4975f9e8e6b9a97726",
 	"0017_association_life.sql":  "9ffdc5198095ee498ea5e3b42304d18dbdcc8d89c5b26d6dcd6a38052a7143e6",
+	"0018_admin_lists.sql":       "5f8d61b50634747b67b1fafe9d7b8a89226e38d5354af266fc21195d878c2cfc",
 }
 
 func TestMigrationsNeverEdited(t *testing.T) {

@@ -89,6 +89,36 @@ func (s *Store) ListUsers(ctx context.Context) ([]*model.User, error) {
 	return collect(rows, err, "list users", scanUser)
 }
 
+// CountUsers returns how many users there are.
+func (s *Store) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM users").Scan(&n); err != nil {
+		return 0, fmt.Errorf("db: count users: %w", err)
+	}
+	return n, nil
+}
+
+// GetUsers returns the users of the ids found, by id.
+func (s *Store) GetUsers(ctx context.Context, ids []int64) (map[int64]*model.User, error) {
+	out := make(map[int64]*model.User, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT "+userCols+" FROM users WHERE id IN ("+placeholders(len(ids))+")", int64s(ids)...)
+	us, err := collect(rows, err, "get users", scanUser)
+	for _, u := range us {
+		out[u.ID] = u
+	}
+	return out, err
+}
+
+// ListUsersPage returns limit users from offset, in the order of
+// ListUsers.
+func (s *Store) ListUsersPage(ctx context.Context, offset, limit int) ([]*model.User, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT "+userCols+" FROM users ORDER BY username LIMIT +? OFFSET +?", limit, offset)
+	return collect(rows, err, "list users", scanUser)
+}
+
 // UpdateUser saves a user's display name, e-mail, admin flag and password hash.
 func (s *Store) UpdateUser(ctx context.Context, u *model.User) error {
 	if err := u.Validate(); err != nil {

@@ -164,7 +164,7 @@
 // implementation, which follows a Group and verifies every signed activity.
 // That test is in the integration tier (go test -tags integration); it
 // needs node and npm; it installs Fedify with npm ci from
-// testdata/fedify into ~/.cache/bastide-fedify (or
+// fedifytest/peer into ~/.cache/bastide-fedify (or
 // $XDG_CACHE_HOME/bastide-fedify), outside the repository.
 //
 // # Figures

@@ -3,176 +3,44 @@
 package federation
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
-	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/dbtest"
+	"github.com/bastide47/bastide/federation/fedifytest"
 )
-
-// fedifyPeer starts the Fedify peer of testdata/fedify on 127.0.0.1. Its
-// npm packages live in a cache directory outside the repository
-// ($XDG_CACHE_HOME or ~/.cache, /bastide-fedify), installed with `npm ci`
-// from the committed lock file when missing.
-func fedifyPeer(t *testing.T) string {
-	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatal("node is not installed: the Fedify interoperability test needs the Debian packages nodejs and npm")
-	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		t.Fatal("npm is not installed: the Fedify interoperability test needs the Debian package npm")
-	}
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(cache, "bastide-fedify")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	changed := false
-	for _, name := range []string{"package.json", "package-lock.json"} {
-		src, err := os.ReadFile(filepath.Join("testdata", "fedify", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		dst := filepath.Join(dir, name)
-		if old, err := os.ReadFile(dst); err != nil || !bytes.Equal(old, src) {
-			changed = true
-			if err := os.WriteFile(dst, src, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@fedify", "fedify", "package.json")); err != nil || changed {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund")
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("npm ci in %s failed (is the npm registry reachable?): %v\n%s", dir, err, out)
-		}
-	}
-	// The peer runs from a folder of this test, with the cache's packages
-	// linked in: the cache is shared (by every checkout on the machine),
-	// and a server.mjs copied there could be another checkout's by the
-	// time node reads it.
-	run := t.TempDir()
-	script, err := os.ReadFile(filepath.Join("testdata", "fedify", "server.mjs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(run, "server.mjs"), script, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(filepath.Join(dir, "node_modules"), filepath.Join(run, "node_modules")); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(node, "server.mjs")
-	cmd.Dir = run
-	cmd.Env = append(os.Environ(), "PORT=0")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("Fedify peer stderr:\n%s", stderr.String())
-		}
-	})
-	port := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if p, ok := strings.CutPrefix(sc.Text(), "LISTENING "); ok {
-				port <- p
-			}
-		}
-	}()
-	select {
-	case p := <-port:
-		return "http://127.0.0.1:" + p
-	case <-time.After(30 * time.Second):
-		t.Fatalf("the Fedify peer did not start: %s", stderr.String())
-	}
-	return ""
-}
-
-type fedifyEntry struct {
-	ID, Type, Path, KeyID, Owner string
-	Verified                     bool
-	HandledBy                    string
-	Raw                          map[string]any
-}
-
-func fedifyLog(t *testing.T, peer string) []fedifyEntry {
-	t.Helper()
-	resp, err := http.Get(peer + "/control/log")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out []fedifyEntry
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
 
 // TestFedifyInterop: Fedify follows a Bastide Group (Bastide verifies
 // Fedify's signatures), then receives and verifies, with its own code,
 // the signed Accept, Create, Update and Delete Bastide sends.
 func TestFedifyInterop(t *testing.T) {
 	ctx := context.Background()
-	peer := fedifyPeer(t)
+	peer := fedifytest.Start(t)
 	in := newInstance(t, nil)
 	assoc, cal := dbtest.Association(t, in.store, "club")
 	group := in.fed.URIs().ActorID("club")
 
-	body, _ := json.Marshal(map[string]string{"target": group})
-	resp, err := http.Post(peer+"/control/follow", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("Fedify could not send its Follow: %d", resp.StatusCode)
-	}
-	peerActor := peer + "/users/peer"
+	peer.Follow(t, group)
+	peerActor := peer.Actor()
 	eventually(t, 20*time.Second, "Bastide to accept Fedify's Follow", func() bool {
 		f, err := in.store.GetFollower(ctx, assoc.ID, peerActor)
 		return err == nil && f.State == db.FollowAccepted
 	})
 
-	find := func(typ string) (fedifyEntry, bool) {
-		for _, e := range fedifyLog(t, peer) {
+	find := func(typ string) (fedifytest.Entry, bool) {
+		for _, e := range peer.Log(t) {
 			if e.Type == typ {
 				return e, true
 			}
 		}
-		return fedifyEntry{}, false
+		return fedifytest.Entry{}, false
 	}
-	check := func(typ string) fedifyEntry {
+	check := func(typ string) fedifytest.Entry {
 		t.Helper()
-		var e fedifyEntry
+		var e fedifytest.Entry
 		eventually(t, 20*time.Second, "Fedify to receive the "+typ, func() bool {
 			var ok bool
 			e, ok = find(typ)
@@ -182,7 +50,7 @@ func TestFedifyInterop(t *testing.T) {
 			t.Fatalf("Fedify did not verify Bastide's signed %s: %+v", typ, e)
 		}
 		eventually(t, 20*time.Second, "Fedify's inbox to handle the "+typ, func() bool {
-			for _, x := range fedifyLog(t, peer) {
+			for _, x := range peer.Log(t) {
 				if x.ID == e.ID && x.HandledBy == typ {
 					return true
 				}
@@ -233,31 +101,20 @@ func TestFedifyInterop(t *testing.T) {
 // are surely in backoff when the newer ones are made.
 func TestFedifyOrderAfterOutage(t *testing.T) {
 	ctx := context.Background()
-	peer := fedifyPeer(t)
+	peer := fedifytest.Start(t)
 	in := newInstance(t, func(c *Config) { c.RetryBase = time.Second })
 	assoc, cal := dbtest.Association(t, in.store, "club")
-	control := func(path string, v any) {
-		t.Helper()
-		body, _ := json.Marshal(v)
-		resp, err := http.Post(peer+path, "application/json", bytes.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode/100 != 2 {
-			t.Fatalf("%s: %d", path, resp.StatusCode)
-		}
-	}
-	control("/control/follow", map[string]string{"target": in.fed.URIs().ActorID("club")})
+	control := func(path string, v any) { t.Helper(); peer.Control(t, path, v) }
+	peer.Follow(t, in.fed.URIs().ActorID("club"))
 	eventually(t, 20*time.Second, "Bastide to accept Fedify's Follow", func() bool {
-		f, err := in.store.GetFollower(ctx, assoc.ID, peer+"/users/peer")
+		f, err := in.store.GetFollower(ctx, assoc.ID, peer.Actor())
 		return err == nil && f.State == db.FollowAccepted
 	})
-	inbox := peer + "/inbox"
+	inbox := peer.Inbox()
 	// handled lists, in order of arrival, the activities about id that
 	// Fedify verified and handled, as "Type name".
 	handled := func(id string) []string {
-		log := fedifyLog(t, peer)
+		log := peer.Log(t)
 		done := map[string]string{}
 		for _, e := range log {
 			if e.HandledBy != "" && e.Type == "" {

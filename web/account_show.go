@@ -34,14 +34,20 @@ func (a *app) myAssociations(c echo.Context) ([]membershipView, error) {
 	return out, nil
 }
 
+// maxOtherAssociations bounds the associations one's own space lists
+// beside one's own.
+const maxOtherAssociations = 20
+
 type accountData struct {
 	Associations []membershipView
 	// Others are the associations one may manage without being a member
 	// (the admin's).
-	Others    []*model.Association
-	Sessions  int
-	CanInvite bool
-	CanManage bool
+	Others []*model.Association
+	// MoreOthers: there are more than maxOtherAssociations of them.
+	MoreOthers bool
+	Sessions   int
+	CanInvite  bool
+	CanManage  bool
 }
 
 // accountShow is a member's own space: their associations and role in
@@ -58,17 +64,23 @@ func (a *app) accountShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	all, err := a.store.ListAssociations(c.Request().Context())
+	// The first few only (the admin may manage a thousand): the list of
+	// the instance's associations has them all, a page at a time.
+	first, err := a.store.ListAssociationsPage(c.Request().Context(), 0, maxOtherAssociations+len(me(c).Roles)+1)
 	if err != nil {
 		return err
 	}
 	var others []*model.Association
-	for _, as := range all {
+	for _, as := range first {
 		if _, member := me(c).Roles[as.ID]; !member && can(me(c), actManageAssociation, as.ID) {
 			others = append(others, as)
 		}
 	}
-	d := accountData{Associations: ms, Others: others, Sessions: n,
+	more := len(others) > maxOtherAssociations
+	if more {
+		others = others[:maxOtherAssociations]
+	}
+	d := accountData{Associations: ms, Others: others, MoreOthers: more, Sessions: n,
 		CanInvite: can(me(c), actInvite, anyAssociation), CanManage: can(me(c), actManageAccounts, noAssociation)}
 	return a.page(c, http.StatusOK, "account", "admin.account.title", "me", nil, nil, d)
 }

@@ -94,6 +94,8 @@ type adminView struct {
 	Form    any
 	Errors  form.Errors
 	Data    any
+	// Pager is set on the pages of a long list.
+	Pager *pager
 	// What the menu offers, as can answers.
 	CanInvite, CanManage bool
 	CanModerate          bool
@@ -118,9 +120,14 @@ type refreshing interface{ refreshAfter() int }
 
 // page renders a back-office page with status code.
 func (a *app) page(c echo.Context, code int, name, titleKey, section string, f any, errs form.Errors, data any) error {
+	return a.pagedPage(c, code, name, titleKey, section, f, errs, data, nil)
+}
+
+// pagedPage is page for one page of a long list.
+func (a *app) pagedPage(c echo.Context, code int, name, titleKey, section string, f any, errs form.Errors, data any, p *pager) error {
 	b := a.base(c, tr(langOf(c), titleKey))
 	b.NoIndex = true
-	body, err := a.render("admin/"+name, adminView{base: b, Me: me(c), Section: section, Form: f, Errors: errs, Data: data,
+	body, err := a.render("admin/"+name, adminView{base: b, Me: me(c), Section: section, Form: f, Errors: errs, Data: data, Pager: p,
 		CanInvite: can(me(c), actInvite, anyAssociation), CanManage: can(me(c), actManageAccounts, noAssociation),
 		CanModerate: can(me(c), actModerate, noAssociation), CanAdminister: can(me(c), actAdministerInstance, noAssociation),
 		Refresh: refreshOf(data)})

@@ -8,13 +8,19 @@ import (
 	"github.com/bastide47/bastide/db/model"
 )
 
-// associationList lists the instance's associations for the admin, with
-// the way to create one.
+// associationList lists the instance's associations for the admin, a
+// page at a time, with the way to create one.
 func (a *app) associationList(c echo.Context) error {
 	if err := allow(c, actAdministerInstance, noAssociation); err != nil {
 		return err
 	}
-	as, err := a.store.ListAssociations(c.Request().Context())
+	ctx := c.Request().Context()
+	n, err := a.store.CountAssociations(ctx)
+	if err != nil {
+		return err
+	}
+	p := newPager(c, n)
+	as, err := a.store.ListAssociationsPage(ctx, p.Offset(), adminPageSize)
 	if err != nil {
 		return err
 	}
@@ -24,8 +30,8 @@ func (a *app) associationList(c echo.Context) error {
 	default:
 		done = ""
 	}
-	return a.page(c, http.StatusOK, "associations", "admin.associations.title", "associations", nil, nil,
-		associationsData{List: as, Done: done})
+	return a.pagedPage(c, http.StatusOK, "associations", "admin.associations.title", "associations", nil, nil,
+		associationsData{List: as, Done: done}, p)
 }
 
 // associationsData is what the list of associations shows.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"sort"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -43,31 +42,24 @@ func (a *app) eventList(c echo.Context) error {
 		return err
 	}
 	d := eventListData{Assoc: as, Query: q, Saved: c.QueryParam("saved")}
-	for _, cal := range cals {
-		evs, err := a.store.ListEvents(ctx, cal.ID, false)
-		if err != nil {
-			return err
-		}
-		for _, e := range evs {
-			if e.Component != "VEVENT" || e.Origin != model.OriginLocal {
-				continue
-			}
-			key := model.FoldKey(e.Summary + " " + e.Location)
-			match := true
+	ids := make([]int64, len(cals))
+	for i, cal := range cals {
+		ids[i] = cal.ID
+	}
+	var match func(summary, location string) bool
+	if len(words) > 0 {
+		match = func(summary, location string) bool {
+			key := model.FoldKey(summary + " " + location)
 			for _, w := range words {
 				if !strings.Contains(key, w) {
-					match = false
-					break
+					return false
 				}
 			}
-			if match {
-				d.Events = append(d.Events, e)
-			}
+			return true
 		}
 	}
-	sort.Slice(d.Events, func(i, j int) bool { return d.Events[i].Start.After(d.Events[j].Start) })
-	if len(d.Events) > maxEventList {
-		d.Events, d.More = d.Events[:maxEventList], true
+	if d.Events, d.More, err = a.store.ListLocalEvents(ctx, ids, maxEventList, match); err != nil {
+		return err
 	}
 	return a.page(c, http.StatusOK, "events", "admin.events.title", "events", nil, nil, d)
 }

@@ -31,8 +31,9 @@ func (a *app) followerList(c echo.Context) error {
 	if done != db.FollowAccepted && done != db.FollowRejected {
 		done = ""
 	}
-	return a.page(c, http.StatusOK, "followers", "admin.followers.title", "followers", nil, nil,
-		followersData{Association: as, Followers: fls, Done: done})
+	p := newPager(c, len(fls))
+	return a.pagedPage(c, http.StatusOK, "followers", "admin.followers.title", "followers", nil, nil,
+		followersData{Association: as, Followers: pageOf(p, fls), Done: done}, p)
 }
 
 // followerDecide records an owner's decision on a follower; federation

@@ -43,12 +43,20 @@ func (a *app) membersPage(c echo.Context, code int, as *model.Association, errs 
 		return err
 	}
 	d := membersData{Association: as, Roles: []model.Role{model.RoleOwner, model.RoleEditor, model.RoleViewer}, Done: done}
-	for _, m := range ms {
-		u, err := a.store.GetUser(ctx, m.UserID)
-		if err != nil {
-			return err
-		}
-		d.Members = append(d.Members, memberView{User: u, Role: m.Role})
+	p := newPager(c, len(ms))
+	page := pageOf(p, ms)
+	ids := make([]int64, len(page))
+	for i, m := range page {
+		ids[i] = m.UserID
 	}
-	return a.page(c, code, "members", "admin.members.title", "members", nil, errs, d)
+	users, err := a.store.GetUsers(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, m := range page {
+		if u := users[m.UserID]; u != nil {
+			d.Members = append(d.Members, memberView{User: u, Role: m.Role})
+		}
+	}
+	return a.pagedPage(c, code, "members", "admin.members.title", "members", nil, errs, d, p)
 }

@@ -75,7 +75,7 @@ type app struct {
 	cop    *http.CrossOriginProtection
 	// siteCache keeps the instance's settings (site.go).
 	siteCache siteCache
-	jobs   importJobs
+	jobs      importJobs
 }
 
 // New returns the web application as an http.Handler. It panics if an

@@ -26,6 +26,7 @@ import (
 
 	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/model"
+	"github.com/bastide47/bastide/federation/fedifytest"
 	"github.com/bastide47/bastide/ical"
 )
 
@@ -34,11 +35,16 @@ const chromiumPath = "/usr/bin/chromium"
 // TestBackofficeInBrowser drives the system Chromium through the back
 // office as people use it: the admin invites someone, who sets a password
 // on the invitation page, signs in, makes an app password on the page and
-// uses it for a real CalDAV PROPFIND; a page on another site that posts a
-// form to the back office is refused; the association's own pages take a
-// logo upload, a calendar and a place; every back-office page is shot at
-// phone (390x844) and desktop (1280x800) size (BASTIDE_SCREENSHOTS=dir
-// keeps them).
+// uses it for a real CalDAV PROPFIND; makes a weekly event with one date
+// skipped in the form, which python3-caldav (with that app password), the
+// feed, vdirsyncer (configured from the connect page, same password) and
+// a Fedify peer following the association (before the event was made)
+// all get with its dates; an event made over CalDAV with an alarm and X-
+// properties keeps them byte for byte through an edit in the form; a page
+// on another site that posts a form to the back office is refused; the
+// association's own pages take a logo upload, a calendar and a place;
+// every back-office page is shot at phone (390x844) and desktop
+// (1280x800) size (BASTIDE_SCREENSHOTS=dir keeps them).
 func TestBackofficeInBrowser(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("headless Chromium is needed at %s: apt-get install chromium", chromiumPath)
@@ -47,13 +53,17 @@ func TestBackofficeInBrowser(t *testing.T) {
 	// same-origin checks follow it.
 	ln := newLocalListener(t)
 	base := "http://" + ln.Addr().String()
-	b := newBackofficeOn(t, base, ln)
+	// Federation runs, and may reach the Fedify peer on 127.0.0.1.
+	b := newBackofficeWith(t, &Config{BaseURL: base, AllowPrivateAddresses: true}, ln)
+	b.runWorker(t, "federation")
+	peer := fedifytest.Start(t)
 	ctx := context.Background()
 	amis := &model.Association{Slug: "amis", Name: "Les Amis du Vieux Nérac"}
 	if err := b.store.CreateAssociation(ctx, amis); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.store.CreateCalendar(ctx, &model.Calendar{Kind: model.CalendarAssociation, AssociationID: amis.ID, Slug: "main", Name: "Agenda", Public: true}); err != nil {
+	mainCal := &model.Calendar{Kind: model.CalendarAssociation, AssociationID: amis.ID, Slug: "main", Name: "Agenda", Public: true}
+	if err := b.store.CreateCalendar(ctx, mainCal); err != nil {
 		t.Fatal(err)
 	}
 	// The attacker's site, on another host name.
@@ -121,10 +131,18 @@ func TestBackofficeInBrowser(t *testing.T) {
 	// shoot takes the page at both sizes, checks that it rendered (its h1,
 	// a non-empty image) and that it fits a phone's width.
 	shot := 0
+	shotAt := map[string]string{} // the path of each shot, by name
 	shoot := func(name, h1 string) {
 		t.Helper()
 		if got := text(name+" h1", "main h1"); !strings.Contains(got, h1) {
 			t.Fatalf("%s: h1 %q, want %q", name, got, h1)
+		}
+		loc, err := chromedp.Run(bctx, chromedp.Location())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u, err := url.Parse(loc); err == nil {
+			shotAt[name] = u.Path
 		}
 		for _, size := range []struct {
 			suffix string
@@ -208,6 +226,7 @@ func TestBackofficeInBrowser(t *testing.T) {
 	run("dashboard", chromedp.Navigate(base+"/admin/instance"), chromedp.WaitVisible(chromedp.CSS(`.admin-counts`)))
 	shoot("instance", "Tableau de bord")
 	run("fediverse", chromedp.Navigate(base+"/admin/instance/fediverse"), chromedp.WaitVisible(chromedp.CSS(`#target`)))
+	shoot("fediverse", "Le fédivers")
 	run("block a domain", chromedp.SendKeys(chromedp.CSS(`#domain`), "not a domain"),
 		chromedp.Click(chromedp.CSS(`form[action="/admin/instance/blocks"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#domain-err`)))
@@ -223,6 +242,17 @@ func TestBackofficeInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#link`)))
 	resetLink := text("reset link", "#link")
 	shoot("reset-made", "Lien de réinitialisation")
+	// The instance's associations and an account's deletion, shot only.
+	run("associations", chromedp.Navigate(base+"/admin/instance/associations"), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+	shoot("associations", "Associations de l")
+	run("new association", chromedp.Navigate(base+"/admin/instance/associations/new"), chromedp.WaitVisible(chromedp.CSS(`main form`)))
+	shoot("association-new", "Nouvelle association")
+	// The confirmation of a deletion says what would be lost; nothing is
+	// confirmed here.
+	run("delete an association", chromedp.Navigate(base+"/admin/instance/associations/amis/delete"), chromedp.WaitVisible(chromedp.CSS(`main form`)))
+	shoot("association-delete", "Supprimer une association")
+	run("delete an account", chromedp.Navigate(fmt.Sprintf("%s/admin/users/%d/delete", base, b.users["marie"].ID)), chromedp.WaitVisible(chromedp.CSS(`main form`)))
+	shoot("user-delete", "Supprimer un compte")
 	signOut()
 	run("reset page", chromedp.Navigate(resetLink), chromedp.WaitVisible(chromedp.CSS(`#confirm`)))
 	shoot("reset", "Choisir un nouveau mot de passe")
@@ -290,7 +320,10 @@ func TestBackofficeInBrowser(t *testing.T) {
 	shoot("password", "Changer de mot de passe")
 
 	// The event form (#10 §4): a weekly event with one date skipped, found
-	// on the agenda, in the feed and over CalDAV; then one date cancelled.
+	// on the agenda, in the feed, by python3-caldav, by vdirsyncer and at a
+	// Fedify peer that followed the association before; then one date
+	// cancelled.
+	fedifyFollows(t, b, peer, amis.ID, base+model.AssociationPath("amis"))
 	run("new event form", chromedp.Navigate(base+"/admin/associations/amis/events/new"), chromedp.WaitVisible(chromedp.CSS(`#title`)))
 	shoot("event-new", "Nouvel événement")
 	run("fill the event",
@@ -354,6 +387,7 @@ func TestBackofficeInBrowser(t *testing.T) {
 	get("feed", "/feeds/agenda.ics", false, "SUMMARY:Atelier de vannerie", "EXDATE;TZID=Europe/Paris:20270112T140000", "RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=4")
 	davPath := "/dav/calendars/dominique/amis.main/" + ev.Href
 	get("CalDAV GET", davPath, true, "SUMMARY:Atelier de vannerie", "EXDATE;TZID=Europe/Paris:20270112T140000")
+	weeklyEventElsewhere(t, weeklyCheck{b: b, base: base, bctx: bctx, peer: peer, user: "dominique", password: appPassword, run: run})
 	run("edit the event", chromedp.Navigate(base+"/admin/associations/amis/events/"+uuid+"/edit"), chromedp.WaitVisible(chromedp.CSS(`#occ-date`)))
 	shoot("event-edit", "Modifier l")
 	run("cancel one date",
@@ -377,6 +411,10 @@ func TestBackofficeInBrowser(t *testing.T) {
 	}
 	shoot("event-poster", "Atelier de vannerie")
 	get("CalDAV GET with the poster", davPath, true, "IMAGE;DISPLAY=FULLSIZE;FMTTYPE=image/")
+	run("duplicate the event", chromedp.Navigate(base+"/admin/associations/amis/events/"+uuid+"/duplicate"), chromedp.WaitVisible(chromedp.CSS(`#title`)))
+	shoot("event-duplicate", "Nouvel événement")
+
+	alarmKeptThroughTheForm(t, weeklyCheck{b: b, base: base, bctx: bctx, peer: peer, user: "dominique", password: appPassword, run: run}, mainCal.ID)
 
 	// A page on another site posts a form to the back office: refused.
 	run("cross-site post", chromedp.Navigate(evilURL), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
@@ -426,6 +464,7 @@ func TestBackofficeInBrowser(t *testing.T) {
 	run("followers", chromedp.Navigate(base+"/admin/associations/amis/followers"), chromedp.WaitVisible(chromedp.CSS(`.admin-table`)))
 	shoot("followers", "Abonnés du fédivers")
 	run("new place", chromedp.Navigate(base+"/admin/associations/amis/places/new"), chromedp.WaitVisible(chromedp.CSS(`#lat`)))
+	shoot("place-new", "Nouveau lieu")
 	run("a place with a mistake",
 		chromedp.SendKeys(chromedp.CSS(`#name`), "Salle des fêtes"),
 		chromedp.SetValue(chromedp.CSS(`#commune`), "47195"),
@@ -440,9 +479,11 @@ func TestBackofficeInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`.admin-table`)),
 	)
 	shoot("places", "Lieux de l")
-	if ps, err := b.store.ListAssociationPlaces(ctx, amis.ID); err != nil || len(ps) != 1 || ps[0].Locality != "Nérac" || !ps[0].HasGeo {
+	ps, err := b.store.ListAssociationPlaces(ctx, amis.ID)
+	if err != nil || len(ps) != 1 || ps[0].Locality != "Nérac" || !ps[0].HasGeo {
 		t.Fatalf("places made in the browser: %+v (%v)", ps, err)
 	}
+	placeID := ps[0].ID
 	if sha, err := b.store.AssociationLogo(ctx, amis.ID); err != nil || sha == "" {
 		t.Fatalf("the logo uploaded in the browser was not saved (%v)", err)
 	}
@@ -477,6 +518,8 @@ func TestBackofficeInBrowser(t *testing.T) {
 		t.Fatalf("the footer says %q", got)
 	}
 	shoot("agenda-renamed", "")
+	run("edit a place", chromedp.Navigate(fmt.Sprintf("%s/admin/associations/amis/places/%d/edit", base, placeID)), chromedp.WaitVisible(chromedp.CSS(`#lat`)))
+	shoot("place-edit", "Modifier le lieu")
 
 	mu.Lock()
 	defer mu.Unlock()
@@ -486,6 +529,14 @@ func TestBackofficeInBrowser(t *testing.T) {
 	entries, _ := os.ReadDir(shots)
 	if len(entries) != 2*shot {
 		t.Errorf("%d screenshots, want %d", len(entries), 2*shot)
+	}
+	// Every page of the back office was shot (backofficeShots).
+	for route, name := range backofficeShots {
+		if at, ok := shotAt[name]; !ok {
+			t.Errorf("no screenshot %q of %s", name, route)
+		} else if !routeMatches(route, at) {
+			t.Errorf("the screenshot %q of %s was taken at %s", name, route, at)
+		}
 	}
 }
 

@@ -32,7 +32,7 @@ func newBackoffice(t *testing.T, baseURL string) *backoffice {
 	return newBackofficeOn(t, baseURL, nil)
 }
 
-func newLocalListener(t *testing.T) net.Listener {
+func newLocalListener(t testing.TB) net.Listener {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -43,6 +43,13 @@ func newLocalListener(t *testing.T) net.Listener {
 
 // newBackofficeOn serves on ln (a new local port when nil).
 func newBackofficeOn(t *testing.T, baseURL string, ln net.Listener) *backoffice {
+	t.Helper()
+	// Private addresses allowed: the feeds of the tests are on 127.0.0.1.
+	return newBackofficeWith(t, &Config{BaseURL: baseURL, AllowPrivateAddresses: true}, ln)
+}
+
+// newBackofficeWith is newBackofficeOn with a configuration of the test's.
+func newBackofficeWith(t testing.TB, cfg *Config, ln net.Listener) *backoffice {
 	t.Helper()
 	store := dbtest.New(t)
 	b := &backoffice{store: store, users: map[string]*model.User{}}
@@ -60,8 +67,7 @@ func newBackofficeOn(t *testing.T, baseURL string, ln net.Listener) *backoffice 
 		}
 		b.users[u.name] = m
 	}
-	// Private addresses allowed: the feeds of the tests are on 127.0.0.1.
-	hs, err := buildHandler(store, slog.New(slog.DiscardHandler), &Config{BaseURL: baseURL, AllowPrivateAddresses: true})
+	hs, err := buildHandler(store, slog.New(slog.DiscardHandler), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,9 +82,29 @@ func newBackofficeOn(t *testing.T, baseURL string, ln net.Listener) *backoffice 
 	return b
 }
 
+// runWorker runs the wired worker name (federation, sessions...) until
+// the end of the test.
+func (b *backoffice) runWorker(t testing.TB, name string) {
+	t.Helper()
+	for _, w := range b.hs.workers {
+		if w.name != name {
+			continue
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			w.run(ctx)
+		}()
+		t.Cleanup(func() { cancel(); <-done })
+		return
+	}
+	t.Fatalf("no worker %q", name)
+}
+
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
-func (b *backoffice) signIn(t *testing.T, name, pass string) *http.Response {
+func (b *backoffice) signIn(t testing.TB, name, pass string) *http.Response {
 	t.Helper()
 	resp, err := noRedirect.PostForm(b.srv.URL+"/admin/login", url.Values{"username": {name}, "password": {pass}})
 	if err != nil {

@@ -47,4 +47,12 @@
 // 1 290 for an import of the same text into a plain calendar in the same
 // run (ratio-to-import 1.01) on a busy day (2026-12-08): a refresh costs
 // what an import costs, plus one pass over the stored UIDs.
+//
+//	go test -run '^$' -bench FormSaveToFollower -benchtime 30x ./cmd/bastide
+//
+// BenchmarkFormSaveToFollower saves new events through the back office's
+// form over HTTP (the wired server, federation running) and times each
+// until a follower's inbox on 127.0.0.1 gets the first POST of its Create;
+// the target is a second. On 2026-12-08: median 7 ms, p99 29 ms, the form
+// itself answering in a median 1.7 ms.
 package main
