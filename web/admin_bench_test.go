@@ -1,8 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -220,12 +222,45 @@ func (ab *adminBench) path(b *testing.B, route string) (string, string) {
 			v = fmt.Sprint(ab.userID)
 		case seg == ":id" && strings.Contains(route, "/places/"):
 			v = fmt.Sprint(ab.placeID)
+		case seg == ":job":
+			v = ab.importJob(b)
 		default:
 			b.Fatalf("the benchmark does not know how to fill %s in %s: teach adminBench.path", seg, route)
 		}
 		out = append(out, v)
 	}
 	return strings.Join(out, "/"), token
+}
+
+// importJob uploads a one-event file into asso-0's first calendar, as its
+// owner, and returns the id of the import's job, whose page shows the
+// report.
+func (ab *adminBench) importJob(b *testing.B) string {
+	b.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	if err := mw.WriteField("calendar", "agenda-1"); err != nil {
+		b.Fatal(err)
+	}
+	fw, err := mw.CreateFormFile("file", "export.ics")
+	if err != nil {
+		b.Fatal(err)
+	}
+	fmt.Fprint(fw, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//bench//FR\r\nBEGIN:VEVENT\r\nUID:bench-import@example\r\n"+
+		"DTSTAMP:20270101T000000Z\r\nDTSTART:20270110T180000Z\r\nDTEND:20270110T200000Z\r\nSUMMARY:Loto\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+	if err := mw.Close(); err != nil {
+		b.Fatal(err)
+	}
+	r := httptest.NewRequest(http.MethodPost, "/admin/associations/asso-0/import", &body)
+	r.Header.Set("Content-Type", mw.FormDataContentType())
+	r.AddCookie(&http.Cookie{Name: sessionCookie, Value: ab.owner})
+	w := httptest.NewRecorder()
+	ab.e.ServeHTTP(w, r)
+	loc := w.Header().Get("Location")
+	if w.Code != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin/associations/asso-0/import/") {
+		b.Fatalf("upload: %d, Location %q\n%s", w.Code, loc, cutBody(w.Body.String()))
+	}
+	return strings.TrimPrefix(loc, "/admin/associations/asso-0/import/")
 }
 
 func (ab *adminBench) get(path, token string) *httptest.ResponseRecorder {
