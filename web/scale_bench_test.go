@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -20,7 +21,9 @@ import (
 // The département-year agenda of issue 15: 100 000 events in 1 000
 // associations over the communes of the Lot-et-Garonne, 5% weekly series
 // with a moved and a cancelled occurrence, built once per run in a file
-// that each benchmark opens afresh (BASTIDE_SCALE_EVENTS shrinks it).
+// that each benchmark opens afresh (BASTIDE_SCALE_EVENTS shrinks it;
+// BASTIDE_SCALE_DB names a file that keeps it from one run to the next,
+// built when missing).
 var scale struct {
 	once sync.Once
 	dir  string
@@ -36,12 +39,21 @@ func scaleData(b *testing.B) (string, *dataset.Summary) {
 		if v := os.Getenv("BASTIDE_SCALE_EVENTS"); v != "" {
 			fmt.Sscan(v, &n)
 		}
-		scale.dir, scale.err = os.MkdirTemp("", "bastide-web-scale-")
-		if scale.err != nil {
-			return
-		}
-		scale.path = filepath.Join(scale.dir, "scale.db")
 		ctx := context.Background()
+		if keep := os.Getenv("BASTIDE_SCALE_DB"); keep != "" {
+			scale.path = keep
+			if j, err := os.ReadFile(keep + ".json"); err == nil {
+				scale.sum = new(dataset.Summary)
+				scale.err = json.Unmarshal(j, scale.sum)
+				return
+			}
+		} else {
+			scale.dir, scale.err = os.MkdirTemp("", "bastide-web-scale-")
+			if scale.err != nil {
+				return
+			}
+			scale.path = filepath.Join(scale.dir, "scale.db")
+		}
 		s, err := db.Open(ctx, scale.path)
 		if err != nil {
 			scale.err = err
@@ -52,6 +64,10 @@ func scaleData(b *testing.B) (string, *dataset.Summary) {
 		scale.sum, scale.err = dataset.Build(ctx, s, dataset.Options{Events: n, Associations: n / 100, Seed: 15,
 			Start: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)})
 		fmt.Fprintf(os.Stderr, "scale: %d events built in %v\n", n, time.Since(t0).Round(time.Millisecond))
+		if keep := os.Getenv("BASTIDE_SCALE_DB"); keep != "" && scale.err == nil {
+			j, _ := json.Marshal(scale.sum)
+			scale.err = os.WriteFile(keep+".json", j, 0o600)
+		}
 	})
 	if scale.err != nil {
 		b.Fatal(scale.err)
