@@ -30,6 +30,7 @@ var releasedMigrations = map[string]string{
 	"0013_proposals.sql":         "55821d3900a7136913c3b9ae84d37d61b9ef28d63d00e5142409e2fb38b61394",
 	"0014_instance_admin.sql":    "ef7ff519dcebe75feb6538640dd6f293172dc1c5671d11f4a90512504530bf39",
 	"0015_owners.sql":            "3f268e4543c3f626b45b51177eeb96f923198c7d4f1328924a3917c1150b83f6",
+	"0016_shown_fields.sql":      "0527cb3272e444fc091fd813a1f82b4fef404dd7bd12cfe1ad4d69e9395a847c",
 }
 
 func TestMigrationsNeverEdited(t *testing.T) {
