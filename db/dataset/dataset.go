@@ -208,9 +208,9 @@ func object(rng *rand.Rand, i int, start, end time.Time, com model.Commune, seri
 	if i%997 == 0 {
 		title += " aux " + rareWord
 	}
-	cats := categories[rng.IntN(len(categories))]
-	if rng.IntN(4) == 0 {
-		cats += "," + categories[rng.IntN(len(categories))]
+	cats := escape(categories[rng.IntN(len(categories))])
+	if rng.IntN(4) == 0 { // a list: the comma separates, unescaped
+		cats += "," + escape(categories[rng.IntN(len(categories))])
 	}
 	desc := "Ouvert à tous."
 	if rng.IntN(3) == 0 {
@@ -223,7 +223,7 @@ func object(rng *rand.Rand, i int, start, end time.Time, com model.Commune, seri
 	}
 	vevent(fmt.Sprintf("DTSTART;TZID=Europe/Paris:%s\r\nDTEND;TZID=Europe/Paris:%s\r\n", start.Format(layout), end.Format(layout)))
 	fmt.Fprintf(&b, "SUMMARY:%s\r\nLOCATION:%s\r\nCATEGORIES:%s\r\nDESCRIPTION:%s\r\n",
-		escape(title), loc, escape(cats), escape(desc))
+		escape(title), loc, cats, escape(desc))
 	switch rng.IntN(4) {
 	case 0:
 		fmt.Fprintf(&b, "X-BASTIDE-PRICE:%d €\\, gratuit pour les enfants\r\n", 2+rng.IntN(15))

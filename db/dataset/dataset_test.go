@@ -49,6 +49,14 @@ func TestBuild(t *testing.T) {
 			t.Errorf("%s: nothing found", name)
 		}
 	}
+	// Categories are those of the summary, a list split on its commas.
+	cats, err := s.PublicCategories(ctx, sum.Start, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cats) != len(sum.Categories) {
+		t.Fatalf("categories %q, want %d of them", cats, len(sum.Categories))
+	}
 	// The same options give the same data.
 	s2 := dbtest.New(t)
 	sum2, err := dataset.Build(ctx, s2, dataset.Options{Events: 400, Associations: 20, Seed: 7, SeriesShare: 0.1, Start: start})
