@@ -46,7 +46,8 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 	throttle := model.NewLoginThrottle(0, 0, 0)
 	davH := caldav.NewHandler(store, log.With("component", "caldav"), caldav.Options{Prefix: "/dav", Throttle: throttle})
 	webOpts := web.Options{BaseURL: cfg.BaseURL, SourceURL: cfg.SourceURL, Throttle: throttle,
-		SessionIdle: sessionIdle, SessionMaxLife: sessionMaxLife, CalDAVURL: cfg.BaseURL + "/dav/"}
+		SessionIdle: sessionIdle, SessionMaxLife: sessionMaxLife, CalDAVURL: cfg.BaseURL + "/dav/",
+		PageCacheBytes: webPageCacheMiB << 20}
 	if cfg.SMTPAddr != "" {
 		webOpts.Mailer = newSMTPMailer(cfg)
 	}
