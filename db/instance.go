@@ -186,7 +186,13 @@ func (s *Store) writeInstanceFilters(ctx context.Context, sb *strings.Builder, a
 		if err != nil {
 			return err
 		}
-		sb.WriteString(" AND " + driving(sparse) + "e.id IN (SELECT event_id FROM event_categories WHERE category IN (" + placeholders(len(cats)) + "))")
+		if sparse {
+			sb.WriteString(" AND e.id IN (SELECT event_id FROM event_categories WHERE category IN (" + placeholders(len(cats)) + "))")
+		} else {
+			// One probe of the primary key per occurrence walked, rather
+			// than a list of every event of a common category.
+			sb.WriteString(" AND EXISTS (SELECT 1 FROM event_categories ec WHERE ec.event_id = e.id AND ec.category IN (" + placeholders(len(cats)) + "))")
+		}
 		*args = append(*args, cats...)
 	}
 	if m := FTSQuery(q.Text); m != "" {
