@@ -88,37 +88,11 @@ func (s *Store) ListInstances(ctx context.Context, q InstanceQuery) ([]InstanceR
 	if limit > MaxInstancePage {
 		limit = MaxInstancePage
 	}
-	longest, err := s.longestInstance(ctx)
+	query, args, err := s.instancesSQL(ctx, q, limit)
 	if err != nil {
 		return nil, err
 	}
-	var sb strings.Builder
-	args := make([]any, 0, 16)
-	sb.WriteString("SELECT " + instanceCols + ", " + eventCols +
-		`NULL, ifnull(a.id, 0), ifnull(a.slug, ''), ifnull(a.name, '')
-		FROM event_instances i
-		JOIN events e ON e.id = i.event_id
-		JOIN calendars c ON c.id = e.calendar_id
-		LEFT JOIN associations a ON a.id = c.association_id
-		WHERE i.start_utc >= ? AND i.start_utc < ? AND (i.end_utc > ? OR (i.end_utc = i.start_utc AND i.start_utc >= ?))`)
-	// An occurrence that overlaps From started at most `longest` before it;
-	// this lower bound keeps the scan on the start index.
-	lower := q.From.Add(-longest)
-	if q.After != nil && q.After.Start.After(lower) {
-		lower = q.After.Start
-	}
-	args = append(args, fmtTime(lower), fmtTime(q.To), fmtTime(q.From), fmtTime(q.From))
-	if q.After != nil {
-		sb.WriteString(" AND (i.start_utc > ? OR (i.start_utc = +? AND i.event_id > ?))")
-		args = append(args, fmtTime(q.After.Start), fmtTime(q.After.Start), q.After.EventID)
-	}
-	if err := s.writeInstanceFilters(ctx, &sb, &args, q); err != nil {
-		return nil, err
-	}
-	sb.WriteString(" ORDER BY i.start_utc, i.event_id LIMIT +?")
-	args = append(args, limit)
-
-	rows, err := s.r.QueryContext(ctx, sb.String(), args...)
+	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("db: list instances: %w", err)
 	}
@@ -141,6 +115,41 @@ func (s *Store) ListInstances(ctx context.Context, q InstanceQuery) ([]InstanceR
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// instancesSQL is the query of ListInstances and its arguments.
+func (s *Store) instancesSQL(ctx context.Context, q InstanceQuery, limit int) (string, []any, error) {
+	longest, err := s.longestInstance(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	var sb strings.Builder
+	args := make([]any, 0, 16)
+	sb.WriteString("SELECT " + instanceCols + ", " + eventCols +
+		`NULL, ifnull(a.id, 0), ifnull(a.slug, ''), ifnull(a.name, '')
+		FROM event_instances i
+		JOIN events e ON e.id = i.event_id
+		JOIN calendars c ON c.id = e.calendar_id
+		LEFT JOIN associations a ON a.id = c.association_id
+		WHERE i.start_utc >= ? AND i.start_utc < ? AND (i.end_utc > ? OR (i.end_utc = i.start_utc AND i.start_utc >= ?))`)
+	// An occurrence that overlaps From started at most `longest` before it;
+	// this lower bound keeps the scan on the start index.
+	lower := q.From.Add(-longest)
+	if q.After != nil && q.After.Start.After(lower) {
+		lower = q.After.Start
+	}
+	args = append(args, fmtTime(lower), fmtTime(q.To), fmtTime(q.From), fmtTime(q.From))
+	if q.After != nil {
+		sb.WriteString(" AND (i.start_utc > ? OR (i.start_utc = +? AND i.event_id > ?))")
+		args = append(args, fmtTime(q.After.Start), fmtTime(q.After.Start), q.After.EventID)
+	}
+	if err := s.writeInstanceFilters(ctx, &sb, &args, q); err != nil {
+		return "", nil, err
+	}
+	sb.WriteString(" ORDER BY i.start_utc, i.event_id LIMIT +?")
+	args = append(args, limit)
+
+	return sb.String(), args, nil
 }
 
 // scanEventAfter scans leading columns into before, then an event, then extra.
