@@ -93,7 +93,8 @@
 // again when the change log moves (store.LastSeq, so a CalDAV edit shows at
 // once), when the hour turns (the agenda's "now" is the current hour) or
 // after 30 seconds. The cache is keyed on the canonical query and the
-// language. Feeds say Cache-Control: public, max-age=300; HTML pages say
+// language, and holds at most Options.PageCacheBytes (serve gives it its
+// share of the memory budget; 4 MiB by default). Feeds say Cache-Control: public, max-age=300; HTML pages say
 // no-cache (revalidate through the ETag).
 //
 // # JSON API
@@ -138,8 +139,10 @@
 // # Details read from the iCalendar text
 //
 // Price, accessibility and online link have no standard iCalendar property.
-// The event page takes them from the stored object (extras.go); the first
-// source found wins:
+// ical reads them when the event is stored (ical/shown.go) and the store
+// keeps them with the event, so no page parses a text; the description
+// lines are the page's own fallback (extras.go). The first source found
+// wins:
 //
 //   - price: X-BASTIDE-PRICE, X-MOBILIZON-PRICE, a description line
 //     "Tarif :", "Prix :", "Entrée :" or "Price:";
