@@ -270,16 +270,20 @@
 //
 //	go test -run '^$' -bench 'BenchmarkScale' -benchtime 40x ./web/
 //
-// Medians on the shared machine (load average 9 to 18, so p99 says more
-// about the neighbours than about Bastide), before → after the work of
-// issue 15: /?q= 183 → 8-15 ms, /?category= 37 → 5-21 ms, /?commune=
-// 5 → 4 ms, combined filters 20 → 9-17 ms, /api/events?q= 81 → 25-30
-// ms, RSS by category 60 → 8-13 ms, the first answer after a start 4.9 →
-// 2.1 times the next ones. The month grid now counts every occurrence
-// (it stopped at 2 000) and costs 115-190 ms, the week 47-73 ms (was 87),
-// and the 1 000-event ICS feed, which parses each stored text, 72-154 ms:
-// those three miss the 10 ms target. The cache answers a repeated page in
-// 0.05-0.13 ms.
+// Medians (p50 / p99, ms) on the shared machine, before the work of issue
+// 15 (load average about 13) → after it (load average 4 to 8): / 2.6 / 18
+// → 2.5 / 18; /?q= 183 / 354 → 10 / 40; /?category= 37 / 53 → 6.4 / 17;
+// /?commune= 5.0 / 12 → 4.7 / 18; combined filters 20 / 51 → 8.6 / 28;
+// dates 3.0 / 11 → 6.2 / 22; /api/events?commune= 6.3 / 15 → 5.2 / 19;
+// /api/events?q= 81 / 130 → 10 / 32; RSS by category 60 / 121 → 6.4 /
+// 16; Atom by commune 7.4 / 17 → 4.2 / 15; event page 0.3 / 5.8 → 0.3 /
+// 1.0; association 2.4 / 8.6 → 2.3 / 19; widget 0.9 / 6.2 → 1.2 / 4.6;
+// the first answer after a start 4.9 → 2.4 times the next ones. The
+// month grid now counts every occurrence (it stopped at 2 000 without a
+// word): 74 / 140 → 70 / 149; the week 87 / 142 → 34 / 83; the 1 000-event
+// ICS feed, which parses each stored text, 72 / 156 → 99 / 190: those
+// three miss the 10 ms target. With the page cache a repeated page takes
+// 0.05-0.08 ms instead of 4-58 ms: it stays.
 //
 // Throughput, with Debian wrk against the real binary and 10 000 events
 // imported from a file; these commands are the whole procedure (python3
