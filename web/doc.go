@@ -271,7 +271,7 @@
 //	go test -run '^$' -bench 'BenchmarkScale' -benchtime 40x ./web/
 //
 // Medians (p50 / p99, ms) on the shared machine, before the work of issue
-// 15 (load average about 13) → after it (load average 4 to 8): / 2.6 / 18
+// 15 (a busy hour, load not recorded) → after it (load average 4 to 8): / 2.6 / 18
 // → 2.5 / 18; /?q= 183 / 354 → 10 / 40; /?category= 37 / 53 → 6.4 / 17;
 // /?commune= 5.0 / 12 → 4.7 / 18; combined filters 20 / 51 → 8.6 / 28;
 // dates 3.0 / 11 → 6.2 / 22; /api/events?commune= 6.3 / 15 → 5.2 / 19;
