@@ -70,12 +70,16 @@ func (s *Store) PublicCategories(ctx context.Context, from time.Time, limit int)
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT min(ec.category) FROM event_categories ec
-		JOIN events e ON e.id = ec.event_id
-		JOIN calendars c ON c.id = e.calendar_id
-		WHERE `+publicEventSQL+`
-		AND EXISTS (SELECT 1 FROM event_instances i WHERE i.event_id = e.id AND i.end_utc >= ?)
-		GROUP BY lower(ec.category) ORDER BY lower(ec.category) LIMIT +?`, fmtTime(from), limit)
+	// Each distinct name (read off the category index) is kept when one
+	// shown event has it: a probe that stops at the first, instead of
+	// joining every categorised event of the store (300 ms at 100 000).
+	rows, err := s.r.QueryContext(ctx, `SELECT min(d.category) FROM (SELECT DISTINCT category FROM event_categories) d
+		WHERE EXISTS (SELECT 1 FROM event_categories ec
+			JOIN events e ON e.id = ec.event_id
+			JOIN calendars c ON c.id = e.calendar_id
+			WHERE ec.category = d.category AND `+publicEventSQL+`
+			AND EXISTS (SELECT 1 FROM event_instances i WHERE i.event_id = e.id AND i.end_utc >= ?))
+		GROUP BY lower(d.category) ORDER BY lower(d.category) LIMIT +?`, fmtTime(from), limit)
 	if err != nil {
 		return nil, fmt.Errorf("db: public categories: %w", err)
 	}
@@ -119,7 +123,9 @@ func (s *Store) FeedEventIDs(ctx context.Context, q InstanceQuery, limit int) ([
 		JOIN calendars c ON c.id = e.calendar_id
 		WHERE i.start_utc >= ? AND i.start_utc < ? AND (i.end_utc > ? OR (i.end_utc = i.start_utc AND i.start_utc >= ?))`)
 	args = append(args, fmtTime(q.From.Add(-longest)), fmtTime(q.To), fmtTime(q.From), fmtTime(q.From))
-	writeInstanceFilters(&sb, &args, q)
+	if err := s.writeInstanceFilters(ctx, &sb, &args, q); err != nil {
+		return nil, err
+	}
 	sb.WriteString(" ORDER BY i.start_utc, i.event_id LIMIT +?")
 	args = append(args, limit)
 	rows, err := s.r.QueryContext(ctx, sb.String(), args...)

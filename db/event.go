@@ -272,13 +272,13 @@ func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
 		e.Location, fmtTime(e.Start), fmtTime(e.End), b2i(e.AllDay), b2i(e.Floating), e.TZID, b2i(e.Recurring),
 		e.RRule, e.Status, e.Class, strings.Join(e.Categories, ","), e.URL, nullID(e.PlaceID), e.CommuneINSEE,
 		e.Lat, e.Lon, b2i(e.HasGeo), e.Origin, e.APID, e.Moderation, e.Sequence, b2i(e.InstancesCapped),
-		fmtTime(e.Created), fmtTime(e.Updated)}
+		fmtTime(e.Created), fmtTime(e.Updated), e.Price, strings.Join(e.Access, "\n"), e.Online, e.ImageURL, e.ImageType}
 	if created {
 		r, err := tx.ExecContext(ctx, `INSERT INTO events (calendar_id, uuid, href, uid, etag, data, component, summary,
 			description, location, start_utc, end_utc, all_day, floating, tzid, recurring, rrule, status, class,
 			categories, url, place_id, commune_insee, lat, lon, has_geo, origin, ap_id, moderation, sequence,
-			instances_capped, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+			instances_capped, created_at, updated_at, price, access, online_url, image_url, image_type)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 		if err != nil {
 			return PutResult{}, fmt.Errorf("db: put event %s: %w", e.Href, mapErr(err))
 		}
@@ -288,7 +288,8 @@ func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
 			component = ?, summary = ?, description = ?, location = ?, start_utc = ?, end_utc = ?, all_day = ?,
 			floating = ?, tzid = ?, recurring = ?, rrule = ?, status = ?, class = ?, categories = ?, url = ?,
 			place_id = ?, commune_insee = ?, lat = ?, lon = ?, has_geo = ?, origin = ?, ap_id = ?, moderation = ?,
-			sequence = ?, instances_capped = ?, created_at = ?, updated_at = ? WHERE id = +?`, append(args, e.ID)...)
+			sequence = ?, instances_capped = ?, created_at = ?, updated_at = ?, price = ?, access = ?, online_url = ?,
+			image_url = ?, image_type = ? WHERE id = +?`, append(args, e.ID)...)
 		if err != nil {
 			return PutResult{}, fmt.Errorf("db: put event %s: %w", e.Href, mapErr(err))
 		}
@@ -512,17 +513,17 @@ func deleteEventTx(ctx context.Context, tx *txq, cal *model.Calendar, id int64, 
 const eventCols = `e.id, e.calendar_id, e.uuid, e.href, e.uid, e.etag, e.component, e.summary, e.description, e.location,
 	e.start_utc, e.end_utc, e.all_day, e.floating, e.tzid, e.recurring, e.rrule, e.status, e.class, e.categories,
 	e.url, ifnull(e.place_id, 0), e.commune_insee, e.lat, e.lon, e.has_geo, e.origin, e.ap_id, e.moderation,
-	e.sequence, e.instances_capped, e.created_at, e.updated_at, `
+	e.sequence, e.instances_capped, e.created_at, e.updated_at, e.price, e.access, e.online_url, e.image_url, e.image_type, `
 
 func scanEvent(row interface{ Scan(...any) error }, withData bool, extra ...any) (*model.Event, error) {
 	var e model.Event
-	var start, end, cats, created, updated string
+	var start, end, cats, created, updated, access string
 	var allDay, floating, recurring, hasGeo, capped int
 	var data sql.NullString
 	dest := []any{&e.ID, &e.CalendarID, &e.UUID, &e.Href, &e.UID, &e.ETag, &e.Component, &e.Summary,
 		&e.Description, &e.Location, &start, &end, &allDay, &floating, &e.TZID, &recurring, &e.RRule, &e.Status,
 		&e.Class, &cats, &e.URL, &e.PlaceID, &e.CommuneINSEE, &e.Lat, &e.Lon, &hasGeo, &e.Origin, &e.APID,
-		&e.Moderation, &e.Sequence, &capped, &created, &updated, &data}
+		&e.Moderation, &e.Sequence, &capped, &created, &updated, &e.Price, &access, &e.Online, &e.ImageURL, &e.ImageType, &data}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, mapErr(err)
 	}
@@ -530,6 +531,9 @@ func scanEvent(row interface{ Scan(...any) error }, withData bool, extra ...any)
 	e.AllDay, e.Floating, e.Recurring, e.HasGeo, e.InstancesCapped = allDay == 1, floating == 1, recurring == 1, hasGeo == 1, capped == 1
 	if cats != "" {
 		e.Categories = strings.Split(cats, ",")
+	}
+	if access != "" {
+		e.Access = strings.Split(access, "\n")
 	}
 	e.Created, e.Updated = parseTime(created), parseTime(updated)
 	if withData {
@@ -918,4 +922,32 @@ func int64s(ids []int64) []any {
 		out[i] = id
 	}
 	return out
+}
+
+// MetaShownFieldsRefresh is the meta key that migration shown_fields sets while
+// events stored before it have not had their shown fields (price,
+// accessibility, online link, poster) read from their text (its value is
+// the id of the last event done).
+const MetaShownFieldsRefresh = "shown_fields_refresh"
+
+// EventsAfter returns up to limit events, with their text, in id order
+// after afterID.
+func (s *Store) EventsAfter(ctx context.Context, afterID int64, limit int) ([]*model.Event, error) {
+	return s.listEvents(ctx, true, `e.id > ? ORDER BY e.id LIMIT +?`, afterID, limit)
+}
+
+// RefreshShownFields stores the shown fields of e (price, accessibility,
+// online link, poster), read again from its unchanged text; ErrPrecondition
+// when e.ETag is no longer the stored one. Neither the change log nor
+// anything else of the event is touched: what it says has not changed.
+func (s *Store) RefreshShownFields(ctx context.Context, e *model.Event) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE events SET price = ?, access = ?, online_url = ?, image_url = ?, image_type = ?
+		WHERE id = +? AND etag = +?`, e.Price, strings.Join(e.Access, "\n"), e.Online, e.ImageURL, e.ImageType, e.ID, e.ETag)
+	if err != nil {
+		return fmt.Errorf("db: refresh shown fields of %d: %w", e.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("db: refresh shown fields of %d: %w", e.ID, ErrPrecondition)
+	}
+	return nil
 }

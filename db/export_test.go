@@ -1,6 +1,10 @@
 package db
 
-import "sync/atomic"
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+)
 
 // CountBcrypt counts the bcrypt comparisons made until the test ends.
 func CountBcrypt(t interface{ Cleanup(func()) }) *atomic.Int64 {
@@ -12,4 +16,27 @@ func CountBcrypt(t interface{ Cleanup(func()) }) *atomic.Int64 {
 	}
 	t.Cleanup(func() { bcryptCompare = orig })
 	return &n
+}
+
+// InstancesPlan is SQLite's plan of ListInstances for q, one line a step.
+func (s *Store) InstancesPlan(ctx context.Context, q InstanceQuery) (string, error) {
+	query, args, err := s.instancesSQL(ctx, q, 50)
+	if err != nil {
+		return "", err
+	}
+	rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			return "", err
+		}
+		lines = append(lines, detail)
+	}
+	return strings.Join(lines, "\n"), rows.Err()
 }

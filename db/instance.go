@@ -88,35 +88,11 @@ func (s *Store) ListInstances(ctx context.Context, q InstanceQuery) ([]InstanceR
 	if limit > MaxInstancePage {
 		limit = MaxInstancePage
 	}
-	longest, err := s.longestInstance(ctx)
+	query, args, err := s.instancesSQL(ctx, q, limit)
 	if err != nil {
 		return nil, err
 	}
-	var sb strings.Builder
-	args := make([]any, 0, 16)
-	sb.WriteString("SELECT " + instanceCols + ", " + eventCols +
-		`NULL, ifnull(a.id, 0), ifnull(a.slug, ''), ifnull(a.name, '')
-		FROM event_instances i
-		JOIN events e ON e.id = i.event_id
-		JOIN calendars c ON c.id = e.calendar_id
-		LEFT JOIN associations a ON a.id = c.association_id
-		WHERE i.start_utc >= ? AND i.start_utc < ? AND (i.end_utc > ? OR (i.end_utc = i.start_utc AND i.start_utc >= ?))`)
-	// An occurrence that overlaps From started at most `longest` before it;
-	// this lower bound keeps the scan on the start index.
-	lower := q.From.Add(-longest)
-	if q.After != nil && q.After.Start.After(lower) {
-		lower = q.After.Start
-	}
-	args = append(args, fmtTime(lower), fmtTime(q.To), fmtTime(q.From), fmtTime(q.From))
-	if q.After != nil {
-		sb.WriteString(" AND (i.start_utc > ? OR (i.start_utc = +? AND i.event_id > ?))")
-		args = append(args, fmtTime(q.After.Start), fmtTime(q.After.Start), q.After.EventID)
-	}
-	writeInstanceFilters(&sb, &args, q)
-	sb.WriteString(" ORDER BY i.start_utc, i.event_id LIMIT +?")
-	args = append(args, limit)
-
-	rows, err := s.r.QueryContext(ctx, sb.String(), args...)
+	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("db: list instances: %w", err)
 	}
@@ -141,6 +117,41 @@ func (s *Store) ListInstances(ctx context.Context, q InstanceQuery) ([]InstanceR
 	return out, rows.Err()
 }
 
+// instancesSQL is the query of ListInstances and its arguments.
+func (s *Store) instancesSQL(ctx context.Context, q InstanceQuery, limit int) (string, []any, error) {
+	longest, err := s.longestInstance(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	var sb strings.Builder
+	args := make([]any, 0, 16)
+	sb.WriteString("SELECT " + instanceCols + ", " + eventCols +
+		`NULL, ifnull(a.id, 0), ifnull(a.slug, ''), ifnull(a.name, '')
+		FROM event_instances i
+		JOIN events e ON e.id = i.event_id
+		JOIN calendars c ON c.id = e.calendar_id
+		LEFT JOIN associations a ON a.id = c.association_id
+		WHERE i.start_utc >= ? AND i.start_utc < ? AND (i.end_utc > ? OR (i.end_utc = i.start_utc AND i.start_utc >= ?))`)
+	// An occurrence that overlaps From started at most `longest` before it;
+	// this lower bound keeps the scan on the start index.
+	lower := q.From.Add(-longest)
+	if q.After != nil && q.After.Start.After(lower) {
+		lower = q.After.Start
+	}
+	args = append(args, fmtTime(lower), fmtTime(q.To), fmtTime(q.From), fmtTime(q.From))
+	if q.After != nil {
+		sb.WriteString(" AND (i.start_utc > ? OR (i.start_utc = +? AND i.event_id > ?))")
+		args = append(args, fmtTime(q.After.Start), fmtTime(q.After.Start), q.After.EventID)
+	}
+	if err := s.writeInstanceFilters(ctx, &sb, &args, q); err != nil {
+		return "", nil, err
+	}
+	sb.WriteString(" ORDER BY i.start_utc, i.event_id LIMIT +?")
+	args = append(args, limit)
+
+	return sb.String(), args, nil
+}
+
 // scanEventAfter scans leading columns into before, then an event, then extra.
 func scanEventAfter(row interface{ Scan(...any) error }, before []any, extra ...any) (*model.Event, error) {
 	return scanEvent(prefixScanner{row, before}, false, extra...)
@@ -158,7 +169,15 @@ func (p prefixScanner) Scan(dest ...any) error {
 // writeInstanceFilters appends q's filters (calendars, associations,
 // communes, categories, text, public, cancelled) to a query over
 // event_instances i, events e and calendars c.
-func writeInstanceFilters(sb *strings.Builder, args *[]any, q InstanceQuery) {
+//
+// The filters on events (text, categories) are written so that SQLite
+// starts from the one that matches few events (at most sparseEvents: it
+// reads their occurrences and sorts them) and otherwise walks the
+// occurrences in date order (by commune when there is one) checking them
+// against the matching events, which finds a page after a few hundred
+// rows. Left to itself, SQLite starts from the list of matching events
+// whatever its length: 16 000 events sorted for a page of 50.
+func (s *Store) writeInstanceFilters(ctx context.Context, sb *strings.Builder, args *[]any, q InstanceQuery) error {
 	inInts(sb, args, "e.calendar_id", q.CalendarIDs)
 	inInts(sb, args, "c.association_id", q.AssociationIDs)
 	if len(q.Communes) > 0 {
@@ -168,13 +187,29 @@ func writeInstanceFilters(sb *strings.Builder, args *[]any, q InstanceQuery) {
 		}
 	}
 	if len(q.Categories) > 0 {
-		sb.WriteString(" AND e.id IN (SELECT event_id FROM event_categories WHERE category IN (" + placeholders(len(q.Categories)) + "))")
-		for _, c := range q.Categories {
-			*args = append(*args, c)
+		cats := make([]any, len(q.Categories))
+		for i, c := range q.Categories {
+			cats[i] = c
 		}
+		sparse, err := s.fewEvents(ctx, "SELECT 1 FROM event_categories WHERE category IN ("+placeholders(len(cats))+")", cats...)
+		if err != nil {
+			return err
+		}
+		if sparse {
+			sb.WriteString(" AND e.id IN (SELECT event_id FROM event_categories WHERE category IN (" + placeholders(len(cats)) + "))")
+		} else {
+			// One probe of the primary key per occurrence walked, rather
+			// than a list of every event of a common category.
+			sb.WriteString(" AND EXISTS (SELECT 1 FROM event_categories ec WHERE ec.event_id = e.id AND ec.category IN (" + placeholders(len(cats)) + "))")
+		}
+		*args = append(*args, cats...)
 	}
 	if m := FTSQuery(q.Text); m != "" {
-		sb.WriteString(" AND e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
+		sparse, err := s.fewEvents(ctx, "SELECT 1 FROM events_fts WHERE events_fts MATCH ?", m)
+		if err != nil {
+			return err
+		}
+		sb.WriteString(" AND " + driving(sparse) + "e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
 		*args = append(*args, m)
 	}
 	if q.Public {
@@ -183,6 +218,31 @@ func writeInstanceFilters(sb *strings.Builder, args *[]any, q InstanceQuery) {
 	if !q.IncludeCancelled {
 		sb.WriteString(" AND i.status <> 'CANCELLED' AND e.status <> 'CANCELLED'")
 	}
+	return nil
+}
+
+// sparseEvents is the most events a filter may match and still be where
+// a listing starts (see writeInstanceFilters).
+const sparseEvents = 1000
+
+// fewEvents tells whether the query (one row per matching event) yields
+// at most sparseEvents rows; it stops counting past that.
+func (s *Store) fewEvents(ctx context.Context, query string, args ...any) (bool, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM ("+query+" LIMIT "+strconv.Itoa(sparseEvents+1)+")", args...).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("db: count matching events: %w", err)
+	}
+	return n <= sparseEvents, nil
+}
+
+// driving is "" for a filter SQLite may start from, and the unary plus
+// that keeps it from doing so otherwise.
+func driving(sparse bool) string {
+	if sparse {
+		return ""
+	}
+	return "+"
 }
 
 func inInts(sb *strings.Builder, args *[]any, col string, ids []int64) {

@@ -33,6 +33,7 @@ var releasedMigrations = map[string]string{
 	"0016_instance_settings.sql": "077499406c40a93cdce16fe0849f8fc95fd576cd789afa4975f9e8e6b9a97726",
 	"0017_association_life.sql":  "9ffdc5198095ee498ea5e3b42304d18dbdcc8d89c5b26d6dcd6a38052a7143e6",
 	"0018_admin_lists.sql":       "5f8d61b50634747b67b1fafe9d7b8a89226e38d5354af266fc21195d878c2cfc",
+	"0019_shown_fields.sql":      "0527cb3272e444fc091fd813a1f82b4fef404dd7bd12cfe1ad4d69e9395a847c",
 }
 
 func TestMigrationsNeverEdited(t *testing.T) {

@@ -2,6 +2,7 @@ package ical
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,7 +18,7 @@ import (
 // When a new property names a TZID that no VTIMEZONE of the object
 // defines, the VTIMEZONE of that IANA zone is added. The result is checked
 // with ParseObject.
-func Edit(data []byte, owned []string, props []*goical.Prop) ([]byte, error) {
+func Edit(data []byte, owned []string, props []Prop) ([]byte, error) {
 	own := make(map[string]bool, len(owned))
 	for _, n := range owned {
 		own[strings.ToUpper(n)] = true
@@ -25,7 +26,11 @@ func Edit(data []byte, owned []string, props []*goical.Prop) ([]byte, error) {
 	var added bytes.Buffer
 	var sb strings.Builder
 	tzids := map[string]bool{}
-	for _, p := range props {
+	for _, pp := range props {
+		p := pp.p
+		if p == nil {
+			return nil, invalidf("", "an edit holds an empty property")
+		}
 		sb.Reset()
 		if !own[strings.ToUpper(p.Name)] {
 			return nil, invalidf(p.Name, "%s is not among the edited properties", p.Name)
@@ -188,31 +193,77 @@ func hasRecurrenceID(lines []rawLine) bool {
 	return false
 }
 
+// Prop is one property line that Edit or Override writes, made by
+// TextProp, ListProp, TimeProp, TimesProp, ValueProp or URIProp: callers
+// edit objects without handling go-ical's types.
+type Prop struct{ p *goical.Prop }
+
+// Name is the property's name.
+func (p Prop) Name() string {
+	if p.p == nil {
+		return ""
+	}
+	return p.p.Name
+}
+
 // TextProp is a TEXT property with its value escaped (line breaks become
 // \n, so a value cannot start a new property).
-func TextProp(name, value string) *goical.Prop {
-	return &goical.Prop{Name: name, Params: goical.Params{}, Value: escapeText(value)}
+func TextProp(name, value string) Prop {
+	return Prop{&goical.Prop{Name: name, Params: goical.Params{}, Value: escapeText(value)}}
+}
+
+// ValueProp is a property whose value is written as given, for values
+// with no text to escape (STATUS, SEQUENCE, DTSTAMP, RRULE); a line break
+// in it is refused by Edit and Override.
+func ValueProp(name, value string) Prop {
+	return Prop{&goical.Prop{Name: name, Params: goical.Params{}, Value: value}}
+}
+
+// URIProp is a property of VALUE=URI.
+func URIProp(name, u string) Prop {
+	return Prop{&goical.Prop{Name: name, Params: goical.Params{goical.ParamValue: {"URI"}}, Value: u}}
+}
+
+// ImageProp is an event's poster (RFC 7986 IMAGE, shown full size) at u,
+// with its media type when known.
+func ImageProp(u, mediaType string) Prop {
+	p := &goical.Prop{Name: goical.PropImage, Params: goical.Params{goical.ParamValue: {"URI"}, goical.ParamDisplay: {"FULLSIZE"}}, Value: u}
+	if mediaType != "" {
+		p.Params.Set(goical.ParamFormatType, mediaType)
+	}
+	return Prop{p}
+}
+
+// StampProp is the DTSTAMP of an edit made at now.
+func StampProp(now time.Time) Prop {
+	return ValueProp("DTSTAMP", now.UTC().Format(layoutDateTime+"Z"))
+}
+
+// StampProps are the DTSTAMP and LAST-MODIFIED of an edit made at now, and
+// its SEQUENCE.
+func StampProps(now time.Time, seq int) []Prop {
+	return []Prop{StampProp(now), ValueProp("LAST-MODIFIED", now.UTC().Format(layoutDateTime+"Z")), ValueProp("SEQUENCE", strconv.Itoa(seq))}
 }
 
 // ListProp is a TEXT list property (CATEGORIES), each value escaped.
-func ListProp(name string, values []string) *goical.Prop {
+func ListProp(name string, values []string) Prop {
 	esc := make([]string, len(values))
 	for i, v := range values {
 		esc[i] = escapeText(v)
 	}
-	return &goical.Prop{Name: name, Params: goical.Params{}, Value: strings.Join(esc, ",")}
+	return Prop{&goical.Prop{Name: name, Params: goical.Params{}, Value: strings.Join(esc, ",")}}
 }
 
 // TimeProp is a DATE (allDay) or a DATE-TIME in zone property.
-func TimeProp(name string, t time.Time, allDay bool, zone string) *goical.Prop {
+func TimeProp(name string, t time.Time, allDay bool, zone string) Prop {
 	if allDay {
-		return &goical.Prop{Name: name, Params: goical.Params{goical.ParamValue: {"DATE"}}, Value: t.Format(layoutDate)}
+		return Prop{&goical.Prop{Name: name, Params: goical.Params{goical.ParamValue: {"DATE"}}, Value: t.Format(layoutDate)}}
 	}
-	return &goical.Prop{Name: name, Params: goical.Params{goical.PropTimezoneID: {zone}}, Value: t.Format(layoutDateTime)}
+	return Prop{&goical.Prop{Name: name, Params: goical.Params{goical.PropTimezoneID: {zone}}, Value: t.Format(layoutDateTime)}}
 }
 
 // TimesProp is a list of DATEs or DATE-TIMEs in zone (EXDATE).
-func TimesProp(name string, ts []time.Time, allDay bool, zone string) *goical.Prop {
+func TimesProp(name string, ts []time.Time, allDay bool, zone string) Prop {
 	p := TimeProp(name, time.Time{}, allDay, zone)
 	vals := make([]string, len(ts))
 	for i, t := range ts {
@@ -222,7 +273,7 @@ func TimesProp(name string, ts []time.Time, allDay bool, zone string) *goical.Pr
 			vals[i] = t.Format(layoutDateTime)
 		}
 	}
-	p.Value = strings.Join(vals, ",")
+	p.p.Value = strings.Join(vals, ",")
 	return p
 }
 
@@ -245,11 +296,15 @@ func NewObject(uid string, now time.Time) []byte {
 // master from the master's own lines (its alarms and rule excepted), with
 // rid and props. Every other line is kept byte for byte; the result is
 // checked with ParseObject.
-func Override(data []byte, rid *goical.Prop, props []*goical.Prop) ([]byte, error) {
+func Override(data []byte, rid Prop, props []Prop) ([]byte, error) {
 	names := map[string]bool{"RECURRENCE-ID": true}
 	var added bytes.Buffer
 	var sb strings.Builder
-	for _, p := range append([]*goical.Prop{rid}, props...) {
+	for _, pp := range append([]Prop{rid}, props...) {
+		p := pp.p
+		if p == nil {
+			return nil, invalidf("", "an edit holds an empty property")
+		}
 		sb.Reset()
 		if err := formatProp(&sb, p); err != nil {
 			return nil, err
@@ -280,7 +335,7 @@ func Override(data []byte, rid *goical.Prop, props []*goical.Prop) ([]byte, erro
 						if master == nil {
 							master = &b
 						}
-					} else if found == nil && recurrenceIDValue(lines[cur.begin+1:cur.end]) == rid.Value {
+					} else if found == nil && recurrenceIDValue(lines[cur.begin+1:cur.end]) == rid.p.Value {
 						found = &b
 					}
 				}
@@ -368,4 +423,32 @@ func recurrenceIDValue(lines []rawLine) string {
 		}
 	}
 	return ""
+}
+
+// SkipDays lists the days (YYYY-MM-DD, in loc for a UTC time) that the
+// master's EXDATEs leave out of a stored series, for a form to show.
+func SkipDays(data []byte, loc *time.Location) []string {
+	obj, err := ParseObject(data, DefaultLimits())
+	if err != nil || obj.Master == nil {
+		return nil
+	}
+	var out []string
+	for _, p := range obj.Master.Props.Values(goical.PropExceptionDates) {
+		for _, v := range strings.Split(p.Value, ",") {
+			if len(v) < 8 {
+				continue
+			}
+			t, err := time.Parse(layoutDate, v[:8])
+			if err != nil {
+				continue
+			}
+			if strings.HasSuffix(v, "Z") {
+				if u, err := time.Parse(layoutDateTime+"Z", v); err == nil {
+					t = u.In(loc)
+				}
+			}
+			out = append(out, t.Format(time.DateOnly))
+		}
+	}
+	return out
 }

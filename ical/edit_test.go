@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	goical "github.com/emersion/go-ical"
 )
 
 var formOwned = []string{"SUMMARY", "DTSTART", "DTEND", "DURATION", "LOCATION", "DESCRIPTION", "CATEGORIES", "STATUS", "X-BASTIDE-PRICE"}
@@ -18,7 +16,7 @@ func TestEditKeepsWhatItDoesNotOwn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := Edit(in, []string{"SUMMARY"}, []*goical.Prop{TextProp("SUMMARY", "Atelier tablettes")})
+	out, err := Edit(in, []string{"SUMMARY"}, []Prop{TextProp("SUMMARY", "Atelier tablettes")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +41,7 @@ func TestEditReplacesOwnedInMasterOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Date(2026, 3, 2, 18, 0, 0, 0, time.UTC)
-	out, err := Edit(in, formOwned, []*goical.Prop{
+	out, err := Edit(in, formOwned, []Prop{
 		TextProp("SUMMARY", "Soirée"), TimeProp("DTSTART", start, false, "Europe/Paris"),
 		TimeProp("DTEND", start.Add(2*time.Hour), false, "Europe/Paris"), ListProp("CATEGORIES", []string{"Fête", "A,B"}),
 	})
@@ -72,7 +70,7 @@ func TestEditReplacesOwnedInMasterOnly(t *testing.T) {
 // A title with a line break cannot inject a property.
 func TestEditEscapesLineBreaks(t *testing.T) {
 	base := NewObject("u1@test", time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC))
-	out, err := Edit(base, formOwned, []*goical.Prop{TextProp("SUMMARY", "Fête\r\nRRULE:FREQ=SECONDLY"),
+	out, err := Edit(base, formOwned, []Prop{TextProp("SUMMARY", "Fête\r\nRRULE:FREQ=SECONDLY"),
 		TimeProp("DTSTART", time.Date(2026, 6, 21, 20, 0, 0, 0, time.UTC), false, "Europe/Paris")})
 	if err != nil {
 		t.Fatal(err)
@@ -94,7 +92,7 @@ func TestEditEscapesLineBreaks(t *testing.T) {
 
 func TestEditRefusesUnownedProperty(t *testing.T) {
 	base := NewObject("u1@test", time.Now())
-	if _, err := Edit(base, []string{"SUMMARY"}, []*goical.Prop{TextProp("RRULE", "FREQ=DAILY")}); err == nil {
+	if _, err := Edit(base, []string{"SUMMARY"}, []Prop{TextProp("RRULE", "FREQ=DAILY")}); err == nil {
 		t.Fatal("a property outside owned was written")
 	}
 }
@@ -107,7 +105,7 @@ func TestOverrideCancelsOneOccurrence(t *testing.T) {
 		t.Fatal(err)
 	}
 	rid := TimeProp("RECURRENCE-ID", time.Date(2026, 5, 25, 14, 0, 0, 0, time.UTC), false, "Europe/Paris")
-	out, err := Override(in, rid, []*goical.Prop{{Name: "STATUS", Params: goical.Params{}, Value: "CANCELLED"}})
+	out, err := Override(in, rid, []Prop{ValueProp("STATUS", "CANCELLED")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +127,7 @@ func TestOverrideCancelsOneOccurrence(t *testing.T) {
 		t.Errorf("the master changed")
 	}
 	// Again, on the same occurrence: restored, one override only.
-	out2, err := Override(out, rid, []*goical.Prop{{Name: "STATUS", Params: goical.Params{}, Value: "CONFIRMED"}})
+	out2, err := Override(out, rid, []Prop{ValueProp("STATUS", "CONFIRMED")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -113,6 +113,7 @@ func (o *Object) EventContext(ctx context.Context, now time.Time, lim Limits) (*
 		}
 	}
 	structuredLocation(c, e)
+	shownFields(c, e)
 	if p := c.Props.Get(goical.PropSequence); p != nil {
 		e.Sequence, _ = strconv.Atoi(strings.TrimSpace(p.Value))
 	}

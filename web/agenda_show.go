@@ -16,9 +16,8 @@ import (
 
 const (
 	agendaPageSize  = 50
-	monthMaxRows    = 2000
-	weekMaxRows     = 1000
 	monthCellItems  = 4
+	weekDayItems    = 30
 	defaultListSpan = 366 * 24 * time.Hour
 )
 
@@ -275,27 +274,29 @@ func (a *app) fillMonth(ctx context.Context, st state, f filter, res resolved, p
 	p.NextHref = a.periodHref(f, paramMonth, next.Format("2006-01"))
 	p.PrevKey, p.NextKey = "agenda.prev_month", "agenda.next_month"
 	p.Heads = weekHeads(lang)
-	q := res.q
-	q.From, q.To, q.Limit = gridStart, gridEnd, monthMaxRows
-	rows, err := a.store.ListInstances(ctx, q)
+	rows, days, counts, err := a.byDay(ctx, res.q, gridStart, gridEnd, monthCellItems)
 	if err != nil {
 		return err
 	}
 	byDay := map[string][]item{}
+	own := map[string]int{} // occurrences shown on the day they start
 	more := map[string]int{}
-	for _, r := range rows {
-		key := a.dayKeyOf(r, gridStart)
-		var it *item
-		for _, day := range append([]string{key}, a.laterDays(r, key, gridEnd)...) {
-			if len(byDay[day]) == monthCellItems {
-				more[day]++
-				continue
+	for k, r := range rows {
+		key := days[k].Format("2006-01-02")
+		x := a.itemOf(lang, r, gridStart)
+		byDay[key] = append(byDay[key], x)
+		own[key]++
+		// A festival of several days shows on each, where there is room.
+		for _, day := range a.laterDays(r, key, gridEnd) {
+			if len(byDay[day]) < monthCellItems {
+				byDay[day] = append(byDay[day], x)
 			}
-			if it == nil {
-				x := a.itemOf(lang, r, gridStart)
-				it = &x
-			}
-			byDay[day] = append(byDay[day], *it)
+		}
+	}
+	for i, n := range counts {
+		k := gridStart.AddDate(0, 0, i).Format("2006-01-02")
+		if n > own[k] {
+			more[k] = n - own[k]
 		}
 	}
 	p.Empty = len(rows) == 0
@@ -307,11 +308,7 @@ func (a *app) fillMonth(ctx context.Context, st state, f filter, res resolved, p
 			cell := monthCell{Day: day.Day(), Weekday: weekdayName(lang, day.Weekday()), ISO: iso, InMonth: day.Month() == first.Month(), Today: iso == today}
 			cell.Items = byDay[iso]
 			if n := more[iso]; n > 0 {
-				cell.More = n
-				v := f.values()
-				v.Set(paramFrom, iso)
-				v.Set(paramTo, iso)
-				cell.MoreHref = withQuery("/", v)
+				cell.More, cell.MoreHref = n, a.dayHref(f, iso)
 			}
 			week = append(week, cell)
 		}
@@ -328,6 +325,35 @@ func (a *app) fillMonth(ctx context.Context, st state, f filter, res resolved, p
 		}
 	}
 	return nil
+}
+
+// byDay reads the first perDay occurrences of each day from start to
+// end (Paris midnights) and how many each day has, and returns the day
+// (midnight, UTC) of each row.
+func (a *app) byDay(ctx context.Context, q db.InstanceQuery, start, end time.Time, perDay int) ([]db.InstanceRow, []time.Time, []int, error) {
+	var d db.Days
+	var days []time.Time
+	for t := start; !t.After(end); t = t.AddDate(0, 0, 1) {
+		d.Timed = append(d.Timed, t)
+		d.Wall = append(d.Wall, time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC))
+	}
+	rows, idx, counts, err := a.store.ListInstancesByDay(ctx, q, d, perDay)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, i := range idx {
+		days = append(days, d.Wall[i])
+	}
+	// counts is indexed by day from start; the callers index by date.
+	return rows, days, counts, nil
+}
+
+// dayHref is the list of one day, with the page's other filters.
+func (a *app) dayHref(f filter, iso string) string {
+	v := f.values()
+	v.Set(paramFrom, iso)
+	v.Set(paramTo, iso)
+	return withQuery("/", v)
 }
 
 // laterDays lists the days after first (YYYY-MM-DD, before end) that an
@@ -392,19 +418,18 @@ func (a *app) fillWeek(ctx context.Context, st state, f filter, res resolved, p 
 	p.PrevHref = a.periodHref(f, paramWeek, monday.AddDate(0, 0, -7).Format("2006-01-02"))
 	p.NextHref = a.periodHref(f, paramWeek, end.Format("2006-01-02"))
 	p.PrevKey, p.NextKey = "agenda.prev_week", "agenda.next_week"
-	q := res.q
-	q.From, q.To, q.Limit = monday, end, weekMaxRows
-	rows, err := a.store.ListInstances(ctx, q)
+	rows, days, counts, err := a.byDay(ctx, res.q, monday, end, weekDayItems)
 	if err != nil {
 		return err
 	}
 	items := make([]item, 0, len(rows))
-	for _, r := range rows {
+	for k, r := range rows {
 		it := a.itemOf(lang, r, monday)
+		it.dayKey = days[k].Format("2006-01-02")
 		items = append(items, it)
 		// A festival over the weekend is on Saturday and on Sunday.
 		for _, day := range a.laterDays(r, it.dayKey, end) {
-			it.dayKey = day
+			it.dayKey, it.spilled = day, true
 			items = append(items, it)
 		}
 	}
@@ -420,6 +445,16 @@ func (a *app) fillWeek(ctx context.Context, st state, f filter, res resolved, p 
 		g, ok := byISO[iso]
 		if !ok {
 			g = dayGroup{Label: longDate(lang, d), ISO: iso, Today: iso == today}
+		}
+		own := 0
+		for _, it := range g.Items {
+			if it.dayKey == iso && !it.spilled {
+				own++
+			}
+		}
+		if n := counts[i] - own; n > 0 {
+			// More than a day shows: how many, and the list of that day.
+			g.More, g.MoreHref = n, a.dayHref(f, iso)
 		}
 		p.Days = append(p.Days, g)
 	}

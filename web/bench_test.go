@@ -166,7 +166,7 @@ func BenchmarkAgendaMonth(b *testing.B) {
 	s := seedUpcoming(b, 10000)
 	paris, _ := time.LoadLocation("Europe/Paris")
 	bl := listBaseline(s, db.InstanceQuery{From: time.Date(2026, 3, 30, 0, 0, 0, 0, paris),
-		To: time.Date(2026, 5, 4, 0, 0, 0, 0, paris), Limit: monthMaxRows})
+		To: time.Date(2026, 5, 4, 0, 0, 0, 0, paris), Limit: db.MaxInstancePage})
 	benchGet(b, newBenchHandler(s, false), "/?view=month", bl, 0, func(body string) {
 		if !strings.Contains(body, `<table class="month">`) {
 			b.Fatal("no grid")

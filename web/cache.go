@@ -25,16 +25,30 @@ type cached struct {
 const (
 	cacheTTL      = 30 * time.Second
 	cacheMaxItems = 2000
-	cacheMaxBytes = 64 << 20
+	// DefaultPageCacheBytes is the page cache's size when Options name
+	// none.
+	DefaultPageCacheBytes = 4 << 20
+	// cacheEntryOverhead is what an entry costs besides its body and key
+	// (the struct, its headers, the map slot), counted against the size.
+	cacheEntryOverhead = 256
 )
 
 type pageCache struct {
-	mu    sync.Mutex
-	m     map[string]*cached
-	bytes int
+	mu       sync.Mutex
+	m        map[string]*cached
+	bytes    int
+	maxBytes int
 }
 
-func newPageCache() *pageCache { return &pageCache{m: map[string]*cached{}} }
+func newPageCache(maxBytes int) *pageCache {
+	if maxBytes <= 0 {
+		maxBytes = DefaultPageCacheBytes
+	}
+	return &pageCache{m: map[string]*cached{}, maxBytes: maxBytes}
+}
+
+// size is what an entry counts for against maxBytes.
+func size(key string, e *cached) int { return len(key) + len(e.body) + cacheEntryOverhead }
 
 func (p *pageCache) get(key string, seq, hour int64, now time.Time) *cached {
 	p.mu.Lock()
@@ -47,21 +61,23 @@ func (p *pageCache) get(key string, seq, hour int64, now time.Time) *cached {
 }
 
 func (p *pageCache) put(key string, e *cached) {
-	if len(e.body) > cacheMaxBytes/8 {
+	n := size(key, e)
+	if n > p.maxBytes/8 {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if old := p.m[key]; old != nil {
-		p.bytes -= len(old.body)
+		p.bytes -= size(key, old)
+		delete(p.m, key)
 	}
-	if len(p.m) >= cacheMaxItems || p.bytes+len(e.body) > cacheMaxBytes {
+	if len(p.m) >= cacheMaxItems || p.bytes+n > p.maxBytes {
 		// Simple and bounded: start again. Entries are cheap to rebuild.
 		p.m = map[string]*cached{}
 		p.bytes = 0
 	}
 	p.m[key] = e
-	p.bytes += len(e.body)
+	p.bytes += n
 }
 
 // etagOf is a strong entity tag over the body.

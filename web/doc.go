@@ -93,7 +93,8 @@
 // again when the change log moves (store.LastSeq, so a CalDAV edit shows at
 // once), when the hour turns (the agenda's "now" is the current hour) or
 // after 30 seconds. The cache is keyed on the canonical query and the
-// language. Feeds say Cache-Control: public, max-age=300; HTML pages say
+// language, and holds at most Options.PageCacheBytes (serve gives it its
+// share of the memory budget; 4 MiB by default). Feeds say Cache-Control: public, max-age=300; HTML pages say
 // no-cache (revalidate through the ETag).
 //
 // # JSON API
@@ -138,8 +139,10 @@
 // # Details read from the iCalendar text
 //
 // Price, accessibility and online link have no standard iCalendar property.
-// The event page takes them from the stored object (extras.go); the first
-// source found wins:
+// ical reads them when the event is stored (ical/shown.go) and the store
+// keeps them with the event, so no page parses a text; the description
+// lines are the page's own fallback (extras.go). The first source found
+// wins:
 //
 //   - price: X-BASTIDE-PRICE, X-MOBILIZON-PRICE, a description line
 //     "Tarif :", "Prix :", "Entrée :" or "Price:";
@@ -257,6 +260,33 @@
 //   - BenchmarkICSFeed1000, /feeds/agenda.ics, 1 000 events of 10 000 with
 //     their VTIMEZONE: 20–37 ms, 2.8–6.3 × reading the 1 000 texts,
 //     x_target 0.41–0.74.
+//
+// At the scale of a département (issue 15), BenchmarkScale builds with
+// db/dataset 100 000 events in 1 000 associations over the 319 communes
+// (5% weekly series with a moved and a cancelled date, short and long
+// texts), once per run (40 to 90 s; BASTIDE_SCALE_DB keeps the file
+// between runs), and reports for every public page type, uncached, the
+// median and 99th percentile of one answer over distinct URLs;
+// BenchmarkScaleColdStart the first answer after opening the store over
+// the next ones; BenchmarkScaleCache the same pages with and without the
+// page cache:
+//
+//	go test -run '^$' -bench 'BenchmarkScale' -benchtime 40x ./web/
+//
+// Medians (p50 / p99, ms) on the shared machine, before the work of issue
+// 15 (a busy hour, load not recorded) → after it (load average 4 to 8): / 2.6 / 18
+// → 2.5 / 18; /?q= 183 / 354 → 10 / 40; /?category= 37 / 53 → 6.4 / 17;
+// /?commune= 5.0 / 12 → 4.7 / 18; combined filters 20 / 51 → 8.6 / 28;
+// dates 3.0 / 11 → 6.2 / 22; /api/events?commune= 6.3 / 15 → 5.2 / 19;
+// /api/events?q= 81 / 130 → 10 / 32; RSS by category 60 / 121 → 6.4 /
+// 16; Atom by commune 7.4 / 17 → 4.2 / 15; event page 0.3 / 5.8 → 0.3 /
+// 1.0; association 2.4 / 8.6 → 2.3 / 19; widget 0.9 / 6.2 → 1.2 / 4.6;
+// the first answer after a start 4.9 → 2.4 times the next ones. The
+// month grid now counts every occurrence (it stopped at 2 000 without a
+// word): 74 / 140 → 70 / 149; the week 87 / 142 → 34 / 83; the 1 000-event
+// ICS feed, which parses each stored text, 72 / 156 → 99 / 190: those
+// three miss the 10 ms target. With the page cache a repeated page takes
+// 0.05-0.08 ms instead of 4-58 ms: it stays.
 //
 // Throughput, with Debian wrk against the real binary and 10 000 events
 // imported from a file; these commands are the whole procedure (python3

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 
-	goical "github.com/emersion/go-ical"
 	"github.com/labstack/echo/v4"
 
 	"github.com/bastide47/bastide/db"
@@ -31,12 +30,8 @@ func (a *app) eventCancel(c echo.Context) error {
 	if v.Get("restore") != "" {
 		status = "CONFIRMED"
 	}
-	stamp := a.opts.Now().UTC().Format("20060102T150405Z")
-	data, err := ical.Edit([]byte(e.Data), []string{"STATUS", "DTSTAMP", "LAST-MODIFIED", "SEQUENCE"}, []*goical.Prop{
-		{Name: "STATUS", Params: goical.Params{}, Value: status},
-		{Name: "DTSTAMP", Params: goical.Params{}, Value: stamp},
-		{Name: "LAST-MODIFIED", Params: goical.Params{}, Value: stamp},
-		ical.TextProp("SEQUENCE", itoa(e.Sequence+1))})
+	data, err := ical.Edit([]byte(e.Data), []string{"STATUS", "DTSTAMP", "LAST-MODIFIED", "SEQUENCE"},
+		append([]ical.Prop{ical.ValueProp("STATUS", status)}, ical.StampProps(a.opts.Now(), e.Sequence+1)...))
 	if err == nil {
 		_, err = a.storeEvent(c.Request().Context(), cal, e.Href, e.UUID, data, e.ETag, nil)
 	}

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	goical "github.com/emersion/go-ical"
 	"github.com/labstack/echo/v4"
 
 	"github.com/bastide47/bastide/db"
@@ -28,71 +27,67 @@ import (
 type eventGroup struct {
 	props []string
 	same  func(a, b *form.Event) bool
-	write func(f *form.Event) []*goical.Prop
+	write func(f *form.Event) []ical.Prop
 }
 
 var eventGroups = []eventGroup{
 	{[]string{"SUMMARY"}, func(a, b *form.Event) bool { return a.Title == b.Title },
-		func(f *form.Event) []*goical.Prop { return []*goical.Prop{ical.TextProp("SUMMARY", f.Title)} }},
+		func(f *form.Event) []ical.Prop { return []ical.Prop{ical.TextProp("SUMMARY", f.Title)} }},
 	{[]string{"DTSTART", "DTEND", "DURATION"}, func(a, b *form.Event) bool {
 		return a.AllDay == b.AllDay && a.Start.Equal(b.Start) && a.End.Equal(b.End)
 	},
-		func(f *form.Event) []*goical.Prop {
-			ps := []*goical.Prop{ical.TimeProp("DTSTART", f.Start, f.AllDay, form.Zone)}
+		func(f *form.Event) []ical.Prop {
+			ps := []ical.Prop{ical.TimeProp("DTSTART", f.Start, f.AllDay, form.Zone)}
 			if !f.End.IsZero() {
 				ps = append(ps, ical.TimeProp("DTEND", f.End, f.AllDay, form.Zone))
 			}
 			return ps
 		}},
 	{[]string{"LOCATION"}, func(a, b *form.Event) bool { return locationOf(a) == locationOf(b) },
-		func(f *form.Event) []*goical.Prop { return optText("LOCATION", locationOf(f)) }},
+		func(f *form.Event) []ical.Prop { return optText("LOCATION", locationOf(f)) }},
 	{[]string{"DESCRIPTION"}, func(a, b *form.Event) bool { return a.Description == b.Description },
-		func(f *form.Event) []*goical.Prop { return optText("DESCRIPTION", f.Description) }},
+		func(f *form.Event) []ical.Prop { return optText("DESCRIPTION", f.Description) }},
 	{[]string{"CATEGORIES"}, func(a, b *form.Event) bool { return slices.Equal(a.Categories, b.Categories) },
-		func(f *form.Event) []*goical.Prop {
+		func(f *form.Event) []ical.Prop {
 			if len(f.Categories) == 0 {
 				return nil
 			}
-			return []*goical.Prop{ical.ListProp("CATEGORIES", f.Categories)}
+			return []ical.Prop{ical.ListProp("CATEGORIES", f.Categories)}
 		}},
 	{[]string{"X-BASTIDE-PRICE"}, func(a, b *form.Event) bool { return priceOf(a) == priceOf(b) },
-		func(f *form.Event) []*goical.Prop { return optText("X-BASTIDE-PRICE", priceOf(f)) }},
+		func(f *form.Event) []ical.Prop { return optText("X-BASTIDE-PRICE", priceOf(f)) }},
 	{[]string{"X-BASTIDE-ACCESSIBILITY"}, func(a, b *form.Event) bool { return slices.Equal(a.AccessList, b.AccessList) },
-		func(f *form.Event) []*goical.Prop {
-			var ps []*goical.Prop
+		func(f *form.Event) []ical.Prop {
+			var ps []ical.Prop
 			for _, x := range f.AccessList {
 				ps = append(ps, ical.TextProp("X-BASTIDE-ACCESSIBILITY", x))
 			}
 			return ps
 		}},
 	{[]string{"X-BASTIDE-ONLINE-URL"}, func(a, b *form.Event) bool { return a.Online == b.Online },
-		func(f *form.Event) []*goical.Prop {
+		func(f *form.Event) []ical.Prop {
 			if f.Online == "" {
 				return nil
 			}
-			return []*goical.Prop{{Name: "X-BASTIDE-ONLINE-URL", Params: goical.Params{goical.ParamValue: {"URI"}}, Value: f.Online}}
+			return []ical.Prop{ical.URIProp("X-BASTIDE-ONLINE-URL", f.Online)}
 		}},
 	// The poster: an upload replaces every IMAGE of the event (the one
 	// the form wrote, or a calendar app's); no upload keeps them as they
 	// are.
 	{[]string{"IMAGE"}, func(a, b *form.Event) bool { return a.Image == b.Image },
-		func(f *form.Event) []*goical.Prop {
+		func(f *form.Event) []ical.Prop {
 			if f.Image == "" {
 				return nil
 			}
-			p := &goical.Prop{Name: "IMAGE", Params: goical.Params{goical.ParamValue: {"URI"}, goical.ParamDisplay: {"FULLSIZE"}}, Value: f.Image}
-			if f.ImageType != "" {
-				p.Params.Set(goical.ParamFormatType, f.ImageType)
-			}
-			return []*goical.Prop{p}
+			return []ical.Prop{ical.ImageProp(f.Image, f.ImageType)}
 		}},
 	{[]string{"RRULE", "EXDATE"}, func(a, b *form.Event) bool {
 		return a.Custom || (a.RRule == b.RRule && slices.EqualFunc(a.SkipDates, b.SkipDates, time.Time.Equal))
-	}, func(f *form.Event) []*goical.Prop {
+	}, func(f *form.Event) []ical.Prop {
 		if f.RRule == "" {
 			return nil
 		}
-		ps := []*goical.Prop{{Name: "RRULE", Params: goical.Params{}, Value: f.RRule}}
+		ps := []ical.Prop{ical.ValueProp("RRULE", f.RRule)}
 		if len(f.SkipDates) > 0 {
 			ps = append(ps, ical.TimesProp("EXDATE", f.SkipDates, f.AllDay, form.Zone))
 		}
@@ -100,11 +95,11 @@ var eventGroups = []eventGroup{
 	}},
 }
 
-func optText(name, v string) []*goical.Prop {
+func optText(name, v string) []ical.Prop {
 	if v == "" {
 		return nil
 	}
-	return []*goical.Prop{ical.TextProp(name, v)}
+	return []ical.Prop{ical.TextProp(name, v)}
 }
 
 // freePrice is what a free event says as its price.
@@ -133,11 +128,8 @@ func locationOf(f *form.Event) string {
 // object, validated) and f to data, with a new DTSTAMP, LAST-MODIFIED and
 // SEQUENCE.
 func editEvent(data []byte, was, f *form.Event, seq int, now time.Time) ([]byte, error) {
-	stamp := now.UTC().Format("20060102T150405Z")
 	owned := []string{"DTSTAMP", "LAST-MODIFIED", "SEQUENCE"}
-	props := []*goical.Prop{{Name: "DTSTAMP", Params: goical.Params{}, Value: stamp},
-		{Name: "LAST-MODIFIED", Params: goical.Params{}, Value: stamp},
-		{Name: "SEQUENCE", Params: goical.Params{}, Value: strconv.Itoa(seq)}}
+	props := ical.StampProps(now, seq)
 	for _, g := range eventGroups {
 		if g.same(was, f) {
 			continue
@@ -177,35 +169,20 @@ func (a *app) eventForm(e *model.Event) *form.Event {
 			f.Location, f.Commune = "", com.Name
 		}
 	}
-	x := extrasOf(e.Data, "")
-	f.Price, f.Online, f.Access = x.Price, x.Online, strings.Join(x.Access, "\n")
-	f.Image = imageProps(e.Data)
+	f.Price, f.Online, f.Access = e.Price, e.Online, strings.Join(e.Access, "\n")
+	f.Image = e.ImageURL
 	if f.Price == freePrice {
 		f.Price, f.Free = "", true
 	}
 	if e.RRule != "" {
 		if g := *f; ruleToForm(e.RRule, start, &g) {
 			*f = g
-			f.Skip = strings.Join(skipDates(e.Data, a.paris), "\n")
+			f.Skip = strings.Join(ical.SkipDays([]byte(e.Data), a.paris), "\n")
 		} else {
 			f.Custom = true
 		}
 	}
 	return f
-}
-
-// imageProps is the value of a stored object's IMAGE properties, one per
-// line: what the form keeps when no poster is sent.
-func imageProps(data string) string {
-	obj, err := ical.ParseObject([]byte(data), ical.DefaultLimits())
-	if err != nil || obj.Master == nil {
-		return ""
-	}
-	var vals []string
-	for _, p := range obj.Master.Props.Values(goical.PropImage) {
-		vals = append(vals, p.Value)
-	}
-	return strings.Join(vals, "\n")
 }
 
 // Bounds of a poster: the upload, and the longest side it is shrunk to.
@@ -296,33 +273,6 @@ func weekdayCode(d time.Weekday) string {
 		}
 	}
 	return ""
-}
-
-// skipDates lists the master's EXDATE days in the zone shown.
-func skipDates(data string, loc *time.Location) []string {
-	obj, err := ical.ParseObject([]byte(data), ical.DefaultLimits())
-	if err != nil || obj.Master == nil {
-		return nil
-	}
-	var out []string
-	for _, p := range obj.Master.Props.Values("EXDATE") {
-		for _, v := range strings.Split(p.Value, ",") {
-			if len(v) < 8 {
-				continue
-			}
-			t, err := time.Parse("20060102", v[:8])
-			if err != nil {
-				continue
-			}
-			if strings.HasSuffix(v, "Z") {
-				if u, err := time.Parse("20060102T150405Z", v); err == nil {
-					t = u.In(loc)
-				}
-			}
-			out = append(out, t.Format(time.DateOnly))
-		}
-	}
-	return out
 }
 
 // eventCategories are the categories one may choose: the agenda's (the

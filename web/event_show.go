@@ -307,9 +307,9 @@ func (a *app) eventPage(ctx context.Context, c echo.Context, st state, e *model.
 	}
 	p.Description = strings.TrimSpace(desc)
 	p.DescriptionHTML = template.HTML(markup.HTML(p.Description))
-	x := extrasOf(e.Data, desc)
+	x := extrasOf(e, desc)
 	p.Price, p.Access, p.Online = x.Price, x.Access, x.Online
-	p.Image = x.Image.URL
+	p.Image = e.ImageURL
 	p.ImageShown = p.Image != "" && sameOrigin(p.Image, a.opts.BaseURL)
 	if loc := strings.TrimSpace(e.Location); place == nil && !strings.ContainsAny(loc, " \t\n") && ical.PublicLink(loc) != "" {
 		// An online event whose LOCATION is its address (the way federation

@@ -3,58 +3,27 @@ package web
 import (
 	"strings"
 
-	goical "github.com/emersion/go-ical"
 	"golang.org/x/net/html"
 
+	"github.com/bastide47/bastide/db/model"
 	"github.com/bastide47/bastide/ical"
 )
 
-// Event details that have no column of their own are read from the stored
-// iCalendar text of the event (its master component). Conventions, in the
-// order they are tried (see the README, "Web agenda, feeds and widget"):
-//
-//   - price: X-BASTIDE-PRICE, else X-MOBILIZON-PRICE, else a DESCRIPTION
-//     line starting with "Tarif :", "Prix :", "Entrée :" or "Price:";
-//   - accessibility: every X-BASTIDE-ACCESSIBILITY, else every
-//     X-MOBILIZON-ACCESSIBILITY, else a DESCRIPTION line starting with
-//     "Accessibilité :" or "Accessibility:";
-//   - online link: X-BASTIDE-ONLINE-URL, else CONFERENCE (RFC 7986), else
-//     X-MOBILIZON-ONLINE-ADDRESS; only http(s) links are shown;
-//   - image (the poster): ical.ImageOf, the rule the Mobilizon banner shares.
+// extras are the details of an event page that have no field of their
+// own in the iCalendar standard. They are read from the text at write
+// time (ical, stored with the event; see the README, "Web agenda, feeds
+// and widget"); when the text names no price or accessibility, a line of
+// the description starting with "Tarif :", "Prix :", "Entrée :" or
+// "Price:" gives the price, and one starting with "Accessibilité :" or
+// "Accessibility:" the accessibility.
 type extras struct {
 	Price  string
 	Access []string
 	Online string
-	Image  ical.Picture
 }
 
-const maxExtraLen = 500
-
-func extrasOf(data, description string) extras {
-	var x extras
-	if obj, err := ical.ParseObject([]byte(data), ical.DefaultLimits()); err == nil && obj.Master != nil {
-		m := obj.Master
-		x.Image = ical.ImageOf(m)
-		x.Price = firstText(m, "X-BASTIDE-PRICE", "X-MOBILIZON-PRICE")
-		for _, name := range []string{"X-BASTIDE-ACCESSIBILITY", "X-MOBILIZON-ACCESSIBILITY"} {
-			for _, p := range m.Props.Values(name) {
-				if v := clean(unescape(p.Value)); v != "" && len(x.Access) < 20 {
-					x.Access = append(x.Access, v)
-				}
-			}
-			if len(x.Access) > 0 {
-				break
-			}
-		}
-		for _, name := range []string{"X-BASTIDE-ONLINE-URL", "CONFERENCE", "X-MOBILIZON-ONLINE-ADDRESS"} {
-			if p := m.Props.Get(name); p != nil {
-				if u := ical.PublicLink(p.Value); u != "" {
-					x.Online = u
-					break
-				}
-			}
-		}
-	}
+func extrasOf(e *model.Event, description string) extras {
+	x := extras{Price: e.Price, Access: e.Access, Online: e.Online}
 	for _, line := range strings.Split(description, "\n") {
 		k, v, ok := strings.Cut(line, ":")
 		if !ok {
@@ -74,26 +43,10 @@ func extrasOf(data, description string) extras {
 	return x
 }
 
-func firstText(c *goical.Component, names ...string) string {
-	for _, n := range names {
-		if p := c.Props.Get(n); p != nil {
-			if v := clean(unescape(p.Value)); v != "" {
-				return v
-			}
-		}
-	}
-	return ""
-}
-
-// unescape undoes iCalendar TEXT escapes.
-func unescape(s string) string {
-	return strings.NewReplacer(`\n`, "\n", `\N`, "\n", `\,`, ",", `\;`, ";", `\\`, `\`).Replace(s)
-}
-
 func clean(s string) string {
 	s = strings.TrimSpace(s)
-	if r := []rune(s); len(r) > maxExtraLen {
-		s = string(r[:maxExtraLen]) + "…"
+	if r := []rune(s); len(r) > ical.MaxShownLen {
+		s = string(r[:ical.MaxShownLen]) + "…"
 	}
 	return s
 }

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"time"
 
-	goical "github.com/emersion/go-ical"
 	"github.com/labstack/echo/v4"
 
 	"github.com/bastide47/bastide/db"
@@ -47,13 +46,12 @@ func (a *app) occurrenceUpdate(c echo.Context) error {
 	if !a.isOccurrence(c, e.ID, orig, f.AllDay) {
 		return &adminFault{http.StatusBadRequest, "admin.occurrence.none"}
 	}
-	stamp := a.opts.Now().UTC().Format("20060102T150405Z")
-	props := []*goical.Prop{{Name: "DTSTAMP", Params: goical.Params{}, Value: stamp}}
+	props := []ical.Prop{ical.StampProp(a.opts.Now())}
 	switch v.Get("op") {
 	case "cancel":
-		props = append(props, &goical.Prop{Name: "STATUS", Params: goical.Params{}, Value: "CANCELLED"})
+		props = append(props, ical.ValueProp("STATUS", "CANCELLED"))
 	case "restore":
-		props = append(props, &goical.Prop{Name: "STATUS", Params: goical.Params{}, Value: "CONFIRMED"})
+		props = append(props, ical.ValueProp("STATUS", "CONFIRMED"))
 	case "move":
 		g := &form.Event{StartDate: v.Get("date"), StartTime: v.Get("start_time"), EndDate: v.Get("date"), EndTime: v.Get("end_time"), Title: "x"}
 		if errs := g.Validate(nil); len(errs) > 0 || f.AllDay {

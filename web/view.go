@@ -33,7 +33,9 @@ type item struct {
 	Online     bool   // the place is a link (an online Mobilizon event)
 	Desc       string // short excerpt (widget, detailed)
 	dayKey     string
-	start      time.Time
+	// spilled marks the copy of a festival on its later days.
+	spilled bool
+	start   time.Time
 }
 
 // dayGroup is the occurrences of one day.
@@ -42,6 +44,10 @@ type dayGroup struct {
 	ISO   string
 	Today bool
 	Items []item
+	// More is how many occurrences of the day are not shown, and
+	// MoreHref the list of that day (week view).
+	More     int
+	MoreHref string
 }
 
 func communeName(insee string) string {

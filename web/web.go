@@ -31,6 +31,10 @@ type Options struct {
 	Now func() time.Time
 	// CacheDisabled turns off the response cache (benchmarks of the render).
 	CacheDisabled bool
+	// PageCacheBytes bounds what the cache of rendered public pages holds
+	// (bodies, keys and a fixed cost per entry), part of the instance's
+	// memory budget that serve divides. Default DefaultPageCacheBytes.
+	PageCacheBytes int
 	// Throttle bounds wrong passwords on the sign-in form; cmd hands the
 	// one CalDAV uses, so that both count the same failures. Default: a
 	// throttle of its own.
@@ -108,7 +112,7 @@ func New(store *db.Store, logger *slog.Logger, opts Options) http.Handler {
 	if err != nil {
 		panic("web: load Europe/Paris: " + err.Error())
 	}
-	a := &app{store: store, logger: logger, opts: opts, paris: paris, cache: newPageCache()}
+	a := &app{store: store, logger: logger, opts: opts, paris: paris, cache: newPageCache(opts.PageCacheBytes)}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true

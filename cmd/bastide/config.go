@@ -70,6 +70,10 @@ const (
 	minMemoryLimitMiB = 28
 )
 
+// webPageCacheMiB is what the web's cache of rendered public pages may
+// hold, within the memory budget.
+const webPageCacheMiB = 4
+
 // registerServe declares serve's own flags.
 func (c *Config) registerServe(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "`host:port` to listen on")

@@ -54,6 +54,11 @@ func checkImportRules(pkgs []pkgImports) []string {
 			if imp == module+"/db/load" && !under(p.ImportPath, module+"/cmd") && !under(p.ImportPath, module+"/web") {
 				bad = append(bad, fmt.Sprintf("%s imports db/load: only cmd and web import it", name))
 			}
+			// The web shows fields stored at write time and edits objects
+			// through ical's functions: it never handles iCalendar itself.
+			if under(imp, "github.com/emersion/go-ical") && under(p.ImportPath, module+"/web") {
+				bad = append(bad, fmt.Sprintf("%s imports %s: web reads stored fields and calls ical, it does not handle iCalendar itself", name, imp))
+			}
 		}
 		switch {
 		case p.ImportPath == module+"/db/model":
@@ -169,6 +174,9 @@ func TestImportRulesCatchViolations(t *testing.T) {
 		{"caldav importing db/load", pkgImports{ImportPath: m("caldav"), Imports: []string{m("db/load")}}, "only cmd and web"},
 		{"db/load on ical and db", pkgImports{ImportPath: m("db/load"), Imports: []string{m("db"), m("ical"), m("db/model"), "sync"}}, ""},
 		{"db/load on federation", pkgImports{ImportPath: m("db/load"), Imports: []string{m("federation/remote")}}, "db/load imports"},
+		{"web importing go-ical", pkgImports{ImportPath: m("web"), Imports: []string{"github.com/emersion/go-ical", m("ical")}}, "does not handle iCalendar"},
+		{"web subpackage importing go-ical", pkgImports{ImportPath: m("web/form"), Imports: []string{"github.com/emersion/go-ical"}}, "does not handle iCalendar"},
+		{"web on ical only", pkgImports{ImportPath: m("web"), Imports: []string{m("ical")}, Deps: []string{m("ical"), "github.com/emersion/go-ical"}}, ""},
 		{"web importing cmd", pkgImports{ImportPath: m("web"), Imports: []string{m("cmd/bastide")}}, "rule 5"},
 		{"cmd importing everything", pkgImports{ImportPath: m("cmd/bastide"), Imports: []string{m("web"), m("caldav"), m("federation")}, Deps: []string{m("web"), m("caldav"), m("federation")}}, ""},
 	}

@@ -61,3 +61,57 @@ func refreshOccurrences(ctx context.Context, store *db.Store, log *slog.Logger, 
 	}
 	return store.DeleteMeta(ctx, db.MetaOccurrenceRefresh)
 }
+
+// refreshShownFields reads, once, the price, accessibility notes, online
+// link and poster of the events stored before the store kept them
+// (migration shown_fields), so that the web pages read columns instead of parsing
+// texts. It runs at start, resumes where it stopped, and then forgets the
+// task.
+func refreshShownFields(ctx context.Context, store *db.Store, log *slog.Logger) error {
+	v, err := store.GetMeta(ctx, db.MetaShownFieldsRefresh)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	after, _ := strconv.ParseInt(v, 10, 64)
+	lim := ical.DefaultLimits()
+	n := 0
+	for {
+		evs, err := store.EventsAfter(ctx, after, 500)
+		if err != nil {
+			return err
+		}
+		for _, e := range evs {
+			after = e.ID
+			obj, err := ical.ParseObject([]byte(e.Data), lim)
+			if err != nil {
+				continue // stored before the current limits: left as it is
+			}
+			// The instances are not needed: expand none beyond the first.
+			fresh, err := obj.EventContext(ctx, e.Start, lim)
+			if err != nil {
+				continue
+			}
+			if fresh.Price == "" && len(fresh.Access) == 0 && fresh.Online == "" && fresh.ImageURL == "" {
+				continue
+			}
+			e.Price, e.Access, e.Online, e.ImageURL, e.ImageType = fresh.Price, fresh.Access, fresh.Online, fresh.ImageURL, fresh.ImageType
+			if err := store.RefreshShownFields(ctx, e); err != nil && !errors.Is(err, db.ErrPrecondition) {
+				return fmt.Errorf("event %d: %w", e.ID, err)
+			}
+			n++
+		}
+		if err := store.SetMeta(ctx, db.MetaShownFieldsRefresh, strconv.FormatInt(after, 10)); err != nil {
+			return err
+		}
+		if len(evs) < 500 {
+			break
+		}
+	}
+	if n > 0 {
+		log.Info("prices, accessibility, online links and posters read from the stored texts", "events", n)
+	}
+	return store.DeleteMeta(ctx, db.MetaShownFieldsRefresh)
+}

@@ -96,3 +96,61 @@ END:VCALENDAR
 		t.Fatal("the task is still pending")
 	}
 }
+
+// TestRefreshShownFields: events stored before the store kept their
+// price, accessibility, online link and poster (as migration shown_fields leaves
+// them) have them read from their text at start, and the task is then
+// forgotten.
+func TestRefreshShownFields(t *testing.T) {
+	ctx := context.Background()
+	store := dbtest.New(t)
+	_, cal := dbtest.Association(t, store, "foyer")
+	text := strings.ReplaceAll(`BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:x
+BEGIN:VEVENT
+UID:loto
+DTSTAMP:20270101T000000Z
+DTSTART:20270105T170000Z
+DTEND:20270105T190000Z
+SUMMARY:Loto
+X-BASTIDE-PRICE:5 €\, gratuit pour les enfants
+X-BASTIDE-ACCESSIBILITY:Accessible en fauteuil
+X-BASTIDE-ACCESSIBILITY:Boucle magnétique
+X-BASTIDE-ONLINE-URL:https://visio.example.org/loto
+IMAGE;VALUE=URI;DISPLAY=FULLSIZE;FMTTYPE=image/jpeg:https://agenda.example.org/images/loto.jpg
+END:VEVENT
+END:VCALENDAR
+`, "\n", "\r\n")
+	e, err := ical.CalendarEvent(ctx, []byte(text), cal, "loto.ics", time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), ical.DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.PutEvent(ctx, db.Put{Event: e}); err != nil {
+		t.Fatal(err)
+	}
+	// What a store written before migration shown_fields holds.
+	if _, err := store.Writer().Exec(`UPDATE events SET price = '', access = '', online_url = '', image_url = '', image_type = ''`); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.SetMeta(ctx, db.MetaShownFieldsRefresh, "0"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := store.GetEvent(ctx, e.ID); got.Price != "" {
+		t.Fatalf("before: price %q", got.Price)
+	}
+	if err := refreshShownFields(ctx, store, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := store.GetEvent(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Price != "5 €, gratuit pour les enfants" || strings.Join(got.Access, "|") != "Accessible en fauteuil|Boucle magnétique" ||
+		got.Online != "https://visio.example.org/loto" || got.ImageURL != "https://agenda.example.org/images/loto.jpg" || got.ImageType != "image/jpeg" {
+		t.Fatalf("after: %q %q %q %q %q", got.Price, got.Access, got.Online, got.ImageURL, got.ImageType)
+	}
+	if _, err := store.GetMeta(ctx, db.MetaShownFieldsRefresh); err == nil {
+		t.Fatal("the task is still pending")
+	}
+}

@@ -83,6 +83,9 @@ func serve(ctx context.Context, app *App, cfg *Config) error {
 	if err := refreshOccurrences(ctx, store, log, time.Now()); err != nil {
 		return fmt.Errorf("occurrences: %w", err)
 	}
+	if err := refreshShownFields(ctx, store, log); err != nil {
+		return fmt.Errorf("shown fields: %w", err)
+	}
 
 	if cfg.Demo {
 		if err := seedDemo(ctx, store, log, time.Now()); err != nil {

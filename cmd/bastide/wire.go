@@ -48,7 +48,8 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 	feeds := newRefresher(store, newFeedClient(cfg.AllowPrivateAddresses), log.With("component", "subscriptions"))
 	webOpts := web.Options{BaseURL: cfg.BaseURL, SourceURL: cfg.SourceURL, Throttle: throttle,
 		SessionIdle: sessionIdle, SessionMaxLife: sessionMaxLife, CalDAVURL: cfg.BaseURL + "/dav/",
-		CheckFeedURL: feedURLCheck(feeds.client), WakeSubscriptions: feeds.Wake}
+		CheckFeedURL: feedURLCheck(feeds.client), WakeSubscriptions: feeds.Wake,
+		PageCacheBytes: webPageCacheMiB << 20}
 	if cfg.SMTPAddr != "" {
 		webOpts.Mailer = newSMTPMailer(cfg)
 	}

@@ -198,6 +198,15 @@ type Event struct {
 	Class      string
 	Categories []string
 	URL        string
+	// Details the public pages show, read from the text at write time
+	// (ical's Event; see the README, "Web agenda, feeds and widget"):
+	// the price, the accessibility notes, the online link and the
+	// poster's address and media type.
+	Price     string
+	Access    []string
+	Online    string
+	ImageURL  string
+	ImageType string
 	// Place fields, resolved from LOCATION, GEO or a remote Place.
 	PlaceID      int64
 	CommuneINSEE string
