@@ -5,6 +5,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -18,7 +20,8 @@ import (
 func TestQuick(t *testing.T) {
 	var out bytes.Buffer
 	cfg := config{events: 2000, associations: 40, reps: 3, minTime: 0, budget: 5 * time.Second,
-		rateTime: time.Second, clients: 2, importEvents: 500, seed: 47, data: t.TempDir(), markdown: true}
+		rateTime: time.Second, clients: 2, importEvents: 500, seed: 47, data: t.TempDir(), markdown: true,
+		cpuProfile: filepath.Join(t.TempDir(), "cpu.pprof")}
 	rep, err := run(context.Background(), cfg, &out)
 	t.Log("\n" + out.String())
 	if err != nil {
@@ -57,6 +60,10 @@ func TestQuick(t *testing.T) {
 	if rep.imported != 500 || rep.importPS <= 0 {
 		t.Errorf("import: %d events at %.0f/s, want 500", rep.imported, rep.importPS)
 	}
+	// the server's own profile (serve --cpuprofile), gzipped protobuf
+	if b, err := os.ReadFile(cfg.cpuProfile); err != nil || len(b) < 100 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Errorf("no CPU profile of the server: %v, %d bytes", err, len(b))
+	}
 	if rep.peak <= 0 {
 		t.Error("no peak memory measured")
 	}
@@ -68,6 +75,7 @@ func TestQuick(t *testing.T) {
 
 	// A second run reuses the data set.
 	out.Reset()
+	cfg.cpuProfile = ""
 	cfg.importEvents, cfg.rateTime = 0, 100*time.Millisecond
 	rep2, err := run(context.Background(), cfg, &out)
 	if err != nil {
