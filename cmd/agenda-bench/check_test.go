@@ -51,7 +51,7 @@ func TestDataSetReused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Summary == nil || m.Summary.Events != 200 || m.Summary.Associations != 5 {
+	if m.Summary == nil || m.Summary.Events != 200 || len(m.Summary.Associations) != 5 {
 		t.Fatalf("summary %+v, want 200 events in 5 associations", m.Summary)
 	}
 	dir2, m2, err := ensureData(ctx, cfg, &out)

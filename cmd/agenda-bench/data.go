@@ -58,7 +58,10 @@ func ensureData(ctx context.Context, cfg config, out io.Writer) (string, *setMet
 		return "", nil, err
 	}
 	now := time.Now()
-	sum, err := dataset.Build(ctx, store, dataset.Options{Events: cfg.events, Associations: cfg.associations, Seed: cfg.seed, Now: now})
+	// The year covered starts a month ago: the agenda shows what is
+	// upcoming, and the feeds reach 30 days back.
+	start := time.Date(now.Year(), now.Month(), now.Day()-30, 0, 0, 0, 0, time.UTC)
+	sum, err := dataset.Build(ctx, store, dataset.Options{Events: cfg.events, Associations: cfg.associations, Seed: cfg.seed, Start: start})
 	if cerr := store.Close(); err == nil {
 		err = cerr
 	}

@@ -172,6 +172,12 @@ func langs(u string, i int) string {
 	return u + "?lang=en"
 }
 
+// mondayOf is the Monday that starts d's week: the month grid starts and
+// ends on whole weeks.
+func mondayOf(d time.Time) time.Time {
+	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+}
+
 func enc(v string) string { return url.QueryEscape(v) }
 
 // pageTypes lists every public answer measured, with its known URL and
@@ -205,7 +211,7 @@ func pageTypes(ctx context.Context, store *db.Store, fx *fixtures) ([]*pageType,
 	m0 := fx.months[1]
 	ms, _ := time.ParseInLocation("2006-01", m0, fx.paris)
 	add("month", "html", 2*len(fx.months), func(i int) string { return langs("/?view=month&month="+fx.months[i/2], i) },
-		"/?view=month&month="+m0, &db.InstanceQuery{From: ms, To: ms.AddDate(0, 1, 0)})
+		"/?view=month&month="+m0, &db.InstanceQuery{From: mondayOf(ms), To: mondayOf(ms.AddDate(0, 1, -1)).AddDate(0, 0, 7)})
 	w0 := fx.mondays[2]
 	add("week", "html", 2*len(fx.mondays), func(i int) string { return langs("/?view=week&week="+fx.mondays[i/2], i) },
 		"/?view=week&week="+w0, &db.InstanceQuery{From: fx.day(w0), To: fx.day(w0).AddDate(0, 0, 7)})

@@ -64,7 +64,7 @@ func (rep *report) print(out io.Writer, cfg config) {
 	hello := rep.hello.median()
 	if s := rep.dataset.Summary; s != nil {
 		fmt.Fprintf(out, "\ndata set: %d events (%d weekly series) in %d associations, built %s\n",
-			s.Events, s.Series, s.Associations, rep.dataset.Built.Format(time.DateOnly))
+			s.Events, s.Series, len(s.Associations), rep.dataset.Built.Format(time.DateOnly))
 	}
 	fmt.Fprintf(out, "hello-world of the same server (/healthz): median %s ms, p99 %s ms (n=%d)\n",
 		ms(hello), ms(rep.hello.p99()), len(rep.hello.times))
