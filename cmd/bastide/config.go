@@ -56,6 +56,9 @@ type Config struct {
 	// from flags that other users of the machine could read.
 	SMTPAddr, SMTPFrom     string
 	SMTPUser, SMTPPassword string
+	// CPUProfile, when set, is the file serve writes a CPU profile of its
+	// whole run to (benchmarks: cmd/agenda-bench -cpuprofile).
+	CPUProfile string
 }
 
 // defaultMemoryLimitMiB keeps a serving instance small: its caches (CalDAV
@@ -88,6 +91,7 @@ func (c *Config) registerServe(fs *flag.FlagSet) {
 	fs.BoolVar(&c.AllowPrivateAddresses, "allow-private-addresses", false, "let federation fetch from and deliver to loopback and private addresses (tests and development only)")
 	fs.StringVar(&c.SMTPAddr, "smtp-addr", "", "`host:port` of a mail server for invitation links (optional; user and password from BASTIDE_SMTP_USER and BASTIDE_SMTP_PASSWORD)")
 	fs.StringVar(&c.SMTPFrom, "smtp-from", "", "sender `address` of the mails, e.g. agenda@example.org (required with --smtp-addr)")
+	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of the whole run to this `file`, for `go tool pprof` (benchmarks)")
 }
 
 // parseServeConfig reads serve's configuration from args and the

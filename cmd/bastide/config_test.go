@@ -48,6 +48,11 @@ func TestParseServeConfig(t *testing.T) {
 			env:  map[string]string{"BASTIDE_TRUSTED_PROXIES": "127.0.0.1/32, ::1"},
 			want: Config{DataDir: "./data", LogFormat: "auto", LogLevel: "info", Addr: "127.0.0.1:8080", ShutdownTimeout: 15 * time.Second, MemoryLimitMiB: 32, TrustedProxies: "127.0.0.1/32, ::1"},
 		},
+		{
+			name: "CPU profile",
+			env:  map[string]string{"BASTIDE_CPUPROFILE": "serve.pprof"},
+			want: Config{DataDir: "./data", LogFormat: "auto", LogLevel: "info", Addr: "127.0.0.1:8080", ShutdownTimeout: 15 * time.Second, MemoryLimitMiB: 32, CPUProfile: "serve.pprof"},
+		},
 		{name: "bad trusted proxy", args: []string{"--trusted-proxies", "10.0.0.0/8,proxy.lan"}, wantErr: `--trusted-proxies (BASTIDE_TRUSTED_PROXIES): "proxy.lan" is neither an address nor a CIDR range`},
 		{name: "bad source URL", args: []string{"--source-url", "not a url"}, wantErr: "--source-url (BASTIDE_SOURCE_URL)"},
 		{

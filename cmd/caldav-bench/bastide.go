@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/bastide47/bastide/caldav"
+	"github.com/bastide47/bastide/cmd/internal/procattr"
 	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/model"
 )
@@ -121,7 +122,7 @@ func spawnSelf(env ...string) (*selfChild, error) {
 	}
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), env...)
-	dieWithParent(cmd)
+	procattr.DieWithParent(cmd)
 	log := &syncBuffer{}
 	cmd.Stderr = log
 	stdin, err := cmd.StdinPipe()

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bastide47/bastide/cmd/internal/procattr"
 )
 
 // server is one CalDAV server under measurement.
@@ -103,7 +105,7 @@ func startProcess(bin string, args ...string) (*exec.Cmd, *syncBuffer, chan stru
 	log := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
-	dieWithParent(cmd)
+	procattr.DieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, nil, nil, err
 	}

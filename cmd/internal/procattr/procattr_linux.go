@@ -1,0 +1,14 @@
+// Package procattr holds what the benchmark commands share about the
+// server processes they start.
+package procattr
+
+import (
+	"os/exec"
+	"syscall"
+)
+
+// DieWithParent makes the kernel kill a server process when the benchmark
+// dies, so that an interrupted run leaves no server behind.
+func DieWithParent(cmd *exec.Cmd) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+}
