@@ -195,11 +195,11 @@ var errAnswerFull = errors.New("caldav: answer size limit reached")
 
 func (h *handler) newObjectWriter(w http.ResponseWriter, r *request, dc *db.DAVCalendar, pf *propfindReq, cd *calData, loc *time.Location) *objectWriter {
 	ow := &objectWriter{h: h, r: r, dc: dc, pf: pf, cd: cd, loc: loc, base: h.calendarPath(r.user.Username, dc)}
-	ow.ms = newMultistatus(w, minimal(r.Request))
+	ow.ms = h.newMultistatus(w, minimal(r.Request))
 	ow.ms.limit = h.opts.MaxAnswer
 	ow.res = resource{kind: resObject, dc: dc}
 	names := pf.names
-	if ow.cacheable() && len(names) == 2 && names[0] == dav("getetag") && names[1] == cal("calendar-data") {
+	if !h.opts.Without.Prerendered && ow.cacheable() && len(names) == 2 && names[0] == dav("getetag") && names[1] == cal("calendar-data") {
 		ow.etagAndData, ow.baseEsc = true, escapeXML(ow.base)
 	}
 	return ow

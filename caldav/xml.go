@@ -176,7 +176,12 @@ func (h *handler) readXMLBody(r *http.Request) (*node, error) {
 	if len(b) == 0 {
 		return nil, nil
 	}
-	n, err := parseXML(b, h.opts.MaxXMLDepth, h.opts.MaxXMLNodes)
+	var n *node
+	if h.opts.Without.XMLReader {
+		n, err = parseStd(bytes.NewReader(b), h.opts.MaxXMLDepth, h.opts.MaxXMLNodes)
+	} else {
+		n, err = parseXML(b, h.opts.MaxXMLDepth, h.opts.MaxXMLNodes)
+	}
 	if errors.Is(err, errXMLEmpty) {
 		return nil, nil // whitespace only: no body
 	}
@@ -399,6 +404,8 @@ type multistatus struct {
 	minimal bool
 	// limit bounds the answer's size for fits (0: none).
 	limit int
+	// noRing: the buffer does not return to answerBuffers.
+	noRing bool
 }
 
 // spoolLimit is the size of the answer buffer: a multiget of 100 objects
@@ -449,17 +456,22 @@ func putAnswerBuffer(bw *bufio.Writer) {
 	}
 }
 
-func newMultistatus(w http.ResponseWriter, minimal bool) *multistatus {
+func (h *handler) newMultistatus(w http.ResponseWriter, minimal bool) *multistatus {
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
 	if minimal {
 		w.Header().Set("Preference-Applied", "return=minimal")
 	}
 	out := &lazyStatus{w: w}
 	cw := &captureWriter{w: out}
-	bw := getAnswerBuffer()
-	bw.Reset(cw)
+	var bw *bufio.Writer
+	if h.opts.Without.AnswerBuffers {
+		bw = bufio.NewWriterSize(cw, spoolLimit)
+	} else {
+		bw = getAnswerBuffer()
+		bw.Reset(cw)
+	}
 	bw.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n<D:multistatus" + nsDecls + ">")
-	return &multistatus{w: bw, cw: cw, out: out, minimal: minimal}
+	return &multistatus{w: bw, cw: cw, out: out, minimal: minimal, noRing: h.opts.Without.AnswerBuffers}
 }
 
 func statusLine(code int) string {
@@ -567,7 +579,9 @@ func (m *multistatus) captured() [][]byte {
 // broken answer rather than a short one that looks whole.
 func (m *multistatus) abort() {
 	m.w.Reset(nil)
-	putAnswerBuffer(m.w)
+	if !m.noRing {
+		putAnswerBuffer(m.w)
+	}
 	if m.out.started {
 		panic(http.ErrAbortHandler)
 	}
@@ -581,6 +595,8 @@ func (m *multistatus) end() error {
 		m.out.w.Header().Set("Content-Length", strconv.Itoa(m.w.Buffered()))
 	}
 	err := m.w.Flush()
-	putAnswerBuffer(m.w)
+	if !m.noRing {
+		putAnswerBuffer(m.w)
+	}
 	return err
 }

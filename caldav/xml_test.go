@@ -52,7 +52,7 @@ func BenchmarkXMLText(b *testing.B) {
 func TestMultistatusSpool(t *testing.T) {
 	for _, n := range []int{3, spoolLimit / 40} {
 		rec := newRecorder()
-		ms := newMultistatus(rec, false)
+		ms := (&handler{}).newMultistatus(rec, false)
 		for i := 0; i < n; i++ {
 			ms.status("/dav/calendars/alice/amis.main/"+strings.Repeat("x", 8)+itoa(i)+".ics", 404)
 		}

@@ -31,6 +31,24 @@ const benchPassword = "bench-password-47"
 // benchMemoryLimit is serve's default soft limit of the Go heap.
 const benchMemoryLimit = 32 << 20
 
+// variantEnv names the fast path the child serves without (see variants).
+const variantEnv = "BASTIDE_BENCH_WITHOUT"
+
+// variants are Bastide with one cache or fast path of caldav off, run as
+// servers of their own ("bastide-noxml" and so on) so that what each one
+// gains is measured in the same run as Bastide whole.
+var variants = map[string]struct {
+	label string
+	set   func(*caldav.Options)
+}{
+	"noxml":       {"no XML reader", func(o *caldav.Options) { o.Without.XMLReader = true }},
+	"noprerender": {"no pre-rendered answers", func(o *caldav.Options) { o.Without.Prerendered = true }},
+	"noobjects":   {"no object cache", func(o *caldav.Options) { o.ObjectCache = -1 }},
+	"noresolve":   {"no resolution cache", func(o *caldav.Options) { o.Without.Resolution = true }},
+	"noring":      {"no answer buffers", func(o *caldav.Options) { o.Without.AnswerBuffers = true }},
+	"nolistings":  {"no listing cache", func(o *caldav.Options) { o.ListingCache = -1 }},
+}
+
 // profileEnv, when set, names the file where the child writes a CPU
 // profile of Bastide's server (the -cpuprofile flag).
 const profileEnv = "BASTIDE_BENCH_CPUPROFILE"
@@ -66,25 +84,45 @@ func serveChild(dbPath string) int {
 	}
 	// As bastide serve does by default (--memory-limit 32).
 	debug.SetMemoryLimit(benchMemoryLimit)
-	serveUntilStdinCloses(l, caldav.NewHandler(store, nil, caldav.Options{}))
+	var opts caldav.Options
+	if v := os.Getenv(variantEnv); v != "" {
+		variant, ok := variants[v]
+		if !ok {
+			fmt.Fprintln(os.Stderr, "bench child: unknown variant", v)
+			return 1
+		}
+		variant.set(&opts)
+	}
+	serveUntilStdinCloses(l, caldav.NewHandler(store, nil, opts))
 	return 0
 }
 
 // startBastide creates the store (a user "bench", owner of the association
 // "bench" and its calendar "Agenda"), starts the CalDAV handler in a child
 // process and uploads the workload with HTTP PUTs, 8 at a time.
-func startBastide(dir string, objs []*object) (*server, error) {
+// variant, when not empty, is a key of variants.
+func startBastide(dir string, objs []*object, variant string) (*server, error) {
 	ctx := context.Background()
 	dbPath := filepath.Join(dir, "bastide.db")
 	if err := createBenchStore(ctx, dbPath); err != nil {
 		return nil, err
 	}
-	ch, err := spawnSelf(childEnv + "=" + dbPath)
+	name := "Bastide"
+	env := []string{childEnv + "=" + dbPath}
+	if variant != "" {
+		v, ok := variants[variant]
+		if !ok {
+			return nil, fmt.Errorf("unknown variant bastide-%s", variant)
+		}
+		name = "Bastide, " + v.label
+		env = append(env, variantEnv+"="+variant)
+	}
+	ch, err := spawnSelf(env...)
 	if err != nil {
 		return nil, err
 	}
 	stop := ch.stop
-	s := &server{name: "Bastide", origin: ch.origin, user: "bench", pass: benchPassword,
+	s := &server{name: name, variant: variant != "", origin: ch.origin, user: "bench", pass: benchPassword,
 		cmd: ch.cmd, log: ch.log, exited: ch.exited, stop: stop}
 	s.peakRSS = func() (int64, error) { return vmHWM(ch.cmd.Process.Pid) }
 	c := newClient(s.origin, s.user, s.pass)
