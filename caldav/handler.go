@@ -74,9 +74,6 @@ type Options struct {
 type FastPaths struct {
 	// XMLReader reads every request body with encoding/xml.
 	XMLReader bool
-	// Prerendered writes multiget responses from the object cache
-	// property by property instead of from their prepared ends.
-	Prerendered bool
 	// Resolution resolves the calendar of every request in the store.
 	Resolution bool
 	// AnswerBuffers allocates each answer's buffer afresh.

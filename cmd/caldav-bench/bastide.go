@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
@@ -41,13 +42,16 @@ var variants = map[string]struct {
 	label string
 	set   func(*caldav.Options)
 }{
-	"noxml":       {"no XML reader", func(o *caldav.Options) { o.Without.XMLReader = true }},
-	"noprerender": {"no pre-rendered answers", func(o *caldav.Options) { o.Without.Prerendered = true }},
-	"noobjects":   {"no object cache", func(o *caldav.Options) { o.ObjectCache = -1 }},
-	"noresolve":   {"no resolution cache", func(o *caldav.Options) { o.Without.Resolution = true }},
-	"noring":      {"no answer buffers", func(o *caldav.Options) { o.Without.AnswerBuffers = true }},
-	"nolistings":  {"no listing cache", func(o *caldav.Options) { o.ListingCache = -1 }},
+	"noxml":      {"no XML reader", func(o *caldav.Options) { o.Without.XMLReader = true }},
+	"noobjects":  {"no object cache", func(o *caldav.Options) { o.ObjectCache = -1 }},
+	"noresolve":  {"no resolution cache", func(o *caldav.Options) { o.Without.Resolution = true }},
+	"noring":     {"no answer buffers", func(o *caldav.Options) { o.Without.AnswerBuffers = true }},
+	"nolistings": {"no listing cache", func(o *caldav.Options) { o.ListingCache = -1 }},
 }
+
+// memProfileEnv, when set, names the file where the child writes a heap
+// profile when it stops (the -memprofile flag).
+const memProfileEnv = "BASTIDE_BENCH_MEMPROFILE"
 
 // profileEnv, when set, names the file where the child writes a CPU
 // profile of Bastide's server (the -cpuprofile flag).
@@ -69,7 +73,9 @@ func serveChild(dbPath string) int {
 		fmt.Fprintln(os.Stderr, "bench child:", err)
 		return 1
 	}
-	if p := os.Getenv(profileEnv); p != "" {
+	// Profiles are of Bastide whole, not of the variants.
+	whole := os.Getenv(variantEnv) == ""
+	if p := os.Getenv(profileEnv); p != "" && whole {
 		f, err := os.Create(p)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench child:", err)
@@ -94,7 +100,28 @@ func serveChild(dbPath string) int {
 		variant.set(&opts)
 	}
 	serveUntilStdinCloses(l, caldav.NewHandler(store, nil, opts))
+	if p := os.Getenv(memProfileEnv); p != "" && whole {
+		if err := writeHeapProfile(p); err != nil {
+			fmt.Fprintln(os.Stderr, "bench child:", err)
+			return 1
+		}
+	}
 	return 0
+}
+
+// writeHeapProfile writes what the heap holds at the end of the run, the
+// caches full, after a collection.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // startBastide creates the store (a user "bench", owner of the association

@@ -79,11 +79,15 @@ func main() {
 	flag.StringVar(&cfg.servers, "servers", "bastide,radicale,xandikos", "servers to measure")
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the temporary directory")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of Bastide's server to this file")
+	memProfile := flag.String("memprofile", "", "write a heap profile of Bastide's server, taken when it stops, to this file")
 	flag.Parse()
-	if *profile != "" {
-		p, err := filepath.Abs(*profile)
+	for env, path := range map[string]string{profileEnv: *profile, memProfileEnv: *memProfile} {
+		if path == "" {
+			continue
+		}
+		p, err := filepath.Abs(path)
 		if err == nil {
-			err = os.Setenv(profileEnv, p)
+			err = os.Setenv(env, p)
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
