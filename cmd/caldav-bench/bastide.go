@@ -29,8 +29,14 @@ const childEnv = "BASTIDE_BENCH_CHILD"
 
 const benchPassword = "bench-password-47"
 
-// benchMemoryLimit is serve's default soft limit of the Go heap.
-const benchMemoryLimit = 32 << 20
+// benchMemoryLimit is serve's default memory budget, and benchObjectCache
+// and benchListingCache the CalDAV caches serve derives from it
+// (cacheBudget in cmd/bastide/config.go).
+const (
+	benchMemoryLimit  = 32 << 20
+	benchObjectCache  = benchMemoryLimit / 8 * 3
+	benchListingCache = benchMemoryLimit / 8
+)
 
 // variantEnv names the fast path the child serves without (see variants).
 const variantEnv = "BASTIDE_BENCH_WITHOUT"
@@ -90,7 +96,7 @@ func serveChild(dbPath string) int {
 	}
 	// As bastide serve does by default (--memory-limit 32).
 	debug.SetMemoryLimit(benchMemoryLimit)
-	var opts caldav.Options
+	opts := caldav.Options{ObjectCache: benchObjectCache, ListingCache: benchListingCache}
 	if v := os.Getenv(variantEnv); v != "" {
 		variant, ok := variants[v]
 		if !ok {
