@@ -76,8 +76,6 @@ type FastPaths struct {
 	XMLReader bool
 	// Resolution resolves the calendar of every request in the store.
 	Resolution bool
-	// AnswerBuffers allocates each answer's buffer afresh.
-	AnswerBuffers bool
 }
 
 func (o Options) withDefaults() Options {

@@ -160,7 +160,7 @@ func (h *handler) proppatch(w http.ResponseWriter, r *request) error {
 		for _, up := range ups {
 			groups[http.StatusForbidden] = append(groups[http.StatusForbidden], up.n.qname)
 		}
-		ms := h.newMultistatus(w, false)
+		ms := newMultistatus(w, false)
 		ms.propstats(r.URL.EscapedPath(), groups, []int{http.StatusForbidden})
 		return ms.end()
 	}
@@ -210,7 +210,7 @@ func (h *handler) proppatch(w http.ResponseWriter, r *request) error {
 		}
 		groups[code] = append(groups[code], up.n.qname)
 	}
-	ms := h.newMultistatus(w, false)
+	ms := newMultistatus(w, false)
 	ms.propstats(href, groups, []int{http.StatusOK, http.StatusForbidden, http.StatusConflict, http.StatusInsufficientStorage, http.StatusFailedDependency})
 	return ms.end()
 }

@@ -201,7 +201,7 @@ func (h *handler) propfind(w http.ResponseWriter, r *request) error {
 		}
 		self = resource{kind: resObject, dc: dc, obj: head, href: h.objectPath(user, dc, head.Href)}
 	}
-	ms := h.newMultistatus(w, minimal(r.Request))
+	ms := newMultistatus(w, minimal(r.Request))
 	h.writeProps(ms, r, &self, pf)
 	if depth == 1 && children != nil {
 		if cacheKey != "" {

@@ -191,7 +191,7 @@ var errAnswerFull = errors.New("caldav: answer size limit reached")
 
 func (h *handler) newObjectWriter(w http.ResponseWriter, r *request, dc *db.DAVCalendar, pf *propfindReq, cd *calData, loc *time.Location) *objectWriter {
 	ow := &objectWriter{h: h, r: r, dc: dc, pf: pf, cd: cd, loc: loc, base: h.calendarPath(r.user.Username, dc)}
-	ow.ms = h.newMultistatus(w, minimal(r.Request))
+	ow.ms = newMultistatus(w, minimal(r.Request))
 	ow.ms.limit = h.opts.MaxAnswer
 	ow.res = resource{kind: resObject, dc: dc}
 	return ow

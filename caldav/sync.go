@@ -294,7 +294,7 @@ func (h *handler) syncHome(w http.ResponseWriter, r *request, body *node) error 
 	if err != nil {
 		return err
 	}
-	ms := h.newMultistatus(w, minimal(r.Request))
+	ms := newMultistatus(w, minimal(r.Request))
 	for i := range cals {
 		res := &resource{kind: resCalendar, href: h.calendarPath(r.user.Username, &cals[i]), dc: &cals[i]}
 		h.writeProps(ms, r, res, pf)

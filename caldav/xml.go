@@ -404,8 +404,6 @@ type multistatus struct {
 	minimal bool
 	// limit bounds the answer's size for fits (0: none).
 	limit int
-	// noRing: the buffer does not return to answerBuffers.
-	noRing bool
 }
 
 // spoolLimit is the size of the answer buffer: a multiget of 100 objects
@@ -429,49 +427,16 @@ func (l *lazyStatus) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// answerBuffers keeps a few answer buffers between requests. Not a
-// sync.Pool: the server runs under a soft heap limit, so collections are
-// frequent, and a pool emptied by each one made most answers allocate (and
-// clear) a fresh 256 KiB buffer, with the collector's assist charged to the
-// request. A buffer beyond the list's room is left to the collector.
-var answerBuffers = make(chan *bufio.Writer, answerBuffersKept)
-
-// answerBuffersKept bounds the memory the list holds (1 MiB).
-const answerBuffersKept = 4
-
-func getAnswerBuffer() *bufio.Writer {
-	select {
-	case bw := <-answerBuffers:
-		return bw
-	default:
-		return bufio.NewWriterSize(nil, spoolLimit)
-	}
-}
-
-func putAnswerBuffer(bw *bufio.Writer) {
-	bw.Reset(nil)
-	select {
-	case answerBuffers <- bw:
-	default:
-	}
-}
-
-func (h *handler) newMultistatus(w http.ResponseWriter, minimal bool) *multistatus {
+func newMultistatus(w http.ResponseWriter, minimal bool) *multistatus {
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
 	if minimal {
 		w.Header().Set("Preference-Applied", "return=minimal")
 	}
 	out := &lazyStatus{w: w}
 	cw := &captureWriter{w: out}
-	var bw *bufio.Writer
-	if h.opts.Without.AnswerBuffers {
-		bw = bufio.NewWriterSize(cw, spoolLimit)
-	} else {
-		bw = getAnswerBuffer()
-		bw.Reset(cw)
-	}
+	bw := bufio.NewWriterSize(cw, spoolLimit)
 	bw.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n<D:multistatus" + nsDecls + ">")
-	return &multistatus{w: bw, cw: cw, out: out, minimal: minimal, noRing: h.opts.Without.AnswerBuffers}
+	return &multistatus{w: bw, cw: cw, out: out, minimal: minimal}
 }
 
 func statusLine(code int) string {
@@ -579,9 +544,6 @@ func (m *multistatus) captured() [][]byte {
 // broken answer rather than a short one that looks whole.
 func (m *multistatus) abort() {
 	m.w.Reset(nil)
-	if !m.noRing {
-		putAnswerBuffer(m.w)
-	}
 	if m.out.started {
 		panic(http.ErrAbortHandler)
 	}
@@ -594,9 +556,5 @@ func (m *multistatus) end() error {
 		// All of it is still in the buffer: its length is known.
 		m.out.w.Header().Set("Content-Length", strconv.Itoa(m.w.Buffered()))
 	}
-	err := m.w.Flush()
-	if !m.noRing {
-		putAnswerBuffer(m.w)
-	}
-	return err
+	return m.w.Flush()
 }

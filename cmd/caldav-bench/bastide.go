@@ -51,7 +51,6 @@ var variants = map[string]struct {
 	"noxml":      {"no XML reader", func(o *caldav.Options) { o.Without.XMLReader = true }},
 	"noobjects":  {"no object cache", func(o *caldav.Options) { o.ObjectCache = -1 }},
 	"noresolve":  {"no resolution cache", func(o *caldav.Options) { o.Without.Resolution = true }},
-	"noring":     {"no answer buffers", func(o *caldav.Options) { o.Without.AnswerBuffers = true }},
 	"nolistings": {"no listing cache", func(o *caldav.Options) { o.ListingCache = -1 }},
 }
 
