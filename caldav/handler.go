@@ -72,8 +72,6 @@ type Options struct {
 // FastPaths names the fast paths Options.Without can turn off. The
 // listing and object caches have their own switch: a negative size.
 type FastPaths struct {
-	// XMLReader reads every request body with encoding/xml.
-	XMLReader bool
 	// Resolution resolves the calendar of every request in the store.
 	Resolution bool
 }

@@ -68,20 +68,19 @@ var (
 	errXMLEmpty   = errors.New("the XML body is empty")
 )
 
-// parseXML reads one XML document into a tree. It refuses DOCTYPE (and so
-// every entity declaration: no billion laughs, no external entities),
-// bounds nesting and the number of elements, and never recurses. The fast
-// reader takes what clients send; encoding/xml the rest (xmlfast.go).
-func parseXML(b []byte, maxDepth, maxNodes int) (*node, error) {
-	n, err := fastParse(b, maxDepth, maxNodes)
-	if err == errFallback {
-		return parseStd(bytes.NewReader(b), maxDepth, maxNodes)
-	}
-	return n, err
-}
+// xmlURL is the namespace bound to the prefix xml.
+const xmlURL = "http://www.w3.org/XML/1998/namespace"
 
-// parseStd is parseXML with encoding/xml.
-func parseStd(r io.Reader, maxDepth, maxNodes int) (*node, error) {
+// parseXML reads one XML document into a tree, with encoding/xml. It
+// refuses DOCTYPE (and so every entity declaration: no billion laughs, no
+// external entities), bounds nesting and the number of elements, and
+// never recurses.
+//
+// A hand-written one-pass reader for what apps send was here until
+// 2026-12: measured switched off in cmd/caldav-bench at 10 000 objects, it
+// made a multiget of 100 hrefs 1.36 times faster (0.14 ms) and nothing
+// else measurably, under the 2x a fast path must give.
+func parseXML(r io.Reader, maxDepth, maxNodes int) (*node, error) {
 	d := xml.NewDecoder(r)
 	d.Strict = true
 	var stack []*node
@@ -176,12 +175,7 @@ func (h *handler) readXMLBody(r *http.Request) (*node, error) {
 	if len(b) == 0 {
 		return nil, nil
 	}
-	var n *node
-	if h.opts.Without.XMLReader {
-		n, err = parseStd(bytes.NewReader(b), h.opts.MaxXMLDepth, h.opts.MaxXMLNodes)
-	} else {
-		n, err = parseXML(b, h.opts.MaxXMLDepth, h.opts.MaxXMLNodes)
-	}
+	n, err := parseXML(bytes.NewReader(b), h.opts.MaxXMLDepth, h.opts.MaxXMLNodes)
 	if errors.Is(err, errXMLEmpty) {
 		return nil, nil // whitespace only: no body
 	}

@@ -48,7 +48,6 @@ var variants = map[string]struct {
 	label string
 	set   func(*caldav.Options)
 }{
-	"noxml":      {"no XML reader", func(o *caldav.Options) { o.Without.XMLReader = true }},
 	"noobjects":  {"no object cache", func(o *caldav.Options) { o.ObjectCache = -1 }},
 	"noresolve":  {"no resolution cache", func(o *caldav.Options) { o.Without.Resolution = true }},
 	"nolistings": {"no listing cache", func(o *caldav.Options) { o.ListingCache = -1 }},
