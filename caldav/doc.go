@@ -158,8 +158,8 @@
 //     while SQLite's data_version has not moved, that is while nothing at
 //     all was written, by this process or another: a membership removed
 //     from the command line counts at the next request. Off: GET ×1.6
-//     slower (0.16 ms instead of 0.10), past 3 times the loopback floor
-//     (0.05 ms): it stays for that.
+//     and ×2.7 slower in two runs (0.16–0.17 ms instead of 0.06–0.10),
+//     past 3 times the loopback floor (0.05 ms).
 //   - Listings (cache.go). PROPFIND Depth 1 answers of unchanged calendars
 //     are kept (4 MiB), checked against the calendar's change sequence.
 //     Off: PROPFIND Depth 1 ×9.9 slower (23.6 ms instead of 2.4).
