@@ -19,7 +19,7 @@ func FuzzParseXML(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		n, err := parseXML([]byte(s), 8, 1000)
+		n, err := parseXML(strings.NewReader(s), 8, 1000)
 		if err != nil {
 			return
 		}

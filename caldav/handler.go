@@ -63,6 +63,17 @@ type Options struct {
 	// or a disabled account (db.Store.CredentialsEpoch) voids the cache at
 	// once.
 	AuthCacheTTL time.Duration
+	// Without turns fast paths off, so that cmd/caldav-bench can measure
+	// what each one gains in the same run (see "How answers stay fast" in
+	// the package doc). Servers leave it zero.
+	Without FastPaths
+}
+
+// FastPaths names the fast paths Options.Without can turn off. The
+// listing and object caches have their own switch: a negative size.
+type FastPaths struct {
+	// Resolution resolves the calendar of every request in the store.
+	Resolution bool
 }
 
 func (o Options) withDefaults() Options {
@@ -144,7 +155,9 @@ func NewHandler(store *db.Store, logger *slog.Logger, opts Options) http.Handler
 	h.auth = newAuthenticator(store, opts)
 	h.listings = newListingCache(opts.ListingCache)
 	h.objects = newObjectCache(opts.ObjectCache)
-	h.resolved = newResolutionCache()
+	if !opts.Without.Resolution {
+		h.resolved = newResolutionCache()
+	}
 	return h
 }
 

@@ -47,24 +47,13 @@ type calObjects struct {
 type cachedObject struct {
 	head db.ObjectHead
 	esc  string
-	// tail is the end of this object's multiget response when getetag
-	// and calendar-data are asked, in that order (what the apps ask),
-	// from the escaped segment on; esc is a part of it, not a copy.
-	tail string
 }
-
-// The fixed parts of tail.
-const (
-	tailETag = "</D:href><D:propstat><D:prop><D:getetag>"
-	tailData = "</D:getetag><C:calendar-data>"
-	tailEnd  = "</C:calendar-data></D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response>"
-)
 
 // objectOverhead approximates the memory of an entry beside its strings.
 const objectOverhead = 160
 
 func (o *cachedObject) cost() int {
-	return objectOverhead + len(o.tail) + len(o.head.Href) + len(o.head.ETag)
+	return objectOverhead + len(o.esc) + len(o.head.Href) + len(o.head.ETag)
 }
 
 func newObjectCache(max int) *objectCache {
@@ -302,18 +291,9 @@ func newCachedObject(h db.ObjectHead, data string) *cachedObject {
 			n += len(xmlEscapes[data[i]]) - 1
 		}
 	}
-	segEsc, etagEsc := escapeXML(escapeSegment(h.Href)), escapeXML(h.ETag)
 	var sb strings.Builder
-	sb.Grow(len(segEsc) + len(tailETag) + len(etagEsc) + len(tailData) + n + len(tailEnd))
-	sb.WriteString(segEsc)
-	sb.WriteString(tailETag)
-	sb.WriteString(etagEsc)
-	sb.WriteString(tailData)
-	from := sb.Len()
+	sb.Grow(n)
 	xmlText(&sb, data)
-	to := sb.Len()
-	sb.WriteString(tailEnd)
-	tail := sb.String()
 	h.Size = int64(len(data))
-	return &cachedObject{head: h, esc: tail[from:to], tail: tail}
+	return &cachedObject{head: h, esc: sb.String()}
 }

@@ -295,8 +295,7 @@ func TestObjectCacheUnderConcurrentWrites(t *testing.T) {
 	e.checkAgainstStore("after the writers", names...)
 }
 
-// Answers from the cache, whole or through its prepared tails, are byte
-// for byte those written without it.
+// Answers from the cache are byte for byte those written without it.
 func TestObjectCacheSameBytes(t *testing.T) {
 	names := []string{"plain.ics", "a b&c.ics", "é<>.ics", "quote\".ics"}
 	summaries := []string{"Réunion R&D <salle 2>", "a\\, b", "\"quoted\"", "x"}

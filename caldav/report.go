@@ -181,10 +181,6 @@ type objectWriter struct {
 	res    resource
 	head   db.ObjectHead
 	cached *cachedObject
-	// etagAndData: the properties are getetag and calendar-data, in
-	// that order; writeCached then writes the cached tail.
-	etagAndData bool
-	baseEsc     string
 	// full: an object did not fit in the answer's size limit; nothing
 	// more is written but the truncation (see end).
 	full bool
@@ -198,10 +194,6 @@ func (h *handler) newObjectWriter(w http.ResponseWriter, r *request, dc *db.DAVC
 	ow.ms = newMultistatus(w, minimal(r.Request))
 	ow.ms.limit = h.opts.MaxAnswer
 	ow.res = resource{kind: resObject, dc: dc}
-	names := pf.names
-	if ow.cacheable() && len(names) == 2 && names[0] == dav("getetag") && names[1] == cal("calendar-data") {
-		ow.etagAndData, ow.baseEsc = true, escapeXML(ow.base)
-	}
 	return ow
 }
 
@@ -276,15 +268,8 @@ func (ow *objectWriter) cacheable() bool {
 // writeCached writes an object of the cache (only when cacheable); its
 // calendar data is there when it was cached with it.
 func (ow *objectWriter) writeCached(o *cachedObject) error {
-	if !ow.fits(len(o.tail)) {
+	if !ow.fits(len(o.esc)) {
 		return errAnswerFull
-	}
-	if ow.etagAndData {
-		w := ow.ms.w
-		w.WriteString("<D:response><D:href>")
-		w.WriteString(ow.baseEsc)
-		w.WriteString(o.tail)
-		return nil
 	}
 	ow.head = o.head
 	ow.res.obj = &ow.head

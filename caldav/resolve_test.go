@@ -72,3 +72,28 @@ func TestResolutionCacheSeesAccessChanges(t *testing.T) {
 		}
 	}
 }
+
+// Options.Without.Resolution (for caldav-bench) leaves no cache and
+// changes no answer: the access rules are the store's either way.
+func TestWithoutResolutionCache(t *testing.T) {
+	answers := map[bool][]string{}
+	for _, off := range []bool{false, true} {
+		e := newEnv(t, func(o *Options) { o.Without.Resolution = off })
+		if got := e.h.(*handler).resolved == nil; got != off {
+			t.Fatalf("resolution cache off %v, want %v", got, off)
+		}
+		e.put("alice", amisMain+"r.ics", event("r", "20261210T100000Z", "20261210T110000Z", "réunion")).must(t, 201, "put")
+		for i := 0; i < 2; i++ {
+			for _, user := range []string{"alice", "bob", "carol"} {
+				r := e.do(user, "GET", calPath(user, "amis.main")+"r.ics", "")
+				answers[off] = append(answers[off], user+" "+itoa(r.code)+" "+r.header.Get("ETag"))
+			}
+		}
+	}
+	if strings.Join(answers[false], "\n") != strings.Join(answers[true], "\n") {
+		t.Fatalf("answers differ:\nwith the cache:\n%s\nwithout:\n%s", strings.Join(answers[false], "\n"), strings.Join(answers[true], "\n"))
+	}
+	if !strings.Contains(strings.Join(answers[true], "\n"), "alice 200") {
+		t.Fatalf("alice could not read her association's event: %v", answers[true])
+	}
+}

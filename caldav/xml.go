@@ -68,20 +68,19 @@ var (
 	errXMLEmpty   = errors.New("the XML body is empty")
 )
 
-// parseXML reads one XML document into a tree. It refuses DOCTYPE (and so
-// every entity declaration: no billion laughs, no external entities),
-// bounds nesting and the number of elements, and never recurses. The fast
-// reader takes what clients send; encoding/xml the rest (xmlfast.go).
-func parseXML(b []byte, maxDepth, maxNodes int) (*node, error) {
-	n, err := fastParse(b, maxDepth, maxNodes)
-	if err == errFallback {
-		return parseStd(bytes.NewReader(b), maxDepth, maxNodes)
-	}
-	return n, err
-}
+// xmlURL is the namespace bound to the prefix xml.
+const xmlURL = "http://www.w3.org/XML/1998/namespace"
 
-// parseStd is parseXML with encoding/xml.
-func parseStd(r io.Reader, maxDepth, maxNodes int) (*node, error) {
+// parseXML reads one XML document into a tree, with encoding/xml. It
+// refuses DOCTYPE (and so every entity declaration: no billion laughs, no
+// external entities), bounds nesting and the number of elements, and
+// never recurses.
+//
+// A hand-written one-pass reader for what apps send was here until
+// 2026-12: measured switched off in cmd/caldav-bench at 10 000 objects, it
+// made a multiget of 100 hrefs 1.36 times faster (0.14 ms) and nothing
+// else measurably, under the 2x a fast path must give.
+func parseXML(r io.Reader, maxDepth, maxNodes int) (*node, error) {
 	d := xml.NewDecoder(r)
 	d.Strict = true
 	var stack []*node
@@ -176,7 +175,7 @@ func (h *handler) readXMLBody(r *http.Request) (*node, error) {
 	if len(b) == 0 {
 		return nil, nil
 	}
-	n, err := parseXML(b, h.opts.MaxXMLDepth, h.opts.MaxXMLNodes)
+	n, err := parseXML(bytes.NewReader(b), h.opts.MaxXMLDepth, h.opts.MaxXMLNodes)
 	if errors.Is(err, errXMLEmpty) {
 		return nil, nil // whitespace only: no body
 	}
@@ -422,33 +421,6 @@ func (l *lazyStatus) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// answerBuffers keeps a few answer buffers between requests. Not a
-// sync.Pool: the server runs under a soft heap limit, so collections are
-// frequent, and a pool emptied by each one made most answers allocate (and
-// clear) a fresh 256 KiB buffer, with the collector's assist charged to the
-// request. A buffer beyond the list's room is left to the collector.
-var answerBuffers = make(chan *bufio.Writer, answerBuffersKept)
-
-// answerBuffersKept bounds the memory the list holds (1 MiB).
-const answerBuffersKept = 4
-
-func getAnswerBuffer() *bufio.Writer {
-	select {
-	case bw := <-answerBuffers:
-		return bw
-	default:
-		return bufio.NewWriterSize(nil, spoolLimit)
-	}
-}
-
-func putAnswerBuffer(bw *bufio.Writer) {
-	bw.Reset(nil)
-	select {
-	case answerBuffers <- bw:
-	default:
-	}
-}
-
 func newMultistatus(w http.ResponseWriter, minimal bool) *multistatus {
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
 	if minimal {
@@ -456,8 +428,7 @@ func newMultistatus(w http.ResponseWriter, minimal bool) *multistatus {
 	}
 	out := &lazyStatus{w: w}
 	cw := &captureWriter{w: out}
-	bw := getAnswerBuffer()
-	bw.Reset(cw)
+	bw := bufio.NewWriterSize(cw, spoolLimit)
 	bw.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n<D:multistatus" + nsDecls + ">")
 	return &multistatus{w: bw, cw: cw, out: out, minimal: minimal}
 }
@@ -567,7 +538,6 @@ func (m *multistatus) captured() [][]byte {
 // broken answer rather than a short one that looks whole.
 func (m *multistatus) abort() {
 	m.w.Reset(nil)
-	putAnswerBuffer(m.w)
 	if m.out.started {
 		panic(http.ErrAbortHandler)
 	}
@@ -580,7 +550,5 @@ func (m *multistatus) end() error {
 		// All of it is still in the buffer: its length is known.
 		m.out.w.Header().Set("Content-Length", strconv.Itoa(m.w.Buffered()))
 	}
-	err := m.w.Flush()
-	putAnswerBuffer(m.w)
-	return err
+	return m.w.Flush()
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/xml"
 	"io"
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -78,34 +77,6 @@ func TestMultistatusSpool(t *testing.T) {
 		if rec.Code != 207 {
 			t.Fatalf("status %d", rec.Code)
 		}
-	}
-}
-
-// Answer buffers are kept across garbage collections (a sync.Pool drops
-// them at each one, and the server collects often under its heap limit),
-// come back empty, and the list holds no more than its room.
-func TestAnswerBuffersSurviveGC(t *testing.T) {
-	for len(answerBuffers) > 0 {
-		<-answerBuffers
-	}
-	bw := getAnswerBuffer()
-	bw.WriteString("reste d'une réponse")
-	putAnswerBuffer(bw)
-	runtime.GC()
-	runtime.GC()
-	again := getAnswerBuffer()
-	if again != bw {
-		t.Fatal("the answer buffer did not survive a collection")
-	}
-	if again.Buffered() != 0 || again.Available() != spoolLimit {
-		t.Fatalf("recycled buffer holds %d bytes, %d available", again.Buffered(), again.Available())
-	}
-	for i := 0; i < answerBuffersKept+3; i++ {
-		putAnswerBuffer(getAnswerBuffer())
-		putAnswerBuffer(bufio.NewWriterSize(nil, spoolLimit))
-	}
-	if n := len(answerBuffers); n > answerBuffersKept {
-		t.Fatalf("the list holds %d buffers, room for %d", n, answerBuffersKept)
 	}
 }
 

@@ -40,3 +40,24 @@ func (s *Store) InstancesPlan(ctx context.Context, q InstanceQuery) (string, err
 	}
 	return strings.Join(lines, "\n"), rows.Err()
 }
+
+// The SQL texts BenchmarkPlusParams compares with their bare-? forms.
+const (
+	ResolveAssocQuery   = resolveAssocQuery
+	GetAssocObjectQuery = getAssocObjectQuery
+)
+
+// ReadRows runs q on the reading pool, as the store's own reads do, and
+// returns how many rows it gave.
+func (s *Store) ReadRows(ctx context.Context, q string, args ...any) (int, error) {
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	return n, rows.Err()
+}

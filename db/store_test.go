@@ -468,11 +468,11 @@ func TestBulkWritesRestoreCache(t *testing.T) {
 		}
 		return size
 	}
-	if got := cacheSize(s.Writer()); got != -8000 {
-		t.Fatalf("writer cache_size %d, want -8000 when serving", got)
+	if got := cacheSize(s.Writer()); got != -2000 {
+		t.Fatalf("writer cache_size %d, want -2000 when serving", got)
 	}
-	if got := cacheSize(s.Reader()); got != -2000 {
-		t.Fatalf("reader cache_size %d, want -2000", got)
+	if got := cacheSize(s.Reader()); got != -1000 {
+		t.Fatalf("reader cache_size %d, want -1000", got)
 	}
 	done, err := s.BulkWrites(ctx)
 	if err != nil {
@@ -489,8 +489,8 @@ func TestBulkWritesRestoreCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	done()
-	if got := cacheSize(s.Writer()); got != -8000 {
-		t.Fatalf("writer cache_size %d, want -8000 after the bulk writes", got)
+	if got := cacheSize(s.Writer()); got != -2000 {
+		t.Fatalf("writer cache_size %d, want -2000 after the bulk writes", got)
 	}
 }
 

@@ -61,21 +61,34 @@ type Config struct {
 	CPUProfile string
 }
 
-// defaultMemoryLimitMiB keeps a serving instance small: its caches (CalDAV
-// objects 16 MiB, listings 4 MiB) stay whole below it, and the collector
-// runs more often rather than letting the heap double.
+// defaultMemoryLimitMiB is the default memory budget (see cacheBudget).
 const defaultMemoryLimitMiB = 32
 
-// cachesMiB is what the caches may hold; minMemoryLimitMiB leaves them
-// room and the requests some more.
-const (
-	cachesMiB         = 20
-	minMemoryLimitMiB = 28
-)
+// minMemoryLimitMiB is the smallest budget: below it the heap that is not
+// cache (templates, the communes, requests in flight) would not fit.
+const minMemoryLimitMiB = 16
 
-// webPageCacheMiB is what the web's cache of rendered public pages may
-// hold, within the memory budget.
-const webPageCacheMiB = 4
+// cacheSizes are the bytes each cache of serve may hold.
+type cacheSizes struct {
+	davObjects  int // caldav.Options.ObjectCache
+	davListings int // caldav.Options.ListingCache
+	webPages    int // web.Options.PageCacheBytes
+}
+
+// cacheBudget derives every cache's size from the memory budget
+// (--memory-limit, in MiB; 0 takes the default for the sizes): the
+// CalDAV object cache 3/8 of it, the CalDAV listings and the web pages
+// 1/8 each, so that the caches full hold 5/8 and the heap of requests
+// keeps the rest. At 32 MiB: 12 MiB of objects (about 9 000), 4 MiB of
+// listings (a calendar of 12 000 objects), 4 MiB of pages. SQLite's page
+// caches are outside the Go heap: db/sqlite.go bounds them (about 6 MB).
+func cacheBudget(limitMiB int) cacheSizes {
+	if limitMiB <= 0 {
+		limitMiB = defaultMemoryLimitMiB
+	}
+	b := limitMiB << 20
+	return cacheSizes{davObjects: b / 8 * 3, davListings: b / 8, webPages: b / 8}
+}
 
 // registerServe declares serve's own flags.
 func (c *Config) registerServe(fs *flag.FlagSet) {
@@ -83,7 +96,7 @@ func (c *Config) registerServe(fs *flag.FlagSet) {
 	fs.StringVar(&c.BaseURL, "base-url", "", "public `URL` of this instance, e.g. https://agenda.example.org; default http://localhost:PORT when listening on a loopback address, required otherwise")
 	fs.BoolVar(&c.Demo, "demo", false, "fill an empty instance with demonstration associations and events of the Lot-et-Garonne (done once)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to wait for requests in flight on shutdown, then for deliveries in flight")
-	fs.IntVar(&c.MemoryLimitMiB, "memory-limit", defaultMemoryLimitMiB, "soft limit of the Go heap in `MiB`: the garbage collector works harder near it (0: no limit of Bastide's own; GOMEMLIMIT, when set, wins)")
+	fs.IntVar(&c.MemoryLimitMiB, "memory-limit", defaultMemoryLimitMiB, "memory budget in `MiB`: the soft limit of the Go heap, and every cache gets a share of it (0: no limit of Bastide's own, caches sized for 32; GOMEMLIMIT, when set, sets the heap limit)")
 	fs.StringVar(&c.SourceURL, "source-url", web.DefaultSourceURL, "`URL` of the source code this instance runs, linked from every page (AGPL-3.0 §13): if you run a modified Bastide, give the address of your modified source")
 	fs.StringVar(&c.MetricsToken, "metrics-token", "", "`secret` a Prometheus server sends as \"Authorization: Bearer SECRET\" to read /metrics from another machine (without it, /metrics answers loopback only)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "`CIDR,...` of the reverse proxies in front of Bastide (e.g. 127.0.0.1/32): the client address is read from their X-Forwarded-For or Forwarded header, which is ignored from anyone else")
@@ -156,7 +169,7 @@ func (c *Config) Validate() error {
 		bad("--metrics-token (BASTIDE_METRICS_TOKEN) is too short to be a secret: give at least 16 characters, e.g. the output of `openssl rand -hex 16`")
 	}
 	if c.MemoryLimitMiB != 0 && c.MemoryLimitMiB < minMemoryLimitMiB {
-		bad("--memory-limit (BASTIDE_MEMORY_LIMIT) %d MiB is too low: Bastide's caches alone may hold %d MiB; give at least %d, or 0 for no limit", c.MemoryLimitMiB, cachesMiB, minMemoryLimitMiB)
+		bad("--memory-limit (BASTIDE_MEMORY_LIMIT) %d MiB is too low: Bastide needs about %d MiB beside its caches; give at least %d, or 0 for no limit", c.MemoryLimitMiB, minMemoryLimitMiB/2, minMemoryLimitMiB)
 	}
 
 	if c.SyncHorizon != 0 && c.SyncHorizon < minSyncHorizon {

@@ -173,3 +173,22 @@ func probeValue(f *flag.Flag) string {
 	}
 	return "probe-value"
 }
+
+// Every cache's size comes from the one budget, and together they leave
+// the requests 3/8 of it, whatever the budget.
+func TestCacheBudget(t *testing.T) {
+	for _, mib := range []int{0, minMemoryLimitMiB, defaultMemoryLimitMiB, 64, 1024} {
+		c := cacheBudget(mib)
+		budget := mib << 20
+		if mib == 0 {
+			budget = defaultMemoryLimitMiB << 20
+		}
+		sum := c.davObjects + c.davListings + c.webPages
+		if c.davObjects <= 0 || c.davListings <= 0 || c.webPages <= 0 || sum > budget/8*5 {
+			t.Errorf("budget %d MiB: caches %+v hold %d bytes, more than 5/8 of it", mib, c, sum)
+		}
+	}
+	if c := cacheBudget(defaultMemoryLimitMiB); c.davListings < 4<<20 {
+		t.Errorf("the default budget leaves %d bytes of CalDAV listings: a calendar of 10 000 objects needs about 3 MB", c.davListings)
+	}
+}

@@ -23,6 +23,19 @@
 // neither the store nor the network, and nothing imports cmd.
 // deps_test.go fails when this is broken.
 //
+// # Memory
+//
+// One budget bounds what serve keeps in memory: --memory-limit
+// (BASTIDE_MEMORY_LIMIT), 32 MiB by default. It is the soft limit of the
+// Go heap, and every cache is a share of it (cacheBudget in config.go):
+// the CalDAV object cache 3/8, the CalDAV listings 1/8, the web page
+// cache 1/8, so that full caches leave 3/8 to the requests. SQLite's page
+// caches live outside the Go heap and are fixed small (2 MB for the
+// writer, 1 MB per reader, db/sqlite.go). At rest on the demo data, serve
+// holds about 18 MB of its own (TestServeIdleMemory) beside the 20 MB of
+// its program file that the kernel maps; cmd/caldav-bench prints the peak
+// under load.
+//
 // # Figures
 //
 //	go test -run '^$' -bench 'Import10k|Parse10k' -benchtime 3x ./cmd/bastide

@@ -44,12 +44,14 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 	// One throttle for both doors: a wrong password on the web sign-in
 	// form counts for CalDAV too, and the other way round.
 	throttle := model.NewLoginThrottle(0, 0, 0)
-	davH := caldav.NewHandler(store, log.With("component", "caldav"), caldav.Options{Prefix: "/dav", Throttle: throttle})
+	caches := cacheBudget(cfg.MemoryLimitMiB)
+	davH := caldav.NewHandler(store, log.With("component", "caldav"), caldav.Options{Prefix: "/dav", Throttle: throttle,
+		ObjectCache: caches.davObjects, ListingCache: caches.davListings})
 	feeds := newRefresher(store, newFeedClient(cfg.AllowPrivateAddresses), log.With("component", "subscriptions"))
 	webOpts := web.Options{BaseURL: cfg.BaseURL, SourceURL: cfg.SourceURL, Throttle: throttle,
 		SessionIdle: sessionIdle, SessionMaxLife: sessionMaxLife, CalDAVURL: cfg.BaseURL + "/dav/",
 		CheckFeedURL: feedURLCheck(feeds.client), WakeSubscriptions: feeds.Wake,
-		PageCacheBytes: webPageCacheMiB << 20}
+		PageCacheBytes: caches.webPages}
 	if cfg.SMTPAddr != "" {
 		webOpts.Mailer = newSMTPMailer(cfg)
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
@@ -29,8 +30,33 @@ const childEnv = "BASTIDE_BENCH_CHILD"
 
 const benchPassword = "bench-password-47"
 
-// benchMemoryLimit is serve's default soft limit of the Go heap.
-const benchMemoryLimit = 32 << 20
+// benchMemoryLimit is serve's default memory budget, and benchObjectCache
+// and benchListingCache the CalDAV caches serve derives from it
+// (cacheBudget in cmd/bastide/config.go).
+const (
+	benchMemoryLimit  = 32 << 20
+	benchObjectCache  = benchMemoryLimit / 8 * 3
+	benchListingCache = benchMemoryLimit / 8
+)
+
+// variantEnv names the fast path the child serves without (see variants).
+const variantEnv = "BASTIDE_BENCH_WITHOUT"
+
+// variants are Bastide with one cache or fast path of caldav off, run as
+// servers of their own ("bastide-noxml" and so on) so that what each one
+// gains is measured in the same run as Bastide whole.
+var variants = map[string]struct {
+	label string
+	set   func(*caldav.Options)
+}{
+	"noobjects":  {"no object cache", func(o *caldav.Options) { o.ObjectCache = -1 }},
+	"noresolve":  {"no resolution cache", func(o *caldav.Options) { o.Without.Resolution = true }},
+	"nolistings": {"no listing cache", func(o *caldav.Options) { o.ListingCache = -1 }},
+}
+
+// memProfileEnv, when set, names the file where the child writes a heap
+// profile when it stops (the -memprofile flag).
+const memProfileEnv = "BASTIDE_BENCH_MEMPROFILE"
 
 // profileEnv, when set, names the file where the child writes a CPU
 // profile of Bastide's server (the -cpuprofile flag).
@@ -52,7 +78,9 @@ func serveChild(dbPath string) int {
 		fmt.Fprintln(os.Stderr, "bench child:", err)
 		return 1
 	}
-	if p := os.Getenv(profileEnv); p != "" {
+	// Profiles are of Bastide whole, not of the variants.
+	whole := os.Getenv(variantEnv) == ""
+	if p := os.Getenv(profileEnv); p != "" && whole {
 		f, err := os.Create(p)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench child:", err)
@@ -67,25 +95,66 @@ func serveChild(dbPath string) int {
 	}
 	// As bastide serve does by default (--memory-limit 32).
 	debug.SetMemoryLimit(benchMemoryLimit)
-	serveUntilStdinCloses(l, caldav.NewHandler(store, nil, caldav.Options{}))
+	opts := caldav.Options{ObjectCache: benchObjectCache, ListingCache: benchListingCache}
+	if v := os.Getenv(variantEnv); v != "" {
+		variant, ok := variants[v]
+		if !ok {
+			fmt.Fprintln(os.Stderr, "bench child: unknown variant", v)
+			return 1
+		}
+		variant.set(&opts)
+	}
+	serveUntilStdinCloses(l, caldav.NewHandler(store, nil, opts))
+	if p := os.Getenv(memProfileEnv); p != "" && whole {
+		if err := writeHeapProfile(p); err != nil {
+			fmt.Fprintln(os.Stderr, "bench child:", err)
+			return 1
+		}
+	}
 	return 0
+}
+
+// writeHeapProfile writes what the heap holds at the end of the run, the
+// caches full, after a collection.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // startBastide creates the store (a user "bench", owner of the association
 // "bench" and its calendar "Agenda"), starts the CalDAV handler in a child
 // process and uploads the workload with HTTP PUTs, 8 at a time.
-func startBastide(dir string, objs []*object) (*server, error) {
+// variant, when not empty, is a key of variants.
+func startBastide(dir string, objs []*object, variant string) (*server, error) {
 	ctx := context.Background()
 	dbPath := filepath.Join(dir, "bastide.db")
 	if err := createBenchStore(ctx, dbPath); err != nil {
 		return nil, err
 	}
-	ch, err := spawnSelf(childEnv + "=" + dbPath)
+	name := "Bastide"
+	env := []string{childEnv + "=" + dbPath}
+	if variant != "" {
+		v, ok := variants[variant]
+		if !ok {
+			return nil, fmt.Errorf("unknown variant bastide-%s", variant)
+		}
+		name = "Bastide, " + v.label
+		env = append(env, variantEnv+"="+variant)
+	}
+	ch, err := spawnSelf(env...)
 	if err != nil {
 		return nil, err
 	}
 	stop := ch.stop
-	s := &server{name: "Bastide", origin: ch.origin, user: "bench", pass: benchPassword,
+	s := &server{name: name, variant: variant != "", origin: ch.origin, user: "bench", pass: benchPassword,
 		cmd: ch.cmd, log: ch.log, exited: ch.exited, stop: stop}
 	s.peakRSS = func() (int64, error) { return vmHWM(ch.cmd.Process.Pid) }
 	c := newClient(s.origin, s.user, s.pass)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -125,5 +126,45 @@ func TestPlan(t *testing.T) {
 		if got := p.more(c.i, c.elapsed, c.readOnly); got != c.want {
 			t.Errorf("more(%d, %v, read-only %v) = %v, want %v", c.i, c.elapsed, c.readOnly, got, c.want)
 		}
+	}
+}
+
+// A variant of Bastide with a fast path off is measured like a server but
+// compared with Bastide only: it has a row of its own in the table of
+// fast paths, never a column among Radicale and Xandikos.
+func TestVariantsTable(t *testing.T) {
+	var out strings.Builder
+	rep, err := run(config{events: 60, reps: 3, budget: time.Second, seed: 47, servers: "bastide,bastide-nolistings"}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.bastideWrong) > 0 {
+		t.Fatalf("incorrect answers: %v\n%s", rep.bastideWrong, out.String())
+	}
+	text := out.String()
+	main, variants, ok := strings.Cut(text, "fast paths off")
+	if !ok {
+		t.Fatalf("no table of fast paths:\n%s", text)
+	}
+	header := ""
+	for _, l := range strings.Split(main, "\n") {
+		if strings.HasPrefix(l, "median / p90") {
+			header = l
+		}
+	}
+	if header == "" || strings.Contains(header, "no listing cache") {
+		t.Fatalf("the variant is a column of the main table:\n%s", main)
+	}
+	row := ""
+	for _, l := range strings.Split(variants, "\n") {
+		if strings.HasPrefix(l, "Bastide, no listing cache") {
+			row = l
+		}
+	}
+	if strings.Count(row, "×") != len(opNames) || !strings.HasSuffix(row, " MB") {
+		t.Fatalf("variant row %q, want a ratio per operation and its peak memory:\n%s", row, variants)
+	}
+	if _, err := run(config{events: 10, reps: 3, budget: time.Second, seed: 47, servers: "bastide-nosuchpath"}, io.Discard); err == nil || !strings.Contains(err.Error(), "unknown variant") {
+		t.Fatalf("unknown variant: %v", err)
 	}
 }

@@ -79,11 +79,15 @@ func main() {
 	flag.StringVar(&cfg.servers, "servers", "bastide,radicale,xandikos", "servers to measure")
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the temporary directory")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of Bastide's server to this file")
+	memProfile := flag.String("memprofile", "", "write a heap profile of Bastide's server, taken when it stops, to this file")
 	flag.Parse()
-	if *profile != "" {
-		p, err := filepath.Abs(*profile)
+	for env, path := range map[string]string{profileEnv: *profile, memProfileEnv: *memProfile} {
+		if path == "" {
+			continue
+		}
+		p, err := filepath.Abs(path)
 		if err == nil {
-			err = os.Setenv(profileEnv, p)
+			err = os.Setenv(env, p)
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
@@ -150,13 +154,17 @@ func run(cfg config, out io.Writer) (*report, error) {
 		var s *server
 		switch name {
 		case "bastide":
-			s, err = startBastide(sub, w.objects)
+			s, err = startBastide(sub, w.objects, "")
 		case "radicale":
 			s, err = startRadicale(sub, w.objects)
 		case "xandikos":
 			s, err = startXandikos(sub, w.objects)
 		default:
-			err = fmt.Errorf("unknown server %q", name)
+			if v, ok := strings.CutPrefix(name, "bastide-"); ok {
+				s, err = startBastide(sub, w.objects, v)
+			} else {
+				err = fmt.Errorf("unknown server %q", name)
+			}
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
@@ -213,13 +221,21 @@ var floorOps = []string{"GET", "calendar-multiget 100"}
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond)) }
 
 func (rep *report) print(out io.Writer) {
-	fmt.Fprintf(out, "\n%-24s", "median / p90 (ms)")
+	var targets, variants []*target
 	for _, t := range rep.targets {
+		if t.variant {
+			variants = append(variants, t)
+		} else {
+			targets = append(targets, t)
+		}
+	}
+	fmt.Fprintf(out, "\n%-24s", "median / p90 (ms)")
+	for _, t := range targets {
 		fmt.Fprintf(out, " %-26s", t.name)
 	}
 	fmt.Fprintf(out, " %s\n", "ratio")
 	var bastide *target
-	for _, t := range rep.targets {
+	for _, t := range targets {
 		if t.name == "Bastide" {
 			bastide = t
 		}
@@ -228,7 +244,7 @@ func (rep *report) print(out io.Writer) {
 	for _, op := range opNames {
 		fmt.Fprintf(out, "%-24s", op)
 		var best time.Duration
-		for _, t := range rep.targets {
+		for _, t := range targets {
 			r := t.results[op]
 			cell := ""
 			switch {
@@ -255,14 +271,14 @@ func (rep *report) print(out io.Writer) {
 		fmt.Fprintln(out)
 	}
 	fmt.Fprintf(out, "%-24s", "expand (month, checked)")
-	for _, t := range rep.targets {
+	for _, t := range targets {
 		fmt.Fprintf(out, " %-26s", strings.SplitN(t.expand, ":", 2)[0])
 		if !strings.HasPrefix(t.expand, "correct") {
 			notes = append(notes, fmt.Sprintf("%s expand: %s", t.name, t.expand))
 		}
 	}
 	fmt.Fprintf(out, "\n%-24s", "peak memory (VmHWM)")
-	for _, t := range rep.targets {
+	for _, t := range targets {
 		fmt.Fprintf(out, " %-26s", fmt.Sprintf("%.1f MB", float64(rep.peak[t.name])/(1<<20)))
 	}
 	fmt.Fprintln(out)
@@ -274,7 +290,7 @@ func (rep *report) print(out io.Writer) {
 				op, ms(f), r.bytes, 100*float64(f)/float64(r.median()))
 		}
 	}
-	if bastide != nil && len(rep.targets) > 1 {
+	if bastide != nil && len(targets) > 1 {
 		fmt.Fprintln(out, "\ngoals at this size:")
 		for _, op := range opNames {
 			r := bastide.results[op]
@@ -282,7 +298,7 @@ func (rep *report) print(out io.Writer) {
 				continue
 			}
 			var best time.Duration
-			for _, t := range rep.targets {
+			for _, t := range targets {
 				if o := t.results[op]; t != bastide && o != nil && len(o.times) > 0 && (best == 0 || o.median() < best) {
 					best = o.median()
 				}
@@ -307,6 +323,37 @@ func (rep *report) print(out io.Writer) {
 		for _, n := range notes {
 			fmt.Fprintln(out, "  "+n)
 		}
+	}
+	if bastide != nil && len(variants) > 0 {
+		rep.printVariants(out, bastide, variants)
+	}
+}
+
+// printVariants prints what each fast path gains: every operation's
+// median with the path off, and how many times Bastide whole is faster.
+func (rep *report) printVariants(out io.Writer, bastide *target, variants []*target) {
+	fmt.Fprintln(out, "\nfast paths off: median (ms) and how many times slower than Bastide whole")
+	fmt.Fprintf(out, "%-28s", "variant")
+	for _, op := range opNames {
+		fmt.Fprintf(out, " %-22s", op)
+	}
+	fmt.Fprintf(out, " %s\n", "peak memory")
+	for _, t := range append([]*target{bastide}, variants...) {
+		fmt.Fprintf(out, "%-28s", t.name)
+		for _, op := range opNames {
+			r, b := t.results[op], bastide.results[op]
+			cell := "-"
+			switch {
+			case r == nil:
+			case r.err != nil || r.wrong != "":
+				cell = "incorrect"
+				rep.bastideWrong = append(rep.bastideWrong, t.name+" "+op)
+			case len(r.times) > 0 && b != nil && b.median() > 0:
+				cell = fmt.Sprintf("%s ×%.2f", ms(r.median()), float64(r.median())/float64(b.median()))
+			}
+			fmt.Fprintf(out, " %-22s", cell)
+		}
+		fmt.Fprintf(out, " %.1f MB\n", float64(rep.peak[t.name])/(1<<20))
 	}
 }
 

@@ -22,6 +22,8 @@ type server struct {
 	calPath string // absolute path of the calendar collection, with a trailing slash
 	user    string
 	pass    string
+	// variant: Bastide with a fast path off, compared with Bastide only.
+	variant bool
 	cmd     *exec.Cmd
 	log     *syncBuffer
 	exited  chan struct{}
