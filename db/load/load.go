@@ -76,9 +76,12 @@ type Report struct {
 	Unchanged int
 	// Deleted counts the events that left a subscription's feed.
 	Deleted int
-	// Federated counts the events not written because the agenda has them
-	// already from the fediverse (see fromFediverse).
-	Federated       int
+	// Federated counts the events of an upload not written because the
+	// agenda has them already from the fediverse (see fromFediverse).
+	Federated int
+	// Replaced counts the fediverse copies of events that a feed's copy
+	// replaced (the store's rule: a subscribed calendar's copy wins).
+	Replaced        int
 	Refused         []Refusal
 	CalendarCreated bool
 	Calendar        *model.Calendar
@@ -201,7 +204,6 @@ func ICS(ctx context.Context, store *db.Store, a *model.Association, data []byte
 	}
 	defer bulkDone()
 	done := 0
-	federated := map[string]bool{}
 	for b := range batches {
 		rep.Refused = append(rep.Refused, b.Refused...)
 		done += b.Objects
@@ -213,15 +215,19 @@ func ICS(ctx context.Context, store *db.Store, a *model.Association, data []byte
 				}
 				cal, rep.Calendar, rep.CalendarCreated = c, c, true
 			}
-			known, err := fromFediverse(ctx, store, b.Events)
-			if err != nil {
-				return nil, err
+			var known map[*model.Event]bool
+			if opt.Feed == nil {
+				// A feed's events are all written: the store lets the
+				// feed's copy win over the fediverse's (db.PutResult).
+				known, err = fromFediverse(ctx, store, b.Events)
+				if err != nil {
+					return nil, err
+				}
 			}
 			puts := make([]db.Put, 0, len(b.Events))
 			for _, e := range b.Events {
 				if known[e] {
 					rep.Federated++
-					federated[e.UID] = true
 					continue
 				}
 				e.CalendarID = cal.ID
@@ -234,6 +240,7 @@ func ICS(ctx context.Context, store *db.Store, a *model.Association, data []byte
 				return nil, fmt.Errorf("write events: %w (the batches before this one are stored; run the import again to finish)", err)
 			}
 			for k, r := range results {
+				rep.Replaced += r.Replaced
 				switch {
 				case r.Err != nil:
 					rep.Refused = append(rep.Refused, Refusal{UID: puts[k].Event.UID, Reason: Reason(r.Err)})
@@ -257,15 +264,10 @@ func ICS(ctx context.Context, store *db.Store, a *model.Association, data []byte
 	}
 	if opt.Feed != nil {
 		// Every UID of the feed counts as present, refused ones too (a
-		// broken copy of an event must not delete the stored one), but
-		// those the fediverse brought.
+		// broken copy of an event must not delete the stored one).
 		keep := make(map[string]bool, len(objs))
 		for _, o := range objs {
 			keep[o.UID] = true
-		}
-		// A copy stored before the fediverse brought the event goes.
-		for uid := range federated {
-			delete(keep, uid)
 		}
 		ws := time.Now()
 		rep.Deleted, err = store.DeleteEventsNotIn(ctx, opt.Feed.ID, keep)
@@ -278,9 +280,11 @@ func ICS(ctx context.Context, store *db.Store, a *model.Association, data []byte
 	return rep, nil
 }
 
-// fromFediverse tells which events are on the agenda already as events
-// pulled from the fediverse, so that the same event arriving by a feed is
-// not shown (nor published) twice. Mobilizon's ICS gives an event's UUID
+// fromFediverse tells which events of an upload are on the agenda already
+// as events pulled from the fediverse, so that the same event is not shown
+// (nor published) twice: an upload is a one-off copy, while the fediverse
+// copy keeps following its source. (A subscription is the other way
+// round: its calendar's copy wins, by the store's rule; see db.PutResult.) Mobilizon's ICS gives an event's UUID
 // as its UID and its ActivityPub id as its URL; another Bastide or a
 // Gancio may give the id as the UID: either names the stored event.
 func fromFediverse(ctx context.Context, store *db.Store, evs []*model.Event) (map[*model.Event]bool, error) {
