@@ -62,12 +62,6 @@ type Options struct {
 	Now time.Time
 }
 
-// Refusal is an object that was not stored, and why.
-type Refusal struct {
-	UID    string
-	Reason string
-}
-
 // Report tells what an import did.
 type Report struct {
 	Objects   int
@@ -108,7 +102,8 @@ func Href(uid string) string {
 	return hex.EncodeToString(sum[:16]) + ".ics"
 }
 
-// Reason turns a write or parse error into a message for a report.
+// Reason turns a write or parse error into its technical text, in
+// English (a Refusal's Detail).
 func Reason(err error) string {
 	var ve *model.ValidationError
 	if errors.As(err, &ve) {
@@ -243,7 +238,7 @@ func ICS(ctx context.Context, store *db.Store, a *model.Association, data []byte
 				rep.Replaced += r.Replaced
 				switch {
 				case r.Err != nil:
-					rep.Refused = append(rep.Refused, Refusal{UID: puts[k].Event.UID, Reason: Reason(r.Err)})
+					rep.Refused = append(rep.Refused, refuse(puts[k].Event.UID, puts[k].Event.Component, r.Err))
 				case r.Created:
 					rep.Added++
 				case r.Unchanged:
@@ -372,7 +367,7 @@ func Expand(objs []ical.ObjectResult, now time.Time) Expanded {
 	b := Expanded{Objects: len(objs), Events: make([]*model.Event, 0, len(objs))}
 	for i, e := range out {
 		if errs[i] != nil {
-			b.Refused = append(b.Refused, Refusal{UID: objs[i].UID, Reason: Reason(errs[i])})
+			b.Refused = append(b.Refused, refuse(objs[i].UID, "", errs[i]))
 			continue
 		}
 		b.Events = append(b.Events, e)

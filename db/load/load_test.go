@@ -203,7 +203,7 @@ func TestFeedWithThousandsOfBrokenObjects(t *testing.T) {
 	if rep.Updated != 3 || len(rep.Refused) != n-3 || rep.Deleted != 0 {
 		t.Fatalf("updated %d, refused %d, deleted %d", rep.Updated, len(rep.Refused), rep.Deleted)
 	}
-	if r := rep.Refused[0]; r.UID != "ev-0001@club" || !strings.Contains(r.Reason, "DTEND") {
+	if r := rep.Refused[0]; r.UID != "ev-0001@club" || r.Code != ical.CodeEndBeforeStart || !strings.Contains(r.Detail, "DTEND") {
 		t.Fatalf("first refusal %+v", r)
 	}
 	evs, _ := store.ListEvents(ctx, cal.ID, false)
