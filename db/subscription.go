@@ -300,8 +300,10 @@ func (s *Store) StoredAPIDs(ctx context.Context, ids []string) (map[string]bool,
 //   - a fediverse write of an event that a subscribed calendar holds is
 //     not made (heldByFeed), and a stored copy of it goes.
 //
-// Both happen inside the write's transaction, so no reader ever sees the
-// event twice. Ids compare as model.NormalizeIRI spells them (scheme and
+// Only a public calendar's copy wins (a private one would take the event
+// off the agenda); a calendar made public or private later follows the
+// rule from its next write. Both happen inside the write's transaction,
+// so no reader ever sees the event twice. Ids compare as model.NormalizeIRI spells them (scheme and
 // host in lower case); the feed's text is compared without case.
 
 // feedIRIs returns the http(s) ids that an event of a feed may carry.
@@ -316,9 +318,9 @@ func feedIRIs(e *model.Event) []string {
 }
 
 // feedWins deletes the fediverse copies of e, an event written into the
-// subscribed calendar cal, and returns how many went.
+// subscribed public calendar cal, and returns how many went.
 func feedWins(ctx context.Context, tx *txq, cal *model.Calendar, e *model.Event) (int, error) {
-	if cal.SubscriptionURL == "" {
+	if cal.SubscriptionURL == "" || !cal.Public || cal.Withdrawn {
 		return 0, nil
 	}
 	n := 0
@@ -342,12 +344,13 @@ func feedWins(ctx context.Context, tx *txq, cal *model.Calendar, e *model.Event)
 	return n, nil
 }
 
-// heldByFeed tells whether an event of a subscribed calendar names the
-// (normalized) ActivityPub id apID by its UID or URL.
+// heldByFeed tells whether an event of a subscribed public calendar
+// names the (normalized) ActivityPub id apID by its UID or URL.
 func heldByFeed(ctx context.Context, tx *txq, apID string) (bool, error) {
 	var one int
-	err := tx.QueryRowContext(ctx, `SELECT 1 FROM subscriptions s JOIN events f ON f.calendar_id = s.calendar_id
-		WHERE f.uid = +? COLLATE NOCASE OR f.url = +? COLLATE NOCASE LIMIT 1`, apID, apID).Scan(&one)
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM subscriptions s JOIN calendars c ON c.id = s.calendar_id
+		JOIN events f ON f.calendar_id = s.calendar_id
+		WHERE `+publicCalendarSQL+` AND (f.uid = +? COLLATE NOCASE OR f.url = +? COLLATE NOCASE) LIMIT 1`, apID, apID).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

@@ -145,6 +145,31 @@ func TestFeedAndFediverseNotTwice(t *testing.T) {
 	}
 }
 
+// A private subscribed calendar's copy is not on the agenda: the
+// fediverse's copy stays and is shown, once.
+func TestPrivateFeedHidesNoFediverseCopy(t *testing.T) {
+	ctx := context.Background()
+	store := dbtest.New(t)
+	a, _ := dbtest.Association(t, store, "club")
+	cal, _, err := store.SubscribeCalendar(ctx, a.ID, "interne", "", false, &model.Subscription{URL: "https://feeds.example.org/interne.ics"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pulled(t, store, "https://mobilizon.example/events/0b2e7f3c-5a4d-4e61-9a0b-3c2d1e0f9a88", "Repair café")
+	rep, err := ICS(ctx, store, a, readTestdata(t, "mobilizon-group.ics"), Options{Feed: cal, Now: testNow})
+	if err != nil || rep.Replaced != 0 || rep.Added != 2 {
+		t.Fatalf("report %+v %v", rep, err)
+	}
+	if res := pulled(t, store, "https://mobilizon.example/events/7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", "Atelier vélo"); !res.Created {
+		t.Fatalf("the fediverse's copy was not written: %+v", res)
+	}
+	for _, s := range []string{"Repair café", "Atelier vélo"} {
+		if got := agendaCopies(t, store, s); len(got) != 1 || got[0] == cal.ID {
+			t.Fatalf("%s is on the agenda from calendars %v, want once from the fediverse's", s, got)
+		}
+	}
+}
+
 // Options.Feed deletes what left the feed, but never on text that could
 // not be read whole.
 func TestFeedDeletesOnlyOnAWholeFeed(t *testing.T) {
