@@ -48,6 +48,12 @@ type PutResult struct {
 	PrevSeq int64
 	// Err is the error of this write, in PutEvents.
 	Err error
+	// HeldByFeed is true when a fediverse copy was not written because
+	// a subscribed calendar holds the same event (see feedWins).
+	HeldByFeed bool
+	// Replaced counts the fediverse copies of the event that a write
+	// into a subscribed calendar deleted (see feedWins).
+	Replaced int
 }
 
 // UIDConflictError says that the UID is already used by another object of
@@ -229,6 +235,26 @@ func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
 	} else if !errors.Is(err, ErrNotFound) {
 		return PutResult{}, fmt.Errorf("db: put event %s: %w", e.Href, err)
 	}
+	if e.Origin == model.OriginRemote && e.APID != "" {
+		// The same event from a feed and from the fediverse: the feed's
+		// copy wins (see feedWins).
+		held, err := heldByFeed(ctx, tx, model.NormalizeIRI(e.APID))
+		if err != nil {
+			return PutResult{}, err
+		}
+		if held {
+			if cur != nil {
+				if err := deleteEventTx(ctx, tx, cal, cur.id, cur.href, cur.uid, cur.uuid, model.NormalizeIRI(e.APID), model.OriginRemote); err != nil {
+					return PutResult{}, err
+				}
+			}
+			return PutResult{HeldByFeed: true}, nil
+		}
+	}
+	replaced, err := feedWins(ctx, tx, cal, e)
+	if err != nil {
+		return PutResult{}, err
+	}
 	if e.APID != "" {
 		// One object, one row, however its server spells its host.
 		e.APID = model.NormalizeIRI(e.APID)
@@ -252,7 +278,7 @@ func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
 		if err := fillStored(ctx, tx, e, cur.id); err != nil {
 			return PutResult{}, err
 		}
-		return PutResult{Unchanged: true}, nil
+		return PutResult{Unchanged: true, Replaced: replaced}, nil
 	}
 	if err := derivePlace(ctx, tx, e, cur); err != nil {
 		return PutResult{}, fmt.Errorf("db: put event %s: %w", e.Href, err)
@@ -307,7 +333,7 @@ func putEventTx(ctx context.Context, tx *txq, p Put) (PutResult, error) {
 	if err != nil {
 		return PutResult{}, err
 	}
-	return PutResult{Created: created, Seq: seq, PrevSeq: prev}, nil
+	return PutResult{Created: created, Seq: seq, PrevSeq: prev, Replaced: replaced}, nil
 }
 
 // derivePlace gives the event and each of its occurrences the place

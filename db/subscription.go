@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/bastide47/bastide/db/model"
@@ -282,4 +283,79 @@ func (s *Store) StoredAPIDs(ctx context.Context, ids []string) (map[string]bool,
 		}
 	}
 	return out, nil
+}
+
+// The same event from a subscription and from the fediverse.
+//
+// A Mobilizon group's ICS feed names each event by its ActivityPub id
+// (as its URL, or as its UID for another Bastide or a Gancio), and a
+// followed group or instance brings the same event over the fediverse.
+// The rule, whichever arrives first: the copy of the subscribed calendar
+// wins. The feed is the association's source of truth for its calendar,
+// and its copy carries the association's name, place and moderation; the
+// fediverse copy would only show the event a second time. So:
+//
+//   - a write into a subscribed calendar deletes the stored fediverse
+//     copies its UID or URL names (feedWins);
+//   - a fediverse write of an event that a subscribed calendar holds is
+//     not made (heldByFeed), and a stored copy of it goes.
+//
+// Only a public calendar's copy wins (a private one would take the event
+// off the agenda); a calendar made public or private later follows the
+// rule from its next write. Both happen inside the write's transaction,
+// so no reader ever sees the event twice. Ids compare as model.NormalizeIRI spells them (scheme and
+// host in lower case); the feed's text is compared without case.
+
+// feedIRIs returns the http(s) ids that an event of a feed may carry.
+func feedIRIs(e *model.Event) []string {
+	var out []string
+	for _, s := range []string{e.URL, e.UID} {
+		if model.IRIOrigin(s) != "" && !slices.Contains(out, model.NormalizeIRI(s)) {
+			out = append(out, model.NormalizeIRI(s))
+		}
+	}
+	return out
+}
+
+// feedWins deletes the fediverse copies of e, an event written into the
+// subscribed public calendar cal, and returns how many went.
+func feedWins(ctx context.Context, tx *txq, cal *model.Calendar, e *model.Event) (int, error) {
+	if cal.SubscriptionURL == "" || !cal.Public || cal.Withdrawn {
+		return 0, nil
+	}
+	n := 0
+	for _, id := range feedIRIs(e) {
+		h, err := head(ctx, tx, "ap_id = +? AND origin = '"+model.OriginRemote+"'", id)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return n, fmt.Errorf("db: put event %s: fediverse copy: %w", e.Href, err)
+		}
+		rc, err := tx.calendar(ctx, h.calendarID)
+		if err != nil {
+			return n, fmt.Errorf("db: put event %s: fediverse copy: %w", e.Href, err)
+		}
+		if err := deleteEventTx(ctx, tx, rc, h.id, h.href, h.uid, h.uuid, id, model.OriginRemote); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// heldByFeed tells whether an event of a subscribed public calendar
+// names the (normalized) ActivityPub id apID by its UID or URL.
+func heldByFeed(ctx context.Context, tx *txq, apID string) (bool, error) {
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM subscriptions s JOIN calendars c ON c.id = s.calendar_id
+		JOIN events f ON f.calendar_id = s.calendar_id
+		WHERE `+publicCalendarSQL+` AND (f.uid = +? COLLATE NOCASE OR f.url = +? COLLATE NOCASE) LIMIT 1`, apID, apID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("db: put event: held by a feed: %w", err)
+	}
+	return true, nil
 }

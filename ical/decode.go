@@ -36,7 +36,7 @@ func Decode(data []byte, lim Limits) (*goical.Calendar, error) {
 func decodeAll(data []byte, lim Limits) (cals []*goical.Component, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			cals, err = nil, invalidf("", "cannot parse the calendar data (%v)", r)
+			cals, err = nil, syntaxf("", "cannot parse the calendar data (%v)", r)
 		}
 	}()
 	lim = lim.withDefaults()
@@ -45,7 +45,7 @@ func decodeAll(data []byte, lim Limits) (cals []*goical.Component, err error) {
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, invalidf("", "the calendar data is empty")
+		return nil, syntaxf("", "the calendar data is empty")
 	}
 	// Text must be UTF-8 once unfolded: some exporters fold inside a
 	// multi-byte character, which RFC 5545 §3.1 discourages but which
@@ -68,12 +68,12 @@ func decodeAll(data []byte, lim Limits) (cals []*goical.Component, err error) {
 		phys = bytes.TrimSuffix(phys, []byte("\r"))
 		for _, c := range phys {
 			if (c < 0x20 && c != '\t') || c == 0x7f {
-				return nil, invalidf(fmt.Sprintf("line %d", lineNo), "line %d contains the control character U+%04X, which iCalendar does not allow", lineNo, c)
+				return nil, syntaxf(fmt.Sprintf("line %d", lineNo), "line %d contains the control character U+%04X, which iCalendar does not allow", lineNo, c)
 			}
 		}
 		if len(phys) > 0 && (phys[0] == ' ' || phys[0] == '\t') && logicalLine > 0 {
 			if len(logical)+len(phys)-1 > lim.MaxLineLen {
-				return nil, invalidf(fmt.Sprintf("line %d", logicalLine), "line %d is longer than %d bytes once unfolded", logicalLine, lim.MaxLineLen)
+				return nil, syntaxf(fmt.Sprintf("line %d", logicalLine), "line %d is longer than %d bytes once unfolded", logicalLine, lim.MaxLineLen)
 			}
 			logical = append(logical, phys[1:]...)
 			continue
@@ -84,7 +84,7 @@ func decodeAll(data []byte, lim Limits) (cals []*goical.Component, err error) {
 			}
 		}
 		if len(phys) > lim.MaxLineLen {
-			return nil, invalidf(fmt.Sprintf("line %d", lineNo), "line %d is longer than %d bytes", lineNo, lim.MaxLineLen)
+			return nil, syntaxf(fmt.Sprintf("line %d", lineNo), "line %d is longer than %d bytes", lineNo, lim.MaxLineLen)
 		}
 		logical = append(logical[:0], phys...)
 		logicalLine = lineNo
@@ -96,10 +96,10 @@ func decodeAll(data []byte, lim Limits) (cals []*goical.Component, err error) {
 	}
 	if n := len(d.stack); n > 0 {
 		top := d.stack[n-1]
-		return nil, invalidf(top.comp.Name, "BEGIN:%s at line %d is never closed (END:%s is missing)", top.comp.Name, top.line, top.comp.Name)
+		return nil, syntaxf(top.comp.Name, "BEGIN:%s at line %d is never closed (END:%s is missing)", top.comp.Name, top.line, top.comp.Name)
 	}
 	if len(d.cals) == 0 {
-		return nil, invalidf("VCALENDAR", "no BEGIN:VCALENDAR found")
+		return nil, syntaxf("VCALENDAR", "no BEGIN:VCALENDAR found")
 	}
 	return d.cals, nil
 }
@@ -128,7 +128,7 @@ func (d *decoder) logical(b []byte, lineNo int, check bool) error {
 			}
 			i += size
 		}
-		return invalidf(fmt.Sprintf("line %d", lineNo), "line %d is not valid UTF-8 (byte 0x%02X at offset %d once unfolded); calendar data must be UTF-8", lineNo, b[i], i)
+		return syntaxf(fmt.Sprintf("line %d", lineNo), "line %d is not valid UTF-8 (byte 0x%02X at offset %d once unfolded); calendar data must be UTF-8", lineNo, b[i], i)
 	}
 	return d.line(string(b), lineNo)
 }
@@ -139,19 +139,19 @@ func (d *decoder) line(s string, lineNo int) error {
 	}
 	prop, err := parseContentLine(s)
 	if err != nil {
-		return invalidf(fmt.Sprintf("line %d", lineNo), "line %d: %s", lineNo, err.Msg)
+		return syntaxf(fmt.Sprintf("line %d", lineNo), "line %d: %s", lineNo, err.Msg)
 	}
 	switch prop.Name {
 	case "BEGIN":
 		name := strings.ToUpper(strings.TrimSpace(prop.Value))
 		if !isName(name) {
-			return invalidf(fmt.Sprintf("line %d", lineNo), "line %d: BEGIN:%q is not a component name", lineNo, prop.Value)
+			return syntaxf(fmt.Sprintf("line %d", lineNo), "line %d: BEGIN:%q is not a component name", lineNo, prop.Value)
 		}
 		if len(d.stack) == 0 && name != goical.CompCalendar {
-			return invalidf(name, "line %d: calendar data must start with BEGIN:VCALENDAR, not BEGIN:%s", lineNo, name)
+			return syntaxf(name, "line %d: calendar data must start with BEGIN:VCALENDAR, not BEGIN:%s", lineNo, name)
 		}
 		if len(d.stack) >= d.lim.MaxDepth {
-			return invalidf(name, "line %d: BEGIN:%s is nested more than %d components deep", lineNo, name, d.lim.MaxDepth)
+			return syntaxf(name, "line %d: BEGIN:%s is nested more than %d components deep", lineNo, name, d.lim.MaxDepth)
 		}
 		d.components++
 		if d.components > d.lim.MaxComponents {
@@ -162,11 +162,11 @@ func (d *decoder) line(s string, lineNo int) error {
 		name := strings.ToUpper(strings.TrimSpace(prop.Value))
 		n := len(d.stack)
 		if n == 0 {
-			return invalidf(name, "line %d: END:%s without a matching BEGIN", lineNo, prop.Value)
+			return syntaxf(name, "line %d: END:%s without a matching BEGIN", lineNo, prop.Value)
 		}
 		top := d.stack[n-1]
 		if name != top.comp.Name {
-			return invalidf(top.comp.Name, "line %d: END:%s does not close BEGIN:%s of line %d", lineNo, prop.Value, top.comp.Name, top.line)
+			return syntaxf(top.comp.Name, "line %d: END:%s does not close BEGIN:%s of line %d", lineNo, prop.Value, top.comp.Name, top.line)
 		}
 		d.stack = d.stack[:n-1]
 		if n == 1 {
@@ -178,7 +178,7 @@ func (d *decoder) line(s string, lineNo int) error {
 	default:
 		n := len(d.stack)
 		if n == 0 {
-			return invalidf(prop.Name, "line %d: property %s is outside any component", lineNo, prop.Name)
+			return syntaxf(prop.Name, "line %d: property %s is outside any component", lineNo, prop.Name)
 		}
 		props := d.stack[n-1].comp.Props
 		props[prop.Name] = append(props[prop.Name], *prop)
@@ -209,19 +209,19 @@ func parseContentLine(s string) (*goical.Prop, *Error) {
 		i++
 	}
 	if i == 0 {
-		return nil, invalidf("", "%q does not start with a property name", clip(s))
+		return nil, syntaxf("", "%q does not start with a property name", clip(s))
 	}
 	prop := &goical.Prop{Name: strings.ToUpper(s[:i]), Params: make(goical.Params)}
 	for {
 		if i >= len(s) {
-			return nil, invalidf(prop.Name, "property %s has no ':' before its value", prop.Name)
+			return nil, syntaxf(prop.Name, "property %s has no ':' before its value", prop.Name)
 		}
 		if s[i] == ':' {
 			prop.Value = s[i+1:]
 			return prop, nil
 		}
 		if s[i] != ';' {
-			return nil, invalidf(prop.Name, "property %s: unexpected %q after the name", prop.Name, s[i])
+			return nil, syntaxf(prop.Name, "property %s: unexpected %q after the name", prop.Name, s[i])
 		}
 		i++
 		j := i
@@ -229,7 +229,7 @@ func parseContentLine(s string) (*goical.Prop, *Error) {
 			j++
 		}
 		if j == i || j >= len(s) || s[j] != '=' {
-			return nil, invalidf(prop.Name, "property %s has a malformed parameter (expected NAME=value)", prop.Name)
+			return nil, syntaxf(prop.Name, "property %s has a malformed parameter (expected NAME=value)", prop.Name)
 		}
 		pname := strings.ToUpper(s[i:j])
 		i = j + 1
@@ -238,7 +238,7 @@ func parseContentLine(s string) (*goical.Prop, *Error) {
 			if i < len(s) && s[i] == '"' {
 				k := strings.IndexByte(s[i+1:], '"')
 				if k < 0 {
-					return nil, invalidf(prop.Name, "property %s: parameter %s has an unterminated quoted value", prop.Name, pname)
+					return nil, syntaxf(prop.Name, "property %s: parameter %s has an unterminated quoted value", prop.Name, pname)
 				}
 				v = s[i+1 : i+1+k]
 				i += k + 2
@@ -246,7 +246,7 @@ func parseContentLine(s string) (*goical.Prop, *Error) {
 				k := i
 				for k < len(s) && s[k] != ';' && s[k] != ':' && s[k] != ',' {
 					if s[k] == '"' {
-						return nil, invalidf(prop.Name, "property %s: parameter %s has a stray double quote", prop.Name, pname)
+						return nil, syntaxf(prop.Name, "property %s: parameter %s has a stray double quote", prop.Name, pname)
 					}
 					k++
 				}

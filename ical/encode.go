@@ -18,7 +18,7 @@ import (
 // ParseObject's job.
 func Encode(cal *goical.Calendar) ([]byte, error) {
 	if cal == nil || cal.Component == nil {
-		return nil, invalidf("VCALENDAR", "no calendar to encode")
+		return nil, syntaxf("VCALENDAR", "no calendar to encode")
 	}
 	var buf bytes.Buffer
 	if err := encodeComponent(&buf, cal.Component); err != nil {
@@ -90,7 +90,7 @@ func encodeComponent(w *bytes.Buffer, comp *goical.Component) error {
 
 func encodeProps(w *bytes.Buffer, comp *goical.Component) error {
 	if !isName(comp.Name) {
-		return invalidf(comp.Name, "cannot encode component name %q", comp.Name)
+		return syntaxf(comp.Name, "cannot encode component name %q", comp.Name)
 	}
 	var sb strings.Builder
 	for _, name := range sortedPropNames(comp.Props) {
@@ -107,7 +107,7 @@ func encodeProps(w *bytes.Buffer, comp *goical.Component) error {
 
 func formatProp(sb *strings.Builder, p *goical.Prop) error {
 	if !isName(p.Name) {
-		return invalidf(p.Name, "cannot encode property name %q", p.Name)
+		return syntaxf(p.Name, "cannot encode property name %q", p.Name)
 	}
 	sb.WriteString(p.Name)
 	names := make([]string, 0, len(p.Params))
@@ -117,7 +117,7 @@ func formatProp(sb *strings.Builder, p *goical.Prop) error {
 	sort.Strings(names)
 	for _, name := range names {
 		if !isName(name) {
-			return invalidf(p.Name, "cannot encode parameter name %q of %s", name, p.Name)
+			return syntaxf(p.Name, "cannot encode parameter name %q of %s", name, p.Name)
 		}
 		sb.WriteByte(';')
 		sb.WriteString(name)
@@ -130,7 +130,7 @@ func formatProp(sb *strings.Builder, p *goical.Prop) error {
 			// RFC 6868 would write ^', which few readers decode.
 			v = strings.ReplaceAll(v, `"`, "'")
 			if strings.ContainsAny(v, "\r\n") {
-				return invalidf(p.Name, "parameter %s of %s contains a line break", name, p.Name)
+				return syntaxf(p.Name, "parameter %s of %s contains a line break", name, p.Name)
 			}
 			if strings.ContainsAny(v, ";:,") {
 				sb.WriteString(`"` + v + `"`)
@@ -141,7 +141,7 @@ func formatProp(sb *strings.Builder, p *goical.Prop) error {
 	}
 	sb.WriteByte(':')
 	if strings.ContainsAny(p.Value, "\r\n") {
-		return invalidf(p.Name, "the value of %s contains a raw line break (it must be escaped as \\n)", p.Name)
+		return syntaxf(p.Name, "the value of %s contains a raw line break (it must be escaped as \\n)", p.Name)
 	}
 	sb.WriteString(p.Value)
 	return nil

@@ -27,10 +27,10 @@ const DefaultZone = "Europe/Paris"
 // DTSTAMP is e.Updated, or e.Created, or the current time.
 func FromEvent(e *model.Event) ([]byte, error) {
 	if strings.TrimSpace(e.UID) == "" {
-		return nil, invalidf("UID", "the event has no UID")
+		return nil, invalidf("UID", "the event has no UID").as(CodeNoUID)
 	}
 	if e.Start.IsZero() {
-		return nil, invalidf("DTSTART", "the event has no start")
+		return nil, invalidf("DTSTART", "the event has no start").as(CodeNoStart)
 	}
 	zone := DefaultZone
 	if e.TZID != "" && e.TZID != "UTC" {

@@ -78,7 +78,7 @@ func objectFromCalendar(cal *goical.Calendar, lim Limits) (*Object, error) {
 		}
 		uid := strings.TrimSpace(text(c, goical.PropUID))
 		if uid == "" {
-			return nil, invalidf("UID", "a %s%s has no UID", c.Name, describe(c))
+			return nil, invalidf("UID", "a %s%s has no UID", c.Name, describe(c)).as(CodeNoUID)
 		}
 		if n := len(c.Props.Values(goical.PropUID)); n > 1 {
 			return nil, invalidf("UID", "a %s has %d UID properties; it needs exactly one", c.Name, n)
@@ -94,7 +94,7 @@ func objectFromCalendar(cal *goical.Calendar, lim Limits) (*Object, error) {
 		if c.Props.Get(goical.PropRecurrenceID) != nil {
 			obj.Overrides = append(obj.Overrides, c)
 		} else if obj.Master != nil {
-			return nil, errorf(KindInvalidObject, c.Name, "two %s components have UID %q and no RECURRENCE-ID", c.Name, clip(uid))
+			return nil, errorf(KindInvalidObject, c.Name, "two %s components have UID %q and no RECURRENCE-ID", c.Name, clip(uid)).as(CodeDuplicateUID)
 		} else {
 			obj.Master = c
 		}
@@ -166,7 +166,7 @@ var validStatus = map[string]map[string]bool{
 func single(c *goical.Component, name string) (*goical.Prop, *Error) {
 	vs := c.Props.Values(name)
 	if len(vs) > 1 {
-		return nil, invalidf(name, "%s appears %d times in a %s; at most once is allowed", name, len(vs), c.Name)
+		return nil, invalidf(name, "%s appears %d times in a %s; at most once is allowed", name, len(vs), c.Name).as(CodeRepeated)
 	}
 	if len(vs) == 0 {
 		return nil, nil
@@ -208,20 +208,20 @@ func parseTiming(c *goical.Component, r *resolver, override bool) (*timing, *Err
 	if isTodo {
 		endName = goical.PropDue
 		if c.Props.Get(goical.PropDateTimeEnd) != nil {
-			return nil, invalidf("DTEND", "a VTODO cannot have DTEND; use DUE")
+			return nil, invalidf("DTEND", "a VTODO cannot have DTEND; use DUE").as(CodeWrongEnd)
 		}
 	} else {
 		if !tm.hasStart {
-			return nil, invalidf("DTSTART", "the VEVENT%s has no DTSTART", describe(c))
+			return nil, invalidf("DTSTART", "the VEVENT%s has no DTSTART", describe(c)).as(CodeNoStart)
 		}
 		if c.Props.Get(goical.PropDue) != nil {
-			return nil, invalidf("DUE", "a VEVENT cannot have DUE; use DTEND")
+			return nil, invalidf("DUE", "a VEVENT cannot have DUE; use DTEND").as(CodeWrongEnd)
 		}
 	}
 	endP := c.Props.Get(endName)
 	durP := c.Props.Get(goical.PropDuration)
 	if endP != nil && durP != nil {
-		return nil, invalidf(endName, "the %s has both %s and DURATION; keep one", c.Name, endName)
+		return nil, invalidf(endName, "the %s has both %s and DURATION; keep one", c.Name, endName).as(CodeEndAndDuration)
 	}
 	if endP != nil {
 		end, err := parseDTProp(endP, r)
@@ -233,13 +233,13 @@ func parseTiming(c *goical.Component, r *resolver, override bool) (*timing, *Err
 			tm.start, tm.hasStart = end, true
 		}
 		if end.isDate() != tm.start.isDate() {
-			return nil, invalidf(endName, "DTSTART is a %s but %s is a %s; both must be dates or both date-times", kindName(tm.start), endName, kindName(end))
+			return nil, invalidf(endName, "DTSTART is a %s but %s is a %s; both must be dates or both date-times", kindName(tm.start), endName, kindName(end)).as(CodeDateKinds)
 		}
 		if tm.start.isDate() {
 			diff := end.t.Sub(tm.start.t)
 			days := int((diff + 12*time.Hour) / (24 * time.Hour))
 			if diff < 0 {
-				return nil, invalidf(endName, "%s (%s) is before DTSTART (%s)", endName, end.human(), tm.start.human())
+				return nil, invalidf(endName, "%s (%s) is before DTSTART (%s)", endName, end.human(), tm.start.human()).as(CodeEndBeforeStart)
 			}
 			if days == 0 {
 				days = 1 // DTEND = DTSTART on a date: read as one day
@@ -252,21 +252,21 @@ func parseTiming(c *goical.Component, r *resolver, override bool) (*timing, *Err
 			}
 			d := end.t.Sub(tm.start.t)
 			if d < 0 {
-				return nil, invalidf(endName, "%s (%s) is before DTSTART (%s)", endName, end.human(), tm.start.human())
+				return nil, invalidf(endName, "%s (%s) is before DTSTART (%s)", endName, end.human(), tm.start.human()).as(CodeEndBeforeStart)
 			}
 			tm.endMode, tm.exact = endExact, d
 		}
 	}
 	if durP != nil {
 		if !tm.hasStart {
-			return nil, invalidf("DURATION", "the %s has DURATION but no DTSTART", c.Name)
+			return nil, invalidf("DURATION", "the %s has DURATION but no DTSTART", c.Name).as(CodeNoStart)
 		}
 		d, err := parseDuration("DURATION", durP.Value)
 		if err != nil {
 			return nil, err
 		}
 		if d.negative() {
-			return nil, invalidf("DURATION", "DURATION %q is negative", durP.Value)
+			return nil, invalidf("DURATION", "DURATION %q is negative", durP.Value).as(CodeEndBeforeStart)
 		}
 		tm.endMode, tm.dur = endNominal, d
 	}
@@ -387,7 +387,7 @@ func buildSeries(obj *Object, lim Limits) (*series, error) {
 	}
 	if s.master == nil || !s.master.hasStart {
 		if s.master != nil && (obj.Master.Props.Get(goical.PropRecurrenceRule) != nil || obj.Master.Props.Get(goical.PropRecurrenceDates) != nil) {
-			return nil, invalidf("RRULE", "a recurring %s needs a DTSTART", obj.Component)
+			return nil, invalidf("RRULE", "a recurring %s needs a DTSTART", obj.Component).as(CodeNoStart)
 		}
 		return s, nil
 	}
@@ -472,7 +472,7 @@ func (s *series) parsePeriod(v, tzid string, r *resolver) (rdate, *Error) {
 			return rdate{}, err
 		}
 		if d.negative() {
-			return rdate{}, invalidf("RDATE", "RDATE period %q has a negative duration", clip(v))
+			return rdate{}, invalidf("RDATE", "RDATE period %q has a negative duration", clip(v)).as(CodeEndBeforeStart)
 		}
 		return rdate{t: st, end: d.add(st)}, nil
 	}
@@ -482,7 +482,7 @@ func (s *series) parsePeriod(v, tzid string, r *resolver) (rdate, *Error) {
 	}
 	et := s.toSeries(end)
 	if et.Before(st) {
-		return rdate{}, invalidf("RDATE", "RDATE period %q ends before it starts", clip(v))
+		return rdate{}, invalidf("RDATE", "RDATE period %q ends before it starts", clip(v)).as(CodeEndBeforeStart)
 	}
 	return rdate{t: st, end: et}, nil
 }

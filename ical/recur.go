@@ -323,7 +323,7 @@ func (o *Object) ExpandRangeContext(ctx context.Context, from, to time.Time, lim
 func (o *Object) ExpandIn(ctx context.Context, from, to time.Time, loc *time.Location, lim Limits) (out []model.Instance, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			out, err = nil, invalidf("", "cannot expand the recurrence (%v)", p)
+			out, err = nil, invalidf("", "cannot expand the recurrence (%v)", p).as(CodeBadRecurrence)
 		}
 	}()
 	lim = lim.withDefaults()
@@ -393,7 +393,7 @@ func sortInstances(in []model.Instance) {
 func (o *Object) expandStored(ctx context.Context, now time.Time, lim Limits) (out []model.Instance, capped bool, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			out, capped, err = nil, false, invalidf("", "cannot expand the recurrence (%v)", p)
+			out, capped, err = nil, false, invalidf("", "cannot expand the recurrence (%v)", p).as(CodeBadRecurrence)
 		}
 	}()
 	s := o.series

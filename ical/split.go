@@ -61,7 +61,7 @@ func Split(data []byte, lim Limits) ([]ObjectResult, error) {
 				continue
 			}
 			if uid == "" {
-				groups = append(groups, &group{err: invalidf("UID", "a %s%s has no UID", c.Name, describe(c))})
+				groups = append(groups, &group{err: invalidf("UID", "a %s%s has no UID", c.Name, describe(c)).as(CodeNoUID)})
 				continue
 			}
 			g := byUID[uid]

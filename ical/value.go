@@ -74,43 +74,43 @@ func parseDT(name, s, valueType, tzid string, resolve func(string) (*time.Locati
 			s = s[:8]
 		}
 		if len(s) != 8 || !allDigits(s) {
-			return dtValue{}, invalidf(name, "%s value %q is not a DATE (YYYYMMDD)", name, clip(s))
+			return dtValue{}, invalidf(name, "%s value %q is not a DATE (YYYYMMDD)", name, clip(s)).as(CodeBadDate)
 		}
 		t, err := time.ParseInLocation(layoutDate, s, time.UTC)
 		if err != nil {
-			return dtValue{}, invalidf(name, "%s value %q is not a valid date", name, s)
+			return dtValue{}, invalidf(name, "%s value %q is not a valid date", name, s).as(CodeBadDate)
 		}
 		return dtValue{t: t, kind: dtDate, loc: time.UTC}, nil
 	}
 	if valueType != "" && valueType != "DATE-TIME" {
-		return dtValue{}, invalidf(name, "%s has VALUE=%s; expected DATE or DATE-TIME", name, valueType)
+		return dtValue{}, invalidf(name, "%s has VALUE=%s; expected DATE or DATE-TIME", name, valueType).as(CodeBadDate)
 	}
 	utc := strings.HasSuffix(s, "Z")
 	body := strings.TrimSuffix(s, "Z")
 	if len(body) != 15 || body[8] != 'T' || !allDigits(body[:8]) || !allDigits(body[9:]) {
-		return dtValue{}, invalidf(name, "%s value %q is not a DATE-TIME (YYYYMMDDTHHMMSS, with Z for UTC)", name, clip(s))
+		return dtValue{}, invalidf(name, "%s value %q is not a DATE-TIME (YYYYMMDDTHHMMSS, with Z for UTC)", name, clip(s)).as(CodeBadDate)
 	}
 	if utc {
 		t, err := time.ParseInLocation(layoutDateTime, body, time.UTC)
 		if err != nil {
-			return dtValue{}, invalidf(name, "%s value %q is not a valid date and time", name, s)
+			return dtValue{}, invalidf(name, "%s value %q is not a valid date and time", name, s).as(CodeBadDate)
 		}
 		return dtValue{t: t, kind: dtUTC, loc: time.UTC}, nil
 	}
 	if tzid != "" {
 		loc, err := resolve(tzid)
 		if err != nil {
-			return dtValue{}, invalidf(name, "%s: %s", name, strings.TrimPrefix(err.Error(), "ical: "))
+			return dtValue{}, invalidf(name, "%s: %s", name, strings.TrimPrefix(err.Error(), "ical: ")).as(CodeBadTimezone)
 		}
 		t, perr := time.ParseInLocation(layoutDateTime, body, loc)
 		if perr != nil {
-			return dtValue{}, invalidf(name, "%s value %q is not a valid date and time", name, s)
+			return dtValue{}, invalidf(name, "%s value %q is not a valid date and time", name, s).as(CodeBadDate)
 		}
 		return dtValue{t: t, kind: dtZoned, loc: loc}, nil
 	}
 	t, err := time.ParseInLocation(layoutDateTime, body, time.UTC)
 	if err != nil {
-		return dtValue{}, invalidf(name, "%s value %q is not a valid date and time", name, s)
+		return dtValue{}, invalidf(name, "%s value %q is not a valid date and time", name, s).as(CodeBadDate)
 	}
 	return dtValue{t: t, kind: dtFloating, loc: time.UTC}, nil
 }
@@ -131,7 +131,7 @@ func (d duration) add(t time.Time) time.Time {
 // parseDuration parses "P1W", "-P1DT2H", "PT90M" and the like.
 func parseDuration(name, s string) (duration, *Error) {
 	bad := func() (duration, *Error) {
-		return duration{}, invalidf(name, "%s value %q is not a duration (like PT1H30M or P1D)", name, clip(s))
+		return duration{}, invalidf(name, "%s value %q is not a duration (like PT1H30M or P1D)", name, clip(s)).as(CodeBadDuration)
 	}
 	v := strings.ToUpper(strings.TrimSpace(s))
 	neg := false
@@ -181,7 +181,7 @@ func parseDuration(name, s string) (duration, *Error) {
 		}
 	}
 	if d.days > 3660000 || d.secs > 1<<40 {
-		return duration{}, invalidf(name, "%s value %q is too long", name, clip(s))
+		return duration{}, invalidf(name, "%s value %q is too long", name, clip(s)).as(CodeBadDuration)
 	}
 	if neg {
 		d.days, d.secs = -d.days, -d.secs

@@ -91,7 +91,7 @@ var subscriptionMessages = joinMessages(adminMessages, map[string]message{
 	"admin.import.federated.other":    {"%d\u00a0événements déjà sur l\u2019agenda par le fédivers, pas écrits deux fois", "%d events already on the agenda from the fediverse, not written twice"},
 	"admin.import.refused.title":      {"Objets refusés et pourquoi", "Refused objects and why"},
 	"admin.import.uid":                {"Identifiant (UID)", "Identifier (UID)"},
-	"admin.import.reason":             {"Raison (en anglais)", "Reason"},
+	"admin.import.reason":             {"Raison", "Reason"},
 	"admin.import.no_uid":             {"(sans UID)", "(no UID)"},
 	"admin.import.more_refused.one":   {"… et %d\u00a0autre objet refusé.", "… and %d more object refused."},
 	"admin.import.more_refused.other": {"… et %d\u00a0autres objets refusés.", "… and %d more objects refused."},

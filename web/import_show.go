@@ -21,11 +21,19 @@ type importJobData struct {
 	Percent     int
 	Finished    bool
 	Report      *load.Report
-	Refused     []load.Refusal
+	Refused     []refusalRow
 	MoreRefused int
 	// ErrorKey and ErrorArgs say why the import failed, "" when it ran.
 	ErrorKey  string
 	ErrorArgs []any
+}
+
+// refusalRow is a refused object on the report: why, in the page's
+// language, and the technical detail (in English).
+type refusalRow struct {
+	UID    string
+	Why    string
+	Detail string
 }
 
 // refreshAfter reloads the page every two seconds while the import runs.
@@ -54,9 +62,13 @@ func (a *app) importShow(c echo.Context) error {
 		d.Percent = done * 100 / total
 	}
 	if rep != nil {
-		d.Refused = rep.Refused
-		if len(d.Refused) > maxRefusalsShown {
-			d.Refused, d.MoreRefused = d.Refused[:maxRefusalsShown], len(d.Refused)-maxRefusalsShown
+		refused := rep.Refused
+		if len(refused) > maxRefusalsShown {
+			refused, d.MoreRefused = refused[:maxRefusalsShown], len(refused)-maxRefusalsShown
+		}
+		lang := langOf(c)
+		for _, r := range refused {
+			d.Refused = append(d.Refused, refusalRow{UID: r.UID, Why: RefusalText(lang, r), Detail: r.Detail})
 		}
 	}
 	if jerr != nil {

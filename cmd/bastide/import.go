@@ -12,6 +12,7 @@ import (
 
 	"github.com/bastide47/bastide/db/load"
 	"github.com/bastide47/bastide/db/model"
+	"github.com/bastide47/bastide/web"
 )
 
 // Import bounds.
@@ -124,7 +125,7 @@ func printReport(w io.Writer, r *load.Report, assoc string) {
 		if uid == "" {
 			uid = "(no UID)"
 		}
-		fmt.Fprintf(w, "  refused %s: %s\n", uid, ref.Reason)
+		fmt.Fprintf(w, "  refused %s: %s (%s)\n", uid, web.RefusalText("en", ref), ref.Detail)
 	}
 }
 

@@ -199,6 +199,11 @@ func TestImportReportListsTheFirstRefusals(t *testing.T) {
 		!strings.Contains(text, "... and 5 more refused") {
 		t.Fatalf("report text:\n%s", text)
 	}
+	// The reason is the back office's English wording (one place for
+	// it), then the technical text.
+	if !strings.Contains(text, "refused bad-00: The event has no start (DTSTART). (the VEVENT") {
+		t.Fatalf("report text:\n%s", text)
+	}
 	if strings.Join(progress, " ") != "10/26 20/26 26/26" {
 		t.Fatalf("progress %v", progress)
 	}

@@ -208,7 +208,7 @@ func (r *refresher) logOutcome(ctx context.Context, sub *model.Subscription, out
 	case out.Report != nil:
 		rep := out.Report
 		r.log.InfoContext(ctx, "subscription refreshed", append(attrs, "added", rep.Added, "updated", rep.Updated,
-			"unchanged", rep.Unchanged, "deleted", rep.Deleted, "refused", len(rep.Refused))...)
+			"unchanged", rep.Unchanged, "deleted", rep.Deleted, "replaced", rep.Replaced, "refused", len(rep.Refused))...)
 	default:
 		r.log.DebugContext(ctx, "subscription unchanged", append(attrs, "not_modified", out.NotModified)...)
 	}

@@ -62,12 +62,6 @@ type Options struct {
 	Now time.Time
 }
 
-// Refusal is an object that was not stored, and why.
-type Refusal struct {
-	UID    string
-	Reason string
-}
-
 // Report tells what an import did.
 type Report struct {
 	Objects   int
@@ -76,9 +70,12 @@ type Report struct {
 	Unchanged int
 	// Deleted counts the events that left a subscription's feed.
 	Deleted int
-	// Federated counts the events not written because the agenda has them
-	// already from the fediverse (see fromFediverse).
-	Federated       int
+	// Federated counts the events of an upload not written because the
+	// agenda has them already from the fediverse (see fromFediverse).
+	Federated int
+	// Replaced counts the fediverse copies of events that a feed's copy
+	// replaced (the store's rule: a subscribed calendar's copy wins).
+	Replaced        int
 	Refused         []Refusal
 	CalendarCreated bool
 	Calendar        *model.Calendar
@@ -105,7 +102,8 @@ func Href(uid string) string {
 	return hex.EncodeToString(sum[:16]) + ".ics"
 }
 
-// Reason turns a write or parse error into a message for a report.
+// Reason turns a write or parse error into its technical text, in
+// English (a Refusal's Detail).
 func Reason(err error) string {
 	var ve *model.ValidationError
 	if errors.As(err, &ve) {
@@ -201,7 +199,6 @@ func ICS(ctx context.Context, store *db.Store, a *model.Association, data []byte
 	}
 	defer bulkDone()
 	done := 0
-	federated := map[string]bool{}
 	for b := range batches {
 		rep.Refused = append(rep.Refused, b.Refused...)
 		done += b.Objects
@@ -213,15 +210,19 @@ func ICS(ctx context.Context, store *db.Store, a *model.Association, data []byte
 				}
 				cal, rep.Calendar, rep.CalendarCreated = c, c, true
 			}
-			known, err := fromFediverse(ctx, store, b.Events)
-			if err != nil {
-				return nil, err
+			var known map[*model.Event]bool
+			if opt.Feed == nil {
+				// A feed's events are all written: the store lets the
+				// feed's copy win over the fediverse's (db.PutResult).
+				known, err = fromFediverse(ctx, store, b.Events)
+				if err != nil {
+					return nil, err
+				}
 			}
 			puts := make([]db.Put, 0, len(b.Events))
 			for _, e := range b.Events {
 				if known[e] {
 					rep.Federated++
-					federated[e.UID] = true
 					continue
 				}
 				e.CalendarID = cal.ID
@@ -234,9 +235,10 @@ func ICS(ctx context.Context, store *db.Store, a *model.Association, data []byte
 				return nil, fmt.Errorf("write events: %w (the batches before this one are stored; run the import again to finish)", err)
 			}
 			for k, r := range results {
+				rep.Replaced += r.Replaced
 				switch {
 				case r.Err != nil:
-					rep.Refused = append(rep.Refused, Refusal{UID: puts[k].Event.UID, Reason: Reason(r.Err)})
+					rep.Refused = append(rep.Refused, refuse(puts[k].Event.UID, puts[k].Event.Component, r.Err))
 				case r.Created:
 					rep.Added++
 				case r.Unchanged:
@@ -257,15 +259,10 @@ func ICS(ctx context.Context, store *db.Store, a *model.Association, data []byte
 	}
 	if opt.Feed != nil {
 		// Every UID of the feed counts as present, refused ones too (a
-		// broken copy of an event must not delete the stored one), but
-		// those the fediverse brought.
+		// broken copy of an event must not delete the stored one).
 		keep := make(map[string]bool, len(objs))
 		for _, o := range objs {
 			keep[o.UID] = true
-		}
-		// A copy stored before the fediverse brought the event goes.
-		for uid := range federated {
-			delete(keep, uid)
 		}
 		ws := time.Now()
 		rep.Deleted, err = store.DeleteEventsNotIn(ctx, opt.Feed.ID, keep)
@@ -278,9 +275,11 @@ func ICS(ctx context.Context, store *db.Store, a *model.Association, data []byte
 	return rep, nil
 }
 
-// fromFediverse tells which events are on the agenda already as events
-// pulled from the fediverse, so that the same event arriving by a feed is
-// not shown (nor published) twice. Mobilizon's ICS gives an event's UUID
+// fromFediverse tells which events of an upload are on the agenda already
+// as events pulled from the fediverse, so that the same event is not shown
+// (nor published) twice: an upload is a one-off copy, while the fediverse
+// copy keeps following its source. (A subscription is the other way
+// round: its calendar's copy wins, by the store's rule; see db.PutResult.) Mobilizon's ICS gives an event's UUID
 // as its UID and its ActivityPub id as its URL; another Bastide or a
 // Gancio may give the id as the UID: either names the stored event.
 func fromFediverse(ctx context.Context, store *db.Store, evs []*model.Event) (map[*model.Event]bool, error) {
@@ -368,7 +367,7 @@ func Expand(objs []ical.ObjectResult, now time.Time) Expanded {
 	b := Expanded{Objects: len(objs), Events: make([]*model.Event, 0, len(objs))}
 	for i, e := range out {
 		if errs[i] != nil {
-			b.Refused = append(b.Refused, Refusal{UID: objs[i].UID, Reason: Reason(errs[i])})
+			b.Refused = append(b.Refused, refuse(objs[i].UID, "", errs[i]))
 			continue
 		}
 		b.Events = append(b.Events, e)

@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -39,7 +40,7 @@ func subscribed(t *testing.T, store *db.Store, a *model.Association, slug string
 
 // pulled stores an event as the fediverse brings it (federation's pull:
 // UID and ActivityPub id both the Mobilizon event's id).
-func pulled(t *testing.T, store *db.Store, apID, summary string) {
+func pulled(t *testing.T, store *db.Store, apID, summary string) db.PutResult {
 	t.Helper()
 	ctx := context.Background()
 	cal := &model.Calendar{Kind: model.CalendarRemote, Slug: "mobilizon-group", Name: "Groupe", Public: true, Trusted: true,
@@ -61,30 +62,35 @@ func pulled(t *testing.T, store *db.Store, apID, summary string) {
 		t.Fatal(err)
 	}
 	e.CalendarID, e.Href, e.Origin, e.APID = cal.ID, Href(apID), model.OriginRemote, apID
-	if _, err := store.PutEvent(ctx, db.Put{Event: e, ByUID: true}); err != nil {
+	res, err := store.PutEvent(ctx, db.Put{Event: e, ByUID: true})
+	if err != nil {
 		t.Fatal(err)
 	}
+	return res
 }
 
-// agendaCount counts the public occurrences whose summary contains s.
-func agendaCount(t *testing.T, store *db.Store, s string) int {
+// agendaCopies returns the calendars of the public occurrences whose
+// summary contains s.
+func agendaCopies(t *testing.T, store *db.Store, s string) []int64 {
 	t.Helper()
 	rows, err := store.ListInstances(context.Background(), db.InstanceQuery{Public: true,
 		From: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC), Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := 0
+	var out []int64
 	for _, r := range rows {
 		if strings.Contains(r.Event.Summary, s) {
-			n++
+			out = append(out, r.Event.CalendarID)
 		}
 	}
-	return n
+	return out
 }
 
 // The same Mobilizon event arriving by a group's ICS feed and by the
-// fediverse is on the agenda once, whichever came first.
+// fediverse is on the agenda once, whichever came first, as soon as the
+// second one arrives (no refresh in between), and the copy shown is the
+// subscribed calendar's.
 func TestFeedAndFediverseNotTwice(t *testing.T) {
 	ctx := context.Background()
 	store := dbtest.New(t)
@@ -92,35 +98,75 @@ func TestFeedAndFediverseNotTwice(t *testing.T) {
 	cal := subscribed(t, store, a, "mobilizon")
 	feed := readTestdata(t, "mobilizon-group.ics")
 
-	// The fediverse first: the feed's copy is not written.
+	// The fediverse first: the feed's copy replaces it.
 	pulled(t, store, "https://mobilizon.example/events/0b2e7f3c-5a4d-4e61-9a0b-3c2d1e0f9a88", "Repair café")
+	if got := agendaCopies(t, store, "Repair café"); len(got) != 1 {
+		t.Fatalf("the Repair café is %d times on the agenda before the feed", len(got))
+	}
 	rep, err := ICS(ctx, store, a, feed, Options{Feed: cal, Now: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Federated != 1 || rep.Added != 1 || len(rep.Refused) != 0 {
+	if rep.Replaced != 1 || rep.Added != 2 || len(rep.Refused) != 0 {
 		t.Fatalf("report %+v", rep)
 	}
-	if n := agendaCount(t, store, "Repair café"); n != 1 {
-		t.Fatalf("the Repair café is %d times on the agenda", n)
+	if got := agendaCopies(t, store, "Repair café"); len(got) != 1 || got[0] != cal.ID {
+		t.Fatalf("the Repair café is on the agenda from calendars %v, want once from the feed's %d", got, cal.ID)
 	}
 
-	// The feed first: once the fediverse brings the event, the next
-	// refresh drops the feed's copy.
-	pulledLater := "https://mobilizon.example/events/7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
-	if n := agendaCount(t, store, "Atelier vélo"); n != 1 {
-		t.Fatalf("the Atelier vélo is %d times on the agenda before the pull", n)
+	// The feed first: the fediverse's copy is not written, at once.
+	if got := agendaCopies(t, store, "Atelier vélo"); len(got) != 1 {
+		t.Fatalf("the Atelier vélo is %d times on the agenda before the pull", len(got))
 	}
-	pulled(t, store, pulledLater, "Atelier vélo")
+	// The fediverse may spell the host in capitals: the same id.
+	res := pulled(t, store, "https://Mobilizon.example/events/7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", "Atelier vélo")
+	if !res.HeldByFeed || res.Created {
+		t.Fatalf("the fediverse's copy was written: %+v", res)
+	}
+	if got := agendaCopies(t, store, "Atelier vélo"); len(got) != 1 || got[0] != cal.ID {
+		t.Fatalf("the Atelier vélo is on the agenda from calendars %v, want once from the feed's %d", got, cal.ID)
+	}
+	if _, err := store.GetEventByAPID(ctx, "https://mobilizon.example/events/7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"); !errors.Is(err, db.ErrNotFound) {
+		t.Fatalf("the fediverse's copy is stored: %v", err)
+	}
+
+	// The next refresh changes nothing.
 	rep, err = ICS(ctx, store, a, feed, Options{Feed: cal, Now: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Federated != 2 || rep.Deleted != 1 {
+	if rep.Replaced != 0 || rep.Deleted != 0 || rep.Unchanged != 2 {
 		t.Fatalf("report %+v", rep)
 	}
-	if n := agendaCount(t, store, "Atelier vélo"); n != 1 {
-		t.Fatalf("the Atelier vélo is %d times on the agenda", n)
+	for _, s := range []string{"Repair café", "Atelier vélo"} {
+		if got := agendaCopies(t, store, s); len(got) != 1 {
+			t.Fatalf("%s is %d times on the agenda after a refresh", s, len(got))
+		}
+	}
+}
+
+// A private subscribed calendar's copy is not on the agenda: the
+// fediverse's copy stays and is shown, once.
+func TestPrivateFeedHidesNoFediverseCopy(t *testing.T) {
+	ctx := context.Background()
+	store := dbtest.New(t)
+	a, _ := dbtest.Association(t, store, "club")
+	cal, _, err := store.SubscribeCalendar(ctx, a.ID, "interne", "", false, &model.Subscription{URL: "https://feeds.example.org/interne.ics"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pulled(t, store, "https://mobilizon.example/events/0b2e7f3c-5a4d-4e61-9a0b-3c2d1e0f9a88", "Repair café")
+	rep, err := ICS(ctx, store, a, readTestdata(t, "mobilizon-group.ics"), Options{Feed: cal, Now: testNow})
+	if err != nil || rep.Replaced != 0 || rep.Added != 2 {
+		t.Fatalf("report %+v %v", rep, err)
+	}
+	if res := pulled(t, store, "https://mobilizon.example/events/7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", "Atelier vélo"); !res.Created {
+		t.Fatalf("the fediverse's copy was not written: %+v", res)
+	}
+	for _, s := range []string{"Repair café", "Atelier vélo"} {
+		if got := agendaCopies(t, store, s); len(got) != 1 || got[0] == cal.ID {
+			t.Fatalf("%s is on the agenda from calendars %v, want once from the fediverse's", s, got)
+		}
 	}
 }
 
@@ -182,7 +228,7 @@ func TestFeedWithThousandsOfBrokenObjects(t *testing.T) {
 	if rep.Updated != 3 || len(rep.Refused) != n-3 || rep.Deleted != 0 {
 		t.Fatalf("updated %d, refused %d, deleted %d", rep.Updated, len(rep.Refused), rep.Deleted)
 	}
-	if r := rep.Refused[0]; r.UID != "ev-0001@club" || !strings.Contains(r.Reason, "DTEND") {
+	if r := rep.Refused[0]; r.UID != "ev-0001@club" || r.Code != ical.CodeEndBeforeStart || !strings.Contains(r.Detail, "DTEND") {
 		t.Fatalf("first refusal %+v", r)
 	}
 	evs, _ := store.ListEvents(ctx, cal.ID, false)
