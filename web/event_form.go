@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"mime"
 	"net/http"
 	"slices"
 	"strconv"
@@ -170,7 +171,7 @@ func (a *app) eventForm(e *model.Event) *form.Event {
 		}
 	}
 	f.Price, f.Online, f.Access = e.Price, e.Online, strings.Join(e.Access, "\n")
-	f.Image = e.ImageURL
+	f.Image, f.ImageType = e.ImageURL, e.ImageType
 	if f.Price == freePrice {
 		f.Price, f.Free = "", true
 	}
@@ -183,6 +184,13 @@ func (a *app) eventForm(e *model.Event) *form.Event {
 		}
 	}
 	return f
+}
+
+// isImageType tells whether t is a bare image media type, as a carried
+// poster's FMTTYPE may be.
+func isImageType(t string) bool {
+	mt, params, err := mime.ParseMediaType(t)
+	return err == nil && len(params) == 0 && mt == t && strings.HasPrefix(t, "image/")
 }
 
 // Bounds of a poster: the upload, and the longest side it is shrunk to.
@@ -207,6 +215,15 @@ func (a *app) eventUpload(c echo.Context, was string) (*form.Event, *model.Image
 	}
 	f := form.NewEvent(up.Values)
 	f.Image = was
+	if was == "" {
+		// A new event carries the poster its form showed: the copied
+		// event's (duplicate), or one sent before "check the day". Any
+		// http(s) link, as an editor may write over CalDAV.
+		f.Image = ical.PublicLink(up.Values.Get("poster"))
+		if t := up.Values.Get("poster_type"); f.Image != "" && isImageType(t) {
+			f.ImageType = t
+		}
+	}
 	errs := form.Errors{}
 	switch {
 	case up.Refusal != nil:
@@ -409,9 +426,11 @@ type eventData struct {
 	PublicPath string
 	// Poster is the event's current poster, PosterShown when the page may
 	// load it (stored here); MaxPosterMiB bounds an upload.
-	Poster       string
-	PosterShown  bool
-	MaxPosterMiB int
+	Poster      string
+	PosterShown bool
+	// Carried is the poster a new event's form sends back (hidden).
+	Carried, CarriedType string
+	MaxPosterMiB         int
 }
 
 // Association is the association whose menu the page shows.
@@ -441,10 +460,16 @@ func (a *app) eventFormPage(c echo.Context, code int, as *model.Association, e *
 	d := eventData{Assoc: as, Event: e, Categories: cats, Places: places, Weekdays: []string{"MO", "TU", "WE", "TH", "FR", "SA", "SU"}, Stale: stale}
 	d.Action = "/admin/associations/" + as.Slug + "/events"
 	d.MaxPosterMiB = maxPosterBytes >> 20
+	if e == nil {
+		// A new event: the poster it will carry (a copy's, or one sent
+		// before "check the day"), kept in the form's hidden field.
+		d.Poster, d.Carried, d.CarriedType = f.Image, f.Image, f.ImageType
+	} else {
+		d.Poster = e.ImageURL
+	}
+	d.PosterShown = d.Poster != "" && sameOrigin(d.Poster, a.opts.BaseURL)
 	if e != nil {
 		d.Action += "/" + e.UUID
-		d.Poster = ical.Image(e.Data).URL
-		d.PosterShown = d.Poster != "" && sameOrigin(d.Poster, a.opts.BaseURL)
 		d.PublicPath = model.EventPath(e.UUID)
 		if f.Custom {
 			start := e.Start

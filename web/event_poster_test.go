@@ -157,3 +157,56 @@ func TestEventFormRefusesBadPoster(t *testing.T) {
 		})
 	}
 }
+
+// A new event's form carries the poster it shows: a duplicate keeps the
+// original's, and a file sent with "check the day" (which the browser
+// will not send again) is kept for the save that follows.
+func TestNewEventFormCarriesPoster(t *testing.T) {
+	env := newAdminEnv(t)
+	eddy := env.session("eddy")
+	loc := env.doMultipart("/admin/associations/amis/events", eddy, fields(newEventForm()), "image", photo(t, 800, 600)).Header().Get("Location")
+	saved, err := url.Parse(loc)
+	if err != nil || saved.Query().Get("saved") == "" {
+		t.Fatalf("no redirect to the saved event: %q", loc)
+	}
+	orig := env.stored(saved.Query().Get("saved"))
+	m := posterLineRe.FindStringSubmatch(unfold(orig.Data))
+	if m == nil {
+		t.Fatalf("no IMAGE line in the stored event:\n%s", orig.Data)
+	}
+
+	page := env.do(http.MethodGet, "/admin/associations/amis/events/"+orig.UUID+"/duplicate", eddy, nil).
+		must(t, http.StatusOK, `class="poster-preview" src="`+m[1]+`"`)
+	dup := formOf(t, page.Body.String())
+	if dup.Get("poster") != m[1] {
+		t.Fatalf("the duplicate's form carries poster %q, want %q", dup.Get("poster"), m[1])
+	}
+	dup.Set("title", "Bal du 15 août")
+	loc = env.doMultipart("/admin/associations/amis/events", eddy, fields(dup), "", nil).must(t, http.StatusSeeOther).Header().Get("Location")
+	saved, _ = url.Parse(loc)
+	copyEv := env.stored(saved.Query().Get("saved"))
+	if copyEv.UUID == orig.UUID || posterLineRe.FindStringSubmatch(unfold(copyEv.Data)) == nil ||
+		posterLineRe.FindStringSubmatch(unfold(copyEv.Data))[1] != m[1] {
+		t.Fatalf("the duplicate lost the poster:\n%s", copyEv.Data)
+	}
+
+	// "Check the day" with a new file: the form comes back carrying it,
+	// the image is served, and the save keeps it.
+	f := newEventForm()
+	f.Set("title", "Concert du kiosque")
+	f.Set("check", "1")
+	page = env.doMultipart("/admin/associations/amis/events", eddy, fields(f), "image", photo(t, 640, 480)).must(t, http.StatusOK)
+	back := formOf(t, page.Body.String())
+	carried := back.Get("poster")
+	if !strings.HasPrefix(carried, "https://agenda.test/images/") {
+		t.Fatalf("the checked form does not carry the sent poster: %q", carried)
+	}
+	env.do(http.MethodGet, strings.TrimPrefix(carried, "https://agenda.test"), "", nil).must(t, http.StatusOK)
+	back.Del("check")
+	loc = env.doMultipart("/admin/associations/amis/events", eddy, fields(back), "", nil).must(t, http.StatusSeeOther).Header().Get("Location")
+	saved, _ = url.Parse(loc)
+	checked := env.stored(saved.Query().Get("saved"))
+	if got := posterLineRe.FindStringSubmatch(unfold(checked.Data)); got == nil || got[1] != carried {
+		t.Fatalf("the poster sent before checking the day was lost:\n%s", checked.Data)
+	}
+}

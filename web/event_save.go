@@ -36,6 +36,13 @@ func (a *app) eventSave(c echo.Context) error {
 		if len(errs) > 0 {
 			code = http.StatusUnprocessableEntity
 		}
+		if poster != nil {
+			// The browser will not send the file again: keep it now,
+			// and the form carries its address (pruned if never used).
+			if err := a.store.PutImage(ctx, poster); err != nil {
+				return err
+			}
+		}
 		return a.eventFormPage(c, code, as, nil, f, errs, false)
 	}
 	cal, err := a.mainCalendar(ctx, as)
@@ -48,6 +55,11 @@ func (a *app) eventSave(c echo.Context) error {
 		_, err = a.storeEvent(ctx, cal, uid+".ics", uid, data, "", poster)
 	}
 	if msg, ok := eventRefusal(err); ok {
+		if poster != nil {
+			if err := a.store.PutImage(ctx, poster); err != nil {
+				return err
+			}
+		}
 		return a.eventFormPage(c, http.StatusUnprocessableEntity, as, nil, f, form.Errors{"_": msg}, false)
 	}
 	if err != nil {
