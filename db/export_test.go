@@ -40,3 +40,13 @@ func (s *Store) InstancesPlan(ctx context.Context, q InstanceQuery) (string, err
 	}
 	return strings.Join(lines, "\n"), rows.Err()
 }
+
+// WrongFlags counts the occurrences whose stored public flag differs from
+// the rule of public.go read afresh (publicInstanceSQL), or whose wall
+// flag differs from their event's times, and how many are flagged public.
+func (s *Store) WrongFlags(ctx context.Context) (wrong, public int, err error) {
+	err = s.w.QueryRowContext(ctx, `SELECT
+		ifnull(sum(i.public != (`+publicInstanceSQL+`) OR i.wall != (e.all_day OR e.floating)), 0), ifnull(sum(i.public), 0)
+		FROM event_instances i JOIN events e ON e.id = i.event_id JOIN calendars c ON c.id = e.calendar_id`).Scan(&wrong, &public)
+	return wrong, public, err
+}

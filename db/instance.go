@@ -213,12 +213,20 @@ func (s *Store) writeInstanceFilters(ctx context.Context, sb *strings.Builder, a
 		*args = append(*args, m)
 	}
 	if q.Public {
-		sb.WriteString(" AND " + publicInstanceSQL)
+		sb.WriteString(" AND i.public = 1") // publicInstanceSQL, stored (see refreshFlagsSQL)
 	}
 	if !q.IncludeCancelled {
 		sb.WriteString(" AND i.status <> 'CANCELLED' AND e.status <> 'CANCELLED'")
 	}
 	return nil
+}
+
+// filtersReadEvents tells whether the filters writeInstanceFilters writes
+// for q name the event e or its calendar c; without them, a query may
+// read event_instances alone.
+func filtersReadEvents(q InstanceQuery) bool {
+	return len(q.CalendarIDs) > 0 || len(q.AssociationIDs) > 0 || len(q.Categories) > 0 ||
+		FTSQuery(q.Text) != "" || !q.IncludeCancelled
 }
 
 // sparseEvents is the most events a filter may match and still be where
