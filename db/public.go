@@ -98,12 +98,12 @@ func keepFlags(ctx context.Context, w *sql.DB) error {
 		}
 	}
 	var v string
-	switch err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, MetaPublicRefresh).Scan(&v); {
+	switch err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = +?`, MetaPublicRefresh).Scan(&v); {
 	case err == nil:
 		if _, err := tx.ExecContext(ctx, refreshFlagsSQL+"1"); err != nil {
 			return fmt.Errorf("db: public flags: refresh: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = ?`, MetaPublicRefresh); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = +?`, MetaPublicRefresh); err != nil {
 			return fmt.Errorf("db: public flags: refresh: %w", err)
 		}
 	case !errors.Is(err, sql.ErrNoRows):
