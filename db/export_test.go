@@ -24,6 +24,19 @@ func (s *Store) InstancesPlan(ctx context.Context, q InstanceQuery) (string, err
 	if err != nil {
 		return "", err
 	}
+	return s.plan(ctx, query, args)
+}
+
+// FeedPlan is SQLite's plan of FeedEventIDs for q, one line a step.
+func (s *Store) FeedPlan(ctx context.Context, q InstanceQuery) (string, error) {
+	query, args, err := s.feedSQL(ctx, q, 1000)
+	if err != nil {
+		return "", err
+	}
+	return s.plan(ctx, query, args)
+}
+
+func (s *Store) plan(ctx context.Context, query string, args []any) (string, error) {
 	rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
 	if err != nil {
 		return "", err
