@@ -104,31 +104,11 @@ func (s *Store) PublicCategories(ctx context.Context, from time.Time, limit int)
 // most limit (capped at MaxEventsData). An ICS feed keeps recurring events
 // whole, so it needs events, not occurrences.
 func (s *Store) FeedEventIDs(ctx context.Context, q InstanceQuery, limit int) ([]int64, error) {
-	if !q.To.After(q.From) {
-		return nil, fmt.Errorf("db: feed events: the end of the range must be after its start")
-	}
-	if limit <= 0 || limit > MaxEventsData {
-		limit = MaxEventsData
-	}
-	longest, err := s.longestInstance(ctx)
+	query, args, err := s.feedSQL(ctx, q, limit)
 	if err != nil {
 		return nil, err
 	}
-	var sb strings.Builder
-	args := make([]any, 0, 16)
-	// DISTINCT in start order lets SQLite walk the start index and stop as
-	// soon as it has limit events, instead of grouping the whole range.
-	sb.WriteString(`SELECT DISTINCT i.event_id FROM event_instances i
-		JOIN events e ON e.id = i.event_id
-		JOIN calendars c ON c.id = e.calendar_id
-		WHERE i.start_utc >= ? AND i.start_utc < ? AND (i.end_utc > ? OR (i.end_utc = i.start_utc AND i.start_utc >= ?))`)
-	args = append(args, fmtTime(q.From.Add(-longest)), fmtTime(q.To), fmtTime(q.From), fmtTime(q.From))
-	if err := s.writeInstanceFilters(ctx, &sb, &args, q); err != nil {
-		return nil, err
-	}
-	sb.WriteString(" ORDER BY i.start_utc, i.event_id LIMIT +?")
-	args = append(args, limit)
-	rows, err := s.r.QueryContext(ctx, sb.String(), args...)
+	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("db: feed events: %w", err)
 	}
@@ -142,4 +122,38 @@ func (s *Store) FeedEventIDs(ctx context.Context, q InstanceQuery, limit int) ([
 		ids = append(ids, id)
 	}
 	return ids, rows.Err()
+}
+
+// feedSQL is the query of FeedEventIDs and its arguments.
+func (s *Store) feedSQL(ctx context.Context, q InstanceQuery, limit int) (string, []any, error) {
+	if !q.To.After(q.From) {
+		return "", nil, fmt.Errorf("db: feed events: the end of the range must be after its start")
+	}
+	if limit <= 0 || limit > MaxEventsData {
+		limit = MaxEventsData
+	}
+	longest, err := s.longestInstance(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	var sb strings.Builder
+	args := make([]any, 0, 16)
+	// DISTINCT in start order lets SQLite walk the start index and stop as
+	// soon as it has limit events, instead of grouping the whole range.
+	// The events and their calendars are read only when a filter needs
+	// them: walking a year of occurrences to find a category's thousand
+	// events, their lookups were most of the work.
+	sb.WriteString(`SELECT DISTINCT i.event_id FROM event_instances i`)
+	if filtersReadEvents(q) {
+		sb.WriteString(` JOIN events e ON e.id = i.event_id JOIN calendars c ON c.id = e.calendar_id`)
+	}
+	sb.WriteString(`
+		WHERE i.start_utc >= ? AND i.start_utc < ? AND (i.end_utc > ? OR (i.end_utc = i.start_utc AND i.start_utc >= ?))`)
+	args = append(args, fmtTime(q.From.Add(-longest)), fmtTime(q.To), fmtTime(q.From), fmtTime(q.From))
+	if err := s.writeInstanceFilters(ctx, &sb, &args, q); err != nil {
+		return "", nil, err
+	}
+	sb.WriteString(" ORDER BY i.start_utc, i.event_id LIMIT +?")
+	args = append(args, limit)
+	return sb.String(), args, nil
 }

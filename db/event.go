@@ -721,6 +721,7 @@ func instanceInsert(n int) string { return instanceInserts[n] }
 // rows), and raises the longest-occurrence bound that range queries use.
 func insertInstances(ctx context.Context, tx *txq, eventID int64, ins []model.Instance) error {
 	var longest time.Duration
+	var ids []int64 // the events written, for their public flags
 	for k := 0; k < len(ins); k += instanceRowsPerInsert {
 		chunk := ins[k:min(k+instanceRowsPerInsert, len(ins))]
 		args := make([]any, 0, 12*len(chunk))
@@ -728,6 +729,9 @@ func insertInstances(ctx context.Context, tx *txq, eventID int64, ins []model.In
 			id := eventID
 			if id == 0 {
 				id = in.EventID
+			}
+			if len(ids) == 0 || ids[len(ids)-1] != id {
+				ids = append(ids, id)
 			}
 			args = append(args, id, fmtTime(in.Start), fmtTime(in.End), fmtTime(in.RecurrenceID), b2i(in.Override), in.Status,
 				in.Summary, in.Description, in.Location, in.Class, in.CommuneINSEE, b2i(in.OtherKind))
@@ -738,6 +742,13 @@ func insertInstances(ctx context.Context, tx *txq, eventID int64, ins []model.In
 		if _, err := tx.ExecContext(ctx, instanceInsert(len(chunk)), args...); err != nil {
 			return err
 		}
+	}
+	if eventID == 0 { // a batch, sorted by start: an event comes many times
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+	}
+	if err := refreshEventFlags(ctx, tx, ids); err != nil {
+		return err
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('instance_max_seconds', ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE CAST(excluded.value AS INTEGER) > CAST(meta.value AS INTEGER)`,

@@ -24,6 +24,19 @@ func (s *Store) InstancesPlan(ctx context.Context, q InstanceQuery) (string, err
 	if err != nil {
 		return "", err
 	}
+	return s.plan(ctx, query, args)
+}
+
+// FeedPlan is SQLite's plan of FeedEventIDs for q, one line a step.
+func (s *Store) FeedPlan(ctx context.Context, q InstanceQuery) (string, error) {
+	query, args, err := s.feedSQL(ctx, q, 1000)
+	if err != nil {
+		return "", err
+	}
+	return s.plan(ctx, query, args)
+}
+
+func (s *Store) plan(ctx context.Context, query string, args []any) (string, error) {
 	rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
 	if err != nil {
 		return "", err
@@ -60,4 +73,14 @@ func (s *Store) ReadRows(ctx context.Context, q string, args ...any) (int, error
 		n++
 	}
 	return n, rows.Err()
+}
+
+// WrongFlags counts the occurrences whose stored public flag differs from
+// the rule of public.go read afresh (publicInstanceSQL), or whose wall
+// flag differs from their event's times, and how many are flagged public.
+func (s *Store) WrongFlags(ctx context.Context) (wrong, public int, err error) {
+	err = s.w.QueryRowContext(ctx, `SELECT
+		ifnull(sum(i.public != (`+publicInstanceSQL+`) OR i.wall != (e.all_day OR e.floating)), 0), ifnull(sum(i.public), 0)
+		FROM event_instances i JOIN events e ON e.id = i.event_id JOIN calendars c ON c.id = e.calendar_id`).Scan(&wrong, &public)
+	return wrong, public, err
 }

@@ -196,11 +196,11 @@ func (s *Store) writeInstanceFilters(ctx context.Context, sb *strings.Builder, a
 			return err
 		}
 		if sparse {
-			sb.WriteString(" AND e.id IN (SELECT event_id FROM event_categories WHERE category IN (" + placeholders(len(cats)) + "))")
+			sb.WriteString(" AND i.event_id IN (SELECT event_id FROM event_categories WHERE category IN (" + placeholders(len(cats)) + "))")
 		} else {
 			// One probe of the primary key per occurrence walked, rather
 			// than a list of every event of a common category.
-			sb.WriteString(" AND EXISTS (SELECT 1 FROM event_categories ec WHERE ec.event_id = e.id AND ec.category IN (" + placeholders(len(cats)) + "))")
+			sb.WriteString(" AND EXISTS (SELECT 1 FROM event_categories ec WHERE ec.event_id = i.event_id AND ec.category IN (" + placeholders(len(cats)) + "))")
 		}
 		*args = append(*args, cats...)
 	}
@@ -209,16 +209,24 @@ func (s *Store) writeInstanceFilters(ctx context.Context, sb *strings.Builder, a
 		if err != nil {
 			return err
 		}
-		sb.WriteString(" AND " + driving(sparse) + "e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
+		sb.WriteString(" AND " + driving(sparse) + "i.event_id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
 		*args = append(*args, m)
 	}
 	if q.Public {
-		sb.WriteString(" AND " + publicInstanceSQL)
+		sb.WriteString(" AND i.public = 1") // publicInstanceSQL, stored (see refreshFlagsSQL)
 	}
 	if !q.IncludeCancelled {
 		sb.WriteString(" AND i.status <> 'CANCELLED' AND e.status <> 'CANCELLED'")
 	}
 	return nil
+}
+
+// filtersReadEvents tells whether the filters writeInstanceFilters writes
+// for q name the event e or its calendar c; without them, a query may
+// read event_instances alone (the other filters are on the occurrence
+// and its event's id).
+func filtersReadEvents(q InstanceQuery) bool {
+	return len(q.CalendarIDs) > 0 || len(q.AssociationIDs) > 0 || !q.IncludeCancelled
 }
 
 // sparseEvents is the most events a filter may match and still be where

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -58,7 +59,7 @@ func (s *Store) ListInstancesByDay(ctx context.Context, q InstanceQuery, d Days,
 		return nil, nil, nil, err
 	}
 	filters := fb.String()
-	wall := "(e.all_day OR e.floating)"
+	wall := "i.wall" // the event's all_day OR floating, stored with its occurrences
 	// overlap keeps the occurrences that overlap the days: those of each
 	// kind that end after its first bound and start before its last.
 	overlap := ` AND i.start_utc < CASE WHEN ` + wall + ` THEN ? ELSE ? END
@@ -69,25 +70,27 @@ func (s *Store) ListInstancesByDay(ctx context.Context, q InstanceQuery, d Days,
 
 	// How many each day has: its day is where the start falls among the
 	// bounds of its kind; one that started before the first day counts
-	// for the first.
-	var sb strings.Builder
-	args := make([]any, 0, 2*n+len(fargs)+8)
-	dayOf := func(bounds []time.Time) {
-		sb.WriteString("CASE")
-		for k := 1; k < n; k++ {
-			sb.WriteString(" WHEN i.start_utc < ? THEN " + strconv.Itoa(k-1))
-			args = append(args, fmtTime(bounds[k]))
+	// for the first. SQLite counts by hour of start (by minute if a bound
+	// is not on the hour) and kind, and the hours are put in their days
+	// here: deciding the day of each of ten thousand occurrences in SQL, a
+	// CASE of thirty comparisons, cost three times the count.
+	bucket, layout := 13, "2006-01-02T15"
+	for _, b := range append(append([]time.Time{}, d.Timed...), d.Wall...) {
+		if !b.Truncate(time.Hour).Equal(b) {
+			bucket, layout = 16, "2006-01-02T15:04"
 		}
-		sb.WriteString(" ELSE " + strconv.Itoa(n-1) + " END")
 	}
-	sb.WriteString("SELECT CASE WHEN " + wall + " THEN ")
-	dayOf(d.Wall)
-	sb.WriteString(" ELSE ")
-	dayOf(d.Timed)
-	sb.WriteString(` END AS d, count(*) FROM event_instances i
-		JOIN events e ON e.id = i.event_id
-		JOIN calendars c ON c.id = e.calendar_id
-		WHERE i.start_utc >= ? AND i.start_utc < ?` + overlap + filters + " GROUP BY d")
+	var sb strings.Builder
+	args := make([]any, 0, len(fargs)+8)
+	// The count reads the occurrences alone (the public rule and the kind
+	// of times are stored on them) unless a filter is on the event.
+	join := ""
+	if filtersReadEvents(q) {
+		join = " JOIN events e ON e.id = i.event_id JOIN calendars c ON c.id = e.calendar_id"
+	}
+	sb.WriteString(`SELECT substr(i.start_utc, 1, ` + strconv.Itoa(bucket) + `) AS h, ` + wall + ` AS w, count(*)
+		FROM event_instances i` + join + `
+		WHERE i.start_utc >= ? AND i.start_utc < ?` + overlap + filters + " GROUP BY h, w")
 	args = append(append(append(args, fmtTime(lower), fmtTime(to)), overlapArgs...), fargs...)
 	counts = make([]int, n)
 	crows, err := s.r.QueryContext(ctx, sb.String(), args...)
@@ -95,13 +98,26 @@ func (s *Store) ListInstancesByDay(ctx context.Context, q InstanceQuery, d Days,
 		return nil, nil, nil, fmt.Errorf("db: count instances by day: %w", err)
 	}
 	for crows.Next() {
-		var dd, c int
-		if err := crows.Scan(&dd, &c); err != nil {
+		var h string
+		var w bool
+		var c int
+		if err := crows.Scan(&h, &w, &c); err != nil {
 			crows.Close()
 			return nil, nil, nil, fmt.Errorf("db: count instances by day: %w", err)
 		}
-		if dd >= 0 && dd < n {
-			counts[dd] = c
+		at, err := time.Parse(layout, h)
+		if err != nil {
+			crows.Close()
+			return nil, nil, nil, fmt.Errorf("db: count instances by day: %w", err)
+		}
+		bounds := d.Timed
+		if w {
+			bounds = d.Wall
+		}
+		// The last day that starts at or before the hour.
+		k := sort.Search(n, func(k int) bool { return bounds[k+1].After(at) })
+		if k < n {
+			counts[k] += c
 		}
 	}
 	if err := crows.Err(); err != nil {

@@ -245,6 +245,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
+	if err := keepFlags(ctx, w); err != nil {
+		w.Close()
+		return nil, err
+	}
 	epoch, err := loadEpoch(ctx, w)
 	if err != nil {
 		w.Close()

@@ -273,20 +273,24 @@
 //
 //	go test -run '^$' -bench 'BenchmarkScale' -benchtime 40x ./web/
 //
-// Medians (p50 / p99, ms) on the shared machine, before the work of issue
-// 15 (a busy hour, load not recorded) → after it (load average 4 to 8): / 2.6 / 18
-// → 2.5 / 18; /?q= 183 / 354 → 10 / 40; /?category= 37 / 53 → 6.4 / 17;
-// /?commune= 5.0 / 12 → 4.7 / 18; combined filters 20 / 51 → 8.6 / 28;
-// dates 3.0 / 11 → 6.2 / 22; /api/events?commune= 6.3 / 15 → 5.2 / 19;
-// /api/events?q= 81 / 130 → 10 / 32; RSS by category 60 / 121 → 6.4 /
-// 16; Atom by commune 7.4 / 17 → 4.2 / 15; event page 0.3 / 5.8 → 0.3 /
-// 1.0; association 2.4 / 8.6 → 2.3 / 19; widget 0.9 / 6.2 → 1.2 / 4.6;
-// the first answer after a start 4.9 → 2.4 times the next ones. The
-// month grid now counts every occurrence (it stopped at 2 000 without a
-// word): 74 / 140 → 70 / 149; the week 87 / 142 → 34 / 83; the 1 000-event
-// ICS feed, which parses each stored text, 72 / 156 → 99 / 190: those
-// three miss the 10 ms target. With the page cache a repeated page takes
-// 0.05-0.08 ms instead of 4-58 ms: it stays.
+// Medians / 99th percentiles (ms) on the shared machine (load average 4
+// to 7), the code before the second round of issue 15 → after it, in one
+// run of -benchtime 20x (both test binaries one after the other, each on its own copy of
+// the same file): / 10.4 / 16 → 3.3 / 16; /?q= 14.7 / 37 → 8.9 / 45;
+// /?category= 10.2 / 33 → 4.9 / 22; /?commune= 6.7 / 24 → 4.7 / 17;
+// combined filters 9.0 / 36 → 11.1 / 22; dates 4.6 / 21 → 4.9 / 26;
+// /api/events?q= 9.8 / 92 → 6.5 / 19; /api/events?commune= 3.0 / 9.0 →
+// 3.9 / 7.3; RSS by category 18 / 52 → 16 / 73; Atom by commune 15 / 32
+// → 12.6 / 33; event page 0.6 / 0.9 → 0.3 / 0.5; association 1.9 / 5.6
+// → 2.3 / 7.9; widget 1.2 / 6.8 → 0.8 / 15. The month grid 59 / 233 →
+// 18 / 58 and the week 31 / 74 → 18 / 63: each occurrence now carries
+// the public rule's answer (db/public.go), so the count of a month reads
+// the occurrences alone. The ICS feed of 1 000 events by category 79 /
+// 169 → 64 / 103: finding its events no longer looks up each occurrence's
+// event, but it still parses and writes each stored text, and misses the
+// 10 ms target, as do the month, the week and RSS / Atom under that
+// load. With the page cache a repeated page takes 0.05-0.08 ms instead of
+// 4-58 ms: it stays.
 //
 // Throughput, with Debian wrk against the real binary and 10 000 events
 // imported from a file; these commands are the whole procedure (python3
