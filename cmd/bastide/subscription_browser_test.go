@@ -60,7 +60,7 @@ func subscriptionsInBrowserTest(t *testing.T, b *backoffice, base string, s brow
 		chromedp.WaitVisible(chromedp.CSS(`ul.admin-counts`)),
 	)
 	report := s.text("import report", "main")
-	for _, want := range []string{"1\u00a0événement ajouté", "1\u00a0objet refusé", "broken@nerac.example", "DTEND"} {
+	for _, want := range []string{"1\u00a0événement ajouté", "1\u00a0objet refusé", "broken@nerac.example", "finit avant de commencer"} {
 		if !strings.Contains(report, want) {
 			t.Fatalf("the import report lacks %q:\n%s", want, report)
 		}
