@@ -396,6 +396,17 @@ func migrate(ctx context.Context, w *sql.DB) error {
 			return fmt.Errorf("db: migration %s: %w", m.name, err)
 		}
 	}
+	// A new database holds no event written by an older Bastide: the
+	// backfills that migrations ask for have nothing to read again, and
+	// left there they would read every event of the first import at the
+	// next start.
+	if current == 0 {
+		for _, k := range backfillKeys {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = ?`, k); err != nil {
+				return fmt.Errorf("db: migrate: %w", err)
+			}
+		}
+	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(ms))); err != nil {
 		return fmt.Errorf("db: migrate: set version: %w", err)
 	}
@@ -403,6 +414,23 @@ func migrate(ctx context.Context, w *sql.DB) error {
 		return fmt.Errorf("db: migrate: %w", err)
 	}
 	return nil
+}
+
+// backfillKeys are the meta keys by which migrations ask for the events
+// already stored to be read again once (see each constant).
+var backfillKeys = []string{MetaOccurrenceRefresh, MetaShownFieldsRefresh, MetaPublicRefresh}
+
+// Backfilling reports whether a one-time backfill asked for by a migration
+// has not finished yet: until then some stored events lack fields that
+// pages show.
+func (s *Store) Backfilling(ctx context.Context) (bool, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key IN (?, ?, ?)`,
+		backfillKeys[0], backfillKeys[1], backfillKeys[2]).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("db: backfill: %w", err)
+	}
+	return n > 0, nil
 }
 
 // collect reads every row of a query with scan. op names the operation in
