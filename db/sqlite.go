@@ -302,6 +302,32 @@ func (s *Store) DataVersion(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
+// WarmReaders opens every reading connection at once and has each read
+// the schema, so that the first requests after a start do not each pay
+// for a new connection (tens of milliseconds on a large database). It
+// gives up when ctx ends.
+func (s *Store) WarmReaders(ctx context.Context) error {
+	n := s.r.Stats().MaxOpenConnections
+	conns := make([]*sql.Conn, 0, n)
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range n {
+		c, err := s.r.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("db: warm readers: %w", err)
+		}
+		conns = append(conns, c)
+		var k int
+		if err := c.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&k); err != nil {
+			return fmt.Errorf("db: warm readers: %w", err)
+		}
+	}
+	return nil
+}
+
 // Close closes every connection.
 func (s *Store) Close() error {
 	return errors.Join(s.v.Close(), s.r.Close(), s.w.Close())

@@ -149,6 +149,11 @@ func serve(ctx context.Context, app *App, cfg *Config) error {
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		warm(workCtx, store, h.web, cfg.BaseURL, log)
+	}()
 	log.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "workers", len(workers))
 
 	var failure error
