@@ -428,7 +428,7 @@ func migrate(ctx context.Context, w *sql.DB) error {
 	// next start.
 	if current == 0 {
 		for _, k := range backfillKeys {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = ?`, k); err != nil {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = +?`, k); err != nil {
 				return fmt.Errorf("db: migrate: %w", err)
 			}
 		}
