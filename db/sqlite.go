@@ -302,12 +302,13 @@ func (s *Store) DataVersion(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// WarmReaders opens every reading connection at once and has each read
-// the schema, so that the first requests after a start do not each pay
-// for a new connection (tens of milliseconds on a large database). It
-// gives up when ctx ends.
+// WarmReaders opens all the reading connections but one at once and has
+// each read the schema, so that the first requests after a start do not
+// each pay for a new connection (tens of milliseconds on a large
+// database). The one left lets a request in the meantime go on instead of
+// waiting for the warming. It gives up when ctx ends.
 func (s *Store) WarmReaders(ctx context.Context) error {
-	n := s.r.Stats().MaxOpenConnections
+	n := max(s.r.Stats().MaxOpenConnections-1, 1)
 	conns := make([]*sql.Conn, 0, n)
 	defer func() {
 		for _, c := range conns {

@@ -41,8 +41,9 @@ func TestWarmOpensReadersAndAsksTheAgenda(t *testing.T) {
 		t.Fatalf("%d of %d pages answered: %s", ok, len(warmPaths), buf.String())
 	}
 	st := fresh.Reader().Stats()
-	if st.OpenConnections != st.MaxOpenConnections || st.Idle != st.MaxOpenConnections {
-		t.Fatalf("after: %d open, %d idle, want all %d", st.OpenConnections, st.Idle, st.MaxOpenConnections)
+	// All but one, left for a request during the warming.
+	if want := st.MaxOpenConnections - 1; st.OpenConnections != want || st.Idle != want {
+		t.Fatalf("after: %d open, %d idle, want %d", st.OpenConnections, st.Idle, want)
 	}
 	if strings.Contains(buf.String(), `"component":"http"`) {
 		t.Fatalf("the warming shows in the access log: %s", buf.String())
