@@ -302,6 +302,33 @@ func (s *Store) DataVersion(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
+// WarmReaders opens all the reading connections but one at once and has
+// each read the schema, so that the first requests after a start do not
+// each pay for a new connection (tens of milliseconds on a large
+// database). The one left lets a request in the meantime go on instead of
+// waiting for the warming. It gives up when ctx ends.
+func (s *Store) WarmReaders(ctx context.Context) error {
+	n := max(s.r.Stats().MaxOpenConnections-1, 1)
+	conns := make([]*sql.Conn, 0, n)
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range n {
+		c, err := s.r.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("db: warm readers: %w", err)
+		}
+		conns = append(conns, c)
+		var k int
+		if err := c.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&k); err != nil {
+			return fmt.Errorf("db: warm readers: %w", err)
+		}
+	}
+	return nil
+}
+
 // Close closes every connection.
 func (s *Store) Close() error {
 	return errors.Join(s.v.Close(), s.r.Close(), s.w.Close())
@@ -396,6 +423,17 @@ func migrate(ctx context.Context, w *sql.DB) error {
 			return fmt.Errorf("db: migration %s: %w", m.name, err)
 		}
 	}
+	// A new database holds no event written by an older Bastide: the
+	// backfills that migrations ask for have nothing to read again, and
+	// left there they would read every event of the first import at the
+	// next start.
+	if current == 0 {
+		for _, k := range backfillKeys {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = +?`, k); err != nil {
+				return fmt.Errorf("db: migrate: %w", err)
+			}
+		}
+	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(ms))); err != nil {
 		return fmt.Errorf("db: migrate: set version: %w", err)
 	}
@@ -403,6 +441,23 @@ func migrate(ctx context.Context, w *sql.DB) error {
 		return fmt.Errorf("db: migrate: %w", err)
 	}
 	return nil
+}
+
+// backfillKeys are the meta keys by which migrations ask for the events
+// already stored to be read again once (see each constant).
+var backfillKeys = []string{MetaOccurrenceRefresh, MetaShownFieldsRefresh, MetaPublicRefresh}
+
+// Backfilling reports whether a one-time backfill asked for by a migration
+// has not finished yet: until then some stored events lack fields that
+// pages show.
+func (s *Store) Backfilling(ctx context.Context) (bool, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key IN (?, ?, ?)`,
+		backfillKeys[0], backfillKeys[1], backfillKeys[2]).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("db: backfill: %w", err)
+	}
+	return n > 0, nil
 }
 
 // collect reads every row of a query with scan. op names the operation in

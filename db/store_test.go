@@ -539,3 +539,53 @@ func TestDataVersion(t *testing.T) {
 		t.Fatalf("the version moved without a write: %d then %d", v, w)
 	}
 }
+
+// A new database has no event of an older Bastide to read again: the
+// backfills its migrations ask for must not stay pending, or the first
+// start after a large import reads every event again (issue #15).
+func TestNewDatabaseAsksNoBackfill(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "new.db")
+	for i := 0; i < 2; i++ {
+		s, err := db.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{db.MetaOccurrenceRefresh, db.MetaShownFieldsRefresh, db.MetaPublicRefresh} {
+			if v, err := s.GetMeta(ctx, k); !errors.Is(err, db.ErrNotFound) {
+				t.Fatalf("open %d: %s = %q (%v), want no pending backfill", i+1, k, v, err)
+			}
+		}
+		if b, err := s.Backfilling(ctx); err != nil || b {
+			t.Fatalf("open %d: backfilling %v %v", i+1, b, err)
+		}
+		s.Close()
+	}
+
+	// A database of the first schema does ask for them, until done.
+	frozen, err := os.ReadFile(filepath.Join("testdata", "v1.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := filepath.Join(t.TempDir(), "v1.db")
+	if err := os.WriteFile(old, frozen, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := db.Open(ctx, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if b, err := s.Backfilling(ctx); err != nil || !b {
+		t.Fatalf("upgraded database: backfilling %v %v, want true", b, err)
+	}
+	if err := s.DeleteMeta(ctx, db.MetaOccurrenceRefresh); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteMeta(ctx, db.MetaShownFieldsRefresh); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := s.Backfilling(ctx); err != nil || b {
+		t.Fatalf("after the backfills: backfilling %v %v", b, err)
+	}
+}

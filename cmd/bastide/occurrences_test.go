@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -86,7 +87,7 @@ END:VCALENDAR
 	if got := strings.Join(titles(), "|"); got != "Répétition|Répétition|Répétition" {
 		t.Fatalf("before: %q", got)
 	}
-	if err := refreshOccurrences(ctx, store, slog.New(slog.DiscardHandler), now); err != nil {
+	if _, err := refreshOccurrences(ctx, store, slog.New(slog.DiscardHandler), now); err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Join(titles(), "|"); got != "Répétition|Concert à Tonneins" {
@@ -139,8 +140,8 @@ END:VCALENDAR
 	if got, _ := store.GetEvent(ctx, e.ID); got.Price != "" {
 		t.Fatalf("before: price %q", got.Price)
 	}
-	if err := refreshShownFields(ctx, store, slog.New(slog.DiscardHandler)); err != nil {
-		t.Fatal(err)
+	if read, err := refreshShownFields(ctx, store, slog.New(slog.DiscardHandler)); err != nil || read != 1 {
+		t.Fatalf("read %d events, %v", read, err)
 	}
 	got, err := store.GetEvent(ctx, e.ID)
 	if err != nil {
@@ -152,5 +153,44 @@ END:VCALENDAR
 	}
 	if _, err := store.GetMeta(ctx, db.MetaShownFieldsRefresh); err == nil {
 		t.Fatal("the task is still pending")
+	}
+	// The next start reads nothing again.
+	if read, err := backfillRead(ctx, store); err != nil || read != 0 {
+		t.Fatalf("second start: read %d events again, %v", read, err)
+	}
+}
+
+// backfillRead runs what serve runs at start and counts the events read.
+func backfillRead(ctx context.Context, store *db.Store) (int, error) {
+	log := slog.New(slog.DiscardHandler)
+	a, err := refreshOccurrences(ctx, store, log, time.Now())
+	if err != nil {
+		return a, err
+	}
+	b, err := refreshShownFields(ctx, store, log)
+	return a + b, err
+}
+
+// A new data directory, filled by an import, asks for no backfill: the
+// first start must not read every event again (issue #15: 40 s before
+// /healthz answered at 100 000 events).
+func TestFirstStartReadsNothingAgain(t *testing.T) {
+	ctx := context.Background()
+	store := dbtest.New(t)
+	_, cal := dbtest.Association(t, store, "foyer")
+	for i := range 3 {
+		text := strings.ReplaceAll(fmt.Sprintf("BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:x\nBEGIN:VEVENT\nUID:e%d\nDTSTAMP:20270101T000000Z\nDTSTART:20270105T170000Z\nDTEND:20270105T190000Z\nSUMMARY:Loto %d\nX-BASTIDE-PRICE:5 €\nEND:VEVENT\nEND:VCALENDAR\n", i, i), "\n", "\r\n")
+		e, err := ical.CalendarEvent(ctx, []byte(text), cal, fmt.Sprintf("e%d.ics", i), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), ical.DefaultLimits())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.PutEvent(ctx, db.Put{Event: e}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for start := 1; start <= 2; start++ {
+		if read, err := backfillRead(ctx, store); err != nil || read != 0 {
+			t.Fatalf("start %d: read %d events again, %v", start, read, err)
+		}
 	}
 }

@@ -205,6 +205,14 @@ func (o *ops) readiness(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	var problems []string
+	// Until the backfill has read again the events an older Bastide
+	// stored, their pages may miss a price or show a moved date wrong.
+	switch b, err := o.store.Backfilling(ctx); {
+	case err != nil:
+		return nil, err
+	case b:
+		problems = append(problems, "events stored by an older version are being read again (this start only)")
+	}
 	if !h.OldestUnpublished.IsZero() && now.Sub(h.OldestUnpublished) > readyPublisherStall {
 		problems = append(problems, fmt.Sprintf("the federation publisher is stuck: change %d has waited since %s (%d changes behind)",
 			h.PublisherSeq+1, h.OldestUnpublished.UTC().Format(time.RFC3339), h.LastSeq-h.PublisherSeq))

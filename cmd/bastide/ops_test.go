@@ -186,6 +186,16 @@ func TestReadyz(t *testing.T) {
 	if code, body := get(); code != http.StatusOK {
 		t.Fatalf("empty instance: %d %s", code, body)
 	}
+	// A backfill of an older version's events pending: not ready yet.
+	if err := store.SetMeta(ctx, db.MetaShownFieldsRefresh, "0"); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := get(); code != http.StatusServiceUnavailable || !strings.Contains(body, "older version") {
+		t.Fatalf("backfill pending: %d %s", code, body)
+	}
+	if err := store.DeleteMeta(ctx, db.MetaShownFieldsRefresh); err != nil {
+		t.Fatal(err)
+	}
 	_, cal := dbtest.Association(t, store, "amis")
 	if _, err := store.PutEvent(ctx, db.Put{Event: dbtest.Event(cal.ID, "r1", time.Now().Add(time.Hour), "Loto")}); err != nil {
 		t.Fatal(err)

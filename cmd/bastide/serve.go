@@ -88,12 +88,6 @@ func serve(ctx context.Context, app *App, cfg *Config) error {
 	}
 	defer store.Close()
 	log.Info("database open", "path", store.Path())
-	if err := refreshOccurrences(ctx, store, log, time.Now()); err != nil {
-		return fmt.Errorf("occurrences: %w", err)
-	}
-	if err := refreshShownFields(ctx, store, log); err != nil {
-		return fmt.Errorf("shown fields: %w", err)
-	}
 
 	if cfg.Demo {
 		if err := seedDemo(ctx, store, log, time.Now()); err != nil {
@@ -140,7 +134,10 @@ func serve(ctx context.Context, app *App, cfg *Config) error {
 	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
 	var wg sync.WaitGroup
-	for _, w := range h.workers {
+	// The backfills of events written by an older Bastide run beside the
+	// requests, /readyz saying not ready until they are done.
+	workers := append([]worker{{name: "backfill", run: backfill(store, log)}}, h.workers...)
+	for _, w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -152,7 +149,12 @@ func serve(ctx context.Context, app *App, cfg *Config) error {
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	log.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "workers", len(h.workers))
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		warm(workCtx, store, h.web, cfg.BaseURL, log)
+	}()
+	log.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "workers", len(workers))
 
 	var failure error
 	select {

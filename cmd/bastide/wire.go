@@ -26,6 +26,8 @@ type worker struct {
 type handlers struct {
 	root    http.Handler
 	workers []worker
+	// web is the public site alone, without the access log, for warming.
+	web http.Handler
 }
 
 // buildHandler wires the packages into one root ServeMux (STYLE.md §2.6):
@@ -86,6 +88,7 @@ func buildHandler(store *db.Store, log *slog.Logger, cfg *Config) (*handlers, er
 	return &handlers{
 		root:    clientAddress(trusted, observe(log.With("component", "http"), o.http, mux)),
 		workers: workers,
+		web:     webH,
 	}, nil
 }
 
