@@ -1,6 +1,10 @@
 package ical
 
 import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -49,5 +53,34 @@ func BenchmarkExpandRangeYear(b *testing.B) {
 		if err != nil || len(ins) != 365 {
 			b.Fatalf("%d %v", len(ins), err)
 		}
+	}
+}
+
+// BenchmarkWriteFeed writes the public feed of 1 000 stored objects (the
+// client samples of testdata, each under its own UIDs): the work of
+// /feeds/agenda.ics besides reading the rows.
+func BenchmarkWriteFeed(b *testing.B) {
+	var samples [][]byte
+	for _, name := range []string{"thunderbird.ics", "apple.ics", "davx5.ics", "google.ics", "outlook.ics", "allday_floating.ics"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		samples = append(samples, data)
+	}
+	objs := make([][]byte, 1000)
+	for i := range objs {
+		objs[i] = bytes.ReplaceAll(samples[i%len(samples)], []byte("\nUID:"), fmt.Appendf(nil, "\nUID:%d-", i))
+	}
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		buf.Reset()
+		if err := WriteFeed(&buf, objs, FeedOptions{Name: "Agenda", Timezone: "Europe/Paris"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if n := bytes.Count(buf.Bytes(), []byte("BEGIN:VEVENT")); n < len(objs) {
+		b.Fatalf("%d events written of %d objects", n, len(objs))
 	}
 }

@@ -24,10 +24,16 @@ func TestPageCacheStaysWithinItsSize(t *testing.T) {
 			t.Fatalf("after %d entries the cache holds %d bytes (counted %d), more than %d", i+1, total, p.bytes, max)
 		}
 	}
-	// An answer bigger than an eighth of the cache is not kept.
-	p.put("fr /big", &cached{body: make([]byte, max/8)})
+	// An answer of a sixth of the cache is kept (the whole agenda's ICS
+	// feed is that big against the default size at 100 000 events), one
+	// bigger than a quarter is not.
+	p.put("fr /feeds/agenda.ics", &cached{body: make([]byte, max/6)})
+	if p.m["fr /feeds/agenda.ics"] == nil {
+		t.Fatal("an answer of a sixth of the cache was not kept")
+	}
+	p.put("fr /big", &cached{body: make([]byte, max/4)})
 	if p.m["fr /big"] != nil {
-		t.Fatal("an answer of an eighth of the cache was kept")
+		t.Fatal("an answer of a quarter of the cache was kept")
 	}
 	if newPageCache(0).maxBytes != DefaultPageCacheBytes {
 		t.Fatal("no default size")

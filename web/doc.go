@@ -292,6 +292,22 @@
 // load. With the page cache a repeated page takes 0.05-0.08 ms instead of
 // 4-58 ms: it stays.
 //
+// Third round (issue 15, the feeds; three alternating runs of the code
+// before and after, -benchtime 40x, BASTIDE_SCALE_DB on one file): the ICS
+// feed by category 39–52 / 47–59 ms, RSS by category 9.4–10.7 / 16 ms,
+// Atom by commune 4.8–5.9 / 8–13 ms, the same within the noise after.
+// The ICS feed's profile: about a third finding the events
+// (store.FeedEventIDs), two thirds ical.WriteFeed, spread over decoding
+// each stored text (58% of its allocations), the allow-list copy and the
+// encoding; no single hot spot, so the remedy is to store each event's
+// public text at write time, not a local tweak (ical's BenchmarkWriteFeed,
+// 1 000 objects: 65–95 ms). RSS and Atom: 60% is store.ListInstances,
+// Markdown about 17%, XML about 11%. The whole agenda's ICS feed is 490
+// KiB here and 660 KiB in the benchmark command's data set: above an
+// eighth of the default page cache it was never kept, so the cap is now a
+// quarter; repeated, it takes 0.29–0.32 ms instead of 25–30 ms uncached
+// (BenchmarkScaleCache).
+//
 // Throughput, with Debian wrk against the real binary and 10 000 events
 // imported from a file; these commands are the whole procedure (python3
 // writes one event every 52 minutes for a year, in ten communes):

@@ -235,7 +235,7 @@ func BenchmarkScaleCache(b *testing.B) {
 	s, sum := openScale(b)
 	for _, on := range []bool{false, true} {
 		h := newBenchHandler(s, on)
-		for _, u := range []string{"/", "/?q=" + sum.Words[0], "/?view=month", "/feeds/agenda.rss"} {
+		for _, u := range []string{"/", "/?q=" + sum.Words[0], "/?view=month", "/feeds/agenda.rss", "/feeds/agenda.ics"} {
 			b.Run(fmt.Sprintf("cache=%v/%s", on, u), func(b *testing.B) { timeGets(b, h, []string{u}) })
 		}
 	}
