@@ -17,7 +17,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/bastide47/bastide/cmd/internal/procattr"
+	"github.com/bastide47/bastide/cmd/internal/benchkit"
 )
 
 // buildBastide compiles ./cmd/bastide of this module into dir: the server
@@ -81,7 +81,7 @@ func startServer(bin, dataDir, logPath string, env ...string) (*server, time.Dur
 	}
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = logf, logf
-	procattr.DieWithParent(cmd)
+	benchkit.DieWithParent(cmd)
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
 		logf.Close()
@@ -187,7 +187,7 @@ func (c *client) get(ctx context.Context, path string) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, err := readInto(&c.scratch, resp.Body)
+	n, err := benchkit.ReadInto(&c.scratch, resp.Body, resp.ContentLength)
 	resp.Body.Close()
 	el := time.Since(t0)
 	if err != nil {
@@ -195,26 +195,4 @@ func (c *client) get(ctx context.Context, path string) (*reply, error) {
 	}
 	return &reply{status: resp.StatusCode, ctype: resp.Header.Get("Content-Type"),
 		body: bytes.Clone(c.scratch[:n]), elapsed: el}, nil
-}
-
-// readInto reads r to its end into *buf, growing and keeping it.
-func readInto(buf *[]byte, r io.Reader) (int, error) {
-	b := (*buf)[:cap(*buf)]
-	n := 0
-	for {
-		if n == len(b) {
-			nb := make([]byte, max(2*len(b), 256<<10))
-			copy(nb, b[:n])
-			b = nb
-			*buf = b
-		}
-		m, err := r.Read(b[n:])
-		n += m
-		if err == io.EOF {
-			return n, nil
-		}
-		if err != nil {
-			return n, err
-		}
-	}
 }

@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/bastide47/bastide/caldav"
-	"github.com/bastide47/bastide/cmd/internal/procattr"
+	"github.com/bastide47/bastide/cmd/internal/benchkit"
 	"github.com/bastide47/bastide/db"
 	"github.com/bastide47/bastide/db/model"
 )
@@ -191,7 +191,7 @@ func spawnSelf(env ...string) (*selfChild, error) {
 	}
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), env...)
-	procattr.DieWithParent(cmd)
+	benchkit.DieWithParent(cmd)
 	log := &syncBuffer{}
 	cmd.Stderr = log
 	stdin, err := cmd.StdinPipe()

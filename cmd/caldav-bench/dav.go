@@ -11,6 +11,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/bastide47/bastide/cmd/internal/benchkit"
 )
 
 // client is a minimal CalDAV client: just what the measurements send,
@@ -80,7 +82,7 @@ func (c *client) send(method, p string, hdr map[string]string, body string, scra
 	var el time.Duration
 	if scratch != nil {
 		var n int
-		n, err = readInto(scratch, resp.Body, resp.ContentLength)
+		n, err = benchkit.ReadInto(scratch, resp.Body, resp.ContentLength)
 		resp.Body.Close()
 		el = time.Since(t0)
 		b = bytes.Clone((*scratch)[:n])
@@ -100,32 +102,6 @@ func (c *client) send(method, p string, hdr map[string]string, body string, scra
 		return nil, err
 	}
 	return &reply{status: resp.StatusCode, header: resp.Header, body: b, elapsed: el}, nil
-}
-
-// readInto reads r to its end into *buf, growing it (to at least size
-// when known) and keeping it for the next answer; it returns the length.
-func readInto(buf *[]byte, r io.Reader, size int64) (int, error) {
-	if size > 0 && size < 64<<20 && int(size) > cap(*buf) {
-		*buf = make([]byte, size)
-	}
-	b := (*buf)[:cap(*buf)]
-	n := 0
-	for {
-		if n == len(b) {
-			nb := make([]byte, max(2*len(b), 64<<10))
-			copy(nb, b[:n])
-			b = nb
-			*buf = b
-		}
-		m, err := r.Read(b[n:])
-		n += m
-		if err == io.EOF {
-			return n, nil
-		}
-		if err != nil {
-			return n, err
-		}
-	}
 }
 
 // timed is do for a measured request: the client's collector does not

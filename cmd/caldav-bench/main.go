@@ -132,7 +132,7 @@ func run(cfg config, out io.Writer) (*report, error) {
 	} else {
 		defer os.RemoveAll(dir)
 		// an interrupted run removes its directory too (the servers die
-		// with the process, see procattr.DieWithParent)
+		// with the process, see benchkit.DieWithParent)
 		sig := make(chan os.Signal, 1)
 		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 		defer func() { signal.Stop(sig); close(sig) }()

@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/bastide47/bastide/cmd/internal/procattr"
+	"github.com/bastide47/bastide/cmd/internal/benchkit"
 )
 
 // server is one CalDAV server under measurement.
@@ -107,7 +107,7 @@ func startProcess(bin string, args ...string) (*exec.Cmd, *syncBuffer, chan stru
 	log := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
-	procattr.DieWithParent(cmd)
+	benchkit.DieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, nil, nil, err
 	}

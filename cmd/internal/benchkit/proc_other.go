@@ -1,8 +1,8 @@
 //go:build !linux
 
-// Package procattr holds what the benchmark commands share about the
-// server processes they start.
-package procattr
+// Package benchkit holds what the benchmark commands share: the server
+// processes they start, and how they read answers.
+package benchkit
 
 import "os/exec"
 
